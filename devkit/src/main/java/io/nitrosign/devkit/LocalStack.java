@@ -1,0 +1,393 @@
+package io.nitrosign.devkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole system on one machine: an embedded PostgreSQL server, the enclave process (local mode)
+ * and the parent host, each a separate OS process, with state kept under one home directory
+ * (by default {@code .local/} in the repository).
+ *
+ * <pre>
+ * home/pg/               PostgreSQL data directory (kept across restarts)
+ * home/enclave/          local-mode sealing keys of the enclave (kept across restarts)
+ * home/run/              pid files, the enclave's AF_UNIX socket
+ * home/logs/             one log per process
+ * home/parent-host.yml   the parent host's configuration, written by {@code up}
+ * home/stack.env         BASE_URL, ADMIN_URL, APP_ID, APP_SECRET of the demo app
+ * </pre>
+ */
+public final class LocalStack {
+
+  /** Ports and programs of one local stack. */
+  public record Settings(Path home, int httpPort, int adminPort, int pgPort,
+      JavaProgram postgres, JavaProgram enclave, JavaProgram parent) {}
+
+  private static final String DATABASE = "nitrosign";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+  private final Settings s;
+  private final PrintStream out;
+  private final ManagedProcess postgres;
+  private final ManagedProcess enclave;
+  private final ManagedProcess parent;
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2)).build();
+  private final ObjectMapper json = new ObjectMapper();
+
+  public LocalStack(Settings settings, PrintStream out) {
+    this.s = settings;
+    this.out = out;
+    Path run = settings.home().resolve("run");
+    Path logs = settings.home().resolve("logs");
+    this.postgres = new ManagedProcess("postgres", run, logs);
+    this.enclave = new ManagedProcess("enclave", run, logs);
+    this.parent = new ManagedProcess("parent-host", run, logs);
+  }
+
+  public Path home() {
+    return s.home();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + s.httpPort();
+  }
+
+  public String adminUrl() {
+    return "http://127.0.0.1:" + s.adminPort();
+  }
+
+  public Path enclaveSocket() {
+    return s.home().resolve("run").resolve("enclave.sock");
+  }
+
+  public Path stackEnv() {
+    return s.home().resolve("stack.env");
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + s.pgPort() + "/" + DATABASE;
+  }
+
+  /**
+   * Starts whatever is not running yet, waits until the parent host reports healthy, makes sure a
+   * demo app exists, and writes {@code stack.env}. Returns the stack's environment.
+   */
+  public Map<String, String> up() throws IOException {
+    Files.createDirectories(s.home());
+    for (String dir : List.of("pg", "enclave", "run", "logs")) {
+      Files.createDirectories(s.home().resolve(dir));
+    }
+    startPostgres();
+    startEnclave();
+    startParent();
+    waitHealthy();
+    Map<String, String> env = ensureDemoApp();
+    writeStackEnv(env);
+    return env;
+  }
+
+  private void startPostgres() throws IOException {
+    if (postgres.running().isPresent()) {
+      out.println("postgres     already running (pid " + postgres.running().get().pid() + ")");
+      return;
+    }
+    requirePortFree(s.pgPort(), "PostgreSQL");
+    Path ready = s.home().resolve("run").resolve("postgres.ready");
+    Files.deleteIfExists(ready);
+    out.println("postgres     starting on 127.0.0.1:" + s.pgPort() + " (data in "
+        + s.home().resolve("pg") + ")");
+    postgres.start(s.postgres().command(List.of("-Xmx256m"), List.of(
+        s.home().resolve("pg").toString(), Integer.toString(s.pgPort()), DATABASE,
+        ready.toString())), s.home());
+    waitFor(postgres, () -> Files.exists(ready), "PostgreSQL to accept connections");
+  }
+
+  private void startEnclave() throws IOException {
+    if (enclave.running().isPresent()) {
+      out.println("enclave      already running (pid " + enclave.running().get().pid() + ")");
+      return;
+    }
+    Files.deleteIfExists(enclaveSocket());
+    out.println("enclave      starting in LOCAL MODE on unix:" + enclaveSocket());
+    enclave.start(s.enclave().command(List.of("-Xmx512m"), List.of(
+        "--listen", "unix:" + enclaveSocket(),
+        "--local-mode",
+        "--local-sealing-key-dir", s.home().resolve("enclave").toString())), s.home());
+    waitFor(enclave, () -> Files.exists(enclaveSocket()), "the enclave socket");
+  }
+
+  private void startParent() throws IOException {
+    if (parent.running().isPresent()) {
+      out.println("parent-host  already running (pid " + parent.running().get().pid() + ")");
+      return;
+    }
+    requirePortFree(s.httpPort(), "the parent host's API");
+    requirePortFree(s.adminPort(), "the parent host's admin port");
+    Path config = writeParentConfig();
+    out.println("parent-host  starting on " + baseUrl() + " (admin " + adminUrl() + ")");
+    parent.start(s.parent().command(List.of("-Xmx512m"),
+        List.of("server", config.toString())), s.home());
+  }
+
+  /** Writes the parent host's configuration for this stack. */
+  public Path writeParentConfig() throws IOException {
+    Path config = s.home().resolve("parent-host.yml");
+    String yaml = String.join("\n",
+        "# Written by ./appliance local up; edits are overwritten.",
+        "server:",
+        "  applicationConnectors:",
+        "    - type: http",
+        "      bindHost: 127.0.0.1",
+        "      port: " + s.httpPort(),
+        "  adminConnectors:",
+        "    - type: http",
+        "      bindHost: 127.0.0.1",
+        "      port: " + s.adminPort(),
+        "database:",
+        "  driverClass: org.postgresql.Driver",
+        "  url: " + jdbcUrl(),
+        "  user: postgres",
+        "  password: \"\"",
+        "enclave:",
+        "  address: unix:" + enclaveSocket(),
+        "logging:",
+        "  level: INFO",
+        "");
+    Files.writeString(config, yaml, StandardCharsets.UTF_8);
+    return config;
+  }
+
+  private void waitHealthy() {
+    out.print("waiting for the parent host to report healthy ");
+    Instant until = Instant.now().plus(START_TIMEOUT);
+    while (Instant.now().isBefore(until)) {
+      for (ManagedProcess p : List.of(postgres, enclave, parent)) {
+        if (p.running().isEmpty()) {
+          out.println();
+          throw new StackException(p.name() + " exited during start-up; last log lines ("
+              + p.logFile() + "):\n" + p.logTail(30));
+        }
+      }
+      if (healthy()) {
+        out.println(" ok");
+        return;
+      }
+      out.print(".");
+      out.flush();
+      ManagedProcess.sleep(500);
+    }
+    out.println();
+    throw new StackException("the parent host did not become healthy within "
+        + START_TIMEOUT.toSeconds() + " s; see " + parent.logFile());
+  }
+
+  /** True when the parent host's admin health check (database and enclave) passes. */
+  public boolean healthy() {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+              URI.create(adminUrl() + "/healthcheck")).timeout(Duration.ofSeconds(3)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private Map<String, String> ensureDemoApp() throws IOException {
+    Map<String, String> existing = readStackEnv();
+    if (existing.containsKey("APP_ID") && existing.containsKey("APP_SECRET")
+        && credentialsWork(existing.get("APP_ID"), existing.get("APP_SECRET"))) {
+      out.println("demo app     reusing " + existing.get("APP_ID"));
+      return env(existing.get("APP_ID"), existing.get("APP_SECRET"));
+    }
+    out.println("demo app     creating");
+    JsonNode app = createApp("demo");
+    return env(app.get("app_id").asText(), app.get("app_secret").asText());
+  }
+
+  /** Runs the parent host's {@code create-app} command against this stack's database. */
+  public JsonNode createApp(String name) throws IOException {
+    Path config = writeParentConfig();
+    Path outFile = s.home().resolve("run").resolve("create-app.out");
+    List<String> cmd = s.parent().command(List.of("-Xmx256m"),
+        List.of("create-app", "--name", name, config.toString()));
+    Process p = new ProcessBuilder(cmd).directory(s.home().toFile())
+        .redirectOutput(outFile.toFile())
+        .redirectError(ProcessBuilder.Redirect.appendTo(
+            s.home().resolve("logs").resolve("create-app.log").toFile()))
+        .start();
+    try {
+      int code = p.waitFor();
+      String stdout = Files.readString(outFile, StandardCharsets.UTF_8);
+      Files.deleteIfExists(outFile);
+      if (code != 0) {
+        throw new StackException("create-app failed (exit " + code + "); see "
+            + s.home().resolve("logs").resolve("create-app.log"));
+      }
+      for (String line : stdout.split("\n")) {
+        if (line.startsWith("{")) {
+          return json.readTree(line);
+        }
+      }
+      throw new StackException("create-app printed no credentials");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StackException("interrupted");
+    }
+  }
+
+  private boolean credentialsWork(String appId, String secret) {
+    try {
+      String basic = Base64.getEncoder().encodeToString(
+          (appId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(
+              URI.create(baseUrl() + "/v1/wallets?limit=1"))
+              .header("Authorization", "Basic " + basic)
+              .timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private Map<String, String> env(String appId, String secret) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("BASE_URL", baseUrl());
+    env.put("ADMIN_URL", adminUrl());
+    env.put("APP_ID", appId);
+    env.put("APP_SECRET", secret);
+    return env;
+  }
+
+  private void writeStackEnv(Map<String, String> env) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    env.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+    Path tmp = stackEnv().resolveSibling("stack.env.tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+    Files.move(tmp, stackEnv(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The KEY=value lines of {@code stack.env}, or an empty map. */
+  public Map<String, String> readStackEnv() throws IOException {
+    Map<String, String> env = new LinkedHashMap<>();
+    if (!Files.exists(stackEnv())) {
+      return env;
+    }
+    for (String line : Files.readAllLines(stackEnv(), StandardCharsets.UTF_8)) {
+      int eq = line.indexOf('=');
+      if (eq > 0 && !line.startsWith("#")) {
+        env.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+      }
+    }
+    return env;
+  }
+
+  /** Stops everything this stack started: parent host, enclave, then PostgreSQL. */
+  public void down() throws IOException {
+    for (ManagedProcess p : List.of(parent, enclave, postgres)) {
+      boolean was = p.stop(STOP_GRACE);
+      out.printf("%-12s %s%n", p.name(), was ? "stopped" : "was not running");
+    }
+    Files.deleteIfExists(enclaveSocket());
+  }
+
+  /** Stops only the enclave process (used by tests and by operators to simulate a crash). */
+  public boolean stopEnclave() throws IOException {
+    return enclave.stop(STOP_GRACE);
+  }
+
+  /** Starts the enclave again if it is not running. */
+  public void startEnclaveOnly() throws IOException {
+    startEnclave();
+  }
+
+  /** One line per component; returns true when all three run and the parent host is healthy. */
+  public boolean status() throws IOException {
+    boolean all = true;
+    List<String[]> rows = new ArrayList<>();
+    for (ManagedProcess p : List.of(postgres, enclave, parent)) {
+      Optional<ProcessHandle> h = p.running();
+      all &= h.isPresent();
+      String where = switch (p.name()) {
+        case "postgres" -> "127.0.0.1:" + s.pgPort();
+        case "enclave" -> "unix:" + enclaveSocket();
+        default -> baseUrl();
+      };
+      rows.add(new String[] {p.name(), h.map(x -> "running  pid " + x.pid()).orElse("stopped"),
+          where});
+    }
+    for (String[] r : rows) {
+      out.printf("%-12s %-20s %s%n", r[0], r[1], r[2]);
+    }
+    boolean healthy = all && healthy();
+    out.println("health       " + (healthy ? "healthy" : all ? "UNHEALTHY (see "
+        + adminUrl() + "/healthcheck)" : "not running"));
+    if (Files.exists(stackEnv())) {
+      out.println("credentials  " + stackEnv());
+    }
+    return healthy;
+  }
+
+  private void waitFor(ManagedProcess p, java.util.function.BooleanSupplier ready, String what) {
+    Instant until = Instant.now().plus(START_TIMEOUT);
+    while (!ready.getAsBoolean()) {
+      if (p.running().isEmpty()) {
+        throw new StackException(p.name() + " exited during start-up; last log lines ("
+            + p.logFile() + "):\n" + p.logTail(30));
+      }
+      if (Instant.now().isAfter(until)) {
+        throw new StackException("timed out waiting for " + what + "; see " + p.logFile());
+      }
+      ManagedProcess.sleep(200);
+    }
+  }
+
+  private static void requirePortFree(int port, String what) {
+    try (ServerSocket ss = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      ss.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new StackException("port " + port + " for " + what
+          + " is in use; stop what holds it or choose another port (see ./appliance --help)");
+    }
+  }
+
+  /** A start-up or shutdown problem with a message meant for the person at the terminal. */
+  public static final class StackException extends RuntimeException {
+    public StackException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}
