@@ -1,0 +1,57 @@
+package io.nitrosign.devkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/** A minimal JSON-over-HTTP client for the end-to-end tests, speaking to the real parent host. */
+final class Http {
+
+  record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient client = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final String baseUrl;
+
+  Http(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  static String basic(String user, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString(
+        (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  Reply get(String path, String authorization) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(Duration.ofSeconds(30)).GET();
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return send(b.build());
+  }
+
+  Reply post(String path, String authorization, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return send(b.build());
+  }
+
+  private Reply send(HttpRequest req) throws Exception {
+    HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
+    JsonNode body = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+    return new Reply(r.statusCode(), body, r);
+  }
+}

@@ -1,0 +1,69 @@
+package io.nitrosign.devkit;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Recovers the signer of an EIP-191 signature with ethers.js (a third-party library, run by
+ * Node.js from devkit/src/test/node), so the end-to-end tests do not check our signatures with
+ * our own code only. The first use installs ethers.js with {@code npm ci} from the committed
+ * lock file; without Node.js the check is skipped locally and fails in CI.
+ */
+final class IndependentVerifier {
+
+  static final Path DIR = Path.of("src/test/node").toAbsolutePath();
+
+  private IndependentVerifier() {}
+
+  static synchronized boolean available() {
+    if (!nodeOnPath()) {
+      return false;
+    }
+    if (!Files.isDirectory(DIR.resolve("node_modules/ethers"))) {
+      npmCi();
+    }
+    return Files.isDirectory(DIR.resolve("node_modules/ethers"));
+  }
+
+  private static void npmCi() {
+    try {
+      Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+          .directory(DIR.toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        System.err.println("npm ci for the independent verifier failed:\n" + out);
+      }
+    } catch (Exception e) {
+      System.err.println("npm ci for the independent verifier failed: " + e);
+    }
+  }
+
+  /** True when CI must run the independent check (and fail when it cannot). */
+  static boolean required() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  private static boolean nodeOnPath() {
+    try {
+      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** The EIP-55 address ethers.js recovers from a personal_sign signature. */
+  static String recoverPersonalSign(String message, String signature) throws Exception {
+    Process p = new ProcessBuilder(List.of("node", "verify-personal-sign.mjs", message, signature))
+        .directory(DIR.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new AssertionError("ethers.js could not recover the signature: " + out);
+    }
+    return out;
+  }
+}
