@@ -1,0 +1,177 @@
+package io.nitrosign.enclave.service;
+
+import io.nitrosign.enclave.EnclaveException;
+import io.nitrosign.enclave.sealing.SealingKeyProvider;
+import io.nitrosign.enclave.sealing.ShareSealer;
+import io.nitrosign.proto.v1.EnclaveRequest;
+import io.nitrosign.proto.v1.EnclaveResponse;
+import io.nitrosign.proto.v1.EnclaveState;
+import io.nitrosign.proto.v1.Error;
+import io.nitrosign.proto.v1.ErrorCode;
+import io.nitrosign.proto.v1.HealthResponse;
+import io.nitrosign.wire.RequestHandler;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The enclave's request dispatcher: checks the {@link EnclaveStateMachine} allow-list, runs key
+ * work on a small bounded executor, and turns every failure into a typed {@code Error} with a
+ * fixed detail. Unexpected exceptions become {@code INTERNAL "internal error"}; only their class
+ * name is logged.
+ */
+public final class EnclaveService implements RequestHandler, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EnclaveService.class);
+  private static final int QUEUE_CAPACITY = 1024;
+
+  private final EnclaveStateMachine stateMachine;
+  private final SecureRandom random;
+  private final ExecutorService executor;
+  private final String version;
+  private final long startNanos = System.nanoTime();
+  private volatile SealingKeyProvider keys;
+  private volatile WalletOperations operations;
+
+  /**
+   * @param random the DRBG (see {@code Drbg})
+   * @param version the enclave build version, reported by Health
+   */
+  public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version) {
+    this.stateMachine = stateMachine;
+    this.random = random;
+    this.version = version;
+    this.executor = newSigningExecutor(Runtime.getRuntime().availableProcessors());
+  }
+
+  /** The state machine this service consults. */
+  public EnclaveStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  /**
+   * Installs the sealing keys and moves SEALED -> READY. The service owns {@code provider} from
+   * now on and closes it in {@link #close()}.
+   *
+   * @throws IllegalStateException if the enclave is not SEALED
+   */
+  public synchronized void unseal(SealingKeyProvider provider) {
+    if (stateMachine.state() != EnclaveState.SEALED) {
+      throw new IllegalStateException("unseal requires state SEALED");
+    }
+    this.operations = new WalletOperations(new ShareSealer(provider, random), random);
+    this.keys = provider;
+    stateMachine.transitionTo(EnclaveState.READY);
+  }
+
+  @Override
+  public CompletableFuture<EnclaveResponse> handle(EnclaveRequest request) {
+    try {
+      EnclaveRequest.BodyCase type = request.getBodyCase();
+      if (type == EnclaveRequest.BodyCase.BODY_NOT_SET) {
+        return done(error(ErrorCode.INVALID_REQUEST, "request body is required"));
+      }
+      if (!stateMachine.serves(type)) {
+        return done(error(ErrorCode.NOT_READY, "enclave is not ready"));
+      }
+      if (type == EnclaveRequest.BodyCase.HEALTH) {
+        return done(health());
+      }
+      return CompletableFuture.supplyAsync(() -> dispatch(request), executor)
+          .exceptionally(EnclaveService::unexpected);
+    } catch (RejectedExecutionException e) {
+      return done(error(ErrorCode.RESOURCE_EXHAUSTED, "enclave is busy"));
+    } catch (RuntimeException e) {
+      return done(unexpected(e));
+    }
+  }
+
+  private EnclaveResponse dispatch(EnclaveRequest request) {
+    try {
+      WalletOperations ops = operations;
+      if (ops == null || !stateMachine.serves(request.getBodyCase())) {
+        return error(ErrorCode.NOT_READY, "enclave is not ready");
+      }
+      switch (request.getBodyCase()) {
+        case GENERATE_KEY:
+          return EnclaveResponse.newBuilder()
+              .setGenerateKey(ops.generate(request.getGenerateKey())).build();
+        case SIGN:
+          return EnclaveResponse.newBuilder().setSign(ops.sign(request.getSign())).build();
+        default:
+          return error(ErrorCode.UNSUPPORTED, "unsupported request type");
+      }
+    } catch (EnclaveException e) {
+      return error(e.code(), e.detail());
+    } catch (RuntimeException e) {
+      return unexpected(e);
+    }
+  }
+
+  private EnclaveResponse health() {
+    SealingKeyProvider k = keys;
+    HealthResponse.Builder h = HealthResponse.newBuilder()
+        .setState(stateMachine.state())
+        .setVersion(version)
+        .setUptimeMillis(Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
+    if (k != null && stateMachine.state() == EnclaveState.READY) {
+      h.setCurrentKeyVersion(k.currentVersion()).setSealingKeySource(k.source());
+    }
+    return EnclaveResponse.newBuilder().setHealth(h).build();
+  }
+
+  private static EnclaveResponse unexpected(Throwable t) {
+    Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+        ? t.getCause() : t;
+    LOG.error("request failed with an unexpected {}", cause.getClass().getName());
+    return error(ErrorCode.INTERNAL, "internal error");
+  }
+
+  static EnclaveResponse error(ErrorCode code, String fixedDetail) {
+    return EnclaveResponse.newBuilder()
+        .setError(Error.newBuilder().setCode(code).setDetail(fixedDetail))
+        .build();
+  }
+
+  private static CompletableFuture<EnclaveResponse> done(EnclaveResponse response) {
+    return CompletableFuture.completedFuture(response);
+  }
+
+  /** Stops the executor and wipes the sealing keys. */
+  @Override
+  public synchronized void close() {
+    executor.shutdown();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    executor.shutdownNow();
+    SealingKeyProvider k = keys;
+    operations = null;
+    keys = null;
+    if (k != null) {
+      k.close();
+    }
+  }
+
+  private static ExecutorService newSigningExecutor(int threads) {
+    AtomicInteger counter = new AtomicInteger();
+    ThreadFactory factory = r -> {
+      Thread t = new Thread(r, "enclave-signer-" + counter.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(QUEUE_CAPACITY), factory, new ThreadPoolExecutor.AbortPolicy());
+  }
+}
