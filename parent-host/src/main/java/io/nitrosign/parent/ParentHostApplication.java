@@ -1,0 +1,80 @@
+package io.nitrosign.parent;
+
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.Managed;
+import io.nitrosign.parent.api.ApiModule;
+import io.nitrosign.parent.app.AppModule;
+import io.nitrosign.parent.app.CreateAppCommand;
+import io.nitrosign.parent.db.Migrations;
+import io.nitrosign.parent.enclave.EnclaveClientGateway;
+import io.nitrosign.parent.enclave.EnclaveHealthCheck;
+import io.nitrosign.parent.wallet.WalletModule;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The parent host: REST API in front of the enclave. Each module wires itself; this class only
+ * builds the shared pieces (database, enclave gateway) and hands them over.
+ */
+public class ParentHostApplication extends Application<ParentHostConfiguration> {
+
+  public static final String DATABASE = "database";
+
+  public static void main(String[] args) throws Exception {
+    new ParentHostApplication().run(args);
+  }
+
+  @Override
+  public String getName() {
+    return "nitrosign-parent-host";
+  }
+
+  @Override
+  public void initialize(Bootstrap<ParentHostConfiguration> bootstrap) {
+    // ${VAR} in the YAML (e.g. the database password) comes from the environment.
+    bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+        bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    bootstrap.addCommand(new CreateAppCommand());
+  }
+
+  @Override
+  public void run(ParentHostConfiguration config, Environment env) {
+    // Our own mappers render every error as {"error","code"}; Dropwizard's defaults would not.
+    if (config.getServerFactory() instanceof AbstractServerFactory server) {
+      server.setRegisterDefaultExceptionMappers(false);
+    }
+    SecureRandom random = new SecureRandom();
+    Clock clock = Clock.systemUTC();
+
+    ManagedDataSource dataSource = config.getDatabase().build(env.metrics(), DATABASE);
+    Migrations.migrate(dataSource);
+    // Registers the "database" health check (the validation query, SELECT 1) and manages the pool.
+    Jdbi jdbi = new JdbiFactory().build(env, config.getDatabase(), dataSource, DATABASE);
+
+    EnclaveClientGateway enclave = new EnclaveClientGateway(config.getEnclave());
+    env.lifecycle().manage(new Managed() {
+      @Override
+      public void start() {
+        enclave.start();
+      }
+
+      @Override
+      public void stop() {
+        enclave.close();
+      }
+    });
+    env.healthChecks().register("enclave", new EnclaveHealthCheck(enclave));
+
+    ApiModule.install(env.jersey());
+    AppModule.install(env, jdbi, random, clock);
+    WalletModule.install(env, jdbi, enclave, random, clock);
+  }
+}

@@ -1,0 +1,40 @@
+package io.nitrosign.parent;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import io.nitrosign.parent.enclave.EnclaveConfiguration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+/** The parent host's YAML configuration: Dropwizard's server/logging/metrics plus ours. */
+public class ParentHostConfiguration extends Configuration {
+
+  @Valid
+  @NotNull
+  private DataSourceFactory database = new DataSourceFactory();
+
+  @Valid
+  @NotNull
+  private EnclaveConfiguration enclave = new EnclaveConfiguration();
+
+  @JsonProperty("database")
+  public DataSourceFactory getDatabase() {
+    return database;
+  }
+
+  @JsonProperty("database")
+  public void setDatabase(DataSourceFactory database) {
+    this.database = database;
+  }
+
+  @JsonProperty("enclave")
+  public EnclaveConfiguration getEnclave() {
+    return enclave;
+  }
+
+  @JsonProperty("enclave")
+  public void setEnclave(EnclaveConfiguration enclave) {
+    this.enclave = enclave;
+  }
+}

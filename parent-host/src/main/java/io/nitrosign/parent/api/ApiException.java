@@ -1,0 +1,55 @@
+package io.nitrosign.parent.api;
+
+import java.util.Map;
+
+/**
+ * The one exception the API throws. It carries the HTTP status, a typed machine-readable code and
+ * a short human message that is safe to show (never request bodies, secrets or internal text).
+ * No stack trace is captured: these are expected outcomes, not bugs.
+ */
+public final class ApiException extends RuntimeException {
+
+  private final int status;
+  private final String code;
+  private final Map<String, String> headers;
+
+  public ApiException(int status, String code, String message) {
+    this(status, code, message, Map.of());
+  }
+
+  public ApiException(int status, String code, String message, Map<String, String> headers) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+    this.headers = Map.copyOf(headers);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  public static ApiException invalidRequest(String message) {
+    return new ApiException(400, ErrorCodes.INVALID_REQUEST, message);
+  }
+
+  public static ApiException unauthorized(String message) {
+    return new ApiException(401, ErrorCodes.UNAUTHORIZED, message,
+        Map.of("WWW-Authenticate", "Basic realm=\"nitrosign\""));
+  }
+
+  public static ApiException walletNotFound() {
+    return new ApiException(404, ErrorCodes.WALLET_NOT_FOUND, "wallet not found");
+  }
+
+  public static ApiException internal() {
+    return new ApiException(500, ErrorCodes.INTERNAL_ERROR, "internal error");
+  }
+}

@@ -1,0 +1,27 @@
+package io.nitrosign.parent.api;
+
+/** The typed error codes of the REST API (the {@code code} field of every error body). */
+public final class ErrorCodes {
+  public static final String UNAUTHORIZED = "unauthorized";
+  public static final String INVALID_REQUEST = "invalid_request";
+  public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
+  public static final String UNSUPPORTED_CHAIN_TYPE = "unsupported_chain_type";
+  public static final String UNSUPPORTED_METHOD = "unsupported_method";
+  public static final String METHOD_NOT_ALLOWED_FOR_APP = "method_not_allowed_for_app";
+  public static final String WALLET_NOT_FOUND = "wallet_not_found";
+  public static final String NOT_FOUND = "not_found";
+  public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
+  public static final String NOT_ACCEPTABLE = "not_acceptable";
+  public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+  public static final String ENCLAVE_UNAVAILABLE = "enclave_unavailable";
+  public static final String ENCLAVE_NOT_READY = "enclave_not_ready";
+  public static final String ENCLAVE_BUSY = "enclave_busy";
+  public static final String ENCLAVE_TIMEOUT = "enclave_timeout";
+  public static final String ENCLAVE_ERROR = "enclave_error";
+  public static final String SEALED_SHARE_INTEGRITY = "sealed_share_integrity";
+  public static final String KEY_MISMATCH = "key_mismatch";
+  public static final String UNKNOWN_KEY_VERSION = "unknown_key_version";
+  public static final String INTERNAL_ERROR = "internal_error";
+
+  private ErrorCodes() {}
+}

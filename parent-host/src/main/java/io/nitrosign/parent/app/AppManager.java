@@ -1,0 +1,87 @@
+package io.nitrosign.parent.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nitrosign.parent.Ids;
+import io.nitrosign.parent.audit.AuditEvent;
+import io.nitrosign.parent.audit.AuditStore;
+import io.nitrosign.parent.audit.Outcome;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/** Creates apps and authenticates their credentials. */
+public final class AppManager {
+
+  private final Jdbi jdbi;
+  private final SecureRandom random;
+  private final Clock clock;
+  private final ObjectMapper json;
+  // Work done for unknown app ids, so a failed login takes as long whether or not the id exists.
+  private final byte[] dummySalt;
+  private final byte[] dummyHash;
+
+  public AppManager(Jdbi jdbi, SecureRandom random, Clock clock, ObjectMapper json) {
+    this.jdbi = jdbi;
+    this.random = random;
+    this.clock = clock;
+    this.json = json;
+    AppSecrets.Stored dummy = AppSecrets.store(AppSecrets.newSecret(random), random);
+    this.dummySalt = dummy.salt();
+    this.dummyHash = dummy.hash();
+  }
+
+  /** Creates an app; the returned secret is not stored anywhere and cannot be shown again. */
+  public CreatedApp create(String name, boolean allowRawSign) {
+    if (name == null || name.isBlank() || name.length() > 128) {
+      throw new IllegalArgumentException("app name must be 1 to 128 characters");
+    }
+    String secret = AppSecrets.newSecret(random);
+    AppSecrets.Stored stored = AppSecrets.store(secret, random);
+    App app = new App(Ids.random(random), name, clock.instant().truncatedTo(ChronoUnit.MICROS),
+        false, allowRawSign);
+    String detail = detail(Map.of("allow_raw_sign", allowRawSign));
+    jdbi.useTransaction(h -> {
+      new AppStore(h).insert(app, stored);
+      new AuditStore(h, clock).append(new AuditEvent(app.id(), null, AuditEvent.APP_CREATE,
+          Outcome.SUCCEEDED, null, detail));
+    });
+    return new CreatedApp(app, secret);
+  }
+
+  /**
+   * The app for these credentials, or empty. Unknown ids, disabled apps and wrong secrets all
+   * look the same to the caller, and cost the same hash-and-compare.
+   */
+  public Optional<App> authenticate(String appId, String secret) {
+    Optional<AppStore.Row> row = Ids.plausible(appId)
+        ? jdbi.withHandle(h -> new AppStore(h).find(appId))
+        : Optional.empty();
+    byte[] salt = row.map(AppStore.Row::secretSalt).orElse(dummySalt);
+    byte[] hash = row.map(AppStore.Row::secretHash).orElse(dummyHash);
+    boolean ok = AppSecrets.matches(secret, salt, hash);
+    if (!ok || row.isEmpty() || row.get().app().disabled()) {
+      return Optional.empty();
+    }
+    return Optional.of(row.get().app());
+  }
+
+  /** Turns raw digest signing (secp256k1_sign) on or off for an app. */
+  public void setAllowRawSign(String appId, boolean allow) {
+    jdbi.useTransaction(h -> {
+      new AppStore(h).setAllowRawSign(appId, allow);
+      new AuditStore(h, clock).append(new AuditEvent(appId, null, "app.update", Outcome.SUCCEEDED,
+          null, detail(Map.of("allow_raw_sign", allow))));
+    });
+  }
+
+  private String detail(Map<String, Object> fields) {
+    try {
+      return json.writeValueAsString(new java.util.TreeMap<>(fields));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

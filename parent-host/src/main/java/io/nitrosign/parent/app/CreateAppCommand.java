@@ -1,0 +1,64 @@
+package io.nitrosign.parent.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dropwizard.core.cli.ConfiguredCommand;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.db.ManagedDataSource;
+import io.nitrosign.parent.ParentHostConfiguration;
+import io.nitrosign.parent.db.Migrations;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Clock;
+import net.sourceforge.argparse4j.impl.Arguments;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * {@code java -jar parent-host.jar create-app --name demo config.yml}: migrates the database,
+ * creates an app and prints exactly one JSON line {@code {"app_id":"…","app_secret":"…"}} to
+ * stdout. The secret is shown only this once. Logging goes to stderr while the command runs.
+ */
+public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfiguration> {
+
+  public CreateAppCommand() {
+    super("create-app", "Creates an app and prints its id and secret (shown only once) as JSON");
+  }
+
+  @Override
+  public void configure(Subparser subparser) {
+    super.configure(subparser);
+    subparser.addArgument("--name").dest("name").required(true).help("a name for the app (1-128 characters)");
+    subparser.addArgument("--allow-raw-sign").dest("allow_raw_sign").action(Arguments.storeTrue())
+        .help("allow secp256k1_sign (raw digest signing) for this app; off by default");
+  }
+
+  @Override
+  protected void run(Bootstrap<ParentHostConfiguration> bootstrap, Namespace namespace,
+      ParentHostConfiguration config) throws Exception {
+    // Keep stdout for the one JSON line: anything else (logs, Flyway) goes to stderr.
+    PrintStream stdout = System.out;
+    System.setOut(System.err);
+    try {
+      ManagedDataSource dataSource = config.getDatabase().build(bootstrap.getMetricRegistry(), "create-app");
+      try {
+        Migrations.migrate(dataSource);
+        ObjectMapper json = bootstrap.getObjectMapper();
+        AppManager apps = new AppManager(Jdbi.create(dataSource), new SecureRandom(),
+            Clock.systemUTC(), json);
+        CreatedApp created = apps.create(namespace.getString("name"),
+            Boolean.TRUE.equals(namespace.getBoolean("allow_raw_sign")));
+        ObjectNode line = json.createObjectNode();
+        line.put("app_id", created.app().id());
+        line.put("app_secret", created.secret());
+        stdout.println(json.writeValueAsString(line));
+        stdout.flush();
+      } finally {
+        dataSource.stop();
+      }
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package io.nitrosign.parent.audit;
+
+/**
+ * One event to append. {@code detail} is a JSON object rendered by the caller (method, digest
+ * hex, ...): never request bodies, messages, secrets or key material.
+ */
+public record AuditEvent(String appId, String walletId, String action, Outcome outcome,
+    String errorCode, String detail) {
+
+  public static final String WALLET_CREATE = "wallet.create";
+  public static final String WALLET_SIGN = "wallet.sign";
+  public static final String APP_CREATE = "app.create";
+}

@@ -1,0 +1,158 @@
+package io.nitrosign.parent.enclave;
+
+import io.nitrosign.proto.v1.EnclaveRequest;
+import io.nitrosign.proto.v1.EnclaveResponse;
+import io.nitrosign.proto.v1.ErrorCode;
+import io.nitrosign.proto.v1.GenerateKeyRequest;
+import io.nitrosign.proto.v1.GenerateKeyResponse;
+import io.nitrosign.proto.v1.HealthRequest;
+import io.nitrosign.proto.v1.HealthResponse;
+import io.nitrosign.proto.v1.SignRequest;
+import io.nitrosign.proto.v1.SignResponse;
+import io.nitrosign.wire.EnclaveAddress;
+import io.nitrosign.wire.EnclaveClient;
+import io.nitrosign.wire.EnclaveTimeoutException;
+import io.nitrosign.wire.EnclaveUnavailableException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link EnclaveGateway} over the wire {@link EnclaveClient}. */
+public final class EnclaveClientGateway implements EnclaveGateway {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EnclaveClientGateway.class);
+  /** Slack beyond the client's own deadline before we stop waiting ourselves. */
+  private static final Duration GUARD = Duration.ofSeconds(1);
+  private static final long RESTART_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final EnclaveClient.Config config;
+  private final Duration callTimeout;
+  private final Object lock = new Object();
+  private EnclaveClient client;
+  private long lastStartAttempt;
+  private boolean closed;
+
+  public EnclaveClientGateway(EnclaveConfiguration c) {
+    this.config = new EnclaveClient.Config(EnclaveAddress.parse(c.getAddress()), c.getConnections(),
+        c.getMaxFrameBytes(), c.getConnectTimeout().toJavaDuration(),
+        c.getReconnectMaxBackoff().toJavaDuration());
+    this.callTimeout = c.getCallTimeout().toJavaDuration();
+  }
+
+  /** Starts the client (it connects in the background and never blocks). */
+  public void start() {
+    client();
+  }
+
+  /**
+   * The client, started on first use. EnclaveClient.start never throws for an absent enclave; if
+   * it throws anyway (a broken build, a transport that cannot load), the gateway stays up,
+   * reports the enclave as unavailable and retries at most once a second.
+   */
+  private EnclaveClient client() {
+    synchronized (lock) {
+      if (closed) {
+        throw new EnclaveCallException(EnclaveCallException.Kind.UNAVAILABLE, null, "enclave client closed");
+      }
+      if (client == null && (lastStartAttempt == 0 || System.nanoTime() - lastStartAttempt > RESTART_INTERVAL_NANOS)) {
+        lastStartAttempt = System.nanoTime();
+        try {
+          client = EnclaveClient.start(config);
+          LOG.info("enclave client started for {}", config.address());
+        } catch (RuntimeException e) {
+          LOG.error("enclave client could not start for {}: {}", config.address(), e.toString());
+        }
+      }
+      if (client == null) {
+        throw new EnclaveCallException(EnclaveCallException.Kind.UNAVAILABLE, null, "enclave client not started");
+      }
+      return client;
+    }
+  }
+
+  @Override
+  public HealthResponse health() {
+    return call(EnclaveRequest.newBuilder().setHealth(HealthRequest.getDefaultInstance()),
+        EnclaveResponse.BodyCase.HEALTH, EnclaveResponse::getHealth);
+  }
+
+  @Override
+  public GenerateKeyResponse generateKey(GenerateKeyRequest request) {
+    return call(EnclaveRequest.newBuilder().setGenerateKey(request),
+        EnclaveResponse.BodyCase.GENERATE_KEY, EnclaveResponse::getGenerateKey);
+  }
+
+  @Override
+  public SignResponse sign(SignRequest request) {
+    return call(EnclaveRequest.newBuilder().setSign(request),
+        EnclaveResponse.BodyCase.SIGN, EnclaveResponse::getSign);
+  }
+
+  private <T> T call(EnclaveRequest.Builder request, EnclaveResponse.BodyCase expected,
+      Function<EnclaveResponse, T> body) {
+    EnclaveResponse response;
+    try {
+      CompletableFuture<EnclaveResponse> future = client().call(request, callTimeout);
+      response = future.get(callTimeout.plus(GUARD).toNanos(), TimeUnit.NANOSECONDS);
+    } catch (EnclaveUnavailableException e) {
+      throw unavailable();
+    } catch (EnclaveTimeoutException | TimeoutException e) {
+      throw timeout();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unavailable();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof EnclaveTimeoutException) {
+        throw timeout();
+      }
+      if (!(cause instanceof EnclaveUnavailableException)) {
+        LOG.warn("enclave call failed: {}", cause == null ? "unknown" : cause.getClass().getName());
+      }
+      throw unavailable();
+    } catch (EnclaveCallException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.warn("enclave call failed: {}", e.getClass().getName());
+      throw unavailable();
+    }
+    if (response.getBodyCase() == EnclaveResponse.BodyCase.ERROR) {
+      ErrorCode code = response.getError().getCode();
+      throw new EnclaveCallException(EnclaveCallException.Kind.ERROR, code,
+          "enclave error " + code);
+    }
+    if (response.getBodyCase() != expected) {
+      throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
+          "enclave answered " + response.getBodyCase() + " to a " + expected + " request");
+    }
+    return body.apply(response);
+  }
+
+  private static EnclaveCallException unavailable() {
+    return new EnclaveCallException(EnclaveCallException.Kind.UNAVAILABLE, null, "enclave unavailable");
+  }
+
+  private static EnclaveCallException timeout() {
+    return new EnclaveCallException(EnclaveCallException.Kind.TIMEOUT, null, "enclave call timed out");
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      if (client != null) {
+        try {
+          client.close();
+        } catch (RuntimeException e) {
+          LOG.warn("closing enclave client: {}", e.toString());
+        }
+        client = null;
+      }
+    }
+  }
+}

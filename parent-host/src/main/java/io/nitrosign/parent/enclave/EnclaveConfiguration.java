@@ -1,0 +1,115 @@
+package io.nitrosign.parent.enclave;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MaxDuration;
+import io.dropwizard.validation.MinDuration;
+import io.dropwizard.validation.ValidationMethod;
+import io.nitrosign.wire.EnclaveAddress;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.TimeUnit;
+
+/** How the parent reaches the enclave ({@code enclave:} in the YAML configuration). */
+public class EnclaveConfiguration {
+
+  /** {@code unix:/path}, {@code vsock:CID:PORT} or {@code tcp:127.0.0.1:PORT} (debugging only). */
+  @NotBlank
+  private String address;
+
+  @Min(1)
+  @Max(64)
+  private int connections = 2;
+
+  @Min(4096)
+  @Max(64 * 1024 * 1024)
+  private int maxFrameBytes = 1024 * 1024;
+
+  @NotNull
+  @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+  @MaxDuration(value = 5, unit = TimeUnit.MINUTES)
+  private Duration callTimeout = Duration.seconds(5);
+
+  @NotNull
+  @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+  private Duration connectTimeout = Duration.seconds(2);
+
+  @NotNull
+  @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+  private Duration reconnectMaxBackoff = Duration.seconds(5);
+
+  @JsonProperty
+  public String getAddress() {
+    return address;
+  }
+
+  @JsonProperty
+  public void setAddress(String address) {
+    this.address = address;
+  }
+
+  @JsonProperty
+  public int getConnections() {
+    return connections;
+  }
+
+  @JsonProperty
+  public void setConnections(int connections) {
+    this.connections = connections;
+  }
+
+  @JsonProperty
+  public int getMaxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  @JsonProperty
+  public void setMaxFrameBytes(int maxFrameBytes) {
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  @JsonProperty
+  public Duration getCallTimeout() {
+    return callTimeout;
+  }
+
+  @JsonProperty
+  public void setCallTimeout(Duration callTimeout) {
+    this.callTimeout = callTimeout;
+  }
+
+  @JsonProperty
+  public Duration getConnectTimeout() {
+    return connectTimeout;
+  }
+
+  @JsonProperty
+  public void setConnectTimeout(Duration connectTimeout) {
+    this.connectTimeout = connectTimeout;
+  }
+
+  @JsonProperty
+  public Duration getReconnectMaxBackoff() {
+    return reconnectMaxBackoff;
+  }
+
+  @JsonProperty
+  public void setReconnectMaxBackoff(Duration reconnectMaxBackoff) {
+    this.reconnectMaxBackoff = reconnectMaxBackoff;
+  }
+
+  @ValidationMethod(message = "enclave.address must be unix:/path, vsock:CID:PORT or tcp:127.0.0.1:PORT")
+  public boolean isAddressParseable() {
+    if (address == null) {
+      return true; // reported by @NotBlank
+    }
+    try {
+      EnclaveAddress.parse(address);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

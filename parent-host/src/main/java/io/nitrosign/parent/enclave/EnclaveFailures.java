@@ -1,0 +1,37 @@
+package io.nitrosign.parent.enclave;
+
+import io.nitrosign.parent.api.ApiException;
+import io.nitrosign.parent.api.ErrorCodes;
+import java.util.Map;
+
+/** Maps enclave call failures to API errors (and to the code written to the audit log). */
+public final class EnclaveFailures {
+  private static final Map<String, String> RETRY = Map.of("Retry-After", "1");
+
+  private EnclaveFailures() {}
+
+  public static ApiException toApi(EnclaveCallException e) {
+    return switch (e.kind()) {
+      case UNAVAILABLE -> new ApiException(503, ErrorCodes.ENCLAVE_UNAVAILABLE,
+          "the signing enclave is unavailable; retry later", RETRY);
+      case TIMEOUT -> new ApiException(504, ErrorCodes.ENCLAVE_TIMEOUT,
+          "the signing enclave did not answer in time");
+      case PROTOCOL -> new ApiException(502, ErrorCodes.ENCLAVE_ERROR,
+          "the signing enclave sent an unexpected answer");
+      case ERROR -> switch (e.errorCode()) {
+        case NOT_READY -> new ApiException(503, ErrorCodes.ENCLAVE_NOT_READY,
+            "the signing enclave is not ready; retry later", RETRY);
+        case RESOURCE_EXHAUSTED -> new ApiException(503, ErrorCodes.ENCLAVE_BUSY,
+            "the signing enclave is busy; retry later", RETRY);
+        case SEAL_INTEGRITY -> new ApiException(502, ErrorCodes.SEALED_SHARE_INTEGRITY,
+            "a sealed key share failed its integrity check");
+        case KEY_MISMATCH -> new ApiException(502, ErrorCodes.KEY_MISMATCH,
+            "the key shares do not match the wallet's public key");
+        case UNKNOWN_KEY_VERSION -> new ApiException(502, ErrorCodes.UNKNOWN_KEY_VERSION,
+            "the enclave does not hold the wallet's sealing-key version");
+        default -> new ApiException(502, ErrorCodes.ENCLAVE_ERROR,
+            "the signing enclave reported an error");
+      };
+    };
+  }
+}

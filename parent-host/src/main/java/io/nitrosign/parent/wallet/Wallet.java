@@ -1,0 +1,11 @@
+package io.nitrosign.parent.wallet;
+
+import java.time.Instant;
+
+/** A stored wallet: public material only; the private key exists only as two sealed shares. */
+public record Wallet(String id, String appId, String chainType, String curve, byte[] publicKey,
+    String address, byte[] owner, int keyVersion, Instant createdAt) {
+
+  public static final String CHAIN_ETHEREUM = "ethereum";
+  public static final String CURVE_SECP256K1 = "secp256k1";
+}

@@ -1,0 +1,328 @@
+package io.nitrosign.parent.wallet;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.nitrosign.parent.Hex;
+import io.nitrosign.parent.Ids;
+import io.nitrosign.parent.api.ApiException;
+import io.nitrosign.parent.api.ErrorCodes;
+import io.nitrosign.parent.api.JsonBodies;
+import io.nitrosign.parent.app.App;
+import io.nitrosign.parent.audit.AuditEvent;
+import io.nitrosign.parent.audit.AuditStore;
+import io.nitrosign.parent.audit.Outcome;
+import io.nitrosign.parent.enclave.EnclaveCallException;
+import io.nitrosign.parent.enclave.EnclaveFailures;
+import io.nitrosign.parent.enclave.EnclaveGateway;
+import io.nitrosign.proto.v1.Curve;
+import io.nitrosign.proto.v1.GenerateKeyRequest;
+import io.nitrosign.proto.v1.GenerateKeyResponse;
+import io.nitrosign.proto.v1.PersonalMessage;
+import io.nitrosign.proto.v1.SealedShare;
+import io.nitrosign.proto.v1.ShareKind;
+import io.nitrosign.proto.v1.SignRequest;
+import io.nitrosign.proto.v1.SignResponse;
+import io.nitrosign.proto.v1.WalletKey;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wallet use cases: create (enclave GenerateKey), read, list, sign (enclave Sign). Owns the
+ * transactions; a signature is released only after its audit row has committed.
+ */
+public final class WalletManager {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WalletManager.class);
+  private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
+  public static final int DEFAULT_LIMIT = 100;
+  public static final int MAX_LIMIT = 100;
+
+  private final Jdbi jdbi;
+  private final EnclaveGateway enclave;
+  private final JsonBodies bodies;
+  private final ObjectMapper json;
+  private final SecureRandom random;
+  private final Clock clock;
+  private final Timer generateTimer;
+  private final Timer signTimer;
+  private final Meter signFailures;
+  private final Meter signRejections;
+  private final Meter createFailures;
+
+  public WalletManager(Jdbi jdbi, EnclaveGateway enclave, ObjectMapper json, SecureRandom random,
+      Clock clock, MetricRegistry metrics) {
+    this.jdbi = jdbi;
+    this.enclave = enclave;
+    this.json = json;
+    this.bodies = new JsonBodies(json);
+    this.random = random;
+    this.clock = clock;
+    this.generateTimer = metrics.timer(MetricRegistry.name(WalletManager.class, "enclave", "generate_key"));
+    this.signTimer = metrics.timer(MetricRegistry.name(WalletManager.class, "enclave", "sign"));
+    this.signFailures = metrics.meter(MetricRegistry.name(WalletManager.class, "sign", "failed"));
+    this.signRejections = metrics.meter(MetricRegistry.name(WalletManager.class, "sign", "rejected"));
+    this.createFailures = metrics.meter(MetricRegistry.name(WalletManager.class, "create", "failed"));
+  }
+
+  // ---------------------------------------------------------------------------------- create
+
+  public WalletView create(App app, byte[] body) {
+    ObjectNode root = bodies.object(body);
+    JsonBodies.onlyFields(root, "", Set.of("chain_type"));
+    String chainType = JsonBodies.requiredText(root, "", "chain_type");
+    if (!Wallet.CHAIN_ETHEREUM.equals(chainType)) {
+      throw unsupportedChain();
+    }
+    String walletId = Ids.random(random);
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("chain_type", chainType);
+    Wallet wallet;
+    List<WalletShare> shares;
+    try (Timer.Context ignored = generateTimer.time()) {
+      GenerateKeyResponse r = enclave.generateKey(GenerateKeyRequest.newBuilder()
+          .setWalletId(walletId).setCurve(Curve.SECP256K1).build());
+      wallet = walletFrom(app, walletId, chainType, r);
+      shares = sharesFrom(walletId, r.getKey());
+    } catch (EnclaveCallException e) {
+      createFailures.mark();
+      ApiException api = EnclaveFailures.toApi(e);
+      auditQuietly(new AuditEvent(app.id(), null, AuditEvent.WALLET_CREATE, Outcome.FAILED,
+          api.code(), render(detail)));
+      throw api;
+    }
+    detail.put("address", wallet.address());
+    String rendered = render(detail);
+    jdbi.useTransaction(h -> {
+      new WalletStore(h).insert(wallet, shares);
+      new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
+          AuditEvent.WALLET_CREATE, Outcome.SUCCEEDED, null, rendered));
+    });
+    return WalletView.of(wallet);
+  }
+
+  private Wallet walletFrom(App app, String walletId, String chainType, GenerateKeyResponse r) {
+    WalletKey key = r.getKey();
+    if (!key.getWalletId().equals(walletId) || key.getCurve() != Curve.SECP256K1
+        || key.getPublicKey().size() != 65 || key.getPublicKey().byteAt(0) != 0x04
+        || !key.getOwner().isEmpty() || !ADDRESS.matcher(r.getAddress()).matches()
+        || !key.hasAuthShare() || !key.hasExecShare()
+        || key.getAuthShare().getKeyVersion() != key.getExecShare().getKeyVersion()) {
+      throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
+          "GenerateKey response does not match the request");
+    }
+    return new Wallet(walletId, app.id(), chainType, Wallet.CURVE_SECP256K1,
+        key.getPublicKey().toByteArray(), r.getAddress(), null,
+        key.getAuthShare().getKeyVersion(), clock.instant().truncatedTo(ChronoUnit.MICROS));
+  }
+
+  private static List<WalletShare> sharesFrom(String walletId, WalletKey key) {
+    List<WalletShare> out = new ArrayList<>(2);
+    for (SealedShare s : List.of(key.getAuthShare(), key.getExecShare())) {
+      ShareKind expected = out.isEmpty() ? ShareKind.AUTH : ShareKind.EXEC;
+      if (s.getKind() != expected || s.getNonce().size() != 12 || s.getCiphertext().size() < 16) {
+        throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
+            "GenerateKey response carries a malformed share");
+      }
+      out.add(new WalletShare(walletId, expected == ShareKind.AUTH ? WalletShare.AUTH : WalletShare.EXEC,
+          s.getKeyVersion(), s.getNonce().toByteArray(), s.getCiphertext().toByteArray()));
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------- read/list
+
+  public WalletView get(App app, String walletId) {
+    if (!Ids.plausible(walletId)) {
+      throw ApiException.walletNotFound();
+    }
+    return jdbi.withHandle(h -> new WalletStore(h).find(app.id(), walletId))
+        .map(WalletView::of)
+        .orElseThrow(ApiException::walletNotFound);
+  }
+
+  public WalletView.Page list(App app, String limitParam, String cursorParam, String chainType) {
+    int limit = DEFAULT_LIMIT;
+    if (limitParam != null) {
+      try {
+        limit = Integer.parseInt(limitParam.trim());
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        throw ApiException.invalidRequest("limit must be an integer from 1 to " + MAX_LIMIT);
+      }
+    }
+    if (chainType != null && !Wallet.CHAIN_ETHEREUM.equals(chainType)) {
+      throw unsupportedChain();
+    }
+    WalletCursor after = cursorParam == null || cursorParam.isEmpty() ? null : WalletCursor.decode(cursorParam);
+    int pageSize = limit;
+    List<Wallet> rows = jdbi.withHandle(h -> new WalletStore(h).list(app.id(), chainType, after, pageSize + 1));
+    String next = null;
+    if (rows.size() > pageSize) {
+      rows = rows.subList(0, pageSize);
+      Wallet last = rows.get(rows.size() - 1);
+      next = new WalletCursor(last.createdAt(), last.id()).encode();
+    }
+    return new WalletView.Page(rows.stream().map(WalletView::of).toList(), next);
+  }
+
+  // ------------------------------------------------------------------------------------ sign
+
+  /** The result of a signing RPC: {@code {"method":…,"data":{"signature":"0x…","encoding":"hex"}}}. */
+  public record RpcResult(@JsonProperty("method") String method, @JsonProperty("data") Signature data) {}
+
+  /** {@code {"signature":"0x<r><s><v>","encoding":"hex"}}. */
+  @JsonPropertyOrder({"signature", "encoding"})
+  public record Signature(@JsonProperty("signature") String signature,
+      @JsonProperty("encoding") String encoding) {}
+
+  private record Loaded(Wallet wallet, List<WalletShare> shares) {}
+
+  /**
+   * Signs for the app's wallet. {@code body} is empty when the request body exceeded the cap.
+   * Rejections are audited as {@code rejected}, enclave failures as {@code failed}; a signature is
+   * returned only after its {@code succeeded} audit row has committed.
+   */
+  public RpcResult rpc(App app, String walletId, Optional<byte[]> body) {
+    if (!Ids.plausible(walletId)) {
+      throw ApiException.walletNotFound();
+    }
+    Loaded loaded = jdbi.inTransaction(h -> {
+      WalletStore store = new WalletStore(h);
+      return store.find(app.id(), walletId).map(w -> new Loaded(w, store.shares(w.id())));
+    }).orElseThrow(ApiException::walletNotFound);
+    Wallet wallet = loaded.wallet();
+
+    RpcRequest request;
+    String method = null;
+    try {
+      if (body.isEmpty()) {
+        throw new ApiException(413, ErrorCodes.PAYLOAD_TOO_LARGE, "request body too large");
+      }
+      ObjectNode root = bodies.object(body.get());
+      method = RpcRequest.auditableMethod(root);
+      String known = RpcRequest.method(root);
+      if (RpcRequest.SECP256K1_SIGN.equals(known) && !app.allowRawSign()) {
+        throw new ApiException(403, ErrorCodes.METHOD_NOT_ALLOWED_FOR_APP,
+            "secp256k1_sign (raw hash signing) is not enabled for this app");
+      }
+      request = RpcRequest.parse(root, known, wallet.chainType());
+    } catch (ApiException e) {
+      signRejections.mark();
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("method", method);
+      auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN, Outcome.REJECTED,
+          e.code(), render(detail)));
+      throw e;
+    }
+
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("method", request.method());
+    SignResponse response;
+    try (Timer.Context ignored = signTimer.time()) {
+      response = enclave.sign(signRequest(loaded, request));
+      if (response.getDigest().size() != 32 || response.getR().size() != 32
+          || response.getS().size() != 32 || response.getRecoveryId() > 1
+          || (request.hash() != null
+              && !response.getDigest().equals(ByteString.copyFrom(request.hash())))) {
+        throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null, "malformed Sign response");
+      }
+    } catch (EnclaveCallException e) {
+      signFailures.mark();
+      ApiException api = EnclaveFailures.toApi(e);
+      auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN, Outcome.FAILED,
+          api.code(), render(detail)));
+      throw api;
+    }
+
+    byte[] signature = new byte[65];
+    response.getR().copyTo(signature, 0);
+    response.getS().copyTo(signature, 32);
+    signature[64] = (byte) (27 + response.getRecoveryId());
+    detail.put("digest", Hex.prefixed(response.getDigest().toByteArray()));
+    String rendered = render(detail);
+    try {
+      jdbi.useTransaction(h -> new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
+          AuditEvent.WALLET_SIGN, Outcome.SUCCEEDED, null, rendered)));
+    } catch (RuntimeException e) {
+      // No durable audit record, no signature.
+      LOG.error("audit append failed; signature withheld for wallet {}: {}", wallet.id(), e.getClass().getName());
+      throw ApiException.internal();
+    }
+    return new RpcResult(request.method(), new Signature(Hex.prefixed(signature), "hex"));
+  }
+
+  private static SignRequest signRequest(Loaded loaded, RpcRequest request) {
+    Wallet w = loaded.wallet();
+    WalletKey.Builder key = WalletKey.newBuilder()
+        .setWalletId(w.id())
+        .setCurve(Curve.SECP256K1)
+        .setPublicKey(ByteString.copyFrom(w.publicKey()));
+    if (w.owner() != null) {
+      key.setOwner(ByteString.copyFrom(w.owner()));
+    }
+    for (WalletShare s : loaded.shares()) {
+      SealedShare sealed = SealedShare.newBuilder()
+          .setKind(WalletShare.AUTH.equals(s.kind()) ? ShareKind.AUTH : ShareKind.EXEC)
+          .setKeyVersion(s.keyVersion())
+          .setNonce(ByteString.copyFrom(s.nonce()))
+          .setCiphertext(ByteString.copyFrom(s.ciphertext()))
+          .build();
+      if (WalletShare.AUTH.equals(s.kind())) {
+        key.setAuthShare(sealed);
+      } else {
+        key.setExecShare(sealed);
+      }
+    }
+    SignRequest.Builder b = SignRequest.newBuilder().setKey(key);
+    if (request.message() != null) {
+      b.setPersonalMessage(PersonalMessage.newBuilder().setMessage(ByteString.copyFrom(request.message())));
+    } else {
+      b.setDigest(ByteString.copyFrom(request.hash()));
+    }
+    return b.build();
+  }
+
+  // --------------------------------------------------------------------------------- helpers
+
+  private static ApiException unsupportedChain() {
+    return new ApiException(400, ErrorCodes.UNSUPPORTED_CHAIN_TYPE,
+        "unsupported chain_type; supported: ethereum");
+  }
+
+  /** Writes an audit row for a request that is failing anyway; a write error is only logged. */
+  private void auditQuietly(AuditEvent event) {
+    try {
+      jdbi.useTransaction(h -> new AuditStore(h, clock).append(event));
+    } catch (RuntimeException e) {
+      LOG.error("audit append failed for {} {}: {}", event.action(), event.outcome(), e.getClass().getName());
+    }
+  }
+
+  private String render(Map<String, Object> detail) {
+    try {
+      return json.writeValueAsString(detail);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.nitrosign.parent.wallet;
+
+import io.dropwizard.core.setup.Environment;
+import io.nitrosign.parent.enclave.EnclaveGateway;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.jdbi.v3.core.Jdbi;
+
+/** Wires the wallet endpoints: resource → manager → store. */
+public final class WalletModule {
+  private WalletModule() {}
+
+  public static WalletManager install(Environment env, Jdbi jdbi, EnclaveGateway enclave,
+      SecureRandom random, Clock clock) {
+    WalletManager manager = new WalletManager(jdbi, enclave, env.getObjectMapper(), random, clock,
+        env.metrics());
+    env.jersey().register(new WalletResource(manager));
+    return manager;
+  }
+}

@@ -1,0 +1,99 @@
+package io.nitrosign.parent.wallet;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** SQL for {@code wallets} and {@code wallet_shares}; every read is scoped to an app. */
+public final class WalletStore {
+
+  private static final String COLUMNS =
+      "id, app_id, chain_type, curve, public_key, address, owner, key_version, created_at";
+
+  private final Handle handle;
+
+  public WalletStore(Handle handle) {
+    this.handle = handle;
+  }
+
+  public void insert(Wallet w, List<WalletShare> shares) {
+    handle.createUpdate("INSERT INTO wallets (" + COLUMNS + ") VALUES (:id, :app, :chain, :curve,"
+            + " :pk, :address, :owner, :kv, :at)")
+        .bind("id", w.id())
+        .bind("app", w.appId())
+        .bind("chain", w.chainType())
+        .bind("curve", w.curve())
+        .bind("pk", w.publicKey())
+        .bind("address", w.address())
+        .bindBySqlType("owner", w.owner(), java.sql.Types.BINARY)
+        .bind("kv", w.keyVersion())
+        .bind("at", w.createdAt().atOffset(ZoneOffset.UTC))
+        .execute();
+    for (WalletShare s : shares) {
+      handle.createUpdate("INSERT INTO wallet_shares (wallet_id, kind, key_version, nonce, ciphertext)"
+              + " VALUES (:wallet, :kind, :kv, :nonce, :ct)")
+          .bind("wallet", w.id())
+          .bind("kind", s.kind())
+          .bind("kv", s.keyVersion())
+          .bind("nonce", s.nonce())
+          .bind("ct", s.ciphertext())
+          .execute();
+    }
+  }
+
+  /** The app's wallet with this id; another app's wallet is as absent as a nonexistent one. */
+  public Optional<Wallet> find(String appId, String walletId) {
+    return handle.createQuery("SELECT " + COLUMNS + " FROM wallets WHERE id = :id AND app_id = :app")
+        .bind("id", walletId)
+        .bind("app", appId)
+        .map(WalletStore::wallet)
+        .findOne();
+  }
+
+  public List<WalletShare> shares(String walletId) {
+    return handle.createQuery("SELECT wallet_id, kind, key_version, nonce, ciphertext"
+            + " FROM wallet_shares WHERE wallet_id = :id ORDER BY kind")
+        .bind("id", walletId)
+        .map((rs, ctx) -> new WalletShare(rs.getString("wallet_id"), rs.getString("kind"),
+            rs.getInt("key_version"), rs.getBytes("nonce"), rs.getBytes("ciphertext")))
+        .list();
+  }
+
+  /** Newest first, strictly after {@code after} (if given); at most {@code limit} rows. */
+  public List<Wallet> list(String appId, String chainType, WalletCursor after, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM wallets WHERE app_id = :app");
+    if (chainType != null) {
+      sql.append(" AND chain_type = :chain");
+    }
+    if (after != null) {
+      sql.append(" AND (created_at, id) < (:at, :id)");
+    }
+    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+    Query q = handle.createQuery(sql.toString()).bind("app", appId).bind("limit", limit);
+    if (chainType != null) {
+      q.bind("chain", chainType);
+    }
+    if (after != null) {
+      q.bind("at", after.createdAt().atOffset(ZoneOffset.UTC)).bind("id", after.id());
+    }
+    return q.map(WalletStore::wallet).list();
+  }
+
+  public int count(String appId) {
+    return handle.createQuery("SELECT count(*) FROM wallets WHERE app_id = :app")
+        .bind("app", appId).mapTo(Integer.class).one();
+  }
+
+  private static Wallet wallet(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Wallet(rs.getString("id"), rs.getString("app_id"), rs.getString("chain_type"),
+        rs.getString("curve"), rs.getBytes("public_key"), rs.getString("address"),
+        rs.getBytes("owner"), rs.getInt("key_version"),
+        rs.getObject("created_at", OffsetDateTime.class).toInstant());
+  }
+}

@@ -1,0 +1,34 @@
+package io.nitrosign.parent.wallet;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.nitrosign.parent.Hex;
+import java.util.List;
+
+/** A wallet as the API shows it (Privy's wallet object, plus {@code public_key}). */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({"id", "address", "chain_type", "public_key", "policy_ids",
+    "additional_signers", "owner_id", "created_at", "exported_at", "imported_at"})
+public record WalletView(
+    @JsonProperty("id") String id,
+    @JsonProperty("address") String address,
+    @JsonProperty("chain_type") String chainType,
+    @JsonProperty("public_key") String publicKey,
+    @JsonProperty("policy_ids") List<String> policyIds,
+    @JsonProperty("additional_signers") List<Object> additionalSigners,
+    @JsonProperty("owner_id") String ownerId,
+    @JsonProperty("created_at") long createdAt,
+    @JsonProperty("exported_at") Long exportedAt,
+    @JsonProperty("imported_at") Long importedAt) {
+
+  public static WalletView of(Wallet w) {
+    return new WalletView(w.id(), w.address(), w.chainType(), Hex.prefixed(w.publicKey()),
+        List.of(), List.of(), null, w.createdAt().toEpochMilli(), null, null);
+  }
+
+  /** {@code GET /v1/wallets}: a page and the cursor for the next one (null on the last page). */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record Page(@JsonProperty("data") List<WalletView> data,
+      @JsonProperty("next_cursor") String nextCursor) {}
+}
