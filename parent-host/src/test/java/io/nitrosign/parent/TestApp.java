@@ -1,0 +1,53 @@
+package io.nitrosign.parent;
+
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
+import io.dropwizard.util.Duration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A parent-host configuration built in code: random ports, a fresh database, no enclave. */
+public final class TestApp {
+  private TestApp() {}
+
+  public static ParentHostConfiguration config(TestPostgres.Db db) {
+    ParentHostConfiguration c = new ParentHostConfiguration();
+    DataSourceFactory d = new DataSourceFactory();
+    d.setDriverClass("org.postgresql.Driver");
+    d.setUrl(db.url());
+    d.setUser(db.user());
+    d.setPassword("");
+    c.setDatabase(d);
+
+    DefaultServerFactory server = new DefaultServerFactory();
+    HttpConnectorFactory app = new HttpConnectorFactory();
+    app.setBindHost("127.0.0.1");
+    app.setPort(0);
+    HttpConnectorFactory admin = new HttpConnectorFactory();
+    admin.setBindHost("127.0.0.1");
+    admin.setPort(0);
+    server.setApplicationConnectors(List.of(app));
+    server.setAdminConnectors(List.of(admin));
+    c.setServerFactory(server);
+    if (c.getLoggingFactory() instanceof DefaultLoggingFactory logging) {
+      logging.setLevel("WARN");
+    }
+
+    // A unix socket path where nothing listens: the enclave is down for these tests.
+    try {
+      Path dir = Files.createTempDirectory("nitrosign-no-enclave");
+      c.getEnclave().setAddress("unix:" + dir.resolve("enclave.sock"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    c.getEnclave().setCallTimeout(Duration.seconds(2));
+    c.getEnclave().setConnectTimeout(Duration.milliseconds(200));
+    c.getEnclave().setReconnectMaxBackoff(Duration.milliseconds(500));
+    return c;
+  }
+}
