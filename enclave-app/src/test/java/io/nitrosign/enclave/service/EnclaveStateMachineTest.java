@@ -1,0 +1,66 @@
+package io.nitrosign.enclave.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nitrosign.proto.v1.EnclaveRequest.BodyCase;
+import io.nitrosign.proto.v1.EnclaveState;
+import org.junit.jupiter.api.Test;
+
+class EnclaveStateMachineTest {
+
+  @Test
+  void happyPath() {
+    EnclaveStateMachine sm = new EnclaveStateMachine();
+    assertEquals(EnclaveState.BOOTING, sm.state());
+    sm.transitionTo(EnclaveState.SEALED);
+    sm.transitionTo(EnclaveState.READY);
+    assertEquals(EnclaveState.READY, sm.state());
+    sm.transitionTo(EnclaveState.FAILED);
+    assertEquals(EnclaveState.FAILED, sm.state());
+  }
+
+  @Test
+  void illegalTransitionsAreRefused() {
+    EnclaveStateMachine sm = new EnclaveStateMachine();
+    assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.READY));
+    assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.BOOTING));
+    assertThrows(IllegalStateException.class,
+        () -> sm.transitionTo(EnclaveState.ENCLAVE_STATE_UNSPECIFIED));
+    sm.transitionTo(EnclaveState.SEALED);
+    assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.BOOTING));
+    assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.SEALED));
+    sm.transitionTo(EnclaveState.READY);
+    assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.SEALED));
+    assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.READY));
+    sm.fail();
+    for (EnclaveState s : EnclaveState.values()) {
+      if (s != EnclaveState.UNRECOGNIZED) {
+        assertThrows(IllegalStateException.class, () -> sm.transitionTo(s));
+      }
+    }
+    sm.fail(); // idempotent
+    assertEquals(EnclaveState.FAILED, sm.state());
+  }
+
+  @Test
+  void allowListPerState() {
+    EnclaveStateMachine sm = new EnclaveStateMachine();
+    assertTrue(sm.serves(BodyCase.HEALTH));
+    assertFalse(sm.serves(BodyCase.SIGN));
+    assertFalse(sm.serves(BodyCase.GENERATE_KEY));
+    sm.transitionTo(EnclaveState.SEALED);
+    assertTrue(sm.serves(BodyCase.HEALTH));
+    assertFalse(sm.serves(BodyCase.SIGN));
+    sm.transitionTo(EnclaveState.READY);
+    assertTrue(sm.serves(BodyCase.SIGN));
+    assertTrue(sm.serves(BodyCase.GENERATE_KEY));
+    assertFalse(sm.serves(BodyCase.BODY_NOT_SET));
+    sm.fail();
+    assertTrue(sm.serves(BodyCase.HEALTH));
+    assertFalse(sm.serves(BodyCase.SIGN));
+    assertFalse(sm.serves(BodyCase.GENERATE_KEY));
+  }
+}
