@@ -1,0 +1,82 @@
+package io.nitrosign.parent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.util.JarLocation;
+import io.nitrosign.parent.app.App;
+import io.nitrosign.parent.app.AppManager;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CreateAppCommandTest {
+
+  @Test
+  void createAppMigratesAndPrintsOneJsonLineWithWorkingCredentials(@TempDir Path dir) throws Exception {
+    TestPostgres.Db db = TestPostgres.newDatabase();
+    Path config = dir.resolve("config.yml");
+    Files.writeString(config, String.join("\n",
+        "database:",
+        "  driverClass: org.postgresql.Driver",
+        "  url: " + db.url(),
+        "  user: " + db.user(),
+        "  password: \"\"",
+        "enclave:",
+        "  address: unix:" + dir.resolve("enclave.sock"),
+        "logging:",
+        "  level: INFO",
+        "  appenders:",
+        "    - type: console",
+        ""));
+
+    ParentHostApplication app = new ParentHostApplication();
+    Bootstrap<ParentHostConfiguration> bootstrap = new Bootstrap<>(app);
+    app.initialize(bootstrap);
+    ByteArrayOutputStream cliOut = new ByteArrayOutputStream();
+    ByteArrayOutputStream cliErr = new ByteArrayOutputStream();
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    Optional<Throwable> failure;
+    System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    try {
+      failure = new Cli(new JarLocation(ParentHostApplication.class), bootstrap, cliOut, cliErr)
+          .run("create-app", "--name", "demo", config.toString());
+    } finally {
+      System.setOut(original);
+    }
+    assertTrue(failure.isEmpty(), () -> cliErr.toString(StandardCharsets.UTF_8));
+
+    String out = stdout.toString(StandardCharsets.UTF_8);
+    String[] lines = out.strip().split("\n");
+    assertEquals(1, lines.length, out);
+    JsonNode line = new ObjectMapper().readTree(lines[0]);
+    assertEquals(2, line.size());
+    String appId = line.get("app_id").asText();
+    String secret = line.get("app_secret").asText();
+    assertEquals(Ids.LENGTH, appId.length());
+    assertEquals(32, Base64.getUrlDecoder().decode(secret).length);
+
+    AppManager apps = new AppManager(Jdbi.create(db.superuser()), new SecureRandom(), Clock.systemUTC(),
+        new ObjectMapper());
+    Optional<App> authed = apps.authenticate(appId, secret);
+    assertTrue(authed.isPresent());
+    assertEquals("demo", authed.get().name());
+    assertFalse(authed.get().allowRawSign());
+    assertTrue(apps.authenticate(appId, secret + "x").isEmpty());
+  }
+}
