@@ -124,7 +124,8 @@ public final class WalletManager {
         || key.getPublicKey().size() != 65 || key.getPublicKey().byteAt(0) != 0x04
         || !key.getOwner().isEmpty() || !ADDRESS.matcher(r.getAddress()).matches()
         || !key.hasAuthShare() || !key.hasExecShare()
-        || key.getAuthShare().getKeyVersion() != key.getExecShare().getKeyVersion()) {
+        || key.getAuthShare().getKeyVersion() != key.getExecShare().getKeyVersion()
+        || !Ethereum.address(key.getPublicKey().toByteArray()).equals(r.getAddress())) {
       throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
           "GenerateKey response does not match the request");
     }
@@ -242,8 +243,7 @@ public final class WalletManager {
       response = enclave.sign(signRequest(loaded, request));
       if (response.getDigest().size() != 32 || response.getR().size() != 32
           || response.getS().size() != 32 || response.getRecoveryId() > 1
-          || (request.hash() != null
-              && !response.getDigest().equals(ByteString.copyFrom(request.hash())))) {
+          || !response.getDigest().equals(ByteString.copyFrom(expectedDigest(request)))) {
         throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null, "malformed Sign response");
       }
     } catch (EnclaveCallException e) {
@@ -269,6 +269,11 @@ public final class WalletManager {
       throw ApiException.internal();
     }
     return new RpcResult(request.method(), new Signature(Hex.prefixed(signature), "hex"));
+  }
+
+  /** The digest the enclave must have signed: the caller's hash, or the EIP-191 message hash. */
+  private static byte[] expectedDigest(RpcRequest request) {
+    return request.hash() != null ? request.hash() : Ethereum.personalMessageDigest(request.message());
   }
 
   private static SignRequest signRequest(Loaded loaded, RpcRequest request) {
