@@ -33,7 +33,7 @@ public final class EnclaveClientGateway implements EnclaveGateway {
   private final EnclaveClient.Config config;
   private final Duration callTimeout;
   private final Object lock = new Object();
-  private EnclaveClient client;
+  private volatile EnclaveClient client;
   private long lastStartAttempt;
   private boolean closed;
 
@@ -55,6 +55,10 @@ public final class EnclaveClientGateway implements EnclaveGateway {
    * reports the enclave as unavailable and retries at most once a second.
    */
   private EnclaveClient client() {
+    EnclaveClient started = client;
+    if (started != null) {
+      return started;
+    }
     synchronized (lock) {
       if (closed) {
         throw new EnclaveCallException(EnclaveCallException.Kind.UNAVAILABLE, null, "enclave client closed");
