@@ -84,6 +84,7 @@ public final class WalletManager {
 
   // ---------------------------------------------------------------------------------- create
 
+  @SuppressWarnings("try") // the timer context is used only for its close()
   public WalletView create(App app, byte[] body) {
     ObjectNode root = bodies.object(body);
     JsonBodies.onlyFields(root, "", Set.of("chain_type"));
@@ -203,6 +204,7 @@ public final class WalletManager {
    * Rejections are audited as {@code rejected}, enclave failures as {@code failed}; a signature is
    * returned only after its {@code succeeded} audit row has committed.
    */
+  @SuppressWarnings("try") // the timer context is used only for its close()
   public RpcResult rpc(App app, String walletId, Optional<byte[]> body) {
     if (!Ids.plausible(walletId)) {
       throw ApiException.walletNotFound();
