@@ -82,6 +82,7 @@ final class Transport {
       return AFUNIXSocketAddress.of(unix.path());
     }
     if (address instanceof EnclaveAddress.Vsock vsock) {
+      VsockSupport.selectorProvider(); // registers our VSOCK implementation first
       return AFVSOCKSocketAddress.ofPortAndCID(vsock.port(), vsock.cid());
     }
     EnclaveAddress.Tcp tcp = (EnclaveAddress.Tcp) address;
