@@ -183,7 +183,7 @@ final class ClientConnection {
           result.completeExceptionally(new EnclaveTimeoutException(
               "enclave did not answer within " + deadline.toMillis() + " ms"));
         }
-      }, Math.max(0, deadline.toNanos()), TimeUnit.NANOSECONDS);
+      }, delayNanos(deadline), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       pending.remove(id, result);
       result.completeExceptionally(new EnclaveUnavailableException("enclave client closed"));
@@ -215,6 +215,17 @@ final class ClientConnection {
       ch.close();
     }
     failAll("enclave client closed");
+  }
+
+  private static long delayNanos(Duration deadline) {
+    if (deadline.isNegative()) {
+      return 0;
+    }
+    try {
+      return deadline.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 2;
+    }
   }
 
   private static String describe(Throwable cause) {
