@@ -65,7 +65,7 @@ final class ClientConnection {
     });
     this.remote = remote;
     this.address = address;
-    this.maxBackoffNanos = Math.max(INITIAL_BACKOFF_NANOS, maxBackoff.toNanos());
+    this.maxBackoffNanos = Math.max(INITIAL_BACKOFF_NANOS, delayNanos(maxBackoff));
   }
 
   boolean isUp() {
