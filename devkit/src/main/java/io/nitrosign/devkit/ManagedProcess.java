@@ -21,6 +21,8 @@ public final class ManagedProcess {
   private final String name;
   private final Path pidFile;
   private final Path logFile;
+  /** The process this object started, if any: known to be ours without a marker check. */
+  private volatile ProcessHandle started;
 
   public ManagedProcess(String name, Path runDir, Path logDir) {
     this.name = name;
@@ -57,11 +59,18 @@ public final class ManagedProcess {
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Process p = pb.start();
     Files.writeString(pidFile, Long.toString(p.pid()), StandardCharsets.UTF_8);
-    return p.toHandle();
+    started = p.toHandle();
+    return started;
   }
 
   /** The running process recorded in the pid file, if it is still ours and alive. */
   public Optional<ProcessHandle> running() {
+    ProcessHandle mine = started;
+    if (mine != null) {
+      // Started by this JVM: right after the spawn its command line may still be that of
+      // setsid or the JDK's spawn helper, so the marker check below would not see it yet.
+      return mine.isAlive() ? Optional.of(mine) : Optional.empty();
+    }
     try {
       if (!Files.exists(pidFile)) {
         return Optional.empty();
@@ -100,6 +109,7 @@ public final class ManagedProcess {
       }
     }
     Files.deleteIfExists(pidFile);
+    started = null;
     return true;
   }
 
