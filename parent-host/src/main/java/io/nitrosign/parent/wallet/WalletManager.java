@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import io.nitrosign.chains.ethereum.Eip191;
+import io.nitrosign.chains.ethereum.EthereumAddress;
 import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.Ids;
 import io.nitrosign.parent.api.ApiException;
@@ -126,7 +128,7 @@ public final class WalletManager {
         || !key.getOwner().isEmpty() || !ADDRESS.matcher(r.getAddress()).matches()
         || !key.hasAuthShare() || !key.hasExecShare()
         || key.getAuthShare().getKeyVersion() != key.getExecShare().getKeyVersion()
-        || !Ethereum.address(key.getPublicKey().toByteArray()).equals(r.getAddress())) {
+        || !EthereumAddress.fromPublicKey(key.getPublicKey().toByteArray()).equals(r.getAddress())) {
       throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
           "GenerateKey response does not match the request");
     }
@@ -275,7 +277,7 @@ public final class WalletManager {
 
   /** The digest the enclave must have signed: the caller's hash, or the EIP-191 message hash. */
   private static byte[] expectedDigest(RpcRequest request) {
-    return request.hash() != null ? request.hash() : Ethereum.personalMessageDigest(request.message());
+    return request.hash() != null ? request.hash() : Eip191.personalMessageHash(request.message());
   }
 
   private static SignRequest signRequest(Loaded loaded, RpcRequest request) {
