@@ -192,6 +192,29 @@ class LocalStackEndToEndTest {
 
   @Test
   @Order(7)
+  void noSignatureLeavesWithoutItsAuditRow() throws Exception {
+    // Make the database refuse the "succeeded" audit row of a signature (a real constraint in the
+    // real server), then ask for one: the enclave signs, the audit append fails, and the parent
+    // host must answer 500 without the signature.
+    try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), "postgres", "");
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE audit_log ADD CONSTRAINT e2e_refuse_sign_success "
+          + "CHECK (NOT (action = 'wallet.sign' AND outcome = 'succeeded')) NOT VALID");
+      try {
+        Http.Reply r = http.post("/v1/wallets/" + walletId + "/rpc", auth,
+            "{\"method\":\"personal_sign\",\"params\":{\"message\":\"unaudited\",\"encoding\":\"utf-8\"}}");
+        assertEquals(500, r.status(), () -> r.raw().body());
+        assertEquals("internal_error", r.body().get("code").asText());
+        assertFalse(r.raw().body().contains("signature"), r.raw().body());
+      } finally {
+        st.execute("ALTER TABLE audit_log DROP CONSTRAINT e2e_refuse_sign_success");
+      }
+    }
+    personalSign("audited again", "utf-8");
+  }
+
+  @Test
+  @Order(8)
   void aSecondUpReusesTheDataAndTheWalletStillSigns() throws Exception {
     stack.down();
     assertFalse(stack.healthy());
