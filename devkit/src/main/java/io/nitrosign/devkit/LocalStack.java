@@ -205,16 +205,19 @@ public final class LocalStack {
 
   /** True when the parent host's admin health check (database and enclave) passes. */
   public boolean healthy() {
+    return statusOf(HttpRequest.newBuilder(URI.create(adminUrl() + "/healthcheck"))
+        .timeout(Duration.ofSeconds(3)).build()) == 200;
+  }
+
+  /** The HTTP status of a request, or -1 when nothing answered. */
+  private int statusOf(HttpRequest request) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-              URI.create(adminUrl() + "/healthcheck")).timeout(Duration.ofSeconds(3)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200;
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
-      return false;
+      return -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return -1;
     }
   }
 
@@ -262,21 +265,11 @@ public final class LocalStack {
   }
 
   private boolean credentialsWork(String appId, String secret) {
-    try {
-      String basic = Base64.getEncoder().encodeToString(
-          (appId + ":" + secret).getBytes(StandardCharsets.UTF_8));
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(
-              URI.create(baseUrl() + "/v1/wallets?limit=1"))
-              .header("Authorization", "Basic " + basic)
-              .timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    String basic = Base64.getEncoder().encodeToString(
+        (appId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    return statusOf(HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/wallets?limit=1"))
+        .header("Authorization", "Basic " + basic)
+        .timeout(Duration.ofSeconds(5)).build()) == 200;
   }
 
   private Map<String, String> env(String appId, String secret) {
