@@ -1,5 +1,6 @@
 package io.nitrosign.enclave;
 
+import io.nitrosign.enclave.crypto.BcFipsSetup;
 import io.nitrosign.enclave.crypto.Drbg;
 import io.nitrosign.enclave.crypto.OsSeedSource;
 import io.nitrosign.enclave.sealing.LocalDevSealingKeyProvider;
@@ -111,6 +112,7 @@ public final class EnclaveMain {
   }
 
   public static void main(String[] args) throws InterruptedException {
+    BcFipsSetup.preferJavaImplementation();
     Options options;
     try {
       options = parse(args);

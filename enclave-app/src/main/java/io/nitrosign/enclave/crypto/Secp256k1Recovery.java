@@ -1,6 +1,7 @@
 package io.nitrosign.enclave.crypto;
 
 import java.math.BigInteger;
+import org.bouncycastle.util.BigIntegers;
 import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
 
@@ -34,7 +35,7 @@ public final class Secp256k1Recovery {
       throw new IllegalArgumentException("no point for r");
     }
     BigInteger e = new BigInteger(1, digest32);
-    BigInteger rInv = r.modInverse(n);
+    BigInteger rInv = BigIntegers.modOddInverseVar(n, r) /* public value: variable time is fine */;
     BigInteger u1 = n.subtract(e.mod(n)).multiply(rInv).mod(n);
     BigInteger u2 = s.multiply(rInv).mod(n);
     ECPoint q = ECAlgorithms.sumOfTwoMultiplies(Secp256k1.G, u1, rPoint, u2).normalize();

@@ -2,6 +2,7 @@ package io.nitrosign.enclave.crypto;
 
 import io.nitrosign.enclave.secret.SecretBytes;
 import java.math.BigInteger;
+import org.bouncycastle.util.BigIntegers;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
@@ -77,7 +78,9 @@ public final class Secp256k1Signer implements PublicKeySign {
         if (r.signum() == 0) {
           continue;
         }
-        BigInteger s = k.modInverse(n).multiply(e.add(r.multiply(d))).mod(n);
+        // k is secret: invert it in constant time (BigInteger.modInverse is not, and its timing
+        // would leak bits of k; a few leaked nonce bits are enough to recover the key).
+        BigInteger s = BigIntegers.modOddInverse(n, k).multiply(e.add(r.multiply(d))).mod(n);
         if (s.signum() == 0) {
           continue;
         }

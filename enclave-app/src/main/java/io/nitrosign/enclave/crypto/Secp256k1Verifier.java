@@ -1,6 +1,7 @@
 package io.nitrosign.enclave.crypto;
 
 import java.math.BigInteger;
+import org.bouncycastle.util.BigIntegers;
 import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
 
@@ -39,7 +40,7 @@ public final class Secp256k1Verifier {
       return false;
     }
     BigInteger e = new BigInteger(1, digest32);
-    BigInteger w = s.modInverse(n);
+    BigInteger w = BigIntegers.modOddInverseVar(n, s) /* public value: variable time is fine */;
     BigInteger u1 = e.multiply(w).mod(n);
     BigInteger u2 = r.multiply(w).mod(n);
     ECPoint x = ECAlgorithms.sumOfTwoMultiplies(Secp256k1.G, u1, q, u2).normalize();
