@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Appends to and reads the hash-chained audit log. Takes the caller's {@link Handle}; appends must
@@ -27,34 +28,53 @@ public final class AuditStore {
 
   /** Appends one event and returns its id. */
   public long append(AuditEvent e) {
+    return appendAll(List.of(e)).get(0);
+  }
+
+  /**
+   * Appends events in order, chained, and returns their ids. One advisory lock, one read of the
+   * chain head, one batch insert: the group-commit writer ({@link AuditWriter}) calls this with
+   * many events at once.
+   */
+  public List<Long> appendAll(List<AuditEvent> events) {
     if (!handle.isInTransaction()) {
       throw new IllegalStateException("audit appends must run inside a transaction");
+    }
+    if (events.isEmpty()) {
+      return List.of();
     }
     handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked")
         .bind("key", APPEND_LOCK).mapTo(Integer.class).one();
     byte[] prev = handle.createQuery("SELECT row_hash FROM audit_log ORDER BY id DESC LIMIT 1")
         .mapTo(byte[].class).findFirst().orElse(AuditChain.GENESIS);
-    long id = handle.createQuery("SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))")
-        .mapTo(Long.class).one();
+    List<Long> ids = handle.createQuery("SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))"
+            + " FROM generate_series(1, :n) ORDER BY 1")
+        .bind("n", events.size()).mapTo(Long.class).list();
     Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    String outcome = e.outcome().dbValue();
-    byte[] rowHash = AuditChain.rowHash(prev, id, at, e.appId(), e.walletId(), e.action(), outcome,
-        e.errorCode(), e.detail());
-    handle.createUpdate("INSERT INTO audit_log (id, occurred_at, app_id, wallet_id, action, outcome,"
-            + " error_code, detail, prev_hash, row_hash) VALUES (:id, :at, :app, :wallet, :action,"
-            + " :outcome, :error, :detail, :prev, :hash)")
-        .bind("id", id)
-        .bind("at", at.atOffset(ZoneOffset.UTC))
-        .bind("app", e.appId())
-        .bind("wallet", e.walletId())
-        .bind("action", e.action())
-        .bind("outcome", outcome)
-        .bind("error", e.errorCode())
-        .bind("detail", e.detail())
-        .bind("prev", prev)
-        .bind("hash", rowHash)
-        .execute();
-    return id;
+    PreparedBatch batch = handle.prepareBatch("INSERT INTO audit_log (id, occurred_at, app_id,"
+        + " wallet_id, action, outcome, error_code, detail, prev_hash, row_hash) VALUES (:id, :at,"
+        + " :app, :wallet, :action, :outcome, :error, :detail, :prev, :hash)");
+    for (int i = 0; i < events.size(); i++) {
+      AuditEvent e = events.get(i);
+      long id = ids.get(i);
+      String outcome = e.outcome().dbValue();
+      byte[] rowHash = AuditChain.rowHash(prev, id, at, e.appId(), e.walletId(), e.action(),
+          outcome, e.errorCode(), e.detail());
+      batch.bind("id", id)
+          .bind("at", at.atOffset(ZoneOffset.UTC))
+          .bind("app", e.appId())
+          .bind("wallet", e.walletId())
+          .bind("action", e.action())
+          .bind("outcome", outcome)
+          .bind("error", e.errorCode())
+          .bind("detail", e.detail())
+          .bind("prev", prev)
+          .bind("hash", rowHash)
+          .add();
+      prev = rowHash;
+    }
+    batch.execute();
+    return ids;
   }
 
   private static final String SELECT = "SELECT id, occurred_at, app_id, wallet_id, action,"

@@ -19,6 +19,7 @@ import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.app.App;
 import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.audit.AuditStore;
+import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.audit.Outcome;
 import io.nitrosign.parent.enclave.EnclaveCallException;
 import io.nitrosign.parent.enclave.EnclaveFailures;
@@ -34,6 +35,7 @@ import io.nitrosign.proto.v1.SignResponse;
 import io.nitrosign.proto.v1.WalletKey;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +59,10 @@ public final class WalletManager {
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 100;
 
+  /** How long a signature may wait for its audit row to commit before it is withheld. */
+  private static final Duration AUDIT_COMMIT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final AuditWriter auditWriter;
   private final Jdbi jdbi;
   private final EnclaveGateway enclave;
   private final JsonBodies bodies;
@@ -69,9 +75,10 @@ public final class WalletManager {
   private final Meter signRejections;
   private final Meter createFailures;
 
-  public WalletManager(Jdbi jdbi, EnclaveGateway enclave, ObjectMapper json, SecureRandom random,
-      Clock clock, MetricRegistry metrics) {
+  public WalletManager(Jdbi jdbi, EnclaveGateway enclave, AuditWriter auditWriter, ObjectMapper json,
+      SecureRandom random, Clock clock, MetricRegistry metrics) {
     this.jdbi = jdbi;
+    this.auditWriter = auditWriter;
     this.enclave = enclave;
     this.json = json;
     this.bodies = new JsonBodies(json);
@@ -265,8 +272,8 @@ public final class WalletManager {
     detail.put("digest", Hex.prefixed(response.getDigest().toByteArray()));
     String rendered = render(detail);
     try {
-      jdbi.useTransaction(h -> new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
-          AuditEvent.WALLET_SIGN, Outcome.SUCCEEDED, null, rendered)));
+      auditWriter.appendDurably(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
+          Outcome.SUCCEEDED, null, rendered), AUDIT_COMMIT_TIMEOUT);
     } catch (RuntimeException e) {
       // No durable audit record, no signature.
       LOG.error("audit append failed; signature withheld for wallet {}: {}", wallet.id(), e.getClass().getName());
@@ -321,7 +328,7 @@ public final class WalletManager {
   /** Writes an audit row for a request that is failing anyway; a write error is only logged. */
   private void auditQuietly(AuditEvent event) {
     try {
-      jdbi.useTransaction(h -> new AuditStore(h, clock).append(event));
+      auditWriter.appendDurably(event, AUDIT_COMMIT_TIMEOUT);
     } catch (RuntimeException e) {
       LOG.error("audit append failed for {} {}: {}", event.action(), event.outcome(), e.getClass().getName());
     }

@@ -1,6 +1,7 @@
 package io.nitrosign.parent.wallet;
 
 import io.dropwizard.core.setup.Environment;
+import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.enclave.EnclaveGateway;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -12,8 +13,10 @@ public final class WalletModule {
 
   public static WalletManager install(Environment env, Jdbi jdbi, EnclaveGateway enclave,
       SecureRandom random, Clock clock) {
-    WalletManager manager = new WalletManager(jdbi, enclave, env.getObjectMapper(), random, clock,
-        env.metrics());
+    AuditWriter auditWriter = new AuditWriter(jdbi, clock);
+    env.lifecycle().manage(auditWriter);
+    WalletManager manager = new WalletManager(jdbi, enclave, auditWriter, env.getObjectMapper(),
+        random, clock, env.metrics());
     env.jersey().register(new WalletResource(manager));
     return manager;
   }
