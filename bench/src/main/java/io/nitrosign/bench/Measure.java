@@ -1,0 +1,98 @@
+package io.nitrosign.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Closed-loop measurement: N threads each run the operation back to back for a warm-up period
+ * (discarded), then for the measured period, recording each operation's latency.
+ */
+final class Measure {
+
+  /** One operation; must throw if it did not succeed. */
+  @FunctionalInterface
+  interface Op {
+    void run() throws Exception;
+  }
+
+  record Result(String name, int threads, long ops, double seconds, double p50Millis,
+      double p99Millis) {
+    double opsPerSecond() {
+      return ops / seconds;
+    }
+  }
+
+  private Measure() {}
+
+  static Result run(String name, int threads, Duration warmup, Duration measure, Op op)
+      throws InterruptedException {
+    loop(threads, warmup, op, null);
+    List<long[]> latencies = new ArrayList<>();
+    long start = System.nanoTime();
+    long ops = loop(threads, measure, op, latencies);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+    return new Result(name, threads, ops, seconds, percentile(all, 0.50), percentile(all, 0.99));
+  }
+
+  private static long loop(int threads, Duration period, Op op, List<long[]> latencies)
+      throws InterruptedException {
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch done = new CountDownLatch(threads);
+    long[] counts = new long[threads];
+    long[][] samples = new long[threads][];
+    Throwable[] failure = new Throwable[1];
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread th = new Thread(() -> {
+        long[] lat = new long[1 << 16];
+        int n = 0;
+        try {
+          while (!stop.get()) {
+            long t0 = System.nanoTime();
+            op.run();
+            long dt = System.nanoTime() - t0;
+            if (n < lat.length) {
+              lat[n] = dt;
+            } else {
+              lat[(int) (counts[id] % lat.length)] = dt; // keep a rolling sample
+            }
+            n = Math.min(n + 1, lat.length);
+            counts[id]++;
+          }
+        } catch (Throwable e) {
+          synchronized (failure) {
+            failure[0] = e;
+          }
+          stop.set(true);
+        } finally {
+          samples[id] = Arrays.copyOf(lat, n);
+          done.countDown();
+        }
+      }, "bench-" + id);
+      th.setDaemon(true);
+      th.start();
+    }
+    Thread.sleep(period.toMillis());
+    stop.set(true);
+    done.await();
+    if (failure[0] != null) {
+      throw new IllegalStateException("operation failed: " + failure[0], failure[0]);
+    }
+    if (latencies != null) {
+      latencies.addAll(Arrays.asList(samples));
+    }
+    return Arrays.stream(counts).sum();
+  }
+
+  private static double percentile(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))] / 1e6;
+  }
+}
