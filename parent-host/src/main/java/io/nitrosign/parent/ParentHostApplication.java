@@ -15,7 +15,11 @@ import io.nitrosign.parent.app.CreateAppCommand;
 import io.nitrosign.parent.db.Migrations;
 import io.nitrosign.parent.enclave.EnclaveClientGateway;
 import io.nitrosign.parent.enclave.EnclaveHealthCheck;
+import io.nitrosign.parent.sealing.EnclaveBootstrapper;
+import io.nitrosign.parent.sealing.SealingConfiguration;
+import io.nitrosign.parent.sealing.SealingTasks;
 import io.nitrosign.parent.wallet.WalletModule;
+import io.nitrosign.parent.wallet.WalletResealer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
@@ -76,5 +80,14 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     ApiModule.install(env.jersey());
     AppModule.install(env, jdbi, random, clock);
     WalletModule.install(env, jdbi, enclave, random, clock);
+
+    // KMS-mode enclaves: credentials, first-boot provisioning, unsealing after restarts.
+    SealingConfiguration sealing = config.getSealing();
+    EnclaveBootstrapper bootstrapper = new EnclaveBootstrapper(enclave, jdbi, sealing.source(clock),
+        java.time.Duration.ofMillis(sealing.getCheckInterval().toMilliseconds()),
+        java.time.Duration.ofMillis(sealing.getCredentialsRefreshMargin().toMilliseconds()), clock);
+    env.lifecycle().manage(bootstrapper);
+    env.admin().addTask(SealingTasks.rotate(bootstrapper));
+    env.admin().addTask(SealingTasks.reseal(new WalletResealer(jdbi, enclave, clock)));
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import io.nitrosign.parent.enclave.EnclaveConfiguration;
+import io.nitrosign.parent.sealing.SealingConfiguration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
@@ -17,6 +18,20 @@ public class ParentHostConfiguration extends Configuration {
   @Valid
   @NotNull
   private EnclaveConfiguration enclave = new EnclaveConfiguration();
+
+  @Valid
+  @NotNull
+  private SealingConfiguration sealing = new SealingConfiguration();
+
+  @JsonProperty("sealing")
+  public SealingConfiguration getSealing() {
+    return sealing;
+  }
+
+  @JsonProperty("sealing")
+  public void setSealing(SealingConfiguration sealing) {
+    this.sealing = sealing;
+  }
 
   @JsonProperty("database")
   public DataSourceFactory getDatabase() {

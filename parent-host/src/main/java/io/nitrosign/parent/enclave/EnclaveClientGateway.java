@@ -3,12 +3,27 @@ package io.nitrosign.parent.enclave;
 import io.nitrosign.proto.v1.EnclaveRequest;
 import io.nitrosign.proto.v1.EnclaveResponse;
 import io.nitrosign.proto.v1.ErrorCode;
+import io.nitrosign.proto.v1.ExportKeyRequest;
+import io.nitrosign.proto.v1.ExportKeyResponse;
 import io.nitrosign.proto.v1.GenerateKeyRequest;
 import io.nitrosign.proto.v1.GenerateKeyResponse;
+import io.nitrosign.proto.v1.GetAttestationRequest;
+import io.nitrosign.proto.v1.GetAttestationResponse;
+import io.nitrosign.proto.v1.GetImportKeyRequest;
+import io.nitrosign.proto.v1.GetImportKeyResponse;
 import io.nitrosign.proto.v1.HealthRequest;
 import io.nitrosign.proto.v1.HealthResponse;
+import io.nitrosign.proto.v1.ImportKeyRequest;
+import io.nitrosign.proto.v1.ImportKeyResponse;
+import io.nitrosign.proto.v1.ProvisionSealingKeysRequest;
+import io.nitrosign.proto.v1.ProvisionSealingKeysResponse;
+import io.nitrosign.proto.v1.ResealRequest;
+import io.nitrosign.proto.v1.ResealResponse;
+import io.nitrosign.proto.v1.SetCredentialsRequest;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
+import io.nitrosign.proto.v1.UnsealSealingKeysRequest;
+import io.nitrosign.proto.v1.UnsealSealingKeysResponse;
 import io.nitrosign.wire.EnclaveAddress;
 import io.nitrosign.wire.EnclaveClient;
 import io.nitrosign.wire.EnclaveTimeoutException;
@@ -95,6 +110,55 @@ public final class EnclaveClientGateway implements EnclaveGateway {
   public SignResponse sign(SignRequest request) {
     return call(EnclaveRequest.newBuilder().setSign(request),
         EnclaveResponse.BodyCase.SIGN, EnclaveResponse::getSign);
+  }
+
+  @Override
+  public GetAttestationResponse getAttestation(GetAttestationRequest request) {
+    return call(EnclaveRequest.newBuilder().setGetAttestation(request),
+        EnclaveResponse.BodyCase.GET_ATTESTATION, EnclaveResponse::getGetAttestation);
+  }
+
+  @Override
+  public void setCredentials(SetCredentialsRequest request) {
+    call(EnclaveRequest.newBuilder().setSetCredentials(request),
+        EnclaveResponse.BodyCase.SET_CREDENTIALS, EnclaveResponse::getSetCredentials);
+  }
+
+  @Override
+  public ProvisionSealingKeysResponse provisionSealingKeys(ProvisionSealingKeysRequest request) {
+    return call(EnclaveRequest.newBuilder().setProvisionSealingKeys(request),
+        EnclaveResponse.BodyCase.PROVISION_SEALING_KEYS,
+        EnclaveResponse::getProvisionSealingKeys);
+  }
+
+  @Override
+  public UnsealSealingKeysResponse unsealSealingKeys(UnsealSealingKeysRequest request) {
+    return call(EnclaveRequest.newBuilder().setUnsealSealingKeys(request),
+        EnclaveResponse.BodyCase.UNSEAL_SEALING_KEYS, EnclaveResponse::getUnsealSealingKeys);
+  }
+
+  @Override
+  public ResealResponse reseal(ResealRequest request) {
+    return call(EnclaveRequest.newBuilder().setReseal(request),
+        EnclaveResponse.BodyCase.RESEAL, EnclaveResponse::getReseal);
+  }
+
+  @Override
+  public GetImportKeyResponse getImportKey(GetImportKeyRequest request) {
+    return call(EnclaveRequest.newBuilder().setGetImportKey(request),
+        EnclaveResponse.BodyCase.GET_IMPORT_KEY, EnclaveResponse::getGetImportKey);
+  }
+
+  @Override
+  public ImportKeyResponse importKey(ImportKeyRequest request) {
+    return call(EnclaveRequest.newBuilder().setImportKey(request),
+        EnclaveResponse.BodyCase.IMPORT_KEY, EnclaveResponse::getImportKey);
+  }
+
+  @Override
+  public ExportKeyResponse exportKey(ExportKeyRequest request) {
+    return call(EnclaveRequest.newBuilder().setExportKey(request),
+        EnclaveResponse.BodyCase.EXPORT_KEY, EnclaveResponse::getExportKey);
   }
 
   private <T> T call(EnclaveRequest.Builder request, EnclaveResponse.BodyCase expected,

@@ -1,10 +1,25 @@
 package io.nitrosign.parent.enclave;
 
+import io.nitrosign.proto.v1.ExportKeyRequest;
+import io.nitrosign.proto.v1.ExportKeyResponse;
 import io.nitrosign.proto.v1.GenerateKeyRequest;
 import io.nitrosign.proto.v1.GenerateKeyResponse;
+import io.nitrosign.proto.v1.GetAttestationRequest;
+import io.nitrosign.proto.v1.GetAttestationResponse;
+import io.nitrosign.proto.v1.GetImportKeyRequest;
+import io.nitrosign.proto.v1.GetImportKeyResponse;
 import io.nitrosign.proto.v1.HealthResponse;
+import io.nitrosign.proto.v1.ImportKeyRequest;
+import io.nitrosign.proto.v1.ImportKeyResponse;
+import io.nitrosign.proto.v1.ProvisionSealingKeysRequest;
+import io.nitrosign.proto.v1.ProvisionSealingKeysResponse;
+import io.nitrosign.proto.v1.ResealRequest;
+import io.nitrosign.proto.v1.ResealResponse;
+import io.nitrosign.proto.v1.SetCredentialsRequest;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
+import io.nitrosign.proto.v1.UnsealSealingKeysRequest;
+import io.nitrosign.proto.v1.UnsealSealingKeysResponse;
 
 /**
  * The parent's view of the enclave: typed request/response pairs, blocking, with the configured
@@ -17,6 +32,22 @@ public interface EnclaveGateway extends AutoCloseable {
   GenerateKeyResponse generateKey(GenerateKeyRequest request);
 
   SignResponse sign(SignRequest request);
+
+  GetAttestationResponse getAttestation(GetAttestationRequest request);
+
+  void setCredentials(SetCredentialsRequest request);
+
+  ProvisionSealingKeysResponse provisionSealingKeys(ProvisionSealingKeysRequest request);
+
+  UnsealSealingKeysResponse unsealSealingKeys(UnsealSealingKeysRequest request);
+
+  ResealResponse reseal(ResealRequest request);
+
+  GetImportKeyResponse getImportKey(GetImportKeyRequest request);
+
+  ImportKeyResponse importKey(ImportKeyRequest request);
+
+  ExportKeyResponse exportKey(ExportKeyRequest request);
 
   @Override
   void close();

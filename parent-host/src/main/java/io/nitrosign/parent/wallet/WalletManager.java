@@ -110,7 +110,7 @@ public final class WalletManager {
       GenerateKeyResponse r = enclave.generateKey(GenerateKeyRequest.newBuilder()
           .setWalletId(walletId).setCurve(Curve.SECP256K1).build());
       wallet = walletFrom(app, walletId, chainType, r);
-      shares = sharesFrom(walletId, r.getKey());
+      shares = WalletKeys.shares(walletId, r.getKey());
     } catch (EnclaveCallException e) {
       createFailures.mark();
       ApiException api = EnclaveFailures.toApi(e);
@@ -142,20 +142,6 @@ public final class WalletManager {
     return new Wallet(walletId, app.id(), chainType, Wallet.CURVE_SECP256K1,
         key.getPublicKey().toByteArray(), r.getAddress(), null,
         key.getAuthShare().getKeyVersion(), clock.instant().truncatedTo(ChronoUnit.MICROS));
-  }
-
-  private static List<WalletShare> sharesFrom(String walletId, WalletKey key) {
-    List<WalletShare> out = new ArrayList<>(2);
-    for (SealedShare s : List.of(key.getAuthShare(), key.getExecShare())) {
-      ShareKind expected = out.isEmpty() ? ShareKind.AUTH : ShareKind.EXEC;
-      if (s.getKind() != expected || s.getNonce().size() != 12 || s.getCiphertext().size() < 16) {
-        throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
-            "GenerateKey response carries a malformed share");
-      }
-      out.add(new WalletShare(walletId, expected == ShareKind.AUTH ? WalletShare.AUTH : WalletShare.EXEC,
-          s.getKeyVersion(), s.getNonce().toByteArray(), s.getCiphertext().toByteArray()));
-    }
-    return out;
   }
 
   // ------------------------------------------------------------------------------- read/list
@@ -288,27 +274,7 @@ public final class WalletManager {
   }
 
   private static SignRequest signRequest(Loaded loaded, RpcRequest request) {
-    Wallet w = loaded.wallet();
-    WalletKey.Builder key = WalletKey.newBuilder()
-        .setWalletId(w.id())
-        .setCurve(Curve.SECP256K1)
-        .setPublicKey(ByteString.copyFrom(w.publicKey()));
-    if (w.owner() != null) {
-      key.setOwner(ByteString.copyFrom(w.owner()));
-    }
-    for (WalletShare s : loaded.shares()) {
-      SealedShare sealed = SealedShare.newBuilder()
-          .setKind(WalletShare.AUTH.equals(s.kind()) ? ShareKind.AUTH : ShareKind.EXEC)
-          .setKeyVersion(s.keyVersion())
-          .setNonce(ByteString.copyFrom(s.nonce()))
-          .setCiphertext(ByteString.copyFrom(s.ciphertext()))
-          .build();
-      if (WalletShare.AUTH.equals(s.kind())) {
-        key.setAuthShare(sealed);
-      } else {
-        key.setExecShare(sealed);
-      }
-    }
+    WalletKey key = WalletKeys.of(loaded.wallet(), loaded.shares());
     SignRequest.Builder b = SignRequest.newBuilder().setKey(key);
     if (request.message() != null) {
       b.setPersonalMessage(PersonalMessage.newBuilder().setMessage(ByteString.copyFrom(request.message())));

@@ -85,6 +85,36 @@ public final class WalletStore {
     return q.map(WalletStore::wallet).list();
   }
 
+  /** Wallets (of every app) sealed under a version below {@code version}, by id, after an id. */
+  public List<Wallet> sealedBelow(int version, String afterId, int limit) {
+    return handle.createQuery("SELECT " + COLUMNS + " FROM wallets WHERE key_version < :v"
+            + " AND id > :after ORDER BY id LIMIT :limit")
+        .bind("v", version).bind("after", afterId).bind("limit", limit)
+        .map(WalletStore::wallet).list();
+  }
+
+  /**
+   * Replaces a wallet's two shares by their resealed versions, only if the wallet is still at the
+   * version the reseal started from. Returns false when another reseal got there first.
+   */
+  public boolean replaceShares(String walletId, int fromVersion, int toVersion,
+      List<WalletShare> shares) {
+    int moved = handle.createUpdate("UPDATE wallets SET key_version = :to WHERE id = :id"
+            + " AND key_version = :from")
+        .bind("to", toVersion).bind("id", walletId).bind("from", fromVersion).execute();
+    if (moved != 1) {
+      return false;
+    }
+    for (WalletShare s : shares) {
+      handle.createUpdate("UPDATE wallet_shares SET key_version = :kv, nonce = :nonce,"
+              + " ciphertext = :ct WHERE wallet_id = :wallet AND kind = :kind")
+          .bind("kv", s.keyVersion()).bind("nonce", s.nonce()).bind("ct", s.ciphertext())
+          .bind("wallet", walletId).bind("kind", s.kind())
+          .execute();
+    }
+    return true;
+  }
+
   public int count(String appId) {
     return handle.createQuery("SELECT count(*) FROM wallets WHERE app_id = :app")
         .bind("app", appId).mapTo(Integer.class).one();
