@@ -15,6 +15,7 @@ import io.nitrosign.parent.app.CreateAppCommand;
 import io.nitrosign.parent.db.Migrations;
 import io.nitrosign.parent.enclave.EnclaveClientGateway;
 import io.nitrosign.parent.enclave.EnclaveHealthCheck;
+import io.nitrosign.parent.enclave.EnclaveResource;
 import io.nitrosign.parent.sealing.EnclaveBootstrapper;
 import io.nitrosign.parent.sealing.SealingConfiguration;
 import io.nitrosign.parent.sealing.SealingTasks;
@@ -76,6 +77,7 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
       }
     });
     env.healthChecks().register("enclave", new EnclaveHealthCheck(enclave));
+    env.jersey().register(new EnclaveResource(enclave));
 
     ApiModule.install(env.jersey());
     AppModule.install(env, jdbi, random, clock);

@@ -335,6 +335,80 @@ class ParentHostApiTest {
 
   // -------------------------------------------------------------------------------- helpers
 
+  // ------------------------------------------------------------------ import, export, attestation
+
+  @Test
+  void exportIsRefusedUnlessTheAppEnabledItAndTheRefusalIsAudited() throws Exception {
+    Wallet w = insertWallet(appA, Instant.now());
+    String body = "{\"encryption_type\":\"HPKE\",\"recipient_public_key\":\""
+        + java.util.Base64.getEncoder().encodeToString(p256Point()) + "\"}";
+    Reply r = call("POST", "/v1/wallets/" + w.id() + "/export", body, basic(appA));
+    assertEquals(403, r.status(), r.body());
+    assertEquals("export_not_allowed", JSON.readTree(r.body()).get("code").asText());
+    assertTrue(jdbi.withHandle(h -> new io.nitrosign.parent.audit.AuditStore(h, Clock.systemUTC())
+        .forWallet(w.id())).stream().anyMatch(a -> a.action().equals("wallet.export")
+            && a.outcome().equals("rejected")));
+  }
+
+  @Test
+  void exportWithPermissionValidatesTheRecipientAndNeedsTheEnclave() throws Exception {
+    CreatedApp exporter = apps.create("exporter", false, true);
+    Wallet w = insertWallet(exporter, Instant.now());
+    Reply bad = call("POST", "/v1/wallets/" + w.id() + "/export",
+        "{\"recipient_public_key\":\"AAAA\"}", basic(exporter));
+    assertEquals(400, bad.status(), bad.body());
+    Reply down = call("POST", "/v1/wallets/" + w.id() + "/export",
+        "{\"recipient_public_key\":\"" + java.util.Base64.getEncoder().encodeToString(p256Point())
+            + "\"}", basic(exporter));
+    assertEquals(503, down.status(), down.body());
+    assertEquals("enclave_unavailable", JSON.readTree(down.body()).get("code").asText());
+    Reply foreign = call("POST", "/v1/wallets/" + w.id() + "/export", "{}", basic(appA));
+    assertEquals(404, foreign.status());
+  }
+
+  @Test
+  void importRejectsBadInputBeforeTheEnclave() throws Exception {
+    assertEquals(400, call("POST", "/v1/wallets/import/init", "{\"chain_type\":\"solana\"}",
+        basic(appA)).status());
+    assertEquals(400, call("POST", "/v1/wallets/import/init",
+        "{\"chain_type\":\"ethereum\",\"nonce\":\"zz\"}", basic(appA)).status());
+    Reply initDown = call("POST", "/v1/wallets/import/init", "{\"chain_type\":\"ethereum\"}",
+        basic(appA));
+    assertEquals(503, initDown.status(), initDown.body());
+    String enc = java.util.Base64.getEncoder().encodeToString(p256Point());
+    Reply badId = call("POST", "/v1/wallets/import/submit", "{\"wallet\":{\"wallet_id\":\"x\","
+        + "\"chain_type\":\"ethereum\",\"encapsulated_key\":\"" + enc + "\",\"ciphertext\":\"AAAA\"}}",
+        basic(appA));
+    assertEquals(400, badId.status(), badId.body());
+    Reply badB64 = call("POST", "/v1/wallets/import/submit", "{\"wallet\":{\"wallet_id\":\""
+        + Ids.random(RANDOM) + "\",\"chain_type\":\"ethereum\",\"encapsulated_key\":\"!!\","
+        + "\"ciphertext\":\"AAAA\"}}", basic(appA));
+    assertEquals(400, badB64.status(), badB64.body());
+    Wallet taken = insertWallet(appA, Instant.now());
+    Reply exists = call("POST", "/v1/wallets/import/submit", "{\"wallet\":{\"wallet_id\":\""
+        + taken.id() + "\",\"chain_type\":\"ethereum\",\"encapsulated_key\":\"" + enc + "\","
+        + "\"ciphertext\":\"AAAA\"}}", basic(appA));
+    assertEquals(409, exists.status(), exists.body());
+    assertEquals("wallet_exists", JSON.readTree(exists.body()).get("code").asText());
+  }
+
+  @Test
+  void attestationNeedsCredentialsValidatesTheNonceAndAnswers503WhileDown() throws Exception {
+    assertEquals(401, call("GET", "/v1/enclave/attestation", null, null).status());
+    assertEquals(400, call("GET", "/v1/enclave/attestation?nonce=xyz", null, basic(appA)).status());
+    assertEquals(400, call("GET", "/v1/enclave/attestation?nonce=" + "00".repeat(513), null,
+        basic(appA)).status());
+    Reply down = call("GET", "/v1/enclave/attestation?nonce=0102", null, basic(appA));
+    assertEquals(503, down.status(), down.body());
+  }
+
+  private static byte[] p256Point() {
+    byte[] p = new byte[65];
+    RANDOM.nextBytes(p);
+    p[0] = 0x04;
+    return p;
+  }
+
   private static Wallet insertWallet(CreatedApp app, Instant createdAt) {
     String id = Ids.random(RANDOM);
     byte[] pk = new byte[65];

@@ -9,6 +9,8 @@ public final class ErrorCodes {
   public static final String UNSUPPORTED_METHOD = "unsupported_method";
   public static final String METHOD_NOT_ALLOWED_FOR_APP = "method_not_allowed_for_app";
   public static final String WALLET_NOT_FOUND = "wallet_not_found";
+  public static final String WALLET_EXISTS = "wallet_exists";
+  public static final String EXPORT_NOT_ALLOWED = "export_not_allowed";
   public static final String NOT_FOUND = "not_found";
   public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
   public static final String NOT_ACCEPTABLE = "not_acceptable";

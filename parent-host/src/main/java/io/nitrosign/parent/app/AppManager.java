@@ -35,14 +35,23 @@ public final class AppManager {
 
   /** Creates an app; the returned secret is not stored anywhere and cannot be shown again. */
   public CreatedApp create(String name, boolean allowRawSign) {
+    return create(name, allowRawSign, false);
+  }
+
+  /**
+   * Creates an app; the returned secret is not stored anywhere and cannot be shown again.
+   * {@code allowExport} lets the app export private keys (HPKE to a recipient key): off unless
+   * asked for.
+   */
+  public CreatedApp create(String name, boolean allowRawSign, boolean allowExport) {
     if (name == null || name.isBlank() || name.length() > 128) {
       throw new IllegalArgumentException("app name must be 1 to 128 characters");
     }
     String secret = AppSecrets.newSecret(random);
     AppSecrets.Stored stored = AppSecrets.store(secret, random);
     App app = new App(Ids.random(random), name, clock.instant().truncatedTo(ChronoUnit.MICROS),
-        false, allowRawSign);
-    String detail = detail(Map.of("allow_raw_sign", allowRawSign));
+        false, allowRawSign, allowExport);
+    String detail = detail(Map.of("allow_raw_sign", allowRawSign, "allow_export", allowExport));
     jdbi.useTransaction(h -> {
       new AppStore(h).insert(app, stored);
       new AuditStore(h, clock).append(new AuditEvent(app.id(), null, AuditEvent.APP_CREATE,

@@ -24,7 +24,8 @@ public final class AppStore {
 
   public void insert(App app, AppSecrets.Stored secret) {
     handle.createUpdate("INSERT INTO apps (id, name, secret_salt, secret_hash, created_at, disabled,"
-            + " allow_raw_sign) VALUES (:id, :name, :salt, :hash, :at, :disabled, :raw)")
+            + " allow_raw_sign, allow_export) VALUES (:id, :name, :salt, :hash, :at, :disabled, :raw,"
+            + " :export)")
         .bind("id", app.id())
         .bind("name", app.name())
         .bind("salt", secret.salt())
@@ -32,17 +33,19 @@ public final class AppStore {
         .bind("at", app.createdAt().atOffset(ZoneOffset.UTC))
         .bind("disabled", app.disabled())
         .bind("raw", app.allowRawSign())
+        .bind("export", app.allowExport())
         .execute();
   }
 
   public Optional<Row> find(String id) {
     return handle.createQuery("SELECT id, name, secret_salt, secret_hash, created_at, disabled,"
-            + " allow_raw_sign FROM apps WHERE id = :id")
+            + " allow_raw_sign, allow_export FROM apps WHERE id = :id")
         .bind("id", id)
         .map((rs, ctx) -> new Row(
             new App(rs.getString("id"), rs.getString("name"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getBoolean("disabled"), rs.getBoolean("allow_raw_sign")),
+                rs.getBoolean("disabled"), rs.getBoolean("allow_raw_sign"),
+                rs.getBoolean("allow_export")),
             rs.getBytes("secret_salt"), rs.getBytes("secret_hash")))
         .findOne();
   }

@@ -32,6 +32,8 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
     subparser.addArgument("--name").dest("name").required(true).help("a name for the app (1-128 characters)");
     subparser.addArgument("--allow-raw-sign").dest("allow_raw_sign").action(Arguments.storeTrue())
         .help("allow secp256k1_sign (raw digest signing) for this app; off by default");
+    subparser.addArgument("--allow-export").dest("allow_export").action(Arguments.storeTrue())
+        .help("allow this app to export private keys (HPKE-encrypted); off by default");
   }
 
   @Override
@@ -48,7 +50,8 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
         AppManager apps = new AppManager(Jdbi.create(dataSource), new SecureRandom(),
             Clock.systemUTC(), json);
         CreatedApp created = apps.create(namespace.getString("name"),
-            Boolean.TRUE.equals(namespace.getBoolean("allow_raw_sign")));
+            Boolean.TRUE.equals(namespace.getBoolean("allow_raw_sign")),
+            Boolean.TRUE.equals(namespace.getBoolean("allow_export")));
         ObjectNode line = json.createObjectNode();
         line.put("app_id", created.app().id());
         line.put("app_secret", created.secret());

@@ -9,5 +9,7 @@ public record AuditEvent(String appId, String walletId, String action, Outcome o
 
   public static final String WALLET_CREATE = "wallet.create";
   public static final String WALLET_SIGN = "wallet.sign";
+  public static final String WALLET_IMPORT = "wallet.import";
+  public static final String WALLET_EXPORT = "wallet.export";
   public static final String APP_CREATE = "app.create";
 }

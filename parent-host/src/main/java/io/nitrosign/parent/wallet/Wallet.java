@@ -4,7 +4,14 @@ import java.time.Instant;
 
 /** A stored wallet: public material only; the private key exists only as two sealed shares. */
 public record Wallet(String id, String appId, String chainType, String curve, byte[] publicKey,
-    String address, byte[] owner, int keyVersion, Instant createdAt) {
+    String address, byte[] owner, int keyVersion, Instant createdAt, Instant importedAt,
+    Instant exportedAt) {
+
+  /** A wallet generated in the enclave (not imported, not exported). */
+  public Wallet(String id, String appId, String chainType, String curve, byte[] publicKey,
+      String address, byte[] owner, int keyVersion, Instant createdAt) {
+    this(id, appId, chainType, curve, publicKey, address, owner, keyVersion, createdAt, null, null);
+  }
 
   public static final String CHAIN_ETHEREUM = "ethereum";
   public static final String CURVE_SECP256K1 = "secp256k1";

@@ -59,4 +59,32 @@ public final class WalletKeys {
     }
     return out;
   }
+
+  private static final java.util.regex.Pattern ADDRESS =
+      java.util.regex.Pattern.compile("0x[0-9a-fA-F]{40}");
+
+  /**
+   * The wallet row for a key the enclave created or imported, after checking the answer: the
+   * wallet id, curve and owner are the ones asked for, the shares have one version, and the
+   * address is the EIP-55 address of the public key (computed here, independently).
+   *
+   * @throws EnclaveCallException (PROTOCOL) when they do not match
+   */
+  public static Wallet walletFrom(io.nitrosign.parent.app.App app, String walletId,
+      String chainType, WalletKey key, String address, java.time.Instant createdAt,
+      java.time.Instant importedAt) {
+    if (!key.getWalletId().equals(walletId) || key.getCurve() != Curve.SECP256K1
+        || key.getPublicKey().size() != 65 || key.getPublicKey().byteAt(0) != 0x04
+        || !key.getOwner().isEmpty() || !ADDRESS.matcher(address).matches()
+        || !key.hasAuthShare() || !key.hasExecShare()
+        || key.getAuthShare().getKeyVersion() != key.getExecShare().getKeyVersion()
+        || !io.nitrosign.chains.ethereum.EthereumAddress.fromPublicKey(
+            key.getPublicKey().toByteArray()).equals(address)) {
+      throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
+          "the enclave's key does not match the request");
+    }
+    return new Wallet(walletId, app.id(), chainType, Wallet.CURVE_SECP256K1,
+        key.getPublicKey().toByteArray(), address, null, key.getAuthShare().getKeyVersion(),
+        createdAt, importedAt, null);
+  }
 }

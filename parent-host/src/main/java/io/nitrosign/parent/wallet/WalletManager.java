@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.nitrosign.chains.ethereum.Eip191;
-import io.nitrosign.chains.ethereum.EthereumAddress;
 import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.Ids;
 import io.nitrosign.parent.api.ApiException;
@@ -28,8 +27,6 @@ import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.GenerateKeyRequest;
 import io.nitrosign.proto.v1.GenerateKeyResponse;
 import io.nitrosign.proto.v1.PersonalMessage;
-import io.nitrosign.proto.v1.SealedShare;
-import io.nitrosign.proto.v1.ShareKind;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
 import io.nitrosign.proto.v1.WalletKey;
@@ -37,13 +34,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class WalletManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(WalletManager.class);
-  private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 100;
 
@@ -129,20 +123,10 @@ public final class WalletManager {
   }
 
   private Wallet walletFrom(App app, String walletId, String chainType, GenerateKeyResponse r) {
-    WalletKey key = r.getKey();
-    if (!key.getWalletId().equals(walletId) || key.getCurve() != Curve.SECP256K1
-        || key.getPublicKey().size() != 65 || key.getPublicKey().byteAt(0) != 0x04
-        || !key.getOwner().isEmpty() || !ADDRESS.matcher(r.getAddress()).matches()
-        || !key.hasAuthShare() || !key.hasExecShare()
-        || key.getAuthShare().getKeyVersion() != key.getExecShare().getKeyVersion()
-        || !EthereumAddress.fromPublicKey(key.getPublicKey().toByteArray()).equals(r.getAddress())) {
-      throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
-          "GenerateKey response does not match the request");
-    }
-    return new Wallet(walletId, app.id(), chainType, Wallet.CURVE_SECP256K1,
-        key.getPublicKey().toByteArray(), r.getAddress(), null,
-        key.getAuthShare().getKeyVersion(), clock.instant().truncatedTo(ChronoUnit.MICROS));
+    return WalletKeys.walletFrom(app, walletId, chainType, r.getKey(), r.getAddress(),
+        clock.instant().truncatedTo(ChronoUnit.MICROS), null);
   }
+
 
   // ------------------------------------------------------------------------------- read/list
 

@@ -17,7 +17,8 @@ public final class WalletModule {
     env.lifecycle().manage(auditWriter);
     WalletManager manager = new WalletManager(jdbi, enclave, auditWriter, env.getObjectMapper(),
         random, clock, env.metrics());
-    env.jersey().register(new WalletResource(manager));
+    env.jersey().register(new WalletResource(manager,
+        new KeyTransferManager(jdbi, enclave, env.getObjectMapper(), random, clock)));
     return manager;
   }
 }

@@ -27,17 +27,45 @@ import java.io.InputStream;
 public final class WalletResource {
 
   private final WalletManager wallets;
+  private final KeyTransferManager transfers;
 
-  public WalletResource(WalletManager wallets) {
+  public WalletResource(WalletManager wallets, KeyTransferManager transfers) {
     this.wallets = wallets;
+    this.transfers = transfers;
+  }
+
+  @POST
+  @Path("import/init")
+  @Timed(name = "wallets.import.init")
+  public KeyTransferManager.ImportInit importInit(@Context SecurityContext security,
+      InputStream body) {
+    return transfers.importInit(AppAuthFilter.appOf(security), capped(body));
+  }
+
+  @POST
+  @Path("import/submit")
+  @Timed(name = "wallets.import.submit")
+  public WalletView importSubmit(@Context SecurityContext security, InputStream body) {
+    return transfers.importSubmit(AppAuthFilter.appOf(security), capped(body));
+  }
+
+  @POST
+  @Path("{id}/export")
+  @Timed(name = "wallets.export")
+  public KeyTransferManager.Exported export(@Context SecurityContext security,
+      @PathParam("id") String id, InputStream body) {
+    return transfers.export(AppAuthFilter.appOf(security), id, capped(body));
+  }
+
+  private static byte[] capped(InputStream body) {
+    return Bodies.readCapped(body, Bodies.MAX_BODY_BYTES).orElseThrow(Bodies::tooLarge);
   }
 
   @POST
   @Timed(name = "wallets.create")
   @ExceptionMetered(name = "wallets.create.exceptions")
   public WalletView create(@Context SecurityContext security, InputStream body) {
-    byte[] bytes = Bodies.readCapped(body, Bodies.MAX_BODY_BYTES).orElseThrow(Bodies::tooLarge);
-    return wallets.create(AppAuthFilter.appOf(security), bytes);
+    return wallets.create(AppAuthFilter.appOf(security), capped(body));
   }
 
   @GET

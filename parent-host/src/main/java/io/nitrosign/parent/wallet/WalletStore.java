@@ -14,7 +14,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class WalletStore {
 
   private static final String COLUMNS =
-      "id, app_id, chain_type, curve, public_key, address, owner, key_version, created_at";
+      "id, app_id, chain_type, curve, public_key, address, owner, key_version, created_at,"
+          + " imported_at, exported_at";
 
   private final Handle handle;
 
@@ -24,7 +25,7 @@ public final class WalletStore {
 
   public void insert(Wallet w, List<WalletShare> shares) {
     handle.createUpdate("INSERT INTO wallets (" + COLUMNS + ") VALUES (:id, :app, :chain, :curve,"
-            + " :pk, :address, :owner, :kv, :at)")
+            + " :pk, :address, :owner, :kv, :at, :imported, NULL)")
         .bind("id", w.id())
         .bind("app", w.appId())
         .bind("chain", w.chainType())
@@ -34,6 +35,7 @@ public final class WalletStore {
         .bindBySqlType("owner", w.owner(), java.sql.Types.BINARY)
         .bind("kv", w.keyVersion())
         .bind("at", w.createdAt().atOffset(ZoneOffset.UTC))
+        .bind("imported", w.importedAt() == null ? null : w.importedAt().atOffset(ZoneOffset.UTC))
         .execute();
     for (WalletShare s : shares) {
       handle.createUpdate("INSERT INTO wallet_shares (wallet_id, kind, key_version, nonce, ciphertext)"
@@ -120,10 +122,27 @@ public final class WalletStore {
         .bind("app", appId).mapTo(Integer.class).one();
   }
 
+  /** Records that the wallet's key left the enclave (HPKE-encrypted to a recipient). */
+  public void markExported(String walletId, java.time.Instant at) {
+    handle.createUpdate("UPDATE wallets SET exported_at = :at WHERE id = :id")
+        .bind("at", at.atOffset(ZoneOffset.UTC)).bind("id", walletId).execute();
+  }
+
+  public boolean exists(String walletId) {
+    return handle.createQuery("SELECT count(*) FROM wallets WHERE id = :id")
+        .bind("id", walletId).mapTo(Integer.class).one() > 0;
+  }
+
+  private static java.time.Instant instantOrNull(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
   private static Wallet wallet(ResultSet rs, StatementContext ctx) throws SQLException {
     return new Wallet(rs.getString("id"), rs.getString("app_id"), rs.getString("chain_type"),
         rs.getString("curve"), rs.getBytes("public_key"), rs.getString("address"),
         rs.getBytes("owner"), rs.getInt("key_version"),
-        rs.getObject("created_at", OffsetDateTime.class).toInstant());
+        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        instantOrNull(rs, "imported_at"), instantOrNull(rs, "exported_at"));
   }
 }

@@ -24,7 +24,9 @@ public record WalletView(
 
   public static WalletView of(Wallet w) {
     return new WalletView(w.id(), w.address(), w.chainType(), Hex.prefixed(w.publicKey()),
-        List.of(), List.of(), null, w.createdAt().toEpochMilli(), null, null);
+        List.of(), List.of(), null, w.createdAt().toEpochMilli(),
+        w.exportedAt() == null ? null : w.exportedAt().toEpochMilli(),
+        w.importedAt() == null ? null : w.importedAt().toEpochMilli());
   }
 
   /** {@code GET /v1/wallets}: a page and the cursor for the next one (null on the last page). */
