@@ -1,8 +1,10 @@
 package io.nitrosign.enclave.service;
 
 import io.nitrosign.enclave.EnclaveException;
+import io.nitrosign.enclave.nsm.NsmDevice;
 import io.nitrosign.enclave.sealing.SealingKeyProvider;
 import io.nitrosign.enclave.sealing.ShareSealer;
+import io.nitrosign.hpke.HpkeKeyPair;
 import io.nitrosign.proto.v1.EnclaveRequest;
 import io.nitrosign.proto.v1.EnclaveResponse;
 import io.nitrosign.proto.v1.EnclaveState;
@@ -41,15 +43,31 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
   private final long startNanos = System.nanoTime();
   private volatile SealingKeyProvider keys;
   private volatile WalletOperations operations;
+  /** Per-boot HPKE key for key import (from the DRBG); wiped in {@link #close()}. */
+  private final HpkeKeyPair importKey;
+  private final NsmDevice nsm;
+  private volatile KeyImportHandler keyImport;
+  private volatile KeyExportHandler keyExport;
 
   /**
    * @param random the DRBG (see {@code Drbg})
    * @param version the enclave build version, reported by Health
    */
   public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version) {
+    this(stateMachine, random, version, null);
+  }
+
+  /**
+   * @param nsm the NSM device used for attestation documents, or null when there is none
+   *     (GetImportKey then answers NSM_ERROR); the caller keeps ownership
+   */
+  public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version,
+      NsmDevice nsm) {
     this.stateMachine = stateMachine;
     this.random = random;
     this.version = version;
+    this.nsm = nsm;
+    this.importKey = HpkeKeyPair.generate(random);
     this.executor = newSigningExecutor(Runtime.getRuntime().availableProcessors());
   }
 
@@ -68,7 +86,10 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     if (stateMachine.state() != EnclaveState.SEALED) {
       throw new IllegalStateException("unseal requires state SEALED");
     }
-    this.operations = new WalletOperations(new ShareSealer(provider, random), random);
+    WalletOperations ops = new WalletOperations(new ShareSealer(provider, random), random);
+    this.keyImport = new KeyImportHandler(ops, importKey, nsm);
+    this.keyExport = new KeyExportHandler(ops, random);
+    this.operations = ops;
     this.keys = provider;
     stateMachine.transitionTo(EnclaveState.READY);
   }
@@ -107,6 +128,15 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
               .setGenerateKey(ops.generate(request.getGenerateKey())).build();
         case SIGN:
           return EnclaveResponse.newBuilder().setSign(ops.sign(request.getSign())).build();
+        case GET_IMPORT_KEY:
+          return EnclaveResponse.newBuilder()
+              .setGetImportKey(keyImport.getImportKey(request.getGetImportKey())).build();
+        case IMPORT_KEY:
+          return EnclaveResponse.newBuilder()
+              .setImportKey(keyImport.importKey(request.getImportKey())).build();
+        case EXPORT_KEY:
+          return EnclaveResponse.newBuilder()
+              .setExportKey(keyExport.exportKey(request.getExportKey())).build();
         default:
           return error(ErrorCode.UNSUPPORTED, "unsupported request type");
       }
@@ -146,7 +176,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     return CompletableFuture.completedFuture(response);
   }
 
-  /** Stops the executor and wipes the sealing keys. */
+  /** Stops the executor and wipes the sealing keys and the HPKE import key. */
   @Override
   public synchronized void close() {
     executor.shutdown();
@@ -158,7 +188,10 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     executor.shutdownNow();
     SealingKeyProvider k = keys;
     operations = null;
+    keyImport = null;
+    keyExport = null;
     keys = null;
+    importKey.close();
     if (k != null) {
       k.close();
     }

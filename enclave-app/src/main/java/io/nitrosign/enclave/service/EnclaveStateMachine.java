@@ -32,7 +32,9 @@ public final class EnclaveStateMachine {
     SERVES.put(EnclaveState.BOOTING, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
     SERVES.put(EnclaveState.SEALED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
     SERVES.put(EnclaveState.READY, EnumSet.of(EnclaveRequest.BodyCase.HEALTH,
-        EnclaveRequest.BodyCase.GENERATE_KEY, EnclaveRequest.BodyCase.SIGN));
+        EnclaveRequest.BodyCase.GENERATE_KEY, EnclaveRequest.BodyCase.SIGN,
+        EnclaveRequest.BodyCase.GET_IMPORT_KEY, EnclaveRequest.BodyCase.IMPORT_KEY,
+        EnclaveRequest.BodyCase.EXPORT_KEY));
     SERVES.put(EnclaveState.FAILED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
   }
 

@@ -10,6 +10,7 @@ import io.nitrosign.enclave.sealing.KeySplit;
 import io.nitrosign.enclave.sealing.ShareSealer;
 import io.nitrosign.enclave.sealing.WalletBinding;
 import io.nitrosign.enclave.secret.SecretBytes;
+import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.ErrorCode;
 import io.nitrosign.proto.v1.GenerateKeyRequest;
 import io.nitrosign.proto.v1.GenerateKeyResponse;
@@ -23,7 +24,9 @@ import java.security.SecureRandom;
 
 /**
  * Key generation and signing inside the enclave: generate, split and seal; unseal, rebuild,
- * check, sign. Every secret buffer is wiped before returning.
+ * check, sign. The split-and-seal step ({@link #sealWallet}) and the unseal-rebuild-check step
+ * ({@link #withUnsealedKey}) are shared with key import and export. Every secret buffer is wiped
+ * before returning.
  */
 final class WalletOperations {
 
@@ -39,25 +42,12 @@ final class WalletOperations {
     RequestValidation.walletId(request.getWalletId());
     RequestValidation.curve(request.getCurve());
     RequestValidation.owner(request.getOwner().size());
-    try (SecretBytes key = newPrivateKey();
-        Secp256k1Signer signer = Secp256k1Signer.create(key);
-        KeySplit.Shares shares = KeySplit.split(key, random)) {
-      byte[] publicKey = signer.publicKey();
-      WalletBinding binding = new WalletBinding(
-          request.getWalletId(), request.getCurve(), publicKey, request.getOwner().toByteArray());
-      SealedShare auth = sealer.seal(ShareKind.AUTH, binding, shares.auth());
-      SealedShare exec = sealer.seal(ShareKind.EXEC, binding, shares.exec());
-      WalletKey walletKey = WalletKey.newBuilder()
-          .setWalletId(request.getWalletId())
-          .setCurve(request.getCurve())
-          .setPublicKey(ByteString.copyFrom(publicKey))
-          .setOwner(request.getOwner())
-          .setAuthShare(auth)
-          .setExecShare(exec)
-          .build();
+    try (SecretBytes key = newPrivateKey()) {
+      SealedWallet wallet =
+          sealWallet(request.getWalletId(), request.getCurve(), request.getOwner(), key);
       return GenerateKeyResponse.newBuilder()
-          .setKey(walletKey)
-          .setAddress(EthereumAddress.fromPublicKey(publicKey))
+          .setKey(wallet.key())
+          .setAddress(wallet.address())
           .build();
     }
   }
@@ -69,6 +59,60 @@ final class WalletOperations {
     WalletKey key = request.getKey();
     RequestValidation.walletKey(key);
     byte[] digest = digestOf(request);
+    return withUnsealedKey(key, (privateKey, signer) -> {
+      EcdsaSignature signature = signer.sign(digest);
+      return SignResponse.newBuilder()
+          .setDigest(ByteString.copyFrom(digest))
+          .setR(ByteString.copyFrom(signature.r()))
+          .setS(ByteString.copyFrom(signature.s()))
+          .setRecoveryId(signature.recoveryId())
+          .build();
+    });
+  }
+
+  /** A wallet key as sealed for the parent, with its EIP-55 address. */
+  record SealedWallet(WalletKey key, String address) {}
+
+  /**
+   * Derives the public key and address of {@code privateKey}, splits it 2-of-2 and seals each
+   * share under the current key version, bound to wallet id, curve, public key and owner. Shared
+   * by GenerateKey and ImportKey. The caller keeps (and closes) {@code privateKey}, which must
+   * be a valid secp256k1 key; both plaintext shares are wiped here.
+   */
+  SealedWallet sealWallet(String walletId, Curve curve, ByteString owner, SecretBytes privateKey)
+      throws EnclaveException {
+    try (Secp256k1Signer signer = Secp256k1Signer.create(privateKey);
+        KeySplit.Shares shares = KeySplit.split(privateKey, random)) {
+      byte[] publicKey = signer.publicKey();
+      WalletBinding binding = new WalletBinding(walletId, curve, publicKey, owner.toByteArray());
+      SealedShare auth = sealer.seal(ShareKind.AUTH, binding, shares.auth());
+      SealedShare exec = sealer.seal(ShareKind.EXEC, binding, shares.exec());
+      WalletKey walletKey = WalletKey.newBuilder()
+          .setWalletId(walletId)
+          .setCurve(curve)
+          .setPublicKey(ByteString.copyFrom(publicKey))
+          .setOwner(owner)
+          .setAuthShare(auth)
+          .setExecShare(exec)
+          .build();
+      return new SealedWallet(walletKey, EthereumAddress.fromPublicKey(publicKey));
+    }
+  }
+
+  /** What to do with a rebuilt key; it must neither keep nor leak {@code privateKey}. */
+  @FunctionalInterface
+  interface UnsealedKeyUse<T> {
+    T apply(SecretBytes privateKey, Secp256k1Signer signer) throws EnclaveException;
+  }
+
+  /**
+   * Opens both shares of {@code key} (already validated), rebuilds the private key, checks that
+   * it derives the stated public key, runs {@code use}, and wipes the key and both shares on every
+   * path. Shared by Sign and ExportKey.
+   *
+   * @throws EnclaveException SEAL_INTEGRITY / UNKNOWN_KEY_VERSION from the sealer, KEY_MISMATCH
+   */
+  <T> T withUnsealedKey(WalletKey key, UnsealedKeyUse<T> use) throws EnclaveException {
     WalletBinding binding = new WalletBinding(key.getWalletId(), key.getCurve(),
         key.getPublicKey().toByteArray(), key.getOwner().toByteArray());
     try (SecretBytes auth = sealer.open(ShareKind.AUTH, key.getAuthShare(), binding);
@@ -81,13 +125,7 @@ final class WalletOperations {
         if (!MessageDigest.isEqual(signer.publicKey(), binding.publicKey())) {
           throw keyMismatch();
         }
-        EcdsaSignature signature = signer.sign(digest);
-        return SignResponse.newBuilder()
-            .setDigest(ByteString.copyFrom(digest))
-            .setR(ByteString.copyFrom(signature.r()))
-            .setS(ByteString.copyFrom(signature.s()))
-            .setRecoveryId(signature.recoveryId())
-            .build();
+        return use.apply(privateKey, signer);
       }
     }
   }
