@@ -1,6 +1,7 @@
 package io.nitrosign.enclave.service;
 
 import io.nitrosign.enclave.EnclaveException;
+import io.nitrosign.enclave.nsm.NsmDevice;
 import io.nitrosign.enclave.sealing.SealingKeyProvider;
 import io.nitrosign.enclave.sealing.ShareSealer;
 import io.nitrosign.proto.v1.EnclaveRequest;
@@ -38,6 +39,8 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
   private final SecureRandom random;
   private final ExecutorService executor;
   private final String version;
+  private final NsmDevice nsm;
+  private final AttestationHandler attestation;
   private final long startNanos = System.nanoTime();
   private volatile SealingKeyProvider keys;
   private volatile WalletOperations operations;
@@ -47,9 +50,20 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
    * @param version the enclave build version, reported by Health
    */
   public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version) {
+    this(stateMachine, random, version, null);
+  }
+
+  /**
+   * @param nsm the NSM device, or null when none is available (GetAttestation then answers
+   *     NSM_ERROR); the caller keeps ownership and closes it
+   */
+  public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version,
+      NsmDevice nsm) {
     this.stateMachine = stateMachine;
     this.random = random;
     this.version = version;
+    this.nsm = nsm;
+    this.attestation = new AttestationHandler(nsm);
     this.executor = newSigningExecutor(Runtime.getRuntime().availableProcessors());
   }
 
@@ -97,6 +111,11 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
 
   private EnclaveResponse dispatch(EnclaveRequest request) {
     try {
+      if (request.getBodyCase() == EnclaveRequest.BodyCase.GET_ATTESTATION
+          && stateMachine.serves(EnclaveRequest.BodyCase.GET_ATTESTATION)) {
+        return EnclaveResponse.newBuilder()
+            .setGetAttestation(attestation.handle(request.getGetAttestation())).build();
+      }
       WalletOperations ops = operations;
       if (ops == null || !stateMachine.serves(request.getBodyCase())) {
         return error(ErrorCode.NOT_READY, "enclave is not ready");
@@ -122,7 +141,8 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     HealthResponse.Builder h = HealthResponse.newBuilder()
         .setState(stateMachine.state())
         .setVersion(version)
-        .setUptimeMillis(Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
+        .setUptimeMillis(Duration.ofNanos(System.nanoTime() - startNanos).toMillis())
+        .setNsm(nsm == null ? "unavailable" : nsm.kind());
     if (k != null && stateMachine.state() == EnclaveState.READY) {
       h.setCurrentKeyVersion(k.currentVersion()).setSealingKeySource(k.source());
     }
