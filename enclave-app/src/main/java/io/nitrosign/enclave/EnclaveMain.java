@@ -3,6 +3,12 @@ package io.nitrosign.enclave;
 import io.nitrosign.enclave.crypto.BcFipsSetup;
 import io.nitrosign.enclave.crypto.Drbg;
 import io.nitrosign.enclave.crypto.OsSeedSource;
+import io.nitrosign.enclave.crypto.SeedSource;
+import io.nitrosign.enclave.nsm.JnaNsmDevice;
+import io.nitrosign.enclave.nsm.NsmDevice;
+import io.nitrosign.enclave.nsm.NsmException;
+import io.nitrosign.enclave.nsm.NsmSeedSource;
+import io.nitrosign.enclave.nsm.SimulatedNsmDevice;
 import io.nitrosign.enclave.sealing.LocalDevSealingKeyProvider;
 import io.nitrosign.enclave.service.EnclaveService;
 import io.nitrosign.enclave.service.EnclaveStateMachine;
@@ -21,7 +27,13 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * java -jar enclave-app.jar [--listen ADDRESS] [--max-frame-bytes N]
  *                           [--local-mode --local-sealing-key-dir DIR]
+ *                           [--nsm nitro|simulated] [--simulated-nsm-ca DIR]
  * </pre>
+ *
+ * <p>The NSM ({@code /dev/nsm}, or the simulated one in local mode) seeds the DRBG together with
+ * the OS and answers GetAttestation. Without a working NSM the enclave does not crash-loop: it
+ * stays FAILED and serves Health, except in local mode without {@code --nsm}, where it goes on
+ * without attestation (OS-seeded DRBG; GetAttestation answers NSM_ERROR).
  *
  * <p>Without {@code --local-mode} the enclave needs KMS for its sealing keys; until that exists it
  * stays SEALED (serving Health only) and says why.
@@ -34,7 +46,11 @@ public final class EnclaveMain {
   private EnclaveMain() {}
 
   /** Parsed command line. */
-  record Options(EnclaveAddress listen, int maxFrameBytes, boolean localMode, Path localKeyDir) {}
+  record Options(EnclaveAddress listen, int maxFrameBytes, boolean localMode, Path localKeyDir,
+      NsmKind nsm, boolean nsmExplicit, Path simulatedNsmCa) {}
+
+  /** Which NSM device to use. */
+  enum NsmKind { NITRO, SIMULATED }
 
   /** Thrown for a command-line error; the message is shown to the user. */
   static final class UsageException extends Exception {
@@ -52,13 +68,19 @@ public final class EnclaveMain {
           + " (default vsock:any:5000)",
       "  --max-frame-bytes N         largest accepted frame (default 1048576)",
       "  --local-mode                INSECURE local development: sealing keys in a file",
-      "  --local-sealing-key-dir DIR directory of the local sealing-key file (with --local-mode)");
+      "  --local-sealing-key-dir DIR directory of the local sealing-key file (with --local-mode)",
+      "  --nsm nitro|simulated       NSM device (default nitro: /dev/nsm); simulated needs"
+          + " --local-mode",
+      "  --simulated-nsm-ca DIR      the devkit's simulated NSM root CA (with --nsm simulated)");
 
   static Options parse(String[] args) throws UsageException {
     String listen = "vsock:any:5000";
     int maxFrame = 1 << 20;
     boolean localMode = false;
     Path keyDir = null;
+    NsmKind nsm = NsmKind.NITRO;
+    boolean nsmExplicit = false;
+    Path nsmCa = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -82,6 +104,20 @@ public final class EnclaveMain {
         case "--local-sealing-key-dir":
           keyDir = Path.of(value(args, ++i, a));
           break;
+        case "--nsm":
+          String kind = value(args, ++i, a);
+          if (kind.equals("nitro")) {
+            nsm = NsmKind.NITRO;
+          } else if (kind.equals("simulated")) {
+            nsm = NsmKind.SIMULATED;
+          } else {
+            throw new UsageException("--nsm must be nitro or simulated");
+          }
+          nsmExplicit = true;
+          break;
+        case "--simulated-nsm-ca":
+          nsmCa = Path.of(value(args, ++i, a));
+          break;
         case "--help":
         case "-h":
           throw new UsageException("");
@@ -95,13 +131,37 @@ public final class EnclaveMain {
     if (localMode && keyDir == null) {
       throw new UsageException("--local-mode requires --local-sealing-key-dir");
     }
+    if (nsm == NsmKind.SIMULATED && !localMode) {
+      throw new UsageException("--nsm simulated requires --local-mode");
+    }
+    if (nsm == NsmKind.SIMULATED && nsmCa == null) {
+      throw new UsageException("--nsm simulated requires --simulated-nsm-ca");
+    }
+    if (nsmCa != null && nsm != NsmKind.SIMULATED) {
+      throw new UsageException("--simulated-nsm-ca requires --nsm simulated");
+    }
     EnclaveAddress address;
     try {
       address = EnclaveAddress.parse(listen);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--listen: " + e.getMessage());
     }
-    return new Options(address, maxFrame, localMode, keyDir);
+    return new Options(address, maxFrame, localMode, keyDir, nsm, nsmExplicit, nsmCa);
+  }
+
+  private static NsmDevice openNsm(Options options)
+      throws NsmException, java.io.IOException, java.security.GeneralSecurityException {
+    if (options.nsm() == NsmKind.SIMULATED) {
+      return new SimulatedNsmDevice(options.simulatedNsmCa(), options.localMode());
+    }
+    NsmDevice device = JnaNsmDevice.open();
+    LOG.info("NSM device {} opened", JnaNsmDevice.DEVICE);
+    return device;
+  }
+
+  /** A log-safe reason: an NSM code or an exception class, never exception text. */
+  private static String reason(Exception e) {
+    return e instanceof NsmException n ? n.code().name() : e.getClass().getName();
   }
 
   private static String value(String[] args, int i, String flag) throws UsageException {
@@ -131,9 +191,40 @@ public final class EnclaveMain {
     String version = EnclaveMain.class.getPackage().getImplementationVersion();
     EnclaveStateMachine stateMachine = new EnclaveStateMachine();
     LOG.info("nitrosign enclave {} starting, state {}", version, stateMachine.state());
-    SecureRandom drbg = Drbg.create(new OsSeedSource());
+    NsmDevice nsm = null;
+    boolean nsmFatal = false;
+    try {
+      nsm = openNsm(options);
+    } catch (NsmException | RuntimeException | java.io.IOException
+        | java.security.GeneralSecurityException e) {
+      if (options.localMode() && !options.nsmExplicit()) {
+        LOG.warn("no NSM device ({}): local mode without --nsm, so attestation is UNAVAILABLE"
+            + " (GetAttestation answers NSM_ERROR) and the DRBG is seeded from the OS only",
+            reason(e));
+      } else {
+        LOG.error("cannot open the {} NSM device ({}): the enclave will stay FAILED and serve"
+            + " Health only", options.nsm().name().toLowerCase(java.util.Locale.ROOT), reason(e));
+        nsmFatal = true;
+      }
+    }
+    SecureRandom drbg;
+    try {
+      drbg = nsm == null ? Drbg.create(new OsSeedSource())
+          : Drbg.create(SeedSource.mix(new NsmSeedSource(nsm), new OsSeedSource()));
+      if (nsm != null) {
+        LOG.info("DRBG seeded from NSM GetRandom ({}) mixed with the OS source", nsm.kind());
+      }
+    } catch (IllegalStateException e) {
+      LOG.error("seeding the DRBG from the NSM failed ({}): the enclave will stay FAILED",
+          e.getMessage());
+      nsm.close();
+      nsm = null;
+      nsmFatal = true;
+      drbg = Drbg.create(new OsSeedSource());
+    }
+    final NsmDevice device = nsm;
     EnclaveService service =
-        new EnclaveService(stateMachine, drbg, version == null ? "dev" : version);
+        new EnclaveService(stateMachine, drbg, version == null ? "dev" : version, device);
     WireServer server;
     try {
       server = WireServer.start(options.listen(), options.maxFrameBytes(), service);
@@ -141,6 +232,9 @@ public final class EnclaveMain {
       LOG.error("cannot listen on {}: {}", options.listen(), e.getClass().getName());
       stateMachine.fail();
       service.close();
+      if (device != null) {
+        device.close();
+      }
       return 1;
     }
     stateMachine.transitionTo(EnclaveState.SEALED);
@@ -155,10 +249,15 @@ public final class EnclaveMain {
         LOG.warn("server close failed: {}", e.getClass().getName());
       }
       service.close();
+      if (device != null) {
+        device.close();
+      }
       stopped.countDown();
     }, "enclave-shutdown"));
 
-    if (options.localMode()) {
+    if (nsmFatal) {
+      stateMachine.fail();
+    } else if (options.localMode()) {
       LOG.warn("*** LOCAL MODE: sealing keys come from a PLAIN FILE in {}. INSECURE: never use"
           + " this with real keys or funds. ***", options.localKeyDir());
       try {

@@ -18,6 +18,21 @@ class EnclaveMainTest {
     assertEquals(EnclaveAddress.parse("vsock:any:5000"), o.listen());
     assertFalse(o.localMode());
     assertEquals(1 << 20, o.maxFrameBytes());
+    assertEquals(EnclaveMain.NsmKind.NITRO, o.nsm());
+    assertFalse(o.nsmExplicit());
+  }
+
+  @Test
+  void simulatedNsm() throws Exception {
+    EnclaveMain.Options o = EnclaveMain.parse(new String[] {"--local-mode",
+        "--local-sealing-key-dir", "/tmp/keys", "--nsm", "simulated", "--simulated-nsm-ca",
+        "/tmp/ca"});
+    assertEquals(EnclaveMain.NsmKind.SIMULATED, o.nsm());
+    assertTrue(o.nsmExplicit());
+    assertEquals(Path.of("/tmp/ca"), o.simulatedNsmCa());
+    EnclaveMain.Options n = EnclaveMain.parse(new String[] {"--nsm", "nitro"});
+    assertEquals(EnclaveMain.NsmKind.NITRO, n.nsm());
+    assertTrue(n.nsmExplicit());
   }
 
   @Test
@@ -39,7 +54,12 @@ class EnclaveMainTest {
         {"--max-frame-bytes", "lots"},
         {"--max-frame-bytes", "10"},
         {"--local-mode"},
-        {"--local-sealing-key-dir", "/tmp/keys"}}) {
+        {"--local-sealing-key-dir", "/tmp/keys"},
+        {"--nsm", "simulated", "--simulated-nsm-ca", "/tmp/ca"},
+        {"--local-mode", "--local-sealing-key-dir", "/tmp/k", "--nsm", "simulated"},
+        {"--local-mode", "--local-sealing-key-dir", "/tmp/k", "--simulated-nsm-ca", "/tmp/ca"},
+        {"--nsm", "tpm"},
+        {"--nsm"}}) {
       EnclaveMain.UsageException e =
           assertThrows(EnclaveMain.UsageException.class, () -> EnclaveMain.parse(args));
       assertFalse(e.getMessage().isEmpty());

@@ -40,12 +40,13 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
   private final SecureRandom random;
   private final ExecutorService executor;
   private final String version;
+  private final NsmDevice nsm;
+  private final AttestationHandler attestation;
   private final long startNanos = System.nanoTime();
   private volatile SealingKeyProvider keys;
   private volatile WalletOperations operations;
   /** Per-boot HPKE key for key import (from the DRBG); wiped in {@link #close()}. */
   private final HpkeKeyPair importKey;
-  private final NsmDevice nsm;
   private volatile KeyImportHandler keyImport;
   private volatile KeyExportHandler keyExport;
 
@@ -58,8 +59,9 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
   }
 
   /**
-   * @param nsm the NSM device used for attestation documents, or null when there is none
-   *     (GetImportKey then answers NSM_ERROR); the caller keeps ownership
+   * @param nsm the NSM device (attestation documents), or null when there is none
+   *     (GetAttestation and GetImportKey then answer NSM_ERROR); the caller keeps ownership
+   *     and closes it
    */
   public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version,
       NsmDevice nsm) {
@@ -68,6 +70,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     this.version = version;
     this.nsm = nsm;
     this.importKey = HpkeKeyPair.generate(random);
+    this.attestation = new AttestationHandler(nsm);
     this.executor = newSigningExecutor(Runtime.getRuntime().availableProcessors());
   }
 
@@ -118,6 +121,11 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
 
   private EnclaveResponse dispatch(EnclaveRequest request) {
     try {
+      if (request.getBodyCase() == EnclaveRequest.BodyCase.GET_ATTESTATION
+          && stateMachine.serves(EnclaveRequest.BodyCase.GET_ATTESTATION)) {
+        return EnclaveResponse.newBuilder()
+            .setGetAttestation(attestation.handle(request.getGetAttestation())).build();
+      }
       WalletOperations ops = operations;
       if (ops == null || !stateMachine.serves(request.getBodyCase())) {
         return error(ErrorCode.NOT_READY, "enclave is not ready");
@@ -152,7 +160,8 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     HealthResponse.Builder h = HealthResponse.newBuilder()
         .setState(stateMachine.state())
         .setVersion(version)
-        .setUptimeMillis(Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
+        .setUptimeMillis(Duration.ofNanos(System.nanoTime() - startNanos).toMillis())
+        .setNsm(nsm == null ? "unavailable" : nsm.kind());
     if (k != null && stateMachine.state() == EnclaveState.READY) {
       h.setCurrentKeyVersion(k.currentVersion()).setSealingKeySource(k.source());
     }

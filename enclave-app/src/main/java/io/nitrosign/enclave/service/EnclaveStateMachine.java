@@ -30,11 +30,13 @@ public final class EnclaveStateMachine {
     TRANSITIONS.put(EnclaveState.FAILED, EnumSet.noneOf(EnclaveState.class));
 
     SERVES.put(EnclaveState.BOOTING, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
-    SERVES.put(EnclaveState.SEALED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
+    // a parent must be able to fetch an attestation document before it unseals
+    SERVES.put(EnclaveState.SEALED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH,
+        EnclaveRequest.BodyCase.GET_ATTESTATION));
     SERVES.put(EnclaveState.READY, EnumSet.of(EnclaveRequest.BodyCase.HEALTH,
         EnclaveRequest.BodyCase.GENERATE_KEY, EnclaveRequest.BodyCase.SIGN,
         EnclaveRequest.BodyCase.GET_IMPORT_KEY, EnclaveRequest.BodyCase.IMPORT_KEY,
-        EnclaveRequest.BodyCase.EXPORT_KEY));
+        EnclaveRequest.BodyCase.EXPORT_KEY, EnclaveRequest.BodyCase.GET_ATTESTATION));
     SERVES.put(EnclaveState.FAILED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
   }
 

@@ -51,15 +51,19 @@ class EnclaveStateMachineTest {
     assertTrue(sm.serves(BodyCase.HEALTH));
     assertFalse(sm.serves(BodyCase.SIGN));
     assertFalse(sm.serves(BodyCase.GENERATE_KEY));
+    assertFalse(sm.serves(BodyCase.GET_ATTESTATION));
     sm.transitionTo(EnclaveState.SEALED);
     assertTrue(sm.serves(BodyCase.HEALTH));
+    assertTrue(sm.serves(BodyCase.GET_ATTESTATION));
     assertFalse(sm.serves(BodyCase.SIGN));
     sm.transitionTo(EnclaveState.READY);
+    assertTrue(sm.serves(BodyCase.GET_ATTESTATION));
     assertTrue(sm.serves(BodyCase.SIGN));
     assertTrue(sm.serves(BodyCase.GENERATE_KEY));
     assertFalse(sm.serves(BodyCase.BODY_NOT_SET));
     sm.fail();
     assertTrue(sm.serves(BodyCase.HEALTH));
+    assertFalse(sm.serves(BodyCase.GET_ATTESTATION));
     assertFalse(sm.serves(BodyCase.SIGN));
     assertFalse(sm.serves(BodyCase.GENERATE_KEY));
   }

@@ -1,0 +1,56 @@
+package io.nitrosign.enclave.service;
+
+import com.google.protobuf.ByteString;
+import io.nitrosign.enclave.EnclaveException;
+import io.nitrosign.enclave.nsm.NsmDevice;
+import io.nitrosign.enclave.nsm.NsmException;
+import io.nitrosign.proto.v1.ErrorCode;
+import io.nitrosign.proto.v1.GetAttestationRequest;
+import io.nitrosign.proto.v1.GetAttestationResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GetAttestation}: a fresh NSM attestation document binding the caller's nonce and
+ * user_data (each at most 512 bytes; empty means absent). Served in SEALED and READY, so a parent
+ * can check the enclave before it sends anything to unseal. Document contents are never logged.
+ */
+public final class AttestationHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AttestationHandler.class);
+
+  /** The wire contract's limit on nonce and user_data. */
+  public static final int MAX_FIELD_BYTES = 512;
+
+  private final NsmDevice nsm;
+
+  /** @param nsm the device, or null when this enclave has none (then every call is NSM_ERROR) */
+  public AttestationHandler(NsmDevice nsm) {
+    this.nsm = nsm;
+  }
+
+  public GetAttestationResponse handle(GetAttestationRequest request) throws EnclaveException {
+    if (request.getNonce().size() > MAX_FIELD_BYTES) {
+      throw RequestValidation.invalid("nonce is larger than 512 bytes");
+    }
+    if (request.getUserData().size() > MAX_FIELD_BYTES) {
+      throw RequestValidation.invalid("user_data is larger than 512 bytes");
+    }
+    if (nsm == null) {
+      throw new EnclaveException(ErrorCode.NSM_ERROR, "attestation is not available");
+    }
+    try {
+      byte[] document = nsm.attestation(orNull(request.getUserData()),
+          orNull(request.getNonce()), null);
+      return GetAttestationResponse.newBuilder().setDocument(ByteString.copyFrom(document))
+          .build();
+    } catch (NsmException e) {
+      LOG.warn("NSM attestation failed: {}", e.code());
+      throw new EnclaveException(ErrorCode.NSM_ERROR, "NSM attestation failed");
+    }
+  }
+
+  private static byte[] orNull(ByteString b) {
+    return b.isEmpty() ? null : b.toByteArray();
+  }
+}
