@@ -30,9 +30,13 @@ public final class EnclaveStateMachine {
     TRANSITIONS.put(EnclaveState.FAILED, EnumSet.noneOf(EnclaveState.class));
 
     SERVES.put(EnclaveState.BOOTING, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
-    SERVES.put(EnclaveState.SEALED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
+    SERVES.put(EnclaveState.SEALED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH,
+        EnclaveRequest.BodyCase.SET_CREDENTIALS, EnclaveRequest.BodyCase.PROVISION_SEALING_KEYS,
+        EnclaveRequest.BodyCase.UNSEAL_SEALING_KEYS));
     SERVES.put(EnclaveState.READY, EnumSet.of(EnclaveRequest.BodyCase.HEALTH,
-        EnclaveRequest.BodyCase.GENERATE_KEY, EnclaveRequest.BodyCase.SIGN));
+        EnclaveRequest.BodyCase.GENERATE_KEY, EnclaveRequest.BodyCase.SIGN,
+        EnclaveRequest.BodyCase.SET_CREDENTIALS, EnclaveRequest.BodyCase.PROVISION_SEALING_KEYS,
+        EnclaveRequest.BodyCase.RESEAL));
     SERVES.put(EnclaveState.FAILED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
   }
 
