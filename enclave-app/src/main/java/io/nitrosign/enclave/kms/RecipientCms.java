@@ -107,7 +107,7 @@ public final class RecipientCms {
       }
       return new Parsed(recipients, rid, keyEnc, contentAlg.getAlgorithm(), iv,
           content.getOctets().length);
-    } catch (IOException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
+    } catch (IOException | RuntimeException e) {
       throw malformed("not a CMS EnvelopedData (" + e.getClass().getSimpleName() + ")");
     }
   }
