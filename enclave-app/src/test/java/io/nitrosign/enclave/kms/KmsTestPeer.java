@@ -31,11 +31,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to the RSA key in the (test-only placeholder) attestation document. It verifies neither the
  * SigV4 signature nor a real attestation document; the devkit's KMS emulator does that.
  */
-final class KmsTestPeer implements AutoCloseable {
+public final class KmsTestPeer implements AutoCloseable {
 
   /** One request as it arrived. */
-  record Captured(String target, Map<String, List<String>> headers, JsonNode body) {
-    String header(String name) {
+  public record Captured(String target, Map<String, List<String>> headers, JsonNode body) {
+    public String header(String name) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
         if (e.getKey().equalsIgnoreCase(name)) {
           return e.getValue().get(0);
@@ -57,17 +57,17 @@ final class KmsTestPeer implements AutoCloseable {
   private volatile String forcedError;
   private volatile boolean garbleRecipientCiphertext;
 
-  KmsTestPeer() throws IOException {
+  public KmsTestPeer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  List<Captured> requests() {
+  public List<Captured> requests() {
     return requests;
   }
 
@@ -77,18 +77,18 @@ final class KmsTestPeer implements AutoCloseable {
   }
 
   /** Answers AccessDeniedException for this key id (as a key policy would). */
-  void deny(String keyId) {
+  public void deny(String keyId) {
     deniedKeyIds.add(keyId);
   }
 
-  void allowAll() {
+  public void allowAll() {
     deniedKeyIds.clear();
     forcedError = null;
     garbleRecipientCiphertext = false;
   }
 
   /** Answers every request with this KMS error type (e.g. ExpiredTokenException). */
-  void failWith(String errorType) {
+  public void failWith(String errorType) {
     forcedError = errorType;
   }
 
