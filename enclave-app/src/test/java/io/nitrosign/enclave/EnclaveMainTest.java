@@ -31,6 +31,24 @@ class EnclaveMainTest {
   }
 
   @Test
+  void kmsOptions() throws Exception {
+    EnclaveMain.Options o = EnclaveMain.parse(new String[] {"--kms-auth-key-id", "alias/auth",
+        "--kms-exec-key-id", "arn:aws:kms:eu-west-1:444455556666:key/exec", "--kms-region",
+        "eu-west-1", "--kms-vsock-proxy", "3:8000"});
+    assertTrue(o.kms().isPresent());
+    assertEquals("alias/auth", o.kms().get().authKeyId());
+    assertEquals("eu-west-1", o.kms().get().endpoint().region());
+    assertEquals(3, o.kms().get().endpoint().vsockProxy().get().cid());
+    assertEquals(8000, o.kms().get().endpoint().vsockProxy().get().port());
+    assertEquals("kms.eu-west-1.amazonaws.com", o.kms().get().endpoint().kmsHost());
+    EnclaveMain.Options local = EnclaveMain.parse(new String[] {"--kms-auth-key-id", "a",
+        "--kms-exec-key-id", "e", "--kms-region", "us-east-1", "--kms-endpoint",
+        "http://127.0.0.1:4566"});
+    assertEquals("127.0.0.1", local.kms().get().endpoint().kmsHost());
+    assertTrue(local.kms().get().endpoint().vsockProxy().isEmpty());
+  }
+
+  @Test
   void usageErrors() {
     for (String[] args : new String[][] {
         {"--bogus"},
@@ -39,7 +57,16 @@ class EnclaveMainTest {
         {"--max-frame-bytes", "lots"},
         {"--max-frame-bytes", "10"},
         {"--local-mode"},
-        {"--local-sealing-key-dir", "/tmp/keys"}}) {
+        {"--local-sealing-key-dir", "/tmp/keys"},
+        {"--kms-auth-key-id", "a", "--kms-region", "eu-west-1"},
+        {"--kms-auth-key-id", "a", "--kms-exec-key-id", "e"},
+        {"--kms-auth-key-id", "a", "--kms-exec-key-id", "e", "--kms-region", "nowhere"},
+        {"--kms-auth-key-id", "a", "--kms-exec-key-id", "e", "--kms-region", "eu-west-1",
+            "--kms-vsock-proxy", "3"},
+        {"--kms-auth-key-id", "a", "--kms-exec-key-id", "e", "--kms-region", "eu-west-1",
+            "--kms-endpoint", "ftp://x"},
+        {"--kms-auth-key-id", "a", "--kms-exec-key-id", "e", "--kms-region", "eu-west-1",
+            "--local-mode", "--local-sealing-key-dir", "/tmp/keys"}}) {
       EnclaveMain.UsageException e =
           assertThrows(EnclaveMain.UsageException.class, () -> EnclaveMain.parse(args));
       assertFalse(e.getMessage().isEmpty());
