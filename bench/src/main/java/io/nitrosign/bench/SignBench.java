@@ -5,7 +5,7 @@ import io.nitrosign.enclave.crypto.BcFipsSetup;
 import io.nitrosign.enclave.crypto.Drbg;
 import io.nitrosign.enclave.crypto.OsSeedSource;
 import io.nitrosign.enclave.crypto.Secp256k1Signer;
-import io.nitrosign.enclave.sealing.LocalDevSealingKeyProvider;
+import io.nitrosign.enclave.sealing.KmsSealingKeyProvider;
 import io.nitrosign.enclave.secret.SecretBytes;
 import io.nitrosign.enclave.service.EnclaveService;
 import io.nitrosign.enclave.service.EnclaveStateMachine;
@@ -134,7 +134,12 @@ public final class SignBench {
     EnclaveStateMachine sm = new EnclaveStateMachine();
     try (EnclaveService service = new EnclaveService(sm, random, "bench")) {
       sm.transitionTo(EnclaveState.SEALED);
-      service.unseal(LocalDevSealingKeyProvider.openOrCreate(tmp.resolve("keys"), random));
+      // The enclave's own provider, loaded with random data keys as KMS would hand them over.
+      KmsSealingKeyProvider keys = new KmsSealingKeyProvider();
+      keys.install(1, SecretBytes.random(random, KmsSealingKeyProvider.KEY_BYTES),
+          SecretBytes.random(random, KmsSealingKeyProvider.KEY_BYTES));
+      keys.makeCurrent(1);
+      service.unseal(keys);
       EnclaveResponse gen = service.handle(EnclaveRequest.newBuilder().setRequestId(1)
           .setGenerateKey(GenerateKeyRequest.newBuilder().setWalletId("bench-wallet")
               .setCurve(Curve.SECP256K1)).build()).join();

@@ -4,19 +4,27 @@ import io.nitrosign.enclave.crypto.BcFipsSetup;
 import io.nitrosign.enclave.crypto.Drbg;
 import io.nitrosign.enclave.crypto.OsSeedSource;
 import io.nitrosign.enclave.crypto.SeedSource;
+import io.nitrosign.enclave.kms.AttestedKmsClient;
+import io.nitrosign.enclave.kms.CredentialsHolder;
+import io.nitrosign.enclave.kms.KmsEndpointConfig;
+import io.nitrosign.enclave.kms.KmsSealingConfig;
 import io.nitrosign.enclave.nsm.JnaNsmDevice;
 import io.nitrosign.enclave.nsm.NsmDevice;
 import io.nitrosign.enclave.nsm.NsmException;
 import io.nitrosign.enclave.nsm.NsmSeedSource;
 import io.nitrosign.enclave.nsm.SimulatedNsmDevice;
-import io.nitrosign.enclave.sealing.LocalDevSealingKeyProvider;
 import io.nitrosign.enclave.service.EnclaveService;
 import io.nitrosign.enclave.service.EnclaveStateMachine;
+import io.nitrosign.enclave.service.KmsSealing;
 import io.nitrosign.proto.v1.EnclaveState;
 import io.nitrosign.wire.EnclaveAddress;
 import io.nitrosign.wire.WireServer;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,17 +34,21 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * java -jar enclave-app.jar [--listen ADDRESS] [--max-frame-bytes N]
- *                           [--local-mode --local-sealing-key-dir DIR]
- *                           [--nsm nitro|simulated] [--simulated-nsm-ca DIR]
+ *                           [--nsm nitro|simulated [--simulated-nsm-ca DIR] --local-mode]
+ *                           --kms-auth-key-id ID --kms-exec-key-id ID --kms-region R
+ *                           [--kms-endpoint URL] [--kms-vsock-proxy CID:PORT]
  * </pre>
  *
- * <p>The NSM ({@code /dev/nsm}, or the simulated one in local mode) seeds the DRBG together with
- * the OS and answers GetAttestation. Without a working NSM the enclave does not crash-loop: it
- * stays FAILED and serves Health, except in local mode without {@code --nsm}, where it goes on
- * without attestation (OS-seeded DRBG; GetAttestation answers NSM_ERROR).
+ * <p>The NSM ({@code /dev/nsm}; the simulated one only with {@code --local-mode}) seeds the DRBG
+ * together with the OS, answers GetAttestation, and vouches for the per-boot RSA key KMS encrypts
+ * data keys to. Without a working NSM the enclave does not crash-loop: it stays FAILED and serves
+ * Health only.
  *
- * <p>Without {@code --local-mode} the enclave needs KMS for its sealing keys; until that exists it
- * stays SEALED (serving Health only) and says why.
+ * <p>Sealing keys come from KMS only: the key ids, region and route are on the command line so
+ * that they are part of the measured enclave image, never chosen by the parent. The enclave
+ * starts SEALED and waits for {@code SetCredentials} and then {@code ProvisionSealingKeys} (first
+ * boot) or {@code UnsealSealingKeys} (every later boot). In local mode the KMS is the devkit's
+ * local KMS, which checks the simulated NSM's documents against the key policy exactly as AWS does.
  */
 public final class EnclaveMain {
 
@@ -46,8 +58,8 @@ public final class EnclaveMain {
   private EnclaveMain() {}
 
   /** Parsed command line. */
-  record Options(EnclaveAddress listen, int maxFrameBytes, boolean localMode, Path localKeyDir,
-      NsmKind nsm, boolean nsmExplicit, Path simulatedNsmCa) {}
+  record Options(EnclaveAddress listen, int maxFrameBytes, boolean localMode, NsmKind nsm,
+      Path simulatedNsmCa, Optional<KmsSealingConfig> kms) {}
 
   /** Which NSM device to use. */
   enum NsmKind { NITRO, SIMULATED }
@@ -62,32 +74,38 @@ public final class EnclaveMain {
   }
 
   static final String USAGE = String.join("\n",
-      "usage: enclave-app [--listen ADDRESS] [--max-frame-bytes N]",
-      "                   [--local-mode --local-sealing-key-dir DIR]",
+      "usage: enclave-app [--listen ADDRESS] [--max-frame-bytes N] [--nsm nitro|simulated]",
+      "                   --kms-auth-key-id ID --kms-exec-key-id ID --kms-region R [...]",
       "  --listen ADDRESS            unix:/path | vsock:any:PORT | tcp:127.0.0.1:PORT"
           + " (default vsock:any:5000)",
       "  --max-frame-bytes N         largest accepted frame (default 1048576)",
-      "  --local-mode                INSECURE local development: sealing keys in a file",
-      "  --local-sealing-key-dir DIR directory of the local sealing-key file (with --local-mode)",
       "  --nsm nitro|simulated       NSM device (default nitro: /dev/nsm); simulated needs"
           + " --local-mode",
-      "  --simulated-nsm-ca DIR      the devkit's simulated NSM root CA (with --nsm simulated)");
+      "  --simulated-nsm-ca DIR      the devkit's simulated NSM root CA (with --nsm simulated)",
+      "  --local-mode                INSECURE local development: allows the simulated NSM",
+      "  --kms-auth-key-id ID        KMS key (id, ARN or alias) of the auth-share data keys",
+      "  --kms-exec-key-id ID        KMS key of the exec-share data keys",
+      "  --kms-region R              AWS region of KMS, e.g. eu-west-1",
+      "  --kms-endpoint URL          KMS endpoint override (default https://kms.R.amazonaws.com)",
+      "  --kms-vsock-proxy CID:PORT  reach KMS through the parent's vsock-proxy (e.g. 3:8000);"
+          + " TLS terminates in the enclave");
 
   static Options parse(String[] args) throws UsageException {
     String listen = "vsock:any:5000";
     int maxFrame = 1 << 20;
     boolean localMode = false;
-    Path keyDir = null;
     NsmKind nsm = NsmKind.NITRO;
-    boolean nsmExplicit = false;
     Path nsmCa = null;
+    String authKeyId = null;
+    String execKeyId = null;
+    String region = null;
+    String endpoint = null;
+    String vsockProxy = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
-        case "--listen":
-          listen = value(args, ++i, a);
-          break;
-        case "--max-frame-bytes":
+        case "--listen" -> listen = value(args, ++i, a);
+        case "--max-frame-bytes" -> {
           String v = value(args, ++i, a);
           try {
             maxFrame = Integer.parseInt(v);
@@ -97,14 +115,9 @@ public final class EnclaveMain {
           if (maxFrame < 1024) {
             throw new UsageException("--max-frame-bytes must be at least 1024");
           }
-          break;
-        case "--local-mode":
-          localMode = true;
-          break;
-        case "--local-sealing-key-dir":
-          keyDir = Path.of(value(args, ++i, a));
-          break;
-        case "--nsm":
+        }
+        case "--local-mode" -> localMode = true;
+        case "--nsm" -> {
           String kind = value(args, ++i, a);
           if (kind.equals("nitro")) {
             nsm = NsmKind.NITRO;
@@ -113,23 +126,16 @@ public final class EnclaveMain {
           } else {
             throw new UsageException("--nsm must be nitro or simulated");
           }
-          nsmExplicit = true;
-          break;
-        case "--simulated-nsm-ca":
-          nsmCa = Path.of(value(args, ++i, a));
-          break;
-        case "--help":
-        case "-h":
-          throw new UsageException("");
-        default:
-          throw new UsageException("unknown argument: " + a);
+        }
+        case "--simulated-nsm-ca" -> nsmCa = Path.of(value(args, ++i, a));
+        case "--kms-auth-key-id" -> authKeyId = value(args, ++i, a);
+        case "--kms-exec-key-id" -> execKeyId = value(args, ++i, a);
+        case "--kms-region" -> region = value(args, ++i, a);
+        case "--kms-endpoint" -> endpoint = value(args, ++i, a);
+        case "--kms-vsock-proxy" -> vsockProxy = value(args, ++i, a);
+        case "--help", "-h" -> throw new UsageException("");
+        default -> throw new UsageException("unknown argument: " + a);
       }
-    }
-    if (keyDir != null && !localMode) {
-      throw new UsageException("--local-sealing-key-dir requires --local-mode");
-    }
-    if (localMode && keyDir == null) {
-      throw new UsageException("--local-mode requires --local-sealing-key-dir");
     }
     if (nsm == NsmKind.SIMULATED && !localMode) {
       throw new UsageException("--nsm simulated requires --local-mode");
@@ -140,13 +146,33 @@ public final class EnclaveMain {
     if (nsmCa != null && nsm != NsmKind.SIMULATED) {
       throw new UsageException("--simulated-nsm-ca requires --nsm simulated");
     }
+    Optional<KmsSealingConfig> kms = Optional.empty();
+    boolean anyKms = authKeyId != null || execKeyId != null || region != null || endpoint != null
+        || vsockProxy != null;
+    if (anyKms) {
+      if (authKeyId == null || execKeyId == null || region == null) {
+        throw new UsageException(
+            "KMS sealing needs --kms-auth-key-id, --kms-exec-key-id and --kms-region");
+      }
+      try {
+        Optional<URI> override = endpoint == null ? Optional.empty() : Optional.of(new URI(endpoint));
+        Optional<KmsEndpointConfig.VsockProxy> proxy =
+            Optional.ofNullable(vsockProxy).map(KmsEndpointConfig.VsockProxy::parse);
+        kms = Optional.of(new KmsSealingConfig(authKeyId, execKeyId,
+            new KmsEndpointConfig(region, override, proxy)));
+      } catch (URISyntaxException e) {
+        throw new UsageException("--kms-endpoint is not a URL");
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("KMS options: " + e.getMessage());
+      }
+    }
     EnclaveAddress address;
     try {
       address = EnclaveAddress.parse(listen);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--listen: " + e.getMessage());
     }
-    return new Options(address, maxFrame, localMode, keyDir, nsm, nsmExplicit, nsmCa);
+    return new Options(address, maxFrame, localMode, nsm, nsmCa, kms);
   }
 
   private static NsmDevice openNsm(Options options)
@@ -191,21 +217,16 @@ public final class EnclaveMain {
     String version = EnclaveMain.class.getPackage().getImplementationVersion();
     EnclaveStateMachine stateMachine = new EnclaveStateMachine();
     LOG.info("nitrosign enclave {} starting, state {}", version, stateMachine.state());
+
     NsmDevice nsm = null;
-    boolean nsmFatal = false;
+    boolean fatal = false;
     try {
       nsm = openNsm(options);
     } catch (NsmException | RuntimeException | java.io.IOException
         | java.security.GeneralSecurityException e) {
-      if (options.localMode() && !options.nsmExplicit()) {
-        LOG.warn("no NSM device ({}): local mode without --nsm, so attestation is UNAVAILABLE"
-            + " (GetAttestation answers NSM_ERROR) and the DRBG is seeded from the OS only",
-            reason(e));
-      } else {
-        LOG.error("cannot open the {} NSM device ({}): the enclave will stay FAILED and serve"
-            + " Health only", options.nsm().name().toLowerCase(java.util.Locale.ROOT), reason(e));
-        nsmFatal = true;
-      }
+      LOG.error("cannot open the {} NSM device ({}): the enclave will stay FAILED and serve"
+          + " Health only", options.nsm().name().toLowerCase(java.util.Locale.ROOT), reason(e));
+      fatal = true;
     }
     SecureRandom drbg;
     try {
@@ -219,12 +240,20 @@ public final class EnclaveMain {
           e.getMessage());
       nsm.close();
       nsm = null;
-      nsmFatal = true;
+      fatal = true;
       drbg = Drbg.create(new OsSeedSource());
     }
+
+    KmsSealing kmsSealing = null;
+    if (options.kms().isPresent() && nsm != null) {
+      KmsSealingConfig kms = options.kms().get();
+      CredentialsHolder credentials = new CredentialsHolder(Clock.systemUTC());
+      kmsSealing = new KmsSealing(kms, credentials,
+          AttestedKmsClient.create(kms.endpoint(), credentials, nsm, drbg));
+    }
     final NsmDevice device = nsm;
-    EnclaveService service =
-        new EnclaveService(stateMachine, drbg, version == null ? "dev" : version, device);
+    EnclaveService service = new EnclaveService(stateMachine, drbg,
+        version == null ? "dev" : version, device, kmsSealing);
     WireServer server;
     try {
       server = WireServer.start(options.listen(), options.maxFrameBytes(), service);
@@ -255,21 +284,17 @@ public final class EnclaveMain {
       stopped.countDown();
     }, "enclave-shutdown"));
 
-    if (nsmFatal) {
+    if (fatal) {
       stateMachine.fail();
-    } else if (options.localMode()) {
-      LOG.warn("*** LOCAL MODE: sealing keys come from a PLAIN FILE in {}. INSECURE: never use"
-          + " this with real keys or funds. ***", options.localKeyDir());
-      try {
-        service.unseal(LocalDevSealingKeyProvider.openOrCreate(options.localKeyDir(), drbg));
-      } catch (Exception e) {
-        LOG.error("cannot load local sealing keys from {}: {}", options.localKeyDir(),
-            e.getClass().getName());
-        stateMachine.fail();
-      }
+    } else if (kmsSealing != null) {
+      KmsSealingConfig kms = options.kms().get();
+      LOG.info("sealing keys come from KMS (auth key {}, exec key {}, region {}{}); waiting for"
+          + " SetCredentials and ProvisionSealingKeys or UnsealSealingKeys", kms.authKeyId(),
+          kms.execKeyId(), kms.endpoint().region(), kms.endpoint().vsockProxy()
+              .map(p -> ", via vsock proxy " + p.cid() + ":" + p.port()).orElse(""));
     } else {
-      LOG.warn("no sealing-key source: KMS support is not built yet and --local-mode was not"
-          + " given; the enclave stays SEALED and serves Health only");
+      LOG.warn("no sealing-key source: no --kms-* options were given; the enclave stays SEALED"
+          + " and serves Health and GetAttestation only");
     }
     LOG.info("enclave state {}", stateMachine.state());
     stopped.await();

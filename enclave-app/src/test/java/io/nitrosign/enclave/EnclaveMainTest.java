@@ -19,30 +19,40 @@ class EnclaveMainTest {
     assertFalse(o.localMode());
     assertEquals(1 << 20, o.maxFrameBytes());
     assertEquals(EnclaveMain.NsmKind.NITRO, o.nsm());
-    assertFalse(o.nsmExplicit());
+    assertTrue(o.kms().isEmpty());
   }
 
   @Test
-  void simulatedNsm() throws Exception {
-    EnclaveMain.Options o = EnclaveMain.parse(new String[] {"--local-mode",
-        "--local-sealing-key-dir", "/tmp/keys", "--nsm", "simulated", "--simulated-nsm-ca",
-        "/tmp/ca"});
-    assertEquals(EnclaveMain.NsmKind.SIMULATED, o.nsm());
-    assertTrue(o.nsmExplicit());
-    assertEquals(Path.of("/tmp/ca"), o.simulatedNsmCa());
-    EnclaveMain.Options n = EnclaveMain.parse(new String[] {"--nsm", "nitro"});
-    assertEquals(EnclaveMain.NsmKind.NITRO, n.nsm());
-    assertTrue(n.nsmExplicit());
-  }
-
-  @Test
-  void localMode() throws Exception {
+  void localModeWithTheSimulatedNsm() throws Exception {
     EnclaveMain.Options o = EnclaveMain.parse(new String[] {"--listen", "unix:/tmp/x.sock",
-        "--local-mode", "--local-sealing-key-dir", "/tmp/keys", "--max-frame-bytes", "65536"});
+        "--local-mode", "--nsm", "simulated", "--simulated-nsm-ca", "/tmp/ca",
+        "--max-frame-bytes", "65536", "--kms-auth-key-id", "a", "--kms-exec-key-id", "e",
+        "--kms-region", "us-east-1", "--kms-endpoint", "http://127.0.0.1:4566"});
     assertEquals(EnclaveAddress.parse("unix:/tmp/x.sock"), o.listen());
     assertTrue(o.localMode());
-    assertEquals(Path.of("/tmp/keys"), o.localKeyDir());
+    assertEquals(EnclaveMain.NsmKind.SIMULATED, o.nsm());
+    assertEquals(Path.of("/tmp/ca"), o.simulatedNsmCa());
     assertEquals(65536, o.maxFrameBytes());
+    assertTrue(o.kms().isPresent(), "local mode uses the (local) KMS like production");
+    assertEquals(EnclaveMain.NsmKind.NITRO, EnclaveMain.parse(new String[] {"--nsm", "nitro"}).nsm());
+  }
+
+  @Test
+  void kmsOptions() throws Exception {
+    EnclaveMain.Options o = EnclaveMain.parse(new String[] {"--kms-auth-key-id", "alias/auth",
+        "--kms-exec-key-id", "arn:aws:kms:eu-west-1:444455556666:key/exec", "--kms-region",
+        "eu-west-1", "--kms-vsock-proxy", "3:8000"});
+    assertTrue(o.kms().isPresent());
+    assertEquals("alias/auth", o.kms().get().authKeyId());
+    assertEquals("eu-west-1", o.kms().get().endpoint().region());
+    assertEquals(3, o.kms().get().endpoint().vsockProxy().get().cid());
+    assertEquals(8000, o.kms().get().endpoint().vsockProxy().get().port());
+    assertEquals("kms.eu-west-1.amazonaws.com", o.kms().get().endpoint().kmsHost());
+    EnclaveMain.Options local = EnclaveMain.parse(new String[] {"--kms-auth-key-id", "a",
+        "--kms-exec-key-id", "e", "--kms-region", "us-east-1", "--kms-endpoint",
+        "http://127.0.0.1:4566"});
+    assertEquals("127.0.0.1", local.kms().get().endpoint().kmsHost());
+    assertTrue(local.kms().get().endpoint().vsockProxy().isEmpty());
   }
 
   @Test
@@ -53,13 +63,19 @@ class EnclaveMainTest {
         {"--listen", "http://x"},
         {"--max-frame-bytes", "lots"},
         {"--max-frame-bytes", "10"},
-        {"--local-mode"},
         {"--local-sealing-key-dir", "/tmp/keys"},
         {"--nsm", "simulated", "--simulated-nsm-ca", "/tmp/ca"},
-        {"--local-mode", "--local-sealing-key-dir", "/tmp/k", "--nsm", "simulated"},
-        {"--local-mode", "--local-sealing-key-dir", "/tmp/k", "--simulated-nsm-ca", "/tmp/ca"},
+        {"--local-mode", "--nsm", "simulated"},
+        {"--local-mode", "--simulated-nsm-ca", "/tmp/ca"},
         {"--nsm", "tpm"},
-        {"--nsm"}}) {
+        {"--nsm"},
+        {"--kms-auth-key-id", "a", "--kms-region", "eu-west-1"},
+        {"--kms-auth-key-id", "a", "--kms-exec-key-id", "e"},
+        {"--kms-auth-key-id", "a", "--kms-exec-key-id", "e", "--kms-region", "nowhere"},
+        {"--kms-auth-key-id", "a", "--kms-exec-key-id", "e", "--kms-region", "eu-west-1",
+            "--kms-vsock-proxy", "3"},
+        {"--kms-auth-key-id", "a", "--kms-exec-key-id", "e", "--kms-region", "eu-west-1",
+            "--kms-endpoint", "ftp://x"}}) {
       EnclaveMain.UsageException e =
           assertThrows(EnclaveMain.UsageException.class, () -> EnclaveMain.parse(args));
       assertFalse(e.getMessage().isEmpty());

@@ -6,8 +6,9 @@ import io.nitrosign.proto.v1.ShareKind;
 
 /**
  * Holds the AES-256 data keys that seal wallet shares, one per {@link ShareKind} and key version.
- * Implementations: {@link LocalDevSealingKeyProvider} (local mode only); KMS with attestation
- * (to come).
+ * The enclave's implementation is {@link KmsSealingKeyProvider}: data keys released by KMS to
+ * the attested enclave (in local mode, by the devkit's local KMS to the simulated NSM). Tests
+ * use a file-backed fixture.
  */
 public interface SealingKeyProvider extends AutoCloseable {
 
@@ -21,6 +22,11 @@ public interface SealingKeyProvider extends AutoCloseable {
    * @throws EnclaveException UNKNOWN_KEY_VERSION if this provider does not hold that version
    */
   SecretBytes key(ShareKind kind, int version) throws EnclaveException;
+
+  /** Every version held, ascending (for Health). */
+  default java.util.List<Integer> versions() {
+    return java.util.List.of(currentVersion());
+  }
 
   /** Where the keys come from, for Health: e.g. "local-dev-file" or "kms". */
   String source();

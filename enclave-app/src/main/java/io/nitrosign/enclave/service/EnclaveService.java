@@ -49,22 +49,45 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
   private final HpkeKeyPair importKey;
   private volatile KeyImportHandler keyImport;
   private volatile KeyExportHandler keyExport;
+  private volatile ResealHandler reseal;
+  // KMS sealing (null in local mode): its handlers run one at a time on their own thread, so a
+  // slow KMS call never holds a signing thread
+  private final KmsSealing kmsSealing;
+  private final ExecutorService kmsExecutor;
+  private final SetCredentialsHandler setCredentials;
+  private final ProvisionSealingKeysHandler provision;
+  private final UnsealSealingKeysHandler unsealKeys;
 
   /**
    * @param random the DRBG (see {@code Drbg})
    * @param version the enclave build version, reported by Health
    */
   public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version) {
-    this(stateMachine, random, version, null);
+    this(stateMachine, random, version, null, null);
+  }
+
+  /** With an NSM device and no KMS sealing (sealing keys installed with {@link #unseal}). */
+  public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version,
+      NsmDevice nsm) {
+    this(stateMachine, random, version, nsm, null);
+  }
+
+  /** With KMS sealing and no NSM device of its own (the KMS client holds one). */
+  public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version,
+      KmsSealing kmsSealing) {
+    this(stateMachine, random, version, null, kmsSealing);
   }
 
   /**
    * @param nsm the NSM device (attestation documents), or null when there is none
    *     (GetAttestation and GetImportKey then answer NSM_ERROR); the caller keeps ownership
    *     and closes it
+   * @param kmsSealing the KMS sealing-key lifecycle (SetCredentials, ProvisionSealingKeys,
+   *     UnsealSealingKeys), or null when the keys come from elsewhere (tests); the service
+   *     closes it
    */
   public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version,
-      NsmDevice nsm) {
+      NsmDevice nsm, KmsSealing kmsSealing) {
     this.stateMachine = stateMachine;
     this.random = random;
     this.version = version;
@@ -72,6 +95,23 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     this.importKey = HpkeKeyPair.generate(random);
     this.attestation = new AttestationHandler(nsm);
     this.executor = newSigningExecutor(Runtime.getRuntime().availableProcessors());
+    this.kmsSealing = kmsSealing;
+    if (kmsSealing != null) {
+      this.kmsExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+          new ArrayBlockingQueue<>(16), r -> {
+            Thread t = new Thread(r, "enclave-kms");
+            t.setDaemon(true);
+            return t;
+          }, new ThreadPoolExecutor.AbortPolicy());
+      this.setCredentials = new SetCredentialsHandler(kmsSealing.credentials());
+      this.provision = new ProvisionSealingKeysHandler(kmsSealing, stateMachine, this::unseal);
+      this.unsealKeys = new UnsealSealingKeysHandler(kmsSealing, stateMachine, this::unseal);
+    } else {
+      this.kmsExecutor = null;
+      this.setCredentials = null;
+      this.provision = null;
+      this.unsealKeys = null;
+    }
   }
 
   /** The state machine this service consults. */
@@ -89,9 +129,11 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     if (stateMachine.state() != EnclaveState.SEALED) {
       throw new IllegalStateException("unseal requires state SEALED");
     }
-    WalletOperations ops = new WalletOperations(new ShareSealer(provider, random), random);
+    ShareSealer sealer = new ShareSealer(provider, random);
+    WalletOperations ops = new WalletOperations(sealer, random);
     this.keyImport = new KeyImportHandler(ops, importKey, nsm);
     this.keyExport = new KeyExportHandler(ops, random);
+    this.reseal = new ResealHandler(sealer);
     this.operations = ops;
     this.keys = provider;
     stateMachine.transitionTo(EnclaveState.READY);
@@ -109,6 +151,13 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
       }
       if (type == EnclaveRequest.BodyCase.HEALTH) {
         return done(health());
+      }
+      if (isKmsLifecycle(type)) {
+        if (kmsExecutor == null) {
+          return done(error(ErrorCode.UNSUPPORTED, "kms sealing is not configured"));
+        }
+        return CompletableFuture.supplyAsync(() -> dispatchKms(request), kmsExecutor)
+            .exceptionally(EnclaveService::unexpected);
       }
       return CompletableFuture.supplyAsync(() -> dispatch(request), executor)
           .exceptionally(EnclaveService::unexpected);
@@ -145,6 +194,40 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
         case EXPORT_KEY:
           return EnclaveResponse.newBuilder()
               .setExportKey(keyExport.exportKey(request.getExportKey())).build();
+        case RESEAL:
+          return EnclaveResponse.newBuilder().setReseal(reseal.handle(request.getReseal())).build();
+        default:
+          return error(ErrorCode.UNSUPPORTED, "unsupported request type");
+      }
+    } catch (EnclaveException e) {
+      return error(e.code(), e.detail());
+    } catch (RuntimeException e) {
+      return unexpected(e);
+    }
+  }
+
+  private static boolean isKmsLifecycle(EnclaveRequest.BodyCase type) {
+    return type == EnclaveRequest.BodyCase.SET_CREDENTIALS
+        || type == EnclaveRequest.BodyCase.PROVISION_SEALING_KEYS
+        || type == EnclaveRequest.BodyCase.UNSEAL_SEALING_KEYS;
+  }
+
+  private EnclaveResponse dispatchKms(EnclaveRequest request) {
+    try {
+      if (!stateMachine.serves(request.getBodyCase())) {
+        return error(ErrorCode.NOT_READY, "enclave is not ready");
+      }
+      EnclaveResponse.Builder response = EnclaveResponse.newBuilder();
+      switch (request.getBodyCase()) {
+        case SET_CREDENTIALS:
+          return response.setSetCredentials(setCredentials.handle(request.getSetCredentials()))
+              .build();
+        case PROVISION_SEALING_KEYS:
+          return response.setProvisionSealingKeys(
+              provision.handle(request.getProvisionSealingKeys())).build();
+        case UNSEAL_SEALING_KEYS:
+          return response.setUnsealSealingKeys(unsealKeys.handle(request.getUnsealSealingKeys()))
+              .build();
         default:
           return error(ErrorCode.UNSUPPORTED, "unsupported request type");
       }
@@ -163,7 +246,11 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
         .setUptimeMillis(Duration.ofNanos(System.nanoTime() - startNanos).toMillis())
         .setNsm(nsm == null ? "unavailable" : nsm.kind());
     if (k != null && stateMachine.state() == EnclaveState.READY) {
-      h.setCurrentKeyVersion(k.currentVersion()).setSealingKeySource(k.source());
+      h.setCurrentKeyVersion(k.currentVersion()).setSealingKeySource(k.source())
+          .addAllKeyVersions(k.versions());
+    }
+    if (kmsSealing != null) {
+      h.setCredentialsExpireAtMillis(kmsSealing.credentials().expiresAtMillis());
     }
     return EnclaveResponse.newBuilder().setHealth(h).build();
   }
@@ -195,10 +282,20 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     executor.shutdownNow();
+    if (kmsExecutor != null) {
+      kmsExecutor.shutdownNow();
+      try {
+        kmsExecutor.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      kmsSealing.close();
+    }
     SealingKeyProvider k = keys;
     operations = null;
     keyImport = null;
     keyExport = null;
+    reseal = null;
     keys = null;
     importKey.close();
     if (k != null) {

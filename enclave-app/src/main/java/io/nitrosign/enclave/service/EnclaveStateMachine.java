@@ -30,13 +30,18 @@ public final class EnclaveStateMachine {
     TRANSITIONS.put(EnclaveState.FAILED, EnumSet.noneOf(EnclaveState.class));
 
     SERVES.put(EnclaveState.BOOTING, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
-    // a parent must be able to fetch an attestation document before it unseals
+    // a parent must be able to fetch an attestation document, and hand over credentials and
+    // sealing-key blobs, before the enclave can be READY
     SERVES.put(EnclaveState.SEALED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH,
-        EnclaveRequest.BodyCase.GET_ATTESTATION));
+        EnclaveRequest.BodyCase.GET_ATTESTATION, EnclaveRequest.BodyCase.SET_CREDENTIALS,
+        EnclaveRequest.BodyCase.PROVISION_SEALING_KEYS,
+        EnclaveRequest.BodyCase.UNSEAL_SEALING_KEYS));
     SERVES.put(EnclaveState.READY, EnumSet.of(EnclaveRequest.BodyCase.HEALTH,
         EnclaveRequest.BodyCase.GENERATE_KEY, EnclaveRequest.BodyCase.SIGN,
         EnclaveRequest.BodyCase.GET_IMPORT_KEY, EnclaveRequest.BodyCase.IMPORT_KEY,
-        EnclaveRequest.BodyCase.EXPORT_KEY, EnclaveRequest.BodyCase.GET_ATTESTATION));
+        EnclaveRequest.BodyCase.EXPORT_KEY, EnclaveRequest.BodyCase.GET_ATTESTATION,
+        EnclaveRequest.BodyCase.SET_CREDENTIALS, EnclaveRequest.BodyCase.PROVISION_SEALING_KEYS,
+        EnclaveRequest.BodyCase.RESEAL));
     SERVES.put(EnclaveState.FAILED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
   }
 

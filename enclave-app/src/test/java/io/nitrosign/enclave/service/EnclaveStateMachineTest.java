@@ -67,4 +67,23 @@ class EnclaveStateMachineTest {
     assertFalse(sm.serves(BodyCase.SIGN));
     assertFalse(sm.serves(BodyCase.GENERATE_KEY));
   }
+
+  @Test
+  void kmsLifecycleAllowList() {
+    EnclaveStateMachine sm = new EnclaveStateMachine();
+    assertFalse(sm.serves(BodyCase.SET_CREDENTIALS));
+    sm.transitionTo(EnclaveState.SEALED);
+    assertTrue(sm.serves(BodyCase.SET_CREDENTIALS));
+    assertTrue(sm.serves(BodyCase.PROVISION_SEALING_KEYS));
+    assertTrue(sm.serves(BodyCase.UNSEAL_SEALING_KEYS));
+    assertFalse(sm.serves(BodyCase.RESEAL));
+    sm.transitionTo(EnclaveState.READY);
+    assertTrue(sm.serves(BodyCase.SET_CREDENTIALS));
+    assertTrue(sm.serves(BodyCase.PROVISION_SEALING_KEYS));
+    assertTrue(sm.serves(BodyCase.RESEAL));
+    assertFalse(sm.serves(BodyCase.UNSEAL_SEALING_KEYS));
+    sm.fail();
+    assertFalse(sm.serves(BodyCase.SET_CREDENTIALS));
+    assertFalse(sm.serves(BodyCase.RESEAL));
+  }
 }

@@ -20,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * INSECURE, LOCAL MODE ONLY. Keeps the two sealing data keys (auth, exec; version 1) in plain
- * text in a file on disk, so that a restarted local enclave can open wallets it created before.
- * Anyone who can read that file can open every share. It exists only until the attested KMS
- * provider lands, and the enclave refuses to use it without {@code --local-mode}.
+ * TEST FIXTURE, INSECURE. Keeps the two sealing data keys (auth, exec; version 1) in plain text
+ * in a file, so tests can restart a service over the same keys. The enclave itself takes its
+ * sealing keys only from KMS (the devkit's local KMS in local mode); this class is not part of
+ * the enclave application.
  *
  * <p>File format ({@value #FILE_NAME}, mode 0600): the 8-byte magic {@code NSLDSK1\n}, then the
  * 32-byte auth key, then the 32-byte exec key.
