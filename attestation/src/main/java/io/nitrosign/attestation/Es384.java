@@ -19,10 +19,12 @@ import java.security.spec.ECFieldFp;
  * ES384: ECDSA over NIST P-384 with SHA-384. This is the one verification function the attestation
  * verifier uses for the COSE signature (and the Wycheproof test drives it directly).
  *
- * <p>The arithmetic is the JDK's SunEC provider (pure Java since JDK 16), selected explicitly so
- * that the result does not depend on the provider order of the JVM we run in. Before handing
- * anything to it we check, ourselves: the key is on P-384 (the curve parameters and the point
- * equation), and {@code 1 <= r, s < n}.
+ * <p>The arithmetic is BC-FIPS ({@code SHA384withECDSA} of a private {@code BouncyCastleFipsProvider}
+ * instance, so the result does not depend on the provider order of the JVM we run in). The JDK's
+ * SunEC was tried first and rejected two <em>valid</em> Wycheproof vectors (tcId 382 "k*G has a
+ * large x-coordinate" and 499 "r = 2, x = n + 2") on OpenJDK 17.0.15, which is why it is not used.
+ * Before handing anything to BC-FIPS we check, ourselves: the key is on P-384 (the curve
+ * parameters and the point equation), and {@code 1 <= r, s < n}.
  */
 public final class Es384 {
 
@@ -32,7 +34,7 @@ public final class Es384 {
   private static final ECParameterSpec P384 = p384();
   private static final BigInteger N = P384.getOrder();
   private static final BigInteger P = ((ECFieldFp) P384.getCurve().getField()).getP();
-  private static final Provider SUN_EC = sunEc();
+  private static final Provider PROVIDER = new org.bouncycastle.jcajce.provider.BouncyCastleFipsProvider();
 
   private Es384() {}
 
@@ -53,14 +55,11 @@ public final class Es384 {
     if (r.signum() <= 0 || s.signum() <= 0 || r.compareTo(N) >= 0 || s.compareTo(N) >= 0) {
       return false;
     }
-    byte[] raw = new byte[RAW_SIGNATURE_BYTES];
-    fixed(r, raw, 0);
-    fixed(s, raw, FIELD_BYTES);
     try {
-      Signature sig = Signature.getInstance("SHA384withECDSAinP1363Format", SUN_EC);
+      Signature sig = Signature.getInstance("SHA384withECDSA", PROVIDER);
       sig.initVerify(key);
       sig.update(message);
-      return sig.verify(raw);
+      return sig.verify(der(r, s));
     } catch (InvalidKeyException e) {
       throw e;
     } catch (GeneralSecurityException e) {
@@ -114,10 +113,20 @@ public final class Es384 {
     return ec;
   }
 
-  private static void fixed(BigInteger v, byte[] out, int off) {
-    byte[] b = v.toByteArray(); // v < n < 2^384, so at most 49 bytes with a leading zero
-    int len = Math.min(b.length, FIELD_BYTES);
-    System.arraycopy(b, b.length - len, out, off + FIELD_BYTES - len, len);
+  /** DER ECDSA-Sig-Value; r, s < n < 2^384, so every length fits the short form. */
+  private static byte[] der(BigInteger r, BigInteger s) {
+    byte[] rb = r.toByteArray();
+    byte[] sb = s.toByteArray();
+    byte[] out = new byte[6 + rb.length + sb.length];
+    out[0] = 0x30;
+    out[1] = (byte) (4 + rb.length + sb.length);
+    out[2] = 0x02;
+    out[3] = (byte) rb.length;
+    System.arraycopy(rb, 0, out, 4, rb.length);
+    out[4 + rb.length] = 0x02;
+    out[5 + rb.length] = (byte) sb.length;
+    System.arraycopy(sb, 0, out, 6 + rb.length, sb.length);
+    return out;
   }
 
   private static ECParameterSpec p384() {
