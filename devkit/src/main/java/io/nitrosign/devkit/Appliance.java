@@ -1,5 +1,6 @@
 package io.nitrosign.devkit;
 
+import io.nitrosign.attestation.cli.AttestationCli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +16,16 @@ import java.util.Map;
  * ./appliance local up       start PostgreSQL, the enclave (local mode) and the parent host
  * ./appliance local down     stop everything local up started
  * ./appliance local status   show what runs and whether it is healthy
+ * ./appliance attestation verify|show ...   check an attestation document (see {@code AttestationCli})
  * </pre>
  */
 public final class Appliance {
 
   static final String USAGE = String.join("\n",
       "usage: ./appliance local up|down|status [options]",
+      "       ./appliance attestation verify --doc FILE [--at EPOCH_SECONDS] [--pcrs PCRS.json]",
+      "                   [--root ROOT.pem] [--nonce HEX] [--user-data HEX] [--allow-debug] [--json]",
+      "       ./appliance attestation show --doc FILE",
       "",
       "  local up       build what is missing, start embedded PostgreSQL, the enclave process",
       "                 (local mode: simulated sealing keys) and the parent host; wait until",
@@ -32,7 +37,13 @@ public final class Appliance {
       "  --home DIR         state directory (NITROSIGN_HOME, default <repo>/.local)",
       "  --http-port N      parent host API port (NITROSIGN_HTTP_PORT, default 8080)",
       "  --admin-port N     parent host admin port (NITROSIGN_ADMIN_PORT, default 8081)",
-      "  --pg-port N        embedded PostgreSQL port (NITROSIGN_PG_PORT, default 54329)");
+      "  --pg-port N        embedded PostgreSQL port (NITROSIGN_PG_PORT, default 54329)",
+      "",
+      "  attestation verify   verify a Nitro attestation document (COSE signature, chain to the",
+      "                       pinned AWS root or --root, validity at --at, PCRs, debug, nonce);",
+      "                       exit 0 valid, 1 invalid, 2 usage error",
+      "  attestation show     print a document's fields WITHOUT verifying them (UNVERIFIED)",
+      "  (docs/attestation.md explains what each check means and how to do it by hand)");
 
   private Appliance() {}
 
@@ -47,6 +58,9 @@ public final class Appliance {
       return a.isEmpty() ? 2 : 0;
     }
     String group = a.poll();
+    if (group.equals("attestation")) {
+      return AttestationCli.run(a.toArray(String[]::new), out, err);
+    }
     if (!group.equals("local") || a.isEmpty()) {
       err.println("unknown command: " + String.join(" ", args));
       err.println(USAGE);
