@@ -196,7 +196,7 @@ public final class LocalKms {
         out.put("CiphertextForRecipient",
             RecipientEnvelope.seal(dataKey, recipient.publicKeyDer()));
       } else {
-        out.put("Plaintext", dataKey);
+        out.put("Plaintext", base64(dataKey));
       }
       return out;
     } finally {
@@ -233,12 +233,21 @@ public final class LocalKms {
         out.put("CiphertextForRecipient",
             RecipientEnvelope.seal(plaintext, recipient.publicKeyDer()));
       } else {
-        out.put("Plaintext", plaintext);
+        out.put("Plaintext", base64(plaintext));
       }
       return out;
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
+  }
+
+  /**
+   * Base64 now, before the buffer is wiped: Jackson's binary nodes keep a reference to the array
+   * and encode it only when the response is written. The base64 string is not wiped (a Java
+   * String cannot be); it is short-lived and only ever leaves in a response.
+   */
+  private static String base64(byte[] b) {
+    return Base64.getEncoder().encodeToString(b);
   }
 
   // ---- authorization ----
