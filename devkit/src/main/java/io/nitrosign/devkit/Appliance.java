@@ -38,6 +38,7 @@ public final class Appliance {
       "  --http-port N      parent host API port (NITROSIGN_HTTP_PORT, default 8080)",
       "  --admin-port N     parent host admin port (NITROSIGN_ADMIN_PORT, default 8081)",
       "  --pg-port N        embedded PostgreSQL port (NITROSIGN_PG_PORT, default 54329)",
+      "  --kms-port N       local KMS port (NITROSIGN_KMS_PORT, default 54330)",
       "",
       "  attestation verify   verify a Nitro attestation document (COSE signature, chain to the",
       "                       pinned AWS root or --root, validity at --at, PCRs, debug, nonce);",
@@ -72,6 +73,7 @@ public final class Appliance {
     int http = intEnv("NITROSIGN_HTTP_PORT", 8080);
     int admin = intEnv("NITROSIGN_ADMIN_PORT", 8081);
     int pg = intEnv("NITROSIGN_PG_PORT", 54329);
+    int kmsPort = intEnv("NITROSIGN_KMS_PORT", 54330);
     try {
       while (!a.isEmpty()) {
         String opt = a.poll();
@@ -84,6 +86,7 @@ public final class Appliance {
           case "--http-port" -> http = port(val);
           case "--admin-port" -> admin = port(val);
           case "--pg-port" -> pg = port(val);
+          case "--kms-port" -> kmsPort = port(val);
           default -> throw new IllegalArgumentException("unknown option " + opt);
         }
       }
@@ -93,7 +96,7 @@ public final class Appliance {
       return 2;
     }
     LocalStack stack = new LocalStack(new LocalStack.Settings(
-        Path.of(home).toAbsolutePath().normalize(), http, admin, pg,
+        Path.of(home).toAbsolutePath().normalize(), http, admin, pg, kmsPort,
         new JavaProgram(repo.resolve("devkit/target/devkit.jar").toString(),
             JavaProgram.POSTGRES_MAIN),
         new JavaProgram(repo.resolve("enclave-app/target/enclave-app.jar").toString(),
@@ -112,7 +115,7 @@ public final class Appliance {
           }
           Map<String, String> env = stack.up();
           out.println();
-          out.println("The appliance is running (LOCAL MODE: simulated sealing keys, not for real funds).");
+          out.println("The appliance is running (LOCAL MODE: simulated NSM and local KMS, not for real funds).");
           out.println("  BASE_URL   " + env.get("BASE_URL"));
           out.println("  APP_ID     " + env.get("APP_ID"));
           out.println("  APP_SECRET " + env.get("APP_SECRET"));

@@ -30,7 +30,8 @@ import java.util.Optional;
  *
  * <pre>
  * home/pg/               PostgreSQL data directory (kept across restarts)
- * home/enclave/          local-mode sealing keys of the enclave (kept across restarts)
+ * home/nsm/              the simulated NSM's root CA (root.pem, root.key) and pcrs.json
+ * home/kms/              the local KMS: its keys (keys.json), the enclave's key ids, its secret
  * home/run/              pid files, the enclave's AF_UNIX socket
  * home/logs/             one log per process
  * home/parent-host.yml   the parent host's configuration, written by {@code up}
@@ -40,8 +41,25 @@ import java.util.Optional;
 public final class LocalStack {
 
   /** Ports and programs of one local stack. */
-  public record Settings(Path home, int httpPort, int adminPort, int pgPort,
-      JavaProgram postgres, JavaProgram enclave, JavaProgram parent) {}
+  public record Settings(Path home, int httpPort, int adminPort, int pgPort, int kmsPort,
+      JavaProgram postgres, JavaProgram enclave, JavaProgram parent) {
+
+    /** The local KMS runs from the devkit's class path, like the PostgreSQL daemon. */
+    JavaProgram kms() {
+      return new JavaProgram(postgres.classPath(), JavaProgram.KMS_MAIN);
+    }
+
+    /** The simulated NSM's CA tool runs from the enclave's class path (PCR0 measures it). */
+    JavaProgram nsmCa() {
+      return new JavaProgram(enclave.classPath(), JavaProgram.NSM_CA_MAIN);
+    }
+  }
+
+  /** The region the local KMS and the enclave agree on. */
+  static final String REGION = "us-east-1";
+  /** The local KMS's access key id (not a secret; the secret is generated per home). */
+  static final String KMS_ACCESS_KEY_ID = "NITROSIGNLOCALKMS";
+  static final String KMS_SECRET_ENV = "NITROSIGN_LOCAL_KMS_SECRET";
 
   private static final String DATABASE = "nitrosign";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -52,6 +70,7 @@ public final class LocalStack {
   private final ManagedProcess postgres;
   private final ManagedProcess enclave;
   private final ManagedProcess parent;
+  private final ManagedProcess kms;
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(2)).build();
   private final ObjectMapper json = new ObjectMapper();
@@ -64,6 +83,7 @@ public final class LocalStack {
     this.postgres = new ManagedProcess("postgres", run, logs);
     this.enclave = new ManagedProcess("enclave", run, logs);
     this.parent = new ManagedProcess("parent-host", run, logs);
+    this.kms = new ManagedProcess("kms", run, logs);
   }
 
   public Path home() {
@@ -96,10 +116,16 @@ public final class LocalStack {
    */
   public Map<String, String> up() throws IOException {
     Files.createDirectories(s.home());
-    for (String dir : List.of("pg", "enclave", "run", "logs")) {
+    if (Files.exists(s.home().resolve("enclave").resolve("local-dev-sealing-keys.bin"))) {
+      throw new StackException(s.home() + " was made by an older version that kept sealing keys"
+          + " in a local file; its wallets cannot be opened by the KMS-sealed enclave. Run"
+          + " ./appliance local down, remove " + s.home() + ", and run up again.");
+    }
+    for (String dir : List.of("pg", "nsm", "kms", "run", "logs")) {
       Files.createDirectories(s.home().resolve(dir));
     }
     startPostgres();
+    startKmsAndKeys();
     startEnclave();
     startParent();
     waitHealthy();
@@ -130,11 +156,18 @@ public final class LocalStack {
       return;
     }
     Files.deleteIfExists(enclaveSocket());
-    out.println("enclave      starting in LOCAL MODE on unix:" + enclaveSocket());
+    JsonNode keys = json.readTree(Files.readString(enclaveKeysFile(), StandardCharsets.UTF_8));
+    out.println("enclave      starting in LOCAL MODE (simulated NSM, local KMS) on unix:"
+        + enclaveSocket());
     enclave.start(s.enclave().command(List.of("-Xmx512m"), List.of(
         "--listen", "unix:" + enclaveSocket(),
         "--local-mode",
-        "--local-sealing-key-dir", s.home().resolve("enclave").toString())), s.home());
+        "--nsm", "simulated",
+        "--simulated-nsm-ca", nsmDir().toString(),
+        "--kms-auth-key-id", keys.get("auth").get("Arn").asText(),
+        "--kms-exec-key-id", keys.get("exec").get("Arn").asText(),
+        "--kms-region", REGION,
+        "--kms-endpoint", kmsUrl())), s.home());
     waitFor(enclave, () -> Files.exists(enclaveSocket()), "the enclave socket");
   }
 
@@ -148,7 +181,7 @@ public final class LocalStack {
     Path config = writeParentConfig();
     out.println("parent-host  starting on " + baseUrl() + " (admin " + adminUrl() + ")");
     parent.start(s.parent().command(List.of("-Xmx512m"),
-        List.of("server", config.toString())), s.home());
+        List.of("server", config.toString())), s.home(), Map.of(KMS_SECRET_ENV, kmsSecret()));
   }
 
   /** Writes the parent host's configuration for this stack. */
@@ -172,6 +205,12 @@ public final class LocalStack {
         "  password: \"\"",
         "enclave:",
         "  address: unix:" + enclaveSocket(),
+        "sealing:",
+        "  # the local KMS's key pair; in AWS: credentials: instance-role (IMDSv2)",
+        "  credentials: static",
+        "  accessKeyId: " + KMS_ACCESS_KEY_ID,
+        "  secretAccessKey: ${" + KMS_SECRET_ENV + "}",
+        "  checkInterval: 500ms",
         "logging:",
         "  level: INFO",
         "");
@@ -183,7 +222,7 @@ public final class LocalStack {
     out.print("waiting for the parent host to report healthy ");
     Instant until = Instant.now().plus(START_TIMEOUT);
     while (Instant.now().isBefore(until)) {
-      for (ManagedProcess p : List.of(postgres, enclave, parent)) {
+      for (ManagedProcess p : List.of(postgres, kms, enclave, parent)) {
         if (p.running().isEmpty()) {
           out.println();
           throw new StackException(p.name() + " exited during start-up; last log lines ("
@@ -239,7 +278,9 @@ public final class LocalStack {
     Path outFile = s.home().resolve("run").resolve("create-app.out");
     List<String> cmd = s.parent().command(List.of("-Xmx256m"),
         List.of("create-app", "--name", name, config.toString()));
-    Process p = new ProcessBuilder(cmd).directory(s.home().toFile())
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put(KMS_SECRET_ENV, kmsSecret());
+    Process p = pb.directory(s.home().toFile())
         .redirectOutput(outFile.toFile())
         .redirectError(ProcessBuilder.Redirect.appendTo(
             s.home().resolve("logs").resolve("create-app.log").toFile()))
@@ -308,9 +349,132 @@ public final class LocalStack {
     return env;
   }
 
+  public String kmsUrl() {
+    return "http://127.0.0.1:" + s.kmsPort();
+  }
+
+  private Path nsmDir() {
+    return s.home().resolve("nsm");
+  }
+
+  private Path kmsDir() {
+    return s.home().resolve("kms");
+  }
+
+  private Path enclaveKeysFile() {
+    return kmsDir().resolve("enclave-keys.json");
+  }
+
+  /** The local KMS's secret access key: random per home, in a 0600 file, passed by environment. */
+  String kmsSecret() throws IOException {
+    Path file = kmsDir().resolve("access-secret");
+    if (!Files.exists(file)) {
+      Files.createDirectories(kmsDir());
+      byte[] b = new byte[30];
+      new java.security.SecureRandom().nextBytes(b);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(b),
+          StandardCharsets.UTF_8);
+    }
+    return Files.readString(file, StandardCharsets.UTF_8).trim();
+  }
+
+  /**
+   * The simulated NSM's root CA and the enclave's measurement (PCR0), then the local KMS with the
+   * two keys (auth, exec) whose policies allow Decrypt and GenerateDataKey only to an enclave
+   * attesting that PCR0, then the KMS server. A rebuilt enclave measures differently: its PCR0
+   * replaces the old one in the key policies (an operator does the same with PutKeyPolicy when
+   * deploying a new image).
+   */
+  private void startKmsAndKeys() throws IOException {
+    if (kms.running().isPresent()) {
+      out.println("kms          already running (pid " + kms.running().get().pid() + ")");
+      return;
+    }
+    requirePortFree(s.kmsPort(), "the local KMS");
+    runTool(s.nsmCa(), List.of("init", nsmDir().toString()), "simulated NSM root CA");
+    String pcr0 = runTool(s.nsmCa(), List.of("pcr0"), "enclave measurement").trim();
+    if (!pcr0.matches("[0-9a-f]{96}")) {
+      throw new StackException("unexpected PCR0 from the enclave image: " + pcr0);
+    }
+    writePcrsJson(pcr0);
+    String created = runTool(s.kms(), List.of("create-keys", "--state-dir", kmsDir().toString(),
+        "--pcr0", pcr0, "--region", REGION, "--update-policy"), "KMS keys");
+    for (String line : created.split("\n")) {
+      if (line.startsWith("{")) {
+        Files.writeString(enclaveKeysFile(), line + "\n", StandardCharsets.UTF_8);
+      }
+    }
+    out.println("kms          keys bound to enclave PCR0 " + pcr0.substring(0, 16) + "...");
+    Path ready = s.home().resolve("run").resolve("kms.ready");
+    Files.deleteIfExists(ready);
+    out.println("kms          starting on " + kmsUrl());
+    kms.start(s.kms().command(List.of("-Xmx256m"), List.of("serve",
+        "--port", Integer.toString(s.kmsPort()),
+        "--state-dir", kmsDir().toString(),
+        "--nsm-root", nsmDir().resolve("root.pem").toString(),
+        "--region", REGION,
+        "--access-key-id", KMS_ACCESS_KEY_ID,
+        "--ready-file", ready.toString())), s.home(), Map.of(KMS_SECRET_ENV, kmsSecret()));
+    waitFor(kms, () -> Files.exists(ready), "the local KMS");
+  }
+
+  /** The expected measurements in the format {@code nitro-cli build-enclave} prints. */
+  private void writePcrsJson(String pcr0) throws IOException {
+    String zero = "0".repeat(96);
+    String pcr1 = runTool(s.nsmCa(), List.of("pcr", "1"), "PCR1").trim();
+    String pcr2 = runTool(s.nsmCa(), List.of("pcr", "2"), "PCR2").trim();
+    Files.writeString(nsmDir().resolve("pcrs.json"), "{\"Measurements\":{\"HashAlgorithm\":"
+        + "\"Sha384 { ... }\",\"PCR0\":\"" + pcr0 + "\",\"PCR1\":\"" + pcr1 + "\",\"PCR2\":\""
+        + pcr2 + "\",\"PCR8\":\"" + zero + "\"}}\n", StandardCharsets.UTF_8);
+  }
+
+  /** Runs a short-lived tool and returns its standard output; fails with its log. */
+  private String runTool(JavaProgram program, List<String> args, String what) throws IOException {
+    Path outFile = s.home().resolve("run").resolve("tool.out");
+    Path log = s.home().resolve("logs").resolve("tools.log");
+    Process p = new ProcessBuilder(program.command(List.of("-Xmx256m"), args))
+        .directory(s.home().toFile())
+        .redirectOutput(outFile.toFile())
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    try {
+      if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new StackException("could not prepare the " + what + "; see " + log);
+      }
+      return Files.readString(outFile, StandardCharsets.UTF_8);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StackException("interrupted");
+    } finally {
+      Files.deleteIfExists(outFile);
+    }
+  }
+
+  /** The local KMS's call counts, as one line, e.g. for {@code status}. */
+  public String kmsCalls() {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(kmsUrl() + "/status"))
+          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode calls = json.readTree(r.body()).get("calls");
+      StringBuilder sb = new StringBuilder();
+      calls.fields().forEachRemaining(e -> sb.append(sb.length() == 0 ? "" : ", ")
+          .append(e.getKey()).append(' ').append(e.getValue().path("allowed").asLong())
+          .append(" allowed/").append(e.getValue().path("denied").asLong()).append(" denied"));
+      return sb.length() == 0 ? "none yet" : sb.toString();
+    } catch (IOException e) {
+      return "unavailable";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unavailable";
+    }
+  }
+
   /** Stops everything this stack started: parent host, enclave, then PostgreSQL. */
   public void down() throws IOException {
-    for (ManagedProcess p : List.of(parent, enclave, postgres)) {
+    for (ManagedProcess p : List.of(parent, enclave, kms, postgres)) {
       boolean was = p.stop(STOP_GRACE);
       out.printf("%-12s %s%n", p.name(), was ? "stopped" : "was not running");
     }
@@ -331,12 +495,13 @@ public final class LocalStack {
   public boolean status() throws IOException {
     boolean all = true;
     List<String[]> rows = new ArrayList<>();
-    for (ManagedProcess p : List.of(postgres, enclave, parent)) {
+    for (ManagedProcess p : List.of(postgres, kms, enclave, parent)) {
       Optional<ProcessHandle> h = p.running();
       all &= h.isPresent();
       String where = switch (p.name()) {
         case "postgres" -> "127.0.0.1:" + s.pgPort();
         case "enclave" -> "unix:" + enclaveSocket();
+        case "kms" -> kmsUrl();
         default -> baseUrl();
       };
       rows.add(new String[] {p.name(), h.map(x -> "running  pid " + x.pid()).orElse("stopped"),
@@ -348,6 +513,9 @@ public final class LocalStack {
     boolean healthy = all && healthy();
     out.println("health       " + (healthy ? "healthy" : all ? "UNHEALTHY (see "
         + adminUrl() + "/healthcheck)" : "not running"));
+    if (kms.running().isPresent()) {
+      out.println("kms calls    " + kmsCalls());
+    }
     if (Files.exists(stackEnv())) {
       out.println("credentials  " + stackEnv());
     }

@@ -43,6 +43,12 @@ public final class ManagedProcess {
    * output appended to the log file, and records its pid.
    */
   public ProcessHandle start(List<String> command, Path workDir) throws IOException {
+    return start(command, workDir, java.util.Map.of());
+  }
+
+  /** As {@link #start(List, Path)}, with extra environment variables (e.g. secrets). */
+  public ProcessHandle start(List<String> command, Path workDir, java.util.Map<String, String> env)
+      throws IOException {
     Files.createDirectories(pidFile.getParent());
     Files.createDirectories(logFile.getParent());
     List<String> cmd = new ArrayList<>();
@@ -57,6 +63,7 @@ public final class ManagedProcess {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().putAll(env);
     Process p = pb.start();
     Files.writeString(pidFile, Long.toString(p.pid()), StandardCharsets.UTF_8);
     started = p.toHandle();

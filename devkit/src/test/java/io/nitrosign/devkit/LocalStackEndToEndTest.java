@@ -53,6 +53,7 @@ class LocalStackEndToEndTest {
     home = Files.createTempDirectory("nitrosign-e2e");
     String cp = System.getProperty("java.class.path");
     stack = new LocalStack(new LocalStack.Settings(home, freePort(), freePort(), freePort(),
+        freePort(),
         new JavaProgram(cp, JavaProgram.POSTGRES_MAIN),
         new JavaProgram(cp, JavaProgram.ENCLAVE_MAIN),
         new JavaProgram(cp, JavaProgram.PARENT_MAIN)),

@@ -45,14 +45,4 @@ public interface AttestationCheck {
       super(reason, null, false, false);
     }
   }
-
-  /**
-   * A check that refuses every document, naming why. {@link LocalKmsMain} uses it until the
-   * {@code attestation} module's verifier is wired in, so requests with a Recipient fail closed.
-   */
-  static AttestationCheck refuseAll(String why) {
-    return (document, now) -> {
-      throw new Rejected(why);
-    };
-  }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /**
@@ -27,7 +28,10 @@ public final class CredentialsHolder implements AwsCredentialsProvider {
   private static final int MAX_FIELD_CHARS = 4096;
 
   private final Clock clock;
-  private volatile AwsSessionCredentials current;
+  /** The credentials and when they expire (basic credentials carry no expiry of their own). */
+  private record Held(AwsCredentials credentials, Instant expiration) {}
+
+  private volatile Held current;
 
   public CredentialsHolder(Clock clock) {
     this.clock = clock;
@@ -40,8 +44,10 @@ public final class CredentialsHolder implements AwsCredentialsProvider {
    *     are already expired (or expire within {@link #MIN_REMAINING})
    */
   public void set(SetCredentialsRequest request) throws EnclaveException {
+    // The session token is empty for long-term keys (an IAM user, the devkit's local KMS) and
+    // present for role credentials (the instance role via IMDSv2).
     if (!validField(request.getAccessKeyId()) || !validField(request.getSecretAccessKey())
-        || !validField(request.getSessionToken())) {
+        || request.getSessionToken().length() > MAX_FIELD_CHARS) {
       throw new EnclaveException(ErrorCode.INVALID_REQUEST, "credentials fields are required");
     }
     if (request.getExpirationMillis() <= 0) {
@@ -51,28 +57,35 @@ public final class CredentialsHolder implements AwsCredentialsProvider {
     if (!usableAt(expiration)) {
       throw new EnclaveException(ErrorCode.INVALID_REQUEST, "credentials expire too soon");
     }
-    current = AwsSessionCredentials.builder()
-        .accessKeyId(request.getAccessKeyId())
-        .secretAccessKey(request.getSecretAccessKey())
-        .sessionToken(request.getSessionToken())
-        .expirationTime(expiration)
-        .providerName("nitrosign-parent")
-        .build();
+    AwsCredentials credentials = request.getSessionToken().isBlank()
+        ? AwsBasicCredentials.builder()
+            .accessKeyId(request.getAccessKeyId())
+            .secretAccessKey(request.getSecretAccessKey())
+            .providerName("nitrosign-parent")
+            .build()
+        : AwsSessionCredentials.builder()
+            .accessKeyId(request.getAccessKeyId())
+            .secretAccessKey(request.getSecretAccessKey())
+            .sessionToken(request.getSessionToken())
+            .expirationTime(expiration)
+            .providerName("nitrosign-parent")
+            .build();
+    current = new Held(credentials, expiration);
   }
 
   /** The usable credentials, or empty when none are held or they (nearly) expired. */
-  public Optional<AwsSessionCredentials> usable() {
-    AwsSessionCredentials c = current;
-    if (c == null || c.expirationTime().isEmpty() || !usableAt(c.expirationTime().get())) {
+  public Optional<AwsCredentials> usable() {
+    Held c = current;
+    if (c == null || !usableAt(c.expiration())) {
       return Optional.empty();
     }
-    return Optional.of(c);
+    return Optional.of(c.credentials());
   }
 
   /** Expiry of the held credentials in epoch millis, 0 when none are held (for Health). */
   public long expiresAtMillis() {
-    AwsSessionCredentials c = current;
-    return c == null ? 0 : c.expirationTime().map(Instant::toEpochMilli).orElse(0L);
+    Held c = current;
+    return c == null ? 0 : c.expiration().toEpochMilli();
   }
 
   /** For the AWS SDK. */

@@ -224,7 +224,7 @@ public final class SimulatedNsmCa {
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** {@code init DIR} or {@code pcr0}. */
+  /** {@code init DIR}, {@code pcr0}, or {@code pcr N} (the simulated device's PCR N, hex). */
   public static void main(String[] args) throws Exception {
     BcFipsSetup.preferJavaImplementation();
     if (args.length == 2 && args[0].equals("init")) {
@@ -232,8 +232,11 @@ public final class SimulatedNsmCa {
       System.out.println(Path.of(args[1]).resolve(ROOT_CERT));
     } else if (args.length == 1 && args[0].equals("pcr0")) {
       System.out.println(HexFormat.of().formatHex(SimulatedNsmDevice.measurePcr0()));
+    } else if (args.length == 2 && args[0].equals("pcr") && args[1].matches("[0-9]|1[0-5]")) {
+      System.out.println(HexFormat.of().formatHex(
+          SimulatedNsmDevice.simulatedPcr(Integer.parseInt(args[1]))));
     } else {
-      System.err.println("usage: SimulatedNsmCa init DIR | SimulatedNsmCa pcr0");
+      System.err.println("usage: SimulatedNsmCa init DIR | pcr0 | pcr N");
       System.exit(2);
     }
   }

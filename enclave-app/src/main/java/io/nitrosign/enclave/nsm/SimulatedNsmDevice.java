@@ -104,11 +104,8 @@ public final class SimulatedNsmDevice extends CborNsmDevice {
     this.moduleId = "i-simulated-enc" + HexFormat.of().formatHex(id);
     this.pcrs = new byte[MAX_PCRS][];
     for (int i = 0; i < MAX_PCRS; i++) {
-      pcrs[i] = new byte[PCR_BYTES];
+      pcrs[i] = simulatedPcr(i);
     }
-    pcrs[0] = measurePcr0();
-    pcrs[1] = sha384(KERNEL_LABEL.getBytes(StandardCharsets.US_ASCII));
-    pcrs[2] = sha384(APPLICATION_LABEL.getBytes(StandardCharsets.US_ASCII));
     rotate(clock.instant());
     LOG.warn("*** SIMULATED NSM: attestation documents are signed by the LOCAL devkit root in {},"
         + " NOT by AWS. They are NOT trustworthy and prove nothing about isolation. Local"
@@ -298,6 +295,19 @@ public final class SimulatedNsmDevice extends CborNsmDevice {
    * contributes {@code u32 name length || name (UTF-8) || u64 content length || content}, where
    * name is the jar's file name, {@code lib/<name>}, or the relative path.
    */
+  /**
+   * The simulated device's PCR {@code index}: PCR0 measures the enclave's code, PCR1 and PCR2 are
+   * fixed labels, every other PCR is zero.
+   */
+  public static byte[] simulatedPcr(int index) {
+    return switch (index) {
+      case 0 -> measurePcr0();
+      case 1 -> sha384(KERNEL_LABEL.getBytes(StandardCharsets.US_ASCII));
+      case 2 -> sha384(APPLICATION_LABEL.getBytes(StandardCharsets.US_ASCII));
+      default -> new byte[PCR_BYTES];
+    };
+  }
+
   public static byte[] measurePcr0() {
     try {
       Path code = Path.of(SimulatedNsmDevice.class.getProtectionDomain().getCodeSource()

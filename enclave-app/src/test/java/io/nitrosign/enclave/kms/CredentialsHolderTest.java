@@ -54,7 +54,7 @@ class CredentialsHolderTest {
     SetCredentialsRequest[] bad = {
         creds(later).toBuilder().setAccessKeyId("").build(),
         creds(later).toBuilder().setSecretAccessKey(" ").build(),
-        creds(later).toBuilder().setSessionToken("").build(),
+        creds(later).toBuilder().setSessionToken("x".repeat(4097)).build(),
         creds(later).toBuilder().setExpirationMillis(0).build(),
         creds(clock.instant().minusSeconds(1)),
         creds(clock.instant().plusSeconds(30)),
@@ -64,5 +64,17 @@ class CredentialsHolderTest {
       assertEquals(ErrorCode.INVALID_REQUEST, e.code());
     }
     assertTrue(holder.usable().isEmpty());
+  }
+
+  @Test
+  void longTermKeysWithoutASessionTokenAreBasicCredentials() throws Exception {
+    Instant later = clock.instant().plus(Duration.ofHours(1));
+    holder.set(creds(later).toBuilder().setSessionToken("").build());
+    assertTrue(holder.usable().orElseThrow()
+        instanceof software.amazon.awssdk.auth.credentials.AwsBasicCredentials);
+    assertEquals(later.toEpochMilli(), holder.expiresAtMillis());
+    holder.set(creds(later));
+    assertTrue(holder.usable().orElseThrow()
+        instanceof software.amazon.awssdk.auth.credentials.AwsSessionCredentials);
   }
 }
