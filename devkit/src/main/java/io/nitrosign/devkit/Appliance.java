@@ -26,9 +26,10 @@ public final class Appliance {
       "       ./appliance attestation verify --doc FILE [--at EPOCH_SECONDS] [--pcrs PCRS.json]",
       "                   [--root ROOT.pem] [--nonce HEX] [--user-data HEX] [--allow-debug] [--json]",
       "       ./appliance attestation show --doc FILE",
+      "       ./appliance wallet import [--key-file FILE|-] [--root ROOT.pem] [--pcrs PCRS.json]",
       "",
-      "  local up       build what is missing, start embedded PostgreSQL, the enclave process",
-      "                 (local mode: simulated sealing keys) and the parent host; wait until",
+      "  local up       build what is missing, start embedded PostgreSQL, the local KMS, the",
+      "                 enclave (local mode: simulated NSM) and the parent host; wait until",
       "                 healthy; create a demo app; write its credentials to .local/stack.env",
       "  local down     stop everything local up started (data under .local/ is kept)",
       "  local status   show each process and the parent host's health",
@@ -44,6 +45,9 @@ public final class Appliance {
       "                       pinned AWS root or --root, validity at --at, PCRs, debug, nonce);",
       "                       exit 0 valid, 1 invalid, 2 usage error",
       "  attestation show     print a document's fields WITHOUT verifying them (UNVERIFIED)",
+      "  wallet import        import a private key (hex) into the enclave: verifies the enclave's",
+      "                       attestation, then encrypts the key to it (HPKE); the parent host",
+      "                       never sees it",
       "  (docs/attestation.md explains what each check means and how to do it by hand)");
 
   private Appliance() {}
@@ -61,6 +65,15 @@ public final class Appliance {
     String group = a.poll();
     if (group.equals("attestation")) {
       return AttestationCli.run(a.toArray(String[]::new), out, err);
+    }
+    if (group.equals("wallet")) {
+      if (a.isEmpty() || !a.poll().equals("import")) {
+        err.println(WalletImportCli.USAGE);
+        return 2;
+      }
+      Path repo = Path.of(System.getProperty("nitrosign.repo", ".")).toAbsolutePath().normalize();
+      Path home = Path.of(env("NITROSIGN_HOME", repo.resolve(".local").toString()));
+      return WalletImportCli.run(a.toArray(String[]::new), home, System.in, out, err);
     }
     if (!group.equals("local") || a.isEmpty()) {
       err.println("unknown command: " + String.join(" ", args));

@@ -273,11 +273,13 @@ public final class LocalStack {
   }
 
   /** Runs the parent host's {@code create-app} command against this stack's database. */
-  public JsonNode createApp(String name) throws IOException {
+  public JsonNode createApp(String name, String... flags) throws IOException {
     Path config = writeParentConfig();
     Path outFile = s.home().resolve("run").resolve("create-app.out");
     List<String> cmd = s.parent().command(List.of("-Xmx256m"),
-        List.of("create-app", "--name", name, config.toString()));
+        java.util.stream.Stream.concat(java.util.stream.Stream.of("create-app", "--name", name),
+            java.util.stream.Stream.concat(java.util.Arrays.stream(flags),
+                java.util.stream.Stream.of(config.toString()))).toList());
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put(KMS_SECRET_ENV, kmsSecret());
     Process p = pb.directory(s.home().toFile())
@@ -407,13 +409,17 @@ public final class LocalStack {
       }
     }
     out.println("kms          keys bound to enclave PCR0 " + pcr0.substring(0, 16) + "...");
+    out.println("kms          starting on " + kmsUrl());
+    launchKms();
+  }
+
+  private void launchKms() throws IOException {
     Path ready = s.home().resolve("run").resolve("kms.ready");
     Files.deleteIfExists(ready);
-    out.println("kms          starting on " + kmsUrl());
     kms.start(s.kms().command(List.of("-Xmx256m"), List.of("serve",
         "--port", Integer.toString(s.kmsPort()),
         "--state-dir", kmsDir().toString(),
-        "--nsm-root", nsmDir().resolve("root.pem").toString(),
+        "--nsm-root", nsmRoot().toString(),
         "--region", REGION,
         "--access-key-id", KMS_ACCESS_KEY_ID,
         "--ready-file", ready.toString())), s.home(), Map.of(KMS_SECRET_ENV, kmsSecret()));
@@ -479,6 +485,27 @@ public final class LocalStack {
       out.printf("%-12s %s%n", p.name(), was ? "stopped" : "was not running");
     }
     Files.deleteIfExists(enclaveSocket());
+  }
+
+  /**
+   * Stops the local KMS, re-binds both keys' policies to {@code pcr0s} (as an operator would with
+   * PutKeyPolicy), and starts it again.
+   */
+  public void rebindKmsPolicy(String... pcr0s) throws IOException {
+    kms.stop(STOP_GRACE);
+    runTool(s.kms(), List.of("create-keys", "--state-dir", kmsDir().toString(), "--pcr0",
+        String.join(",", pcr0s), "--region", REGION, "--update-policy"), "KMS keys");
+    launchKms();
+  }
+
+  /** The expected PCR0 of the local enclave image (hex), as written to nsm/pcrs.json. */
+  public String enclavePcr0() throws IOException {
+    return json.readTree(Files.readString(nsmDir().resolve("pcrs.json"), StandardCharsets.UTF_8))
+        .get("Measurements").get("PCR0").asText();
+  }
+
+  public Path nsmRoot() {
+    return nsmDir().resolve("root.pem");
   }
 
   /** Stops only the enclave process (used by tests and by operators to simulate a crash). */
