@@ -459,6 +459,18 @@ public final class LocalStack {
     }
   }
 
+  /** How many calls of {@code op} the local KMS served with {@code outcome} (allowed/denied). */
+  public long kmsCallCount(String op, String outcome) throws IOException {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(kmsUrl() + "/status"))
+          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+      return json.readTree(r.body()).path("calls").path(op).path(outcome).asLong(0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted");
+    }
+  }
+
   /** The local KMS's call counts, as one line, e.g. for {@code status}. */
   public String kmsCalls() {
     try {

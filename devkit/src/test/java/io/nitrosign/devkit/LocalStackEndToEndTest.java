@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nitrosign.attestation.AttestationException;
+import io.nitrosign.attestation.AttestationPolicy;
+import io.nitrosign.attestation.AttestationVerifier;
+import io.nitrosign.hpke.ExportEnvelope;
+import io.nitrosign.hpke.HpkeKeyPair;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,6 +52,11 @@ class LocalStackEndToEndTest {
   private static String walletId;
   private static String walletAddress;
   private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+  /** web3.js documentation (web3.eth.accounts.sign): this private key signing "Some data". */
+  private static final String WEB3JS_KEY =
+      "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+  private static final String WEB3JS_SIGNATURE = "0xb91467e570a6466aa9e9876cbcd013baba02900b8979d43"
+      + "fe208a4a4f339f5fd6007e74cd82e037b800186422fc2da167c747ef045e5d18a5f5d4300f8e1a0291c";
 
   @BeforeAll
   static void up() throws Exception {
@@ -77,7 +87,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(1)
+  @Order(10)
   void stackEnvHoldsTheCredentials() throws Exception {
     Map<String, String> env = stack.readStackEnv();
     assertEquals(stack.baseUrl(), env.get("BASE_URL"));
@@ -88,7 +98,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(2)
+  @Order(20)
   void createsAWalletAndSignsAPersonalMessage() throws Exception {
     Http.Reply created = http.post("/v1/wallets", auth, "{\"chain_type\":\"ethereum\"}");
     assertEquals(200, created.status(), () -> created.raw().body());
@@ -107,7 +117,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(3)
+  @Order(30)
   void signsHexEncodedMessagesAndIsDeterministic() throws Exception {
     String hex = "0x" + "deadbeef00ff";
     String first = personalSign(hex, "hex");
@@ -116,7 +126,111 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(4)
+  @Order(25)
+  void kmsWasCalledAtProvisioningOnlyAndNeverOnTheSigningPath() throws Exception {
+    assertEquals(2, stack.kmsCallCount("GenerateDataKey", "allowed"), "one data key per kind");
+    assertEquals(0, stack.kmsCallCount("GenerateDataKey", "denied"));
+    long decrypts = stack.kmsCallCount("Decrypt", "allowed");
+    personalSign("no KMS call for this", "utf-8");
+    assertEquals(2, stack.kmsCallCount("GenerateDataKey", "allowed"));
+    assertEquals(decrypts, stack.kmsCallCount("Decrypt", "allowed"));
+  }
+
+  @Test
+  @Order(33)
+  void theEnclavesAttestationVerifiesWithTheDevkitRootAndNotWithAws() throws Exception {
+    byte[] nonce = new byte[32];
+    new java.security.SecureRandom().nextBytes(nonce);
+    Http.Reply r = http.get("/v1/enclave/attestation?nonce="
+        + java.util.HexFormat.of().formatHex(nonce), auth);
+    assertEquals(200, r.status(), () -> r.raw().body());
+    byte[] doc = java.util.Base64.getDecoder().decode(r.body().get("attestation_document").asText());
+    java.security.cert.X509Certificate root = AttestationVerifier.readCertificate(
+        Files.readAllBytes(stack.nsmRoot()));
+    AttestationPolicy policy = AttestationPolicy.builder()
+        .addAllowedPcrSet(AttestationPolicy.pcrsFromNitroCliJson(
+            Files.readString(stack.nsmRoot().resolveSibling("pcrs.json"))))
+        .expectNonce(nonce).maxAge(Duration.ofMinutes(5)).build();
+    var verified = AttestationVerifier.withRoot(root).verify(doc, policy, Instant.now());
+    assertEquals(stack.enclavePcr0(),
+        java.util.HexFormat.of().formatHex(verified.document().pcrs().get(0)));
+    AttestationException untrusted = org.junit.jupiter.api.Assertions.assertThrows(
+        AttestationException.class,
+        () -> AttestationVerifier.awsNitro().verify(doc, policy, Instant.now()));
+    assertEquals(io.nitrosign.attestation.Reason.UNTRUSTED_CHAIN, untrusted.reason());
+  }
+
+  @Test
+  @Order(35)
+  void importsAKnownKeyWithTheCliAndSignsLikeWeb3js() throws Exception {
+    // web3.js documentation: this key, personal message "Some data".
+    Path keyFile = home.resolve("known.key");
+    Files.writeString(keyFile, WEB3JS_KEY);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = WalletImportCli.run(new String[] {"--key-file", keyFile.toString()}, home,
+        java.io.InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(0, code, err::toString);
+    JsonNode wallet = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+    assertEquals("0x2c7536E3605D9C16a7a3D7b1898e529396a65c23", wallet.get("address").asText());
+    assertFalse(wallet.get("imported_at").isNull());
+    Http.Reply r = http.post("/v1/wallets/" + wallet.get("id").asText() + "/rpc", auth,
+        "{\"method\":\"personal_sign\",\"params\":{\"message\":\"Some data\"}}");
+    assertEquals(200, r.status(), () -> r.raw().body());
+    assertEquals(WEB3JS_SIGNATURE, r.body().get("data").get("signature").asText());
+  }
+
+  @Test
+  @Order(36)
+  void importRefusesAnEnclaveWithUnexpectedPcrs() throws Exception {
+    Path wrongPcrs = home.resolve("wrong-pcrs.json");
+    Files.writeString(wrongPcrs, "{\"PCR0\":\"" + "ab".repeat(48) + "\"}");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = WalletImportCli.run(new String[] {"--pcrs", wrongPcrs.toString()}, home,
+        new java.io.ByteArrayInputStream(WEB3JS_KEY.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(1, code);
+    assertTrue(err.toString().contains("PCR_MISMATCH"), err.toString());
+    assertTrue(err.toString().contains("NOT sent"), err.toString());
+  }
+
+  @Test
+  @Order(37)
+  void exportNeedsTheAppsPermissionAndReturnsTheKeyEncryptedToTheRecipient() throws Exception {
+    JsonNode exporter = stack.createApp("exporter", "--allow-export");
+    Path env = home.resolve("exporter.env");
+    Files.writeString(env, "BASE_URL=" + stack.baseUrl() + "\nAPP_ID="
+        + exporter.get("app_id").asText() + "\nAPP_SECRET=" + exporter.get("app_secret").asText()
+        + "\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertEquals(0, WalletImportCli.run(new String[] {"--stack-env", env.toString()}, home,
+        new java.io.ByteArrayInputStream(WEB3JS_KEY.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+    String walletIdOfExporter = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.toString()).get("id").asText();
+    String exporterAuth = Http.basic(exporter.get("app_id").asText(),
+        exporter.get("app_secret").asText());
+    try (HpkeKeyPair recipient = HpkeKeyPair.generate(new java.security.SecureRandom())) {
+      String body = "{\"encryption_type\":\"HPKE\",\"recipient_public_key\":\""
+          + java.util.Base64.getEncoder().encodeToString(recipient.publicKey()) + "\"}";
+      Http.Reply refused = http.post("/v1/wallets/" + walletId + "/export", auth, body);
+      assertEquals(403, refused.status(), "the demo app may not export");
+      Http.Reply r = http.post("/v1/wallets/" + walletIdOfExporter + "/export", exporterAuth, body);
+      assertEquals(200, r.status(), () -> r.raw().body());
+      byte[] key = ExportEnvelope.open(recipient, walletIdOfExporter,
+          java.util.Base64.getDecoder().decode(r.body().get("encapsulated_key").asText()),
+          java.util.Base64.getDecoder().decode(r.body().get("ciphertext").asText()));
+      assertEquals(WEB3JS_KEY, java.util.HexFormat.of().formatHex(key));
+      Http.Reply after = http.get("/v1/wallets/" + walletIdOfExporter, exporterAuth);
+      assertFalse(after.body().get("exported_at").isNull());
+    }
+  }
+
+  @Test
+  @Order(40)
   void rejectsBadInputWithTypedErrors() throws Exception {
     Http.Reply noAuth = http.post("/v1/wallets", null, "{\"chain_type\":\"ethereum\"}");
     assertEquals(401, noAuth.status());
@@ -146,7 +260,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(5)
+  @Order(50)
   void answers503WhileTheEnclaveIsDownAndRecoversByItself() throws Exception {
     assertTrue(stack.stopEnclave(), "the enclave was running");
     Http.Reply down = http.post("/v1/wallets/" + walletId + "/rpc", auth,
@@ -168,10 +282,12 @@ class LocalStackEndToEndTest {
     assertEquals(200, after.status(), after.raw().body());
     assertEquals(walletAddress,
         recover("after restart", after.body().get("data").get("signature").asText()));
+    assertEquals(2, stack.kmsCallCount("Decrypt", "allowed"),
+        "the restarted enclave unsealed both data keys with KMS Decrypt");
   }
 
   @Test
-  @Order(6)
+  @Order(60)
   void everyAttemptIsAudited() throws Exception {
     try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), "postgres", "");
         PreparedStatement ps = c.prepareStatement(
@@ -192,7 +308,7 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(7)
+  @Order(70)
   void noSignatureLeavesWithoutItsAuditRow() throws Exception {
     // Make the database refuse the "succeeded" audit row of a signature (a real constraint in the
     // real server), then ask for one: the enclave signs, the audit append fails, and the parent
@@ -215,7 +331,35 @@ class LocalStackEndToEndTest {
   }
 
   @Test
-  @Order(8)
+  @Order(75)
+  void kmsRefusesAnEnclaveWhoseMeasurementTheKeyPolicyDoesNotName() throws Exception {
+    String pcr0 = stack.enclavePcr0();
+    stack.rebindKmsPolicy("cd".repeat(48)); // a different image
+    assertTrue(stack.stopEnclave());
+    stack.startEnclaveOnly();
+    Instant until = Instant.now().plus(Duration.ofSeconds(30));
+    while (stack.kmsCallCount("Decrypt", "denied") == 0 && Instant.now().isBefore(until)) {
+      Thread.sleep(200);
+    }
+    assertTrue(stack.kmsCallCount("Decrypt", "denied") > 0, "KMS denied the unseal");
+    Http.Reply sealed = http.post("/v1/wallets/" + walletId + "/rpc", auth,
+        "{\"method\":\"personal_sign\",\"params\":{\"message\":\"sealed\"}}");
+    assertEquals(503, sealed.status(), () -> sealed.raw().body());
+    assertEquals("enclave_not_ready", sealed.body().get("code").asText());
+
+    stack.rebindKmsPolicy(pcr0); // the operator restores the right measurement
+    Instant back = Instant.now().plus(Duration.ofSeconds(90));
+    Http.Reply r;
+    do {
+      Thread.sleep(250);
+      r = http.post("/v1/wallets/" + walletId + "/rpc", auth,
+          "{\"method\":\"personal_sign\",\"params\":{\"message\":\"unsealed again\"}}");
+    } while (r.status() == 503 && Instant.now().isBefore(back));
+    assertEquals(200, r.status(), r.raw().body());
+  }
+
+  @Test
+  @Order(80)
   void aSecondUpReusesTheDataAndTheWalletStillSigns() throws Exception {
     stack.down();
     assertFalse(stack.healthy());
