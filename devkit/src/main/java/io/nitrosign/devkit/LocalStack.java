@@ -520,6 +520,11 @@ public final class LocalStack {
     return nsmDir().resolve("root.pem");
   }
 
+  /** The enclave process, if running (for diagnostics such as heap dumps). */
+  public Optional<ProcessHandle> enclaveProcess() {
+    return enclave.running();
+  }
+
   /** Stops only the enclave process (used by tests and by operators to simulate a crash). */
   public boolean stopEnclave() throws IOException {
     return enclave.stop(STOP_GRACE);

@@ -27,6 +27,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -226,6 +227,47 @@ class LocalStackEndToEndTest {
       assertEquals(WEB3JS_KEY, java.util.HexFormat.of().formatHex(key));
       Http.Reply after = http.get("/v1/wallets/" + walletIdOfExporter, exporterAuth);
       assertFalse(after.body().get("exported_at").isNull());
+    }
+  }
+
+  @Test
+  @Order(38)
+  void noPrivateKeyRemainsAmongTheEnclavesLiveObjectsAfterSigning() throws Exception {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    List<byte[]> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      byte[] k = new byte[32];
+      random.nextBytes(k);
+      k[0] = (byte) (1 + (k[0] & 0x7f)); // a valid secp256k1 scalar without a leading zero int
+      keys.add(k);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      assertEquals(0, WalletImportCli.run(new String[0], home,
+          new java.io.ByteArrayInputStream(java.util.HexFormat.of().formatHex(k)
+              .getBytes(StandardCharsets.UTF_8)),
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8)), err::toString);
+      String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString())
+          .get("id").asText();
+      Http.Reply r = http.post("/v1/wallets/" + id + "/rpc", auth,
+          "{\"method\":\"personal_sign\",\"params\":{\"message\":\"zeroize " + i + "\"}}");
+      assertEquals(200, r.status(), () -> r.raw().body());
+    }
+    // Positive control: the enclave's per-boot HPKE public key is live and must be found.
+    Http.Reply init = http.post("/v1/wallets/import/init", auth, "{\"chain_type\":\"ethereum\"}");
+    byte[] hpkePublicKey = java.util.Base64.getDecoder().decode(
+        init.body().get("encryption_public_key").asText());
+
+    long pid = stack.enclaveProcess().orElseThrow().pid();
+    Path dump = HeapSearch.dumpLiveObjects(pid, home);
+    try {
+      byte[] heap = Files.readAllBytes(dump);
+      assertTrue(HeapSearch.indexOf(heap, java.util.Arrays.copyOfRange(hpkePublicKey, 1, 33)) >= 0,
+          "the search finds a live key of the enclave (the HPKE public key)");
+      assertEquals(List.of(), HeapSearch.find(heap, keys),
+          "indexes of private keys still present among the enclave's live objects");
+    } finally {
+      Files.deleteIfExists(dump);
     }
   }
 
