@@ -129,11 +129,10 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     if (stateMachine.state() != EnclaveState.SEALED) {
       throw new IllegalStateException("unseal requires state SEALED");
     }
-    ShareSealer sealer = new ShareSealer(provider, random);
-    WalletOperations ops = new WalletOperations(sealer, random);
+    WalletOperations ops = new WalletOperations(new ShareSealer(provider, random), random);
     this.keyImport = new KeyImportHandler(ops, importKey, nsm);
     this.keyExport = new KeyExportHandler(ops, random);
-    this.reseal = new ResealHandler(sealer);
+    this.reseal = new ResealHandler(ops);
     this.operations = ops;
     this.keys = provider;
     stateMachine.transitionTo(EnclaveState.READY);
