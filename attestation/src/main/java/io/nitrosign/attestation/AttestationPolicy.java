@@ -46,6 +46,18 @@ public final class AttestationPolicy {
     return new Builder();
   }
 
+  /** A builder holding this policy's settings, to derive a policy that expects more. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    pcrSets.forEach(b::addAllowedPcrSet);
+    b.allowDebug = allowDebug;
+    b.nonce = nonce;
+    b.userData = userData;
+    b.publicKey = publicKey;
+    b.maxAge = maxAge;
+    return b;
+  }
+
   /** No PCR constraint and nothing expected; debug-mode documents are still refused. */
   public static AttestationPolicy any() {
     return ANY;

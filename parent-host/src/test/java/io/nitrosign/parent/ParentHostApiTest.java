@@ -238,6 +238,29 @@ class ParentHostApiTest {
   }
 
   @Test
+  void attestationOptionsAreValidated() throws Exception {
+    Wallet w = insertWallet(appA, Instant.now());
+    String params = "\"method\":\"personal_sign\",\"params\":{\"message\":\"hi\"}";
+    List<String> bad = List.of(
+        "{" + params + ",\"attest\":\"yes\"}",
+        "{" + params + ",\"attest\":true,\"attestation_mode\":\"slow\"}",
+        "{" + params + ",\"attest\":true,\"nonce\":\"0xabc\"}",
+        "{" + params + ",\"attest\":true,\"nonce\":\"" + "00".repeat(513) + "\"}",
+        "{" + params + ",\"nonce\":\"00\"}",
+        "{" + params + ",\"attest\":false,\"attestation_mode\":\"fast\"}");
+    for (String body : bad) {
+      assertError(rpc(appA, w, body), 400, "invalid_request");
+    }
+    // well-formed requests for proof get as far as the (absent) enclave, and are audited with the mode
+    assertError(rpc(appA, w, "{" + params + ",\"attest\":true,\"attestation_mode\":\"fast\","
+        + "\"nonce\":\"0x" + "00".repeat(512) + "\"}"), 503, "enclave_unavailable");
+    List<AuditRow> rows = auditForWallet(w.id());
+    assertEquals(bad.size() + 1, rows.size());
+    assertTrue(rows.stream().anyMatch(row -> row.outcome().equals("failed")
+        && row.detail().contains("\"attestation\":\"fast\"")), rows.toString());
+  }
+
+  @Test
   void malformedRpcBodiesAreRejectedAndAudited() throws Exception {
     Wallet w = insertWallet(appA, Instant.now());
     List<String> bad = List.of(

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GetAttestation}: a fresh NSM attestation document binding the caller's nonce and
  * user_data (each at most 512 bytes; empty means absent). Served in SEALED and READY, so a parent
- * can check the enclave before it sends anything to unseal. Document contents are never logged.
+ * can check the enclave before it sends anything to unseal. The document's {@code public_key} is
+ * the enclave's per-boot response key, so a client that verified one document can check "fast"
+ * attested signatures against that key. Document contents are never logged.
  */
 public final class AttestationHandler {
 
@@ -23,10 +25,15 @@ public final class AttestationHandler {
   public static final int MAX_FIELD_BYTES = 512;
 
   private final NsmDevice nsm;
+  private final byte[] responsePublicKey;
 
-  /** @param nsm the device, or null when this enclave has none (then every call is NSM_ERROR) */
-  public AttestationHandler(NsmDevice nsm) {
+  /**
+   * @param nsm the device, or null when this enclave has none (then every call is NSM_ERROR)
+   * @param responsePublicKey the response key (SEC1 uncompressed P-256), or null for none
+   */
+  public AttestationHandler(NsmDevice nsm, byte[] responsePublicKey) {
     this.nsm = nsm;
+    this.responsePublicKey = responsePublicKey == null ? null : responsePublicKey.clone();
   }
 
   public GetAttestationResponse handle(GetAttestationRequest request) throws EnclaveException {
@@ -41,7 +48,7 @@ public final class AttestationHandler {
     }
     try {
       byte[] document = nsm.attestation(orNull(request.getUserData()),
-          orNull(request.getNonce()), null);
+          orNull(request.getNonce()), responsePublicKey == null ? null : responsePublicKey.clone());
       return GetAttestationResponse.newBuilder().setDocument(ByteString.copyFrom(document))
           .build();
     } catch (NsmException e) {

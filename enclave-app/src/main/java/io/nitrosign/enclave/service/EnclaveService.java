@@ -1,6 +1,7 @@
 package io.nitrosign.enclave.service;
 
 import io.nitrosign.enclave.EnclaveException;
+import io.nitrosign.enclave.crypto.ResponseKey;
 import io.nitrosign.enclave.nsm.NsmDevice;
 import io.nitrosign.enclave.sealing.SealingKeyProvider;
 import io.nitrosign.enclave.sealing.ShareSealer;
@@ -47,6 +48,12 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
   private volatile WalletOperations operations;
   /** Per-boot HPKE key for key import (from the DRBG); wiped in {@link #close()}. */
   private final HpkeKeyPair importKey;
+  /**
+   * Per-boot response key (P-256, from the DRBG): the public_key of GetAttestation documents and
+   * the signer of "fast" attested signatures; wiped in {@link #close()}.
+   */
+  private final ResponseKey responseKey;
+  private final SignatureAttester signatureAttester;
   private volatile KeyImportHandler keyImport;
   private volatile KeyExportHandler keyExport;
   private volatile ResealHandler reseal;
@@ -93,7 +100,9 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     this.version = version;
     this.nsm = nsm;
     this.importKey = HpkeKeyPair.generate(random);
-    this.attestation = new AttestationHandler(nsm);
+    this.responseKey = ResponseKey.generate(random);
+    this.attestation = new AttestationHandler(nsm, responseKey.publicKey());
+    this.signatureAttester = new SignatureAttester(nsm, responseKey);
     this.executor = newSigningExecutor(Runtime.getRuntime().availableProcessors());
     this.kmsSealing = kmsSealing;
     if (kmsSealing != null) {
@@ -183,7 +192,9 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
           return EnclaveResponse.newBuilder()
               .setGenerateKey(ops.generate(request.getGenerateKey())).build();
         case SIGN:
-          return EnclaveResponse.newBuilder().setSign(ops.sign(request.getSign())).build();
+          SignatureAttester.validate(request.getSign());
+          return EnclaveResponse.newBuilder().setSign(
+              signatureAttester.attest(request.getSign(), ops.sign(request.getSign()))).build();
         case GET_IMPORT_KEY:
           return EnclaveResponse.newBuilder()
               .setGetImportKey(keyImport.getImportKey(request.getGetImportKey())).build();
@@ -271,7 +282,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     return CompletableFuture.completedFuture(response);
   }
 
-  /** Stops the executor and wipes the sealing keys and the HPKE import key. */
+  /** Stops the executor and wipes the sealing keys, the HPKE import key and the response key. */
   @Override
   public synchronized void close() {
     executor.shutdown();
@@ -297,6 +308,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     reseal = null;
     keys = null;
     importKey.close();
+    responseKey.close();
     if (k != null) {
       k.close();
     }

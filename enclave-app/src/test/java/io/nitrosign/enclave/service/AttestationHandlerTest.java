@@ -71,7 +71,9 @@ class AttestationHandlerTest {
       CBORObject p = payload(r);
       assertArrayEquals(new byte[] {1, 2, 3}, p.get("nonce").GetByteString());
       assertArrayEquals(new byte[] {4}, p.get("user_data").GetByteString());
-      assertTrue(p.get("public_key").isNull());
+      byte[] responseKey = p.get("public_key").GetByteString();
+      assertEquals(65, responseKey.length, "the per-boot response key, SEC1 uncompressed P-256");
+      assertEquals(0x04, responseKey[0]);
       assertEquals("simulated", s.handle(EnclaveRequest.newBuilder()
           .setHealth(HealthRequest.getDefaultInstance()).build()).join().getHealth().getNsm());
 
@@ -79,6 +81,7 @@ class AttestationHandlerTest {
       CBORObject q = payload(attest(s, new byte[0], new byte[0]));
       assertTrue(q.get("nonce").isNull(), "empty means absent");
       assertTrue(q.get("user_data").isNull());
+      assertArrayEquals(responseKey, q.get("public_key").GetByteString(), "one key per boot");
     }
   }
 

@@ -14,8 +14,10 @@ import java.util.HexFormat;
 
 /**
  * {@code GET /v1/enclave/attestation?nonce=HEX}: a fresh attestation document from the enclave's
- * NSM, with the caller's nonce (at most 512 bytes). Clients and security teams verify it with the
- * {@code attestation} module or {@code ./appliance attestation verify}.
+ * NSM, with the caller's nonce (at most 512 bytes). Its {@code public_key} is the enclave's per-boot
+ * response key, which signs "fast" attested signatures. Clients and security teams verify it with
+ * the {@code attestation} module ({@code AttestedSignatureVerifier.trustResponseKey}) or
+ * {@code ./appliance attestation verify}.
  */
 @Path("/v1/enclave")
 @Produces(MediaType.APPLICATION_JSON)

@@ -3,12 +3,14 @@ package io.nitrosign.parent.wallet;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import io.nitrosign.chains.AttestationBinding;
 import io.nitrosign.chains.ethereum.Eip191;
 import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.Ids;
@@ -23,6 +25,7 @@ import io.nitrosign.parent.audit.Outcome;
 import io.nitrosign.parent.enclave.EnclaveCallException;
 import io.nitrosign.parent.enclave.EnclaveFailures;
 import io.nitrosign.parent.enclave.EnclaveGateway;
+import io.nitrosign.proto.v1.Attest;
 import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.GenerateKeyRequest;
 import io.nitrosign.proto.v1.GenerateKeyResponse;
@@ -34,6 +37,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,10 +175,30 @@ public final class WalletManager {
   /** The result of a signing RPC: {@code {"method":…,"data":{"signature":"0x…","encoding":"hex"}}}. */
   public record RpcResult(@JsonProperty("method") String method, @JsonProperty("data") Signature data) {}
 
-  /** {@code {"signature":"0x<r><s><v>","encoding":"hex"}}. */
-  @JsonPropertyOrder({"signature", "encoding"})
+  /**
+   * {@code {"signature":"0x<r><s><v>","encoding":"hex"}}, plus (our extension, only when the
+   * request had {@code "attest": true}) {@code "attestation"} and {@code "binding"}.
+   */
+  @JsonPropertyOrder({"signature", "encoding", "attestation", "binding"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Signature(@JsonProperty("signature") String signature,
-      @JsonProperty("encoding") String encoding) {}
+      @JsonProperty("encoding") String encoding,
+      @JsonProperty("attestation") Attestation attestation,
+      @JsonProperty("binding") String binding) {}
+
+  /**
+   * The proof: {@code {"mode":"fresh","document":"<base64>"}} or
+   * {@code {"mode":"fast","response_signature":"<base64>","response_public_key":"0x04…"}}.
+   */
+  @JsonPropertyOrder({"mode", "document", "response_signature", "response_public_key"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Attestation(@JsonProperty("mode") String mode,
+      @JsonProperty("document") String document,
+      @JsonProperty("response_signature") String responseSignature,
+      @JsonProperty("response_public_key") String responsePublicKey) {}
+
+  /** The largest attestation document the parent passes on (the verifier's own bound). */
+  static final int MAX_DOCUMENT_BYTES = 16 * 1024;
 
   private record Loaded(Wallet wallet, List<WalletShare> shares) {}
 
@@ -219,12 +243,17 @@ public final class WalletManager {
 
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("method", request.method());
+    if (request.attest() != null) {
+      detail.put("attestation", request.attest().mode());
+    }
     SignResponse response;
+    SignRequest signRequest = signRequest(loaded, request);
     try (Timer.Context ignored = signTimer.time()) {
-      response = enclave.sign(signRequest(loaded, request));
+      response = enclave.sign(signRequest);
       if (response.getDigest().size() != 32 || response.getR().size() != 32
           || response.getS().size() != 32 || response.getRecoveryId() > 1
-          || !response.getDigest().equals(ByteString.copyFrom(expectedDigest(request)))) {
+          || !response.getDigest().equals(ByteString.copyFrom(expectedDigest(request)))
+          || !proofWellFormed(signRequest, request.attest(), response)) {
         throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null, "malformed Sign response");
       }
     } catch (EnclaveCallException e) {
@@ -235,10 +264,7 @@ public final class WalletManager {
       throw api;
     }
 
-    byte[] signature = new byte[65];
-    response.getR().copyTo(signature, 0);
-    response.getS().copyTo(signature, 32);
-    signature[64] = (byte) (27 + response.getRecoveryId());
+    byte[] signature = signatureOf(response);
     detail.put("digest", Hex.prefixed(response.getDigest().toByteArray()));
     String rendered = render(detail);
     try {
@@ -249,7 +275,58 @@ public final class WalletManager {
       LOG.error("audit append failed; signature withheld for wallet {}: {}", wallet.id(), e.getClass().getName());
       throw ApiException.internal();
     }
-    return new RpcResult(request.method(), new Signature(Hex.prefixed(signature), "hex"));
+    return new RpcResult(request.method(), new Signature(Hex.prefixed(signature), "hex",
+        attestationOf(request.attest(), response),
+        request.attest() == null ? null : Hex.prefixed(response.getBinding().toByteArray())));
+  }
+
+  private static byte[] signatureOf(SignResponse response) {
+    byte[] signature = new byte[65];
+    response.getR().copyTo(signature, 0);
+    response.getS().copyTo(signature, 32);
+    signature[64] = (byte) (27 + response.getRecoveryId());
+    return signature;
+  }
+
+  /**
+   * What the parent can check of the proof: nothing without a request for it; otherwise the
+   * binding is the one the parent computes itself, and the proof has the form and size of its
+   * mode. (Verifying the document or the response signature is the client's job.)
+   */
+  private static boolean proofWellFormed(SignRequest sent, RpcRequest.Attest attest,
+      SignResponse r) {
+    boolean empty = r.getBinding().isEmpty() && r.getAttestationDocument().isEmpty()
+        && r.getResponseSignature().isEmpty() && r.getResponsePublicKey().isEmpty();
+    if (attest == null) {
+      return empty;
+    }
+    byte[] expected = AttestationBinding.compute(sent.getKey().getWalletId(),
+        r.getDigest().toByteArray(), signatureOf(r), sent.getKey().getPublicKey().toByteArray(),
+        attest.nonce());
+    if (!r.getBinding().equals(ByteString.copyFrom(expected))) {
+      return false;
+    }
+    if (RpcRequest.Attest.FRESH.equals(attest.mode())) {
+      return !r.getAttestationDocument().isEmpty()
+          && r.getAttestationDocument().size() <= MAX_DOCUMENT_BYTES
+          && r.getResponseSignature().isEmpty();
+    }
+    return r.getAttestationDocument().isEmpty() && r.getResponseSignature().size() == 64
+        && r.getResponsePublicKey().size() == 65 && r.getResponsePublicKey().byteAt(0) == 0x04;
+  }
+
+  private static Attestation attestationOf(RpcRequest.Attest attest, SignResponse r) {
+    if (attest == null) {
+      return null;
+    }
+    Base64.Encoder b64 = Base64.getEncoder();
+    if (RpcRequest.Attest.FRESH.equals(attest.mode())) {
+      return new Attestation(attest.mode(), b64.encodeToString(r.getAttestationDocument().toByteArray()),
+          null, null);
+    }
+    return new Attestation(attest.mode(), null,
+        b64.encodeToString(r.getResponseSignature().toByteArray()),
+        Hex.prefixed(r.getResponsePublicKey().toByteArray()));
   }
 
   /** The digest the enclave must have signed: the caller's hash, or the EIP-191 message hash. */
@@ -264,6 +341,12 @@ public final class WalletManager {
       b.setPersonalMessage(PersonalMessage.newBuilder().setMessage(ByteString.copyFrom(request.message())));
     } else {
       b.setDigest(ByteString.copyFrom(request.hash()));
+    }
+    if (request.attest() != null) {
+      b.setAttest(Attest.newBuilder()
+          .setMode(RpcRequest.Attest.FAST.equals(request.attest().mode())
+              ? Attest.Mode.FAST : Attest.Mode.FRESH)
+          .setNonce(ByteString.copyFrom(request.attest().nonce())));
     }
     return b.build();
   }
