@@ -1,0 +1,303 @@
+package io.nitrosign.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * terraform/: every .tf file parsed by HashiCorp's HCL parser (@cdktf/hcl2json; there is no
+ * terraform binary in CI), then the security properties checked on the parsed structure: the
+ * sealing keys' policies, the instance role, the database, the launch template and the
+ * vsock-proxy allowlist.
+ */
+class TerraformTest {
+
+  private static final Path MODULE = Repo.TERRAFORM.resolve("modules/appliance");
+  private static final String PCR0_VAR = "var.enclave_pcr0_values";
+  private static Map<Path, JsonNode> files;
+
+  @BeforeAll
+  static void parse() throws Exception {
+    NodeTools.require();
+    List<Path> tf;
+    try (Stream<Path> s = Files.walk(Repo.TERRAFORM)) {
+      tf = s.filter(p -> p.toString().endsWith(".tf"))
+          .filter(p -> !p.toString().contains("/.terraform/")).sorted().toList();
+    }
+    assertTrue(tf.size() >= 10, "terraform files: " + tf);
+    JsonNode all = new ObjectMapper().readTree(NodeTools.node("hcl2json.cjs",
+        tf.stream().map(Path::toString).toList()));
+    files = new TreeMap<>();
+    for (Path p : tf) {
+      files.put(p, all.get(p.toString()));
+    }
+  }
+
+  /** All blocks of a type and label in the module, e.g. ("resource", "aws_kms_key"), by name. */
+  private static Map<String, JsonNode> blocks(String kind, String type) {
+    Map<String, JsonNode> out = new TreeMap<>();
+    files.forEach((p, json) -> {
+      if (p.startsWith(MODULE) && json.has(kind) && json.get(kind).has(type)) {
+        json.get(kind).get(type).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().get(0)));
+      }
+    });
+    return out;
+  }
+
+  private static JsonNode local(String name) {
+    for (Map.Entry<Path, JsonNode> e : files.entrySet()) {
+      if (e.getKey().startsWith(MODULE) && e.getValue().has("locals")) {
+        for (JsonNode l : e.getValue().get("locals")) {
+          if (l.has(name)) {
+            return l.get(name);
+          }
+        }
+      }
+    }
+    throw new AssertionError("no local." + name);
+  }
+
+  /** Statements of a policy document, static ones and the content of dynamic ones. */
+  private static List<JsonNode> statements(JsonNode doc) {
+    List<JsonNode> out = new ArrayList<>();
+    doc.path("statement").forEach(out::add);
+    doc.path("dynamic").path("statement").forEach(d -> d.path("content").forEach(out::add));
+    return out;
+  }
+
+  private static List<JsonNode> conditions(JsonNode statement) {
+    List<JsonNode> out = new ArrayList<>();
+    statement.path("condition").forEach(out::add);
+    statement.path("dynamic").path("condition").forEach(d -> d.path("content").forEach(out::add));
+    return out;
+  }
+
+  /** True when the action pattern (IAM wildcards) covers kms:Decrypt or kms:GenerateDataKey. */
+  private static boolean releasesKeyMaterial(String action) {
+    String regex = action.replace("*", ".*").replace("?", ".");
+    return "kms:Decrypt".matches(regex) || "kms:GenerateDataKey".matches(regex) || action.equals("*");
+  }
+
+  private static boolean boundToPcr0(JsonNode statement) {
+    return conditions(statement).stream().anyMatch(c ->
+        c.path("variable").asText().equals("kms:RecipientAttestation:ImageSha384")
+            && c.path("test").asText().matches("StringEquals(IgnoreCase)?")
+            && c.path("values").asText().contains(PCR0_VAR));
+  }
+
+  @Test
+  void everyFileParsesAndTheParserRejectsBrokenHcl() throws Exception {
+    files.forEach((p, json) -> assertNotNull(json, p.toString()));
+    Path bad = Files.createTempFile("broken", ".tf");
+    try {
+      Files.writeString(bad, "resource \"aws_kms_key\" \"k\" {\n  policy =\n");
+      Repo.Result r = Repo.run(List.of("node", "hcl2json.cjs", bad.toString()), NodeTools.DIR, null, 60);
+      assertEquals(1, r.exit(), "the parser must refuse a syntax error: " + r.output());
+    } finally {
+      Files.delete(bad);
+    }
+  }
+
+  @Test
+  void formattedTheWayTerraformFmtDoes() throws Exception {
+    for (Path p : files.keySet()) {
+      List<String> lines = Files.readAllLines(p);
+      for (int i = 0; i < lines.size(); i++) {
+        String l = lines.get(i);
+        String where = p + ":" + (i + 1);
+        assertFalse(l.contains("\t"), "tab at " + where);
+        assertFalse(l.endsWith(" "), "trailing space at " + where);
+        int indent = l.length() - l.stripLeading().length();
+        assertEquals(0, indent % 2, "indentation is two spaces per level at " + where);
+      }
+      assertTrue(Files.readString(p).endsWith("\n") && !Files.readString(p).endsWith("\n\n"),
+          "one final newline: " + p);
+    }
+    // Where a terraform binary exists (not in CI), it has the last word on the layout.
+    Repo.Result which = Repo.run(List.of("bash", "-c", "command -v terraform"), Repo.ROOT, null, 30);
+    if (which.exit() == 0) {
+      Repo.Result r = Repo.run(List.of("terraform", "fmt", "-check", "-recursive", "-list=true", "."),
+          Repo.TERRAFORM, Map.of("TF_CLI_CONFIG_FILE", "/dev/null"), 60);
+      assertEquals(0, r.exit(), "terraform fmt would change: " + r.output());
+    }
+  }
+
+  @Test
+  void bothSealingKeysUseThePolicyThatNeedsTheEnclaveAttestation() {
+    Map<String, JsonNode> keys = blocks("resource", "aws_kms_key");
+    assertEquals(List.of("auth_shares", "exec_shares"), List.copyOf(keys.keySet()));
+    for (JsonNode key : keys.values()) {
+      assertEquals("${data.aws_iam_policy_document.sealing_key.json}", key.path("policy").asText());
+      assertTrue(key.path("enable_key_rotation").asBoolean(), "annual rotation of the KMS key material");
+    }
+    JsonNode doc = blocks("data", "aws_iam_policy_document").get("sealing_key");
+    List<JsonNode> statements = statements(doc);
+
+    JsonNode enclave = statements.stream()
+        .filter(s -> s.path("sid").asText().equals("EnclaveDataKeysOnlyWithAttestation"))
+        .findFirst().orElseThrow();
+    assertEquals("Allow", enclave.path("effect").asText());
+    List<String> actions = new ArrayList<>();
+    enclave.path("actions").forEach(a -> actions.add(a.asText()));
+    assertEquals(List.of("kms:Decrypt", "kms:GenerateDataKey"), actions);
+    assertEquals("${aws_iam_role.instance.arn}",
+        enclave.path("principals").get(0).path("identifiers").get(0).asText());
+    assertTrue(boundToPcr0(enclave), "Decrypt/GenerateDataKey need ImageSha384 = " + PCR0_VAR);
+
+    // optional PCR8, bound to its variable
+    JsonNode pcr8 = enclave.path("dynamic").path("condition").get(0);
+    assertEquals("${local.pcr8_conditions}", pcr8.path("for_each").asText());
+    String pcr8Local = local("pcr8_conditions").toString();
+    assertTrue(pcr8Local.contains("kms:RecipientAttestation:PCR8")
+        && pcr8Local.contains("var.enclave_pcr8_values"), pcr8Local);
+
+    JsonNode admin = statements.stream()
+        .filter(s -> s.path("sid").asText().equals("KeyAdministrationWithoutUse")).findFirst().orElseThrow();
+    assertEquals("${var.key_admin_arns}", admin.path("principals").get(0).path("identifiers").asText());
+    admin.path("actions").forEach(a -> assertFalse(a.asText().matches(
+        "kms:(\\*|Decrypt.*|Encrypt.*|GenerateDataKey.*|ReEncrypt.*|CreateGrant)"),
+        "key administrators cannot use the key: " + a));
+
+    JsonNode deny = statements.stream().filter(s -> s.path("effect").asText().equals("Deny"))
+        .findFirst().orElseThrow(() -> new AssertionError("no Deny without attestation"));
+    JsonNode c = conditions(deny).get(0);
+    assertEquals("Null", c.path("test").asText());
+    assertEquals("kms:RecipientAttestation:ImageSha384", c.path("variable").asText());
+    assertEquals("true", c.path("values").get(0).asText());
+  }
+
+  @Test
+  void noStatementAnywhereReleasesKeyMaterialWithoutTheAttestationCondition() {
+    int checked = 0;
+    for (Map.Entry<String, JsonNode> e : blocks("data", "aws_iam_policy_document").entrySet()) {
+      for (JsonNode s : statements(e.getValue())) {
+        boolean allow = !s.path("effect").asText("Allow").equals("Deny");
+        boolean releases = false;
+        for (JsonNode a : s.path("actions")) {
+          releases |= releasesKeyMaterial(a.asText());
+        }
+        if (allow && releases) {
+          checked++;
+          assertTrue(boundToPcr0(s), e.getKey() + " statement " + s.path("sid") + " allows key material"
+              + " without kms:RecipientAttestation:ImageSha384 bound to " + PCR0_VAR);
+        }
+      }
+    }
+    assertEquals(2, checked, "the key policy and the instance role policy");
+    // Policies written any other way (jsonencode, heredoc) would escape the check above.
+    files.forEach((p, json) -> {
+      String text = json.toString();
+      if (text.contains("kms:Decrypt") || text.contains("kms:*")) {
+        assertTrue(p.endsWith("kms.tf") || p.endsWith("iam.tf"), "KMS permissions outside the"
+            + " checked policy documents: " + p);
+      }
+      assertFalse(text.contains("jsonencode({\\n    Version"), "inline policy JSON in " + p);
+    });
+  }
+
+  @Test
+  void databaseIsPrivateEncryptedAndOnlyReachableFromTheParentHosts() {
+    JsonNode db = blocks("resource", "aws_db_instance").get("this");
+    assertFalse(db.path("publicly_accessible").asBoolean(true), "publicly_accessible = false");
+    assertTrue(db.path("storage_encrypted").asBoolean(), "storage_encrypted = true");
+    assertTrue(db.path("manage_master_user_password").asBoolean()
+        || db.path("iam_database_authentication_enabled").asBoolean(), "Secrets Manager or IAM auth");
+    assertFalse(db.has("password"), "no password in the configuration");
+    assertEquals("${aws_security_group.db.id}", db.path("vpc_security_group_ids").get(0).asText());
+    assertEquals(1, db.path("vpc_security_group_ids").size());
+    assertEquals("${local.private_subnet_ids}",
+        blocks("resource", "aws_db_subnet_group").get("this").path("subnet_ids").asText());
+    assertFalse(db.path("skip_final_snapshot").asBoolean(true), "a final snapshot on deletion");
+
+    int dbIngress = 0;
+    for (JsonNode rule : blocks("resource", "aws_vpc_security_group_ingress_rule").values()) {
+      if (rule.path("security_group_id").asText().equals("${aws_security_group.db.id}")) {
+        dbIngress++;
+        assertEquals("${aws_security_group.app.id}", rule.path("referenced_security_group_id").asText());
+        assertFalse(rule.has("cidr_ipv4") || rule.has("cidr_ipv6"), "no CIDR into the database");
+      }
+    }
+    assertEquals(1, dbIngress);
+    String params = blocks("resource", "aws_db_parameter_group").get("this").toString();
+    assertTrue(params.contains("rds.force_ssl"), "TLS required by the server");
+    // inline rules inside aws_security_group would bypass the check above
+    blocks("resource", "aws_security_group").values().forEach(sg ->
+        assertFalse(sg.has("ingress") || sg.has("egress"), "rules are separate resources: " + sg));
+  }
+
+  @Test
+  void launchTemplateEnablesTheEnclaveRequiresImdsV2AndEncryptsVolumes() {
+    JsonNode lt = blocks("resource", "aws_launch_template").get("this");
+    assertTrue(lt.path("enclave_options").get(0).path("enabled").asBoolean(), "enclave_options.enabled");
+    JsonNode md = lt.path("metadata_options").get(0);
+    assertEquals("required", md.path("http_tokens").asText(), "IMDSv2 only");
+    assertEquals(1, md.path("http_put_response_hop_limit").asInt(), "hop limit 1");
+    assertTrue(lt.path("block_device_mappings").size() > 0);
+    lt.path("block_device_mappings").forEach(b ->
+        assertTrue(b.path("ebs").get(0).path("encrypted").asBoolean(), "encrypted EBS: " + b));
+    JsonNode asg = blocks("resource", "aws_autoscaling_group").get("this");
+    assertEquals("${aws_launch_template.this.id}", asg.path("launch_template").get(0).path("id").asText());
+    assertEquals("Rolling", asg.path("instance_refresh").get(0).path("strategy").asText());
+    JsonNode lb = blocks("resource", "aws_lb").get("api");
+    assertTrue(lb.path("internal").asBoolean(), "the API is not on the internet");
+  }
+
+  @Test
+  void vsockProxyAllowsOnlyTheRegionalKmsEndpoint() throws Exception {
+    JsonNode allow = local("vsock_proxy_allowlist");
+    assertEquals(1, allow.size(), allow.toString());
+    assertEquals("${local.kms_host}", allow.get(0).path("address").asText());
+    assertEquals(443, allow.get(0).path("port").asInt());
+    assertEquals("kms.${data.aws_region.current.name}.amazonaws.com", local("kms_host").asText());
+    assertTrue(local("user_data").asText().contains(
+        "vsock_proxy_config    = yamlencode({ allowlist = local.vsock_proxy_allowlist })"));
+
+    String template = Files.readString(MODULE.resolve("templates/user-data.yaml.tftpl"));
+    assertTrue(template.contains("${indent(6, vsock_proxy_config)}"), "the allowlist file is rendered");
+    List<String> proxyLines = template.lines().filter(l -> l.contains("ExecStart=/usr/bin/vsock-proxy")).toList();
+    assertEquals(1, proxyLines.size());
+    assertTrue(proxyLines.get(0).contains("vsock-proxy ${vsock_proxy_port} ${kms_host} 443 --config"
+        + " /etc/nitro_enclaves/vsock-proxy.yaml"), proxyLines.get(0));
+    List<String> runEnclave = template.lines().filter(l -> l.contains("ExecStart=/usr/bin/nitro-cli run-enclave")).toList();
+    assertEquals(1, runEnclave.size());
+    assertFalse(runEnclave.get(0).contains("--debug-mode"), "debug mode zeroes PCR0");
+    for (String part : List.of("--enclave-cid ${enclave_cid}", "--cpu-count ${enclave_cpu_count}",
+        "--memory ${enclave_memory_mib}")) {
+      assertTrue(runEnclave.get(0).contains(part), part);
+    }
+    assertTrue(template.contains("address: vsock:${enclave_cid}:${enclave_vsock_port}"));
+    assertTrue(template.contains("credentials: instance-role"));
+    assertTrue(template.contains("memory_mib: ${enclave_memory_mib}")
+        && template.contains("cpu_count: ${enclave_cpu_count}"), "allocator configuration");
+  }
+
+  @Test
+  void everyVariableAndOutputIsDocumented() {
+    files.forEach((p, json) -> {
+      for (String kind : List.of("variable", "output")) {
+        json.path(kind).fields().forEachRemaining(e -> {
+          String d = e.getValue().get(0).path("description").asText("");
+          if (d.isBlank()) {
+            fail(kind + " " + e.getKey() + " in " + p + " has no description");
+          }
+        });
+      }
+    });
+    JsonNode example = files.get(Repo.TERRAFORM.resolve("examples/complete/main.tf"));
+    assertEquals("../../modules/appliance", example.path("module").path("appliance").get(0).path("source").asText());
+  }
+}

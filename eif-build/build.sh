@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Builds the nitrosign enclave image (EIF) and writes its measurements.
+#
+#   eif-build/build.sh --auth-key-id ID --exec-key-id ID --region REGION [options]
+#
+# Steps: build the Maven artifacts if they are missing; stage a small Docker build context;
+# docker build with SOURCE_DATE_EPOCH; nitro-cli build-enclave; pcr.json with PCR0, PCR1, PCR2
+# (and PCR8 when the image is signed). See docs/deployment.md.
+#
+# Exit codes: 0 done, 2 usage error, 3 a required tool is missing or unusable, 1 a step failed.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+usage() {
+  cat <<USAGE
+usage: eif-build/build.sh --auth-key-id ID --exec-key-id ID --region REGION
+                          [--vsock-port PORT] [--proxy-port PORT]
+                          [--signing-cert CERT --signing-key KEY]
+                          [--out DIR] [--artifacts DIR] [--tag NAME]
+
+  --auth-key-id ID     KMS key (ARN, id or alias/...) that wraps the auth-share data keys
+  --exec-key-id ID     KMS key that wraps the exec-share data keys
+  --region REGION      AWS region of KMS, e.g. eu-west-1
+  --vsock-port PORT    vsock port the enclave listens on (default 5000)
+  --proxy-port PORT    parent vsock-proxy port for KMS (default 8000)
+  --signing-cert CERT  PEM certificate to sign the EIF with (gives PCR8); needs --signing-key
+  --signing-key KEY    PEM private key of that certificate
+  --out DIR            output directory (default eif-build/out)
+  --artifacts DIR      directory with enclave-app.jar and lib/ (default enclave-app/target,
+                       built with Maven when missing)
+  --tag NAME           local Docker image name (default nitrosign-enclave:build)
+  --help               this text
+
+The key ids, region and ports are baked into the image and so into its measurements (PCR0).
+Writes DIR/nitrosign.eif, DIR/pcr.json and DIR/build-enclave.json.
+Needs: Docker (a reachable daemon), nitro-cli, and for the Maven build a JDK 17 and Maven.
+SOURCE_DATE_EPOCH defaults to the commit time of HEAD.
+USAGE
+}
+
+fail_usage() {
+  echo "build.sh: $1" >&2
+  echo "run 'eif-build/build.sh --help' for the options" >&2
+  exit 2
+}
+
+fail_tool() {
+  echo "build.sh: $1" >&2
+  exit 3
+}
+
+auth_key="" exec_key="" region="" vsock_port=5000 proxy_port=8000
+signing_cert="" signing_key="" out="$here/out" artifacts="" tag="nitrosign-enclave:build"
+
+need_value() {
+  if [[ $# -lt 2 || -z "$2" || "$2" == --* ]]; then
+    fail_usage "$1 needs a value"
+  fi
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --help|-h) usage; exit 0 ;;
+    --auth-key-id) need_value "$@"; auth_key="$2"; shift 2 ;;
+    --exec-key-id) need_value "$@"; exec_key="$2"; shift 2 ;;
+    --region) need_value "$@"; region="$2"; shift 2 ;;
+    --vsock-port) need_value "$@"; vsock_port="$2"; shift 2 ;;
+    --proxy-port) need_value "$@"; proxy_port="$2"; shift 2 ;;
+    --signing-cert) need_value "$@"; signing_cert="$2"; shift 2 ;;
+    --signing-key) need_value "$@"; signing_key="$2"; shift 2 ;;
+    --out) need_value "$@"; out="$2"; shift 2 ;;
+    --artifacts) need_value "$@"; artifacts="$2"; shift 2 ;;
+    --tag) need_value "$@"; tag="$2"; shift 2 ;;
+    *) fail_usage "unknown argument: $1" ;;
+  esac
+done
+
+# ---- arguments ------------------------------------------------------------------------------
+[[ -n "$auth_key" ]] || fail_usage "--auth-key-id is required"
+[[ -n "$exec_key" ]] || fail_usage "--exec-key-id is required"
+[[ -n "$region" ]] || fail_usage "--region is required"
+key_re='^[A-Za-z0-9:/_.-]+$'
+[[ "$auth_key" =~ $key_re ]] || fail_usage "--auth-key-id: not a KMS key id, ARN or alias: $auth_key"
+[[ "$exec_key" =~ $key_re ]] || fail_usage "--exec-key-id: not a KMS key id, ARN or alias: $exec_key"
+[[ "$auth_key" != "$exec_key" ]] || fail_usage "--auth-key-id and --exec-key-id must be two different keys"
+[[ "$region" =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || fail_usage "--region: not an AWS region: $region"
+for p in "$vsock_port" "$proxy_port"; do
+  if ! [[ "$p" =~ ^[0-9]{1,10}$ ]] || (( p < 1 || p > 4294967294 )); then
+    fail_usage "ports must be numbers from 1 to 4294967294: $p"
+  fi
+done
+if [[ -n "$signing_cert" || -n "$signing_key" ]]; then
+  [[ -n "$signing_cert" && -n "$signing_key" ]] || fail_usage "--signing-cert and --signing-key go together"
+  [[ -r "$signing_cert" ]] || fail_usage "--signing-cert: cannot read $signing_cert"
+  [[ -r "$signing_key" ]] || fail_usage "--signing-key: cannot read $signing_key"
+fi
+[[ "$tag" =~ ^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?$ ]] || fail_usage "--tag: not a Docker image name: $tag"
+
+# ---- build host -----------------------------------------------------------------------------
+if ! command -v docker >/dev/null 2>&1; then
+  fail_tool "docker not found. Building the EIF needs Docker (a running daemon) and nitro-cli, as on
+an Amazon Linux 2023 EC2 instance with 'dnf install docker aws-nitro-enclaves-cli
+aws-nitro-enclaves-cli-devel'. See docs/deployment.md, 'Build host'."
+fi
+if ! docker info >/dev/null 2>&1; then
+  fail_tool "docker is installed but cannot reach a Docker daemon (is it running, and may this user
+use it? e.g. 'sudo systemctl start docker' and membership of the docker group)."
+fi
+if ! command -v nitro-cli >/dev/null 2>&1; then
+  fail_tool "nitro-cli not found. Install the AWS Nitro Enclaves CLI (aws-nitro-enclaves-cli and
+aws-nitro-enclaves-cli-devel on Amazon Linux 2023); it turns the Docker image into the EIF and
+prints its measurements. See docs/deployment.md, 'Build host'."
+fi
+
+# ---- reproducibility inputs ---------------------------------------------------------------------
+if [[ -z "${SOURCE_DATE_EPOCH:-}" ]]; then
+  if SOURCE_DATE_EPOCH="$(git -C "$root" log -1 --format=%ct 2>/dev/null)" && [[ -n "$SOURCE_DATE_EPOCH" ]]; then
+    :
+  else
+    fail_usage "SOURCE_DATE_EPOCH is not set and there is no git commit to take it from"
+  fi
+fi
+[[ "$SOURCE_DATE_EPOCH" =~ ^[0-9]+$ ]] || fail_usage "SOURCE_DATE_EPOCH must be seconds since the epoch"
+export SOURCE_DATE_EPOCH
+
+# ---- Maven artifacts ----------------------------------------------------------------------------
+if [[ -z "$artifacts" ]]; then
+  artifacts="$root/enclave-app/target"
+  if [[ ! -f "$artifacts/enclave-app.jar" || ! -d "$artifacts/lib" ]]; then
+    command -v mvn >/dev/null 2>&1 || fail_tool "mvn not found: needed to build enclave-app.jar (JDK 17, Maven 3.8.7+)"
+    echo "build.sh: building enclave-app.jar with Maven"
+    (cd "$root" && mvn -B -q -DskipTests -pl enclave-app -am package) || { echo "build.sh: the Maven build failed" >&2; exit 1; }
+  fi
+fi
+if [[ ! -f "$artifacts/enclave-app.jar" || ! -d "$artifacts/lib" ]]; then
+  echo "build.sh: $artifacts has no enclave-app.jar and lib/" >&2
+  exit 1
+fi
+
+# ---- Docker build context: only what the image needs, in name order ----------------------------
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+context="$out/context"
+rm -rf "$context"
+mkdir -p "$context/lib"
+cp "$here/Dockerfile" "$here/jlink.sh" "$here/modules.txt" "$context/"
+cp "$artifacts/enclave-app.jar" "$context/"
+find "$artifacts/lib" -maxdepth 1 -name '*.jar' -print0 | LC_ALL=C sort -z | xargs -0 -I{} cp {} "$context/lib/"
+find "$context" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+
+build_args=(
+  --build-arg "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
+  --build-arg "AUTH_KEY_ID=$auth_key"
+  --build-arg "EXEC_KEY_ID=$exec_key"
+  --build-arg "REGION=$region"
+  --build-arg "VSOCK_PORT=$vsock_port"
+  --build-arg "PROXY_PORT=$proxy_port"
+)
+echo "build.sh: docker build $tag (SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)"
+if docker buildx version >/dev/null 2>&1; then
+  # rewrite-timestamp clamps the layers' file times to SOURCE_DATE_EPOCH (BuildKit 0.13+).
+  docker buildx build "${build_args[@]}" \
+    --output "type=docker,name=$tag,rewrite-timestamp=true" "$context"
+else
+  echo "build.sh: docker buildx not available; plain docker build (file times are still fixed in the image)" >&2
+  DOCKER_BUILDKIT=1 docker build "${build_args[@]}" --tag "$tag" "$context"
+fi
+
+# ---- EIF ----------------------------------------------------------------------------------------
+eif="$out/nitrosign.eif"
+nitro_args=(build-enclave --docker-uri "$tag" --output-file "$eif")
+if [[ -n "$signing_cert" ]]; then
+  nitro_args+=(--signing-certificate "$signing_cert" --private-key "$signing_key")
+fi
+echo "build.sh: nitro-cli ${nitro_args[*]}"
+nitro-cli "${nitro_args[@]}" > "$out/build-enclave.json"
+
+# ---- measurements -------------------------------------------------------------------------------
+pcr() {
+  { grep -oE "\"PCR$1\"[[:space:]]*:[[:space:]]*\"[0-9a-fA-F]{96}\"" "$out/build-enclave.json" || true; } \
+    | head -n 1 | sed -E 's/.*"([0-9a-fA-F]{96})"$/\1/' | tr 'A-F' 'a-f'
+}
+pcr0="$(pcr 0)" pcr1="$(pcr 1)" pcr2="$(pcr 2)" pcr8="$(pcr 8)"
+if [[ -z "$pcr0" || -z "$pcr1" || -z "$pcr2" ]]; then
+  echo "build.sh: nitro-cli's output has no PCR0, PCR1 and PCR2 (see $out/build-enclave.json)" >&2
+  exit 1
+fi
+if [[ -n "$signing_cert" && -z "$pcr8" ]]; then
+  echo "build.sh: the EIF was signed but nitro-cli reported no PCR8" >&2
+  exit 1
+fi
+{
+  echo '{'
+  echo '  "Measurements": {'
+  echo '    "HashAlgorithm": "Sha384 { ... }",'
+  echo "    \"PCR0\": \"$pcr0\","
+  echo "    \"PCR1\": \"$pcr1\","
+  if [[ -n "$pcr8" ]]; then
+    echo "    \"PCR2\": \"$pcr2\","
+    echo "    \"PCR8\": \"$pcr8\""
+  else
+    echo "    \"PCR2\": \"$pcr2\""
+  fi
+  echo '  }'
+  echo '}'
+} > "$out/pcr.json"
+
+echo "build.sh: EIF $eif"
+echo "build.sh: measurements $out/pcr.json"
+echo "build.sh: PCR0 $pcr0 (put it in the key policies: terraform variable enclave_pcr0_values)"

@@ -1,0 +1,29 @@
+output "api_endpoint" {
+  description = "Base URL of the REST API."
+  value       = module.appliance.api_endpoint
+}
+
+output "auth_key_arn" {
+  description = "eif-build/build.sh --auth-key-id"
+  value       = module.appliance.auth_key_arn
+}
+
+output "exec_key_arn" {
+  description = "eif-build/build.sh --exec-key-id"
+  value       = module.appliance.exec_key_arn
+}
+
+output "region" {
+  description = "eif-build/build.sh --region"
+  value       = module.appliance.region
+}
+
+output "db_endpoint" {
+  description = "PostgreSQL endpoint (private)."
+  value       = module.appliance.db_endpoint
+}
+
+output "autoscaling_group_name" {
+  description = "Auto Scaling group of the parent instances."
+  value       = module.appliance.autoscaling_group_name
+}

@@ -1,0 +1,54 @@
+output "api_endpoint" {
+  description = "Base URL of the REST API (internal load balancer, HTTPS); point a DNS name covered by certificate_arn at api_lb_dns_name."
+  value       = "https://${aws_lb.api.dns_name}"
+}
+
+output "api_lb_dns_name" {
+  description = "DNS name of the internal API load balancer."
+  value       = aws_lb.api.dns_name
+}
+
+output "autoscaling_group_name" {
+  description = "Auto Scaling group of the parent instances (start an instance refresh here after an upgrade)."
+  value       = aws_autoscaling_group.this.name
+}
+
+output "auth_key_arn" {
+  description = "ARN of the KMS key of the auth shares: pass it to eif-build/build.sh --auth-key-id."
+  value       = aws_kms_key.auth_shares.arn
+}
+
+output "exec_key_arn" {
+  description = "ARN of the KMS key of the exec shares: pass it to eif-build/build.sh --exec-key-id."
+  value       = aws_kms_key.exec_shares.arn
+}
+
+output "region" {
+  description = "Region of the deployment: pass it to eif-build/build.sh --region."
+  value       = data.aws_region.current.name
+}
+
+output "db_endpoint" {
+  description = "host:port of the PostgreSQL database (private)."
+  value       = aws_db_instance.this.endpoint
+}
+
+output "db_secret_arn" {
+  description = "Secrets Manager secret holding the database master password (managed and rotated by RDS)."
+  value       = aws_db_instance.this.master_user_secret[0].secret_arn
+}
+
+output "instance_role_arn" {
+  description = "The parent instances' IAM role (the only principal the key policies release data keys to)."
+  value       = aws_iam_role.instance.arn
+}
+
+output "log_groups" {
+  description = "CloudWatch log groups by purpose."
+  value       = { for k, g in aws_cloudwatch_log_group.this : k => g.name }
+}
+
+output "vpc_id" {
+  description = "The VPC the appliance runs in."
+  value       = local.vpc_id
+}
