@@ -108,6 +108,18 @@ public final class AttestedSignatureVerifier {
     }
   }
 
+  /**
+   * Checks only the wallet signature, without any proof: ECDSA over secp256k1 under the public
+   * key for the digest, low-S, and {@code v} (27 or 28) consistent with R. The parent host runs
+   * this on every signature before it releases it, so a faulty enclave's answer never leaves.
+   *
+   * @throws AttestedSignatureException MALFORMED or BAD_SIGNATURE
+   */
+  public static void verifyWalletSignature(SignedRequest request)
+      throws AttestedSignatureException {
+    checkSignature(request);
+  }
+
   /** Checks the wallet signature of {@code request} and returns its binding. */
   static byte[] checkSignature(SignedRequest request) throws AttestedSignatureException {
     Objects.requireNonNull(request, "request");

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import io.nitrosign.attestation.AttestedSignatureException;
+import io.nitrosign.attestation.AttestedSignatureVerifier;
+import io.nitrosign.attestation.SignedRequest;
 import io.nitrosign.chains.AttestationBinding;
 import io.nitrosign.chains.ethereum.Eip191;
 import io.nitrosign.parent.Hex;
@@ -253,7 +256,8 @@ public final class WalletManager {
       if (response.getDigest().size() != 32 || response.getR().size() != 32
           || response.getS().size() != 32 || response.getRecoveryId() > 1
           || !response.getDigest().equals(ByteString.copyFrom(expectedDigest(request)))
-          || !proofWellFormed(signRequest, request.attest(), response)) {
+          || !proofWellFormed(signRequest, request.attest(), response)
+          || !signatureVerifies(wallet, response)) {
         throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null, "malformed Sign response");
       }
     } catch (EnclaveCallException e) {
@@ -286,6 +290,23 @@ public final class WalletManager {
     response.getS().copyTo(signature, 32);
     signature[64] = (byte) (27 + response.getRecoveryId());
     return signature;
+  }
+
+  /**
+   * The parent's own check of the enclave's answer: the signature verifies under the wallet's
+   * stored public key for the digest (low-S, v consistent with R). Nothing that fails it is
+   * released.
+   */
+  private static boolean signatureVerifies(Wallet wallet, SignResponse r) {
+    try {
+      AttestedSignatureVerifier.verifyWalletSignature(new SignedRequest(wallet.id(),
+          r.getDigest().toByteArray(), signatureOf(r), wallet.publicKey(), new byte[0]));
+      return true;
+    } catch (AttestedSignatureException | IllegalArgumentException e) {
+      LOG.error("the enclave returned a signature that does not verify for wallet {}: {}",
+          wallet.id(), e.getMessage());
+      return false;
+    }
   }
 
   /**
