@@ -65,9 +65,7 @@ public final class AppManager {
    * look the same to the caller, and cost the same hash-and-compare.
    */
   public Optional<App> authenticate(String appId, String secret) {
-    Optional<AppStore.Row> row = Ids.plausible(appId)
-        ? jdbi.withHandle(h -> new AppStore(h).find(appId))
-        : Optional.empty();
+    Optional<AppStore.Row> row = Ids.plausible(appId) ? lookup(appId) : Optional.empty();
     byte[] salt = row.map(AppStore.Row::secretSalt).orElse(dummySalt);
     byte[] hash = row.map(AppStore.Row::secretHash).orElse(dummyHash);
     boolean ok = AppSecrets.matches(secret, salt, hash);
@@ -77,6 +75,37 @@ public final class AppManager {
     return Optional.of(row.get().app());
   }
 
+  /**
+   * How long an app row (salt, hash, flags; no secret) may be served from memory. Every request
+   * still compares the secret in constant time; a change made through another parent host (an app
+   * disabled, a flag changed) applies here within this time. Unknown ids are not cached.
+   */
+  static final java.time.Duration APP_CACHE_TTL = java.time.Duration.ofSeconds(5);
+  private static final int APP_CACHE_MAX = 10_000;
+
+  private record CachedRow(AppStore.Row row, java.time.Instant until) {}
+
+  private final java.util.concurrent.ConcurrentHashMap<String, CachedRow> appCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Optional<AppStore.Row> lookup(String appId) {
+    java.time.Instant now = clock.instant();
+    CachedRow cached = appCache.get(appId);
+    if (cached != null && now.isBefore(cached.until())) {
+      return Optional.of(cached.row());
+    }
+    Optional<AppStore.Row> row = jdbi.withHandle(h -> new AppStore(h).find(appId));
+    if (row.isPresent()) {
+      if (appCache.size() >= APP_CACHE_MAX) {
+        appCache.clear();
+      }
+      appCache.put(appId, new CachedRow(row.get(), now.plus(APP_CACHE_TTL)));
+    } else {
+      appCache.remove(appId);
+    }
+    return row;
+  }
+
   /** Turns raw digest signing (secp256k1_sign) on or off for an app. */
   public void setAllowRawSign(String appId, boolean allow) {
     jdbi.useTransaction(h -> {
@@ -84,6 +113,7 @@ public final class AppManager {
       new AuditStore(h, clock).append(new AuditEvent(appId, null, "app.update", Outcome.SUCCEEDED,
           null, detail(Map.of("allow_raw_sign", allow))));
     });
+    appCache.remove(appId); // after the commit, so a concurrent lookup cannot re-cache the old row
   }
 
   private String detail(Map<String, Object> fields) {

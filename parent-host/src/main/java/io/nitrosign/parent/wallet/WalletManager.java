@@ -215,10 +215,9 @@ public final class WalletManager {
     if (!Ids.plausible(walletId)) {
       throw ApiException.walletNotFound();
     }
-    Loaded loaded = jdbi.inTransaction(h -> {
-      WalletStore store = new WalletStore(h);
-      return store.find(app.id(), walletId).map(w -> new Loaded(w, store.shares(w.id())));
-    }).orElseThrow(ApiException::walletNotFound);
+    Loaded loaded = jdbi.withHandle(h -> new WalletStore(h).findWithShares(app.id(), walletId))
+        .map(w -> new Loaded(w.wallet(), w.shares()))
+        .orElseThrow(ApiException::walletNotFound);
     Wallet wallet = loaded.wallet();
 
     RpcRequest request;

@@ -58,6 +58,32 @@ public final class WalletStore {
         .findOne();
   }
 
+  /**
+   * The app's wallet with its two shares, in one query (the signing path's only read). Empty when
+   * there is no such wallet for this app.
+   */
+  public Optional<WalletWithShares> findWithShares(String appId, String walletId) {
+    List<Object[]> rows = handle.createQuery("SELECT w.id, w.app_id, w.chain_type, w.curve,"
+            + " w.public_key, w.address, w.owner, w.key_version, w.created_at, w.imported_at,"
+            + " w.exported_at, s.kind AS s_kind, s.key_version AS s_key_version, s.nonce AS s_nonce,"
+            + " s.ciphertext AS s_ciphertext FROM wallets w JOIN wallet_shares s"
+            + " ON s.wallet_id = w.id WHERE w.id = :id AND w.app_id = :app ORDER BY s.kind")
+        .bind("id", walletId)
+        .bind("app", appId)
+        .map((rs, ctx) -> new Object[] {wallet(rs, ctx), new WalletShare(rs.getString("id"),
+            rs.getString("s_kind"), rs.getInt("s_key_version"), rs.getBytes("s_nonce"),
+            rs.getBytes("s_ciphertext"))})
+        .list();
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new WalletWithShares((Wallet) rows.get(0)[0],
+        rows.stream().map(r -> (WalletShare) r[1]).toList()));
+  }
+
+  /** A wallet and its sealed shares (auth, exec). */
+  public record WalletWithShares(Wallet wallet, List<WalletShare> shares) {}
+
   public List<WalletShare> shares(String walletId) {
     return handle.createQuery("SELECT wallet_id, kind, key_version, nonce, ciphertext"
             + " FROM wallet_shares WHERE wallet_id = :id ORDER BY kind")
