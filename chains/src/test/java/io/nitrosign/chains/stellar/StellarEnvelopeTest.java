@@ -386,4 +386,35 @@ class StellarEnvelopeTest {
         ChainFormatException.class,
         () -> StellarEnvelope.fromBase64("A".repeat(StellarEnvelope.MAX_BASE64_CHARS + 4)));
   }
+
+  @Test
+  void operationTypeOutsideTheProtocolIsMalformed() {
+    byte[] head = Arrays.copyOf(zeroKeyTx("v1"), 36 + 4 + 8 + 4 + 4 + 4 + 4); // up to the ops count
+    ChainFormatException e = refused(cat(u32(2), head, u32(1), u32(0), u32(99), u32(0), u32(0)));
+    assertEquals("v1.tx.operations[0].body.type", e.field());
+    assertEquals(ChainFormatException.Kind.MALFORMED, e.kind());
+    // a known but unsupported type (INFLATION = 9, no body) is UNSUPPORTED
+    e = refused(cat(u32(2), head, u32(1), u32(0), u32(9), u32(0), u32(0)));
+    assertEquals(ChainFormatException.Kind.UNSUPPORTED, e.kind());
+  }
+
+  @Test
+  void signatureListIsBounded() {
+    StellarEnvelope env = StellarEnvelope.decode(rsXdrV1());
+    for (int i = 0; i < StellarEnvelope.MAX_SIGNATURES; i++) {
+      env = env.withSignature(new byte[32], new byte[64]);
+    }
+    StellarEnvelope full = StellarEnvelope.decode(env.toXdr());
+    assertEquals(StellarEnvelope.MAX_SIGNATURES, full.signatures().size());
+    ChainFormatException e =
+        assertThrows(ChainFormatException.class, () -> full.withSignature(new byte[32], new byte[64]));
+    assertEquals("signatures", e.field());
+  }
+
+  @Test
+  void passphraseIsRequired() {
+    StellarEnvelope env = StellarEnvelope.decode(rsXdrV1());
+    assertEquals("networkPassphrase", assertThrows(ChainFormatException.class, () -> env.hash("")).field());
+    assertEquals("networkPassphrase", assertThrows(ChainFormatException.class, () -> env.hash(null)).field());
+  }
 }
