@@ -8,6 +8,10 @@ public final class StellarModel {
 
   private StellarModel() {}
 
+  private static byte[] copy(byte[] b) {
+    return b == null ? null : b.clone();
+  }
+
   /** A MuxedAccount: an Ed25519 key, with a 64-bit id when it was KEY_TYPE_MUXED_ED25519. */
   public record MuxedAccount(byte[] ed25519, Long id) {
     public MuxedAccount {
@@ -141,7 +145,11 @@ public final class StellarModel {
     }
   }
 
-  /** SetOptionsOp: each field null when absent. {@code signerKey} is a G/T/X/P strkey-free form. */
+  /**
+   * SetOptionsOp: each field null when absent. {@code signerKeyType} is the SignerKeyType
+   * discriminant (0 ed25519, 1 pre-auth tx, 2 hash-x, 3 ed25519 signed payload) and {@code
+   * signerKey} its raw bytes (for a signed payload: the key followed by the payload).
+   */
   public record SetOptions(
       String inflationDest,
       Long clearFlags,
@@ -153,7 +161,22 @@ public final class StellarModel {
       byte[] homeDomain,
       Integer signerKeyType,
       byte[] signerKey,
-      Long signerWeight) {}
+      Long signerWeight) {
+    public SetOptions {
+      homeDomain = copy(homeDomain);
+      signerKey = copy(signerKey);
+    }
+
+    @Override
+    public byte[] homeDomain() {
+      return copy(homeDomain);
+    }
+
+    @Override
+    public byte[] signerKey() {
+      return copy(signerKey);
+    }
+  }
 
   /** Memo type, with its XDR discriminant. */
   public enum MemoType {
@@ -162,6 +185,21 @@ public final class StellarModel {
 
   /** A memo: text (raw bytes, not necessarily UTF-8), id (unsigned 64-bit) or 32-byte hash. */
   public record Memo(MemoType type, byte[] text, Long id, byte[] hash) {
+    public Memo {
+      text = copy(text);
+      hash = copy(hash);
+    }
+
+    @Override
+    public byte[] text() {
+      return copy(text);
+    }
+
+    @Override
+    public byte[] hash() {
+      return copy(hash);
+    }
+
     @Override
     public String toString() {
       return switch (type) {
