@@ -1,0 +1,50 @@
+package io.nitrosign.chains.stellar;
+
+/**
+ * A Stellar input (strkey, XDR, base64) was refused. {@link #field()} names the offending field
+ * (e.g. {@code tx.operations[2].body.paymentOp.asset.type}); {@link #kind()} says whether the bytes
+ * were malformed or well-formed but outside what this decoder supports.
+ */
+public final class ChainFormatException extends RuntimeException {
+
+  /** Why the input was refused. */
+  public enum Kind {
+    /** Not a canonical encoding of the expected type (truncated, bad padding, bad checksum, ...). */
+    MALFORMED,
+    /** Well-formed, but a type or variant this decoder deliberately refuses (e.g. an unknown op). */
+    UNSUPPORTED
+  }
+
+  private static final long serialVersionUID = 1L;
+
+  private final String field;
+  private final String reason;
+  private final Kind kind;
+
+  public ChainFormatException(String field, String reason) {
+    this(Kind.MALFORMED, field, reason);
+  }
+
+  public ChainFormatException(Kind kind, String field, String reason) {
+    super((kind == Kind.UNSUPPORTED ? "unsupported " : "malformed ") + field + ": " + reason);
+    this.kind = kind;
+    this.field = field;
+    this.reason = reason;
+  }
+
+  static ChainFormatException unsupported(String field, String reason) {
+    return new ChainFormatException(Kind.UNSUPPORTED, field, reason);
+  }
+
+  public String field() {
+    return field;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}
