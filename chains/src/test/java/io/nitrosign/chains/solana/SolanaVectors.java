@@ -56,6 +56,26 @@ final class SolanaVectors {
       "3vZ67CGoRYkuT76TtpP2VrtTPBfnvG2xj6mUTvvux46qbnpThgQDgm27nC3yQVUZrABFjT9Qo7vA74tCjtV5P9Xg";
 
   /**
+   * Signed legacy transaction with two signers: System CreateAccount (funder
+   * sp6VUqq1nDEuU83bU2hstmEYrJNipJYpwS7gZ7Jv7ZH, new account 6vNrYDm6EHcvBALY7HywuDWpTSc6uGt3y2nf5MuG1TmJ,
+   * 10000000 lamports; a nonce account: 80 bytes owned by the System Program) then
+   * InitializeNonceAccount. Origin: trustwallet/wallet-core tests/chains/Solana/TransactionTests.cpp,
+   * TEST(SolanaTransaction, CreateNonceAccountTransaction), expectedString.
+   */
+  static final String CREATE_NONCE_ACCOUNT_TX_BASE58 =
+      "3wu6xJSbb2NysVgi7pdfMgwVBT1knAdeCr9NR8EktJLoByzM4s9SMto2PPmrnbRqPtHwnpAKxXkC4vqyWY2dRBgdGG"
+          + "CC1bep6qN5nSLVzpPYAWUSq5cd4gfYMAVriFYRRNHmYUnEq8vMn4vjiECmZoHrpabBj8HpXGqYBo87sbZa8ZPCxUcB"
+          + "71hxXiHWZHj2rovx2kr75Uuv1buWXyW6M8uR4UNvQcPPvzVbwBG82RjDYTuancMSAxmrVNR8GLBQNhrCCYrZyte3EW"
+          + "gEyMQxxfW8T3xNXqnbgdfvFJ3UjRBxXj3hrmv17xEivTjfs81aG2AAi24yiYrk8ep7eQqwDHVSArsrynnwVKVNUcCQ"
+          + "CnSy7fuiuS7FweFX8DEN1K9BrfecHyWrF15fYzhkmWSs64aH6ZTYHWPv5znhFKYmAuopGwbsBEb2j5p8NS3iJZ2skb"
+          + "2wi47n1rpLZfoCHWKxNiikkDUJTGQNcSDrGUMfeW5aGubJrCfecPKEo9Wo9kd36iSsxYPYSWNKrz2HTooa1rCRhqjX"
+          + "D8dyX3bXGV8TK6W2sEgf4JkcDnNoWQLbindcP8XR";
+
+  static final String[] CREATE_NONCE_ACCOUNT_TX_SIGNATURES = {
+      "3dbiGHLsFqnwA1PXx7xmoikzv6v9g9BXvZts2126qyE163BypurkvgbDiF5RmrEZRiT2MG88v6xwyJTkhhDRuFc9",
+      "jFq4PbbEM1fuPbq5CkUYgzs7a21g6rvFkfLJAUUGP5QMKYhHBE6nB1dqtwaJsABgyUvrR8QjT2Ej73cXNz7Vur1"};
+
+  /**
    * Unsigned (zero signature) v0 transaction, a Jupiter swap with 16 static keys and three address
    * lookup tables; includes a System transfer of 1 SOL to the wSOL account, SyncNative and
    * CloseAccount. Origin: trustwallet/wallet-core, Rust tests under rust/tw_tests/tests/chains/solana/,
