@@ -16,9 +16,10 @@ import java.util.List;
  *
  * <p>Decoding is stricter than the on-chain programs: for the instruction types above, data must be
  * exactly the documented length (the programs ignore trailing data; we refuse it, so a policy never
- * sees a reading the program would not have) and the required accounts must be present. Extra
- * accounts after the required ones are kept in {@code signers} for token instructions (multisig
- * signers) and refused for the System instructions here. Amounts are unsigned 64-bit values held in
+ * sees a reading the program would not have) and the required accounts must be present. Accounts
+ * after the required ones are kept in {@code additionalAccounts} for token instructions (the
+ * signers of a multisig authority, or for Token-2022 the extra accounts of a transfer hook) and
+ * refused for the System instructions here. Amounts are unsigned 64-bit values held in
  * a {@code long}: use {@link Long#toUnsignedString} / {@link Long#compareUnsigned}.
  */
 public sealed interface SolanaInstruction {
@@ -47,25 +48,25 @@ public sealed interface SolanaInstruction {
 
   /** Token Transfer (tag 3): {@code mint} is not named by this instruction. */
   record TokenTransfer(int instructionIndex, SolanaAddress programId, AccountRef source,
-      AccountRef destination, AccountRef authority, List<AccountRef> signers, long amount)
+      AccountRef destination, AccountRef authority, List<AccountRef> additionalAccounts, long amount)
       implements SolanaInstruction {}
 
   /** Token TransferChecked (tag 12). */
   record TokenTransferChecked(int instructionIndex, SolanaAddress programId, AccountRef source, AccountRef mint,
-      AccountRef destination, AccountRef authority, List<AccountRef> signers, long amount, int decimals)
+      AccountRef destination, AccountRef authority, List<AccountRef> additionalAccounts, long amount, int decimals)
       implements SolanaInstruction {}
 
   /** Token Burn (tag 8) or BurnChecked (tag 15; {@code decimals} is -1 for Burn). */
   record TokenBurn(int instructionIndex, SolanaAddress programId, AccountRef account, AccountRef mint,
-      AccountRef authority, List<AccountRef> signers, long amount, int decimals) implements SolanaInstruction {}
+      AccountRef authority, List<AccountRef> additionalAccounts, long amount, int decimals) implements SolanaInstruction {}
 
   /** Token MintTo (tag 7) or MintToChecked (tag 14; {@code decimals} is -1 for MintTo). */
   record TokenMintTo(int instructionIndex, SolanaAddress programId, AccountRef mint, AccountRef destination,
-      AccountRef authority, List<AccountRef> signers, long amount, int decimals) implements SolanaInstruction {}
+      AccountRef authority, List<AccountRef> additionalAccounts, long amount, int decimals) implements SolanaInstruction {}
 
   /** Token CloseAccount (tag 9): the remaining lamports go to {@code destination}. */
   record TokenCloseAccount(int instructionIndex, SolanaAddress programId, AccountRef account,
-      AccountRef destination, AccountRef authority, List<AccountRef> signers) implements SolanaInstruction {}
+      AccountRef destination, AccountRef authority, List<AccountRef> additionalAccounts) implements SolanaInstruction {}
 
   /** Any other instruction (other programs, other instruction types of the programs above). */
   record Other(int instructionIndex, SolanaAddress programId, List<AccountRef> accounts, byte[] data)

@@ -12,8 +12,11 @@ package io.nitrosign.chains.solana;
  * <p>Since nothing separates these bytes from a transaction message, a plain signMessage could be
  * abused to obtain a transaction signature. So bytes that decode as a Solana message (legacy or
  * v0) or as a serialized transaction are refused here; transactions go through
- * {@code signTransaction}, where they are decoded for policy. Also refused: empty messages and
- * messages over {@link #MAX_LENGTH} bytes.
+ * {@code signTransaction}, where they are decoded for policy. Because a future message version
+ * (v1, ...) would not decode here yet still be a transaction to the cluster, bytes whose first
+ * byte is a versioned-message prefix {@code 0x80..0xBF} (versions 0 to 63) are refused as well; no
+ * UTF-8 text starts with such a byte, so text messages are unaffected. Also refused: empty messages
+ * and messages over {@link #MAX_LENGTH} bytes.
  */
 public final class SolanaSignMessage {
 
@@ -34,6 +37,11 @@ public final class SolanaSignMessage {
     }
     if (message.length > MAX_LENGTH) {
       throw new ChainFormatException("message", "longer than " + MAX_LENGTH + " bytes");
+    }
+    int first = message[0] & 0xff;
+    if (first >= 0x80 && first <= 0xbf) {
+      throw new ChainFormatException("message",
+          "starts with a versioned transaction message prefix (0x" + Integer.toHexString(first) + ")");
     }
     if (parses(message)) {
       throw new ChainFormatException("message",

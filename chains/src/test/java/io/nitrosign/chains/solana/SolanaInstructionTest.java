@@ -111,8 +111,8 @@ class SolanaInstructionTest {
       assertKey(MINT, tc.mint());
       assertEquals(1000, tc.amount());
       assertEquals(9, tc.decimals());
-      assertEquals(1, tc.signers().size());
-      assertKey(MULTISIG_SIGNER, tc.signers().get(0));
+      assertEquals(1, tc.additionalAccounts().size());
+      assertKey(MULTISIG_SIGNER, tc.additionalAccounts().get(0));
 
       TokenBurn b = assertInstanceOf(TokenBurn.class, only(tokenMessage(program, "08" + "0500000000000000", 2, 4, 0)));
       assertKey(TOKEN_ACCOUNT, b.account());

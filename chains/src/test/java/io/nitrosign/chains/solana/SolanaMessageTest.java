@@ -90,7 +90,7 @@ class SolanaMessageTest {
     assertEquals("SRMuApVNdxXokk5GT7XD5cUUgXMBCoAz2LHeuAoKWRt", addr(t.mint()));
     assertEquals("3WUX9wASxyScbA7brDipioKfXS1XEYkQ4vo3Kej9bKei", addr(t.destination()));
     assertEquals("B1iGmDJdvmxyUiYM8UEo2Uw2D58EmUrw4KyLYMmrhf8V", addr(t.authority()));
-    assertTrue(t.signers().isEmpty());
+    assertTrue(t.additionalAccounts().isEmpty());
     assertEquals(4000, t.amount());
     assertEquals(6, t.decimals());
     assertTrue(t.authority().signer());

@@ -28,6 +28,16 @@ class SolanaSignMessageTest {
   }
 
   @Test
+  void versionedPrefixesAreRefusedButUtf8TextIsNot() {
+    for (int b = 0x80; b <= 0xbf; b++) {
+      byte[] m = {(byte) b, 'h', 'i'};
+      assertThrows(ChainFormatException.class, () -> SolanaSignMessage.bytesToSign(m));
+    }
+    byte[] text = "\u00c9t\u00e9 \u65e5\u672c".getBytes(StandardCharsets.UTF_8);
+    assertArrayEquals(text, SolanaSignMessage.bytesToSign(text));
+  }
+
+  @Test
   void emptyNullAndOversizeAreRefused() {
     assertThrows(ChainFormatException.class, () -> SolanaSignMessage.bytesToSign(null));
     assertThrows(ChainFormatException.class, () -> SolanaSignMessage.bytesToSign(new byte[0]));
