@@ -80,6 +80,23 @@ public sealed interface SolanaInstruction {
     public byte[] data() {
       return data.clone();
     }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Other x && x.instructionIndex == instructionIndex && x.programId.equals(programId)
+          && x.accounts.equals(accounts) && java.util.Arrays.equals(x.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(instructionIndex, programId, accounts, java.util.Arrays.hashCode(data));
+    }
+
+    @Override
+    public String toString() {
+      return "Other[instructionIndex=" + instructionIndex + ", programId=" + programId + ", accounts=" + accounts
+          + ", data=" + java.util.HexFormat.of().formatHex(data) + "]";
+    }
   }
 
   /** Decodes every instruction of a (sanitized) message. */

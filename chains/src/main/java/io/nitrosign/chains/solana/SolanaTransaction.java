@@ -85,7 +85,10 @@ public final class SolanaTransaction {
     return true;
   }
 
-  /** Returns a copy with {@code signature} in the slot of {@code signer}. */
+  /**
+   * Returns a copy with {@code signature} in the slot of {@code signer}. The signature is not
+   * verified here (that is the signer's job, over {@link #messageBytes()}).
+   */
   public SolanaTransaction withSignature(SolanaAddress signer, byte[] signature) {
     if (signature == null || signature.length != SIGNATURE_LENGTH) {
       throw new ChainFormatException("signature", "must be 64 bytes");
