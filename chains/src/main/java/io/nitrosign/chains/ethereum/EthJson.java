@@ -67,6 +67,18 @@ final class EthJson {
     if (v instanceof String) {
       return parseIntegerString((String) v, field);
     }
+    if (v instanceof Number) {
+      // other parsers' number types (e.g. Gson's LazilyParsedNumber): exact decimal text
+      String text = v.toString();
+      if (text.length() > MAX_QUANTITY_CHARS) {
+        throw new ChainFormatException(field, "number too long");
+      }
+      try {
+        return integer(new BigDecimal(text), field);
+      } catch (NumberFormatException e) {
+        throw new ChainFormatException(field, "not a number");
+      }
+    }
     throw new ChainFormatException(field, "must be a number or a string");
   }
 
