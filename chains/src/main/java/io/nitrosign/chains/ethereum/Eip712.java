@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * <p>Supported: nested structs (with {@code encodeType} listing referenced types sorted by name),
  * arrays fixed and dynamic, nested arrays ({@code T[2][]}), {@code string} and {@code bytes}
  * (hashed), {@code bytes1..32}, {@code uint8..256}/{@code int8..256} range-checked, {@code
- * address}, {@code bool}. Strict: values must be present for every declared field and no
+ * address}, {@code bool}. Strict: values must be present for every declared field (except that,
+ * as in {@code eth_signTypedData_v4}, an absent struct-typed field encodes as 32 zero bytes) and no
  * undeclared field may appear; type names must be declared; numbers are JSON integers or {@code
  * 0x}/decimal strings; byte values are {@code 0x} hex of the exact length. Bounded: nesting depth,
  * number of types, fields, array lengths, values and dynamic bytes; exceeding a bound is a
@@ -294,6 +295,11 @@ public final class Eip712 {
       Field f = fields.get(i);
       String p = path + "." + f.name;
       if (!value.containsKey(f.name) || value.get(f.name) == null) {
+        if (types.containsKey(f.type)) {
+          // eth_signTypedData_v4 (MetaMask eth-sig-util): an absent struct value encodes as
+          // 32 zero bytes; this is what lets recursive types terminate.
+          continue;
+        }
         throw new ChainFormatException(p, "is missing");
       }
       System.arraycopy(encodeValue(f.type, value.get(f.name), p, depth), 0, out, 32 * (i + 1), 32);
