@@ -40,6 +40,8 @@ public final class Eip712 {
   /** Total bytes of {@code string} and {@code bytes} values. */
   public static final int MAX_DYNAMIC_BYTES = 256 * 1024;
   public static final String DOMAIN_TYPE = "EIP712Domain";
+  /** Longest field type string, e.g. {@code Person[2][]}. */
+  public static final int MAX_TYPE_STRING = 256;
 
   private static final Pattern IDENT = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]{0,127}");
   private static final Pattern ARRAY_SUFFIX = Pattern.compile("^(.*)\\[([0-9]*)\\]$");
@@ -140,6 +142,9 @@ public final class Eip712 {
         }
         String fname = (String) def.get("name");
         String ftype = (String) def.get("type");
+        if (ftype.length() > MAX_TYPE_STRING) {
+          throw new ChainFormatException(ff + ".type", "longer than " + MAX_TYPE_STRING + " characters");
+        }
         if (!IDENT.matcher(fname).matches()) {
           throw new ChainFormatException(ff + ".name", "invalid field name");
         }

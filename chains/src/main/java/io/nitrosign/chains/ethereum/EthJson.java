@@ -46,15 +46,15 @@ final class EthJson {
       return (BigInteger) v;
     }
     if (v instanceof BigDecimal) {
-      BigDecimal d = (BigDecimal) v;
+      // strip first so that 1E-1000000000 or 1E+1000000000 is refused without being expanded
+      BigDecimal d = ((BigDecimal) v).stripTrailingZeros();
+      if (d.scale() > 0) {
+        throw new ChainFormatException(field, "must be an integer");
+      }
       if (d.precision() - d.scale() > MAX_QUANTITY_CHARS) {
         throw new ChainFormatException(field, "number too large");
       }
-      try {
-        return d.toBigIntegerExact();
-      } catch (ArithmeticException e) {
-        throw new ChainFormatException(field, "must be an integer");
-      }
+      return d.toBigIntegerExact();
     }
     if (v instanceof Double || v instanceof Float) {
       double d = ((Number) v).doubleValue();
