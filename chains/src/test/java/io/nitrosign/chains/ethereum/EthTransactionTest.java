@@ -345,4 +345,35 @@ class EthTransactionTest {
     assertEquals("signature.s", assertThrows(ChainFormatException.class,
         () -> tx.encodeSigned(EIP155_R, highS, 37)).field());
   }
+
+  @Test
+  void snakeCaseFieldsAsPrivySendsThem() {
+    // same EIP-155 example, Privy-style snake_case keys
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("chain_id", 1);
+    m.put("nonce", 9);
+    m.put("gas_price", "0x4a817c800");
+    m.put("gas_limit", "0x5208");
+    m.put("to", "0x3535353535353535353535353535353535353535");
+    m.put("value", "1000000000000000000");
+    assertEquals(EIP155_SIGNING_HASH, HEX.formatHex(EthTransaction.fromJson(m, false).signingHash()));
+    m.put("gasLimit", 21000);
+    // two spellings of the same field are refused
+    assertEquals("tx.gas_limit", assertThrows(ChainFormatException.class,
+        () -> EthTransaction.fromJson(m, false)).field());
+  }
+
+  @Test
+  void typedPayloadFieldErrors() {
+    // type 4 with an empty authorization list
+    byte[] emptyAuth = hex("04" + "e0" + "01" + "80" + "01" + "0a" + "82520894" + "00".repeat(19) + "aa" + "80" + "80" + "c0" + "c0");
+    assertEquals("tx.authorizationList", field(emptyAuth));
+    // type 2 with a 19-byte access list address
+    byte[] badAccess = hex("02" + "e1" + "01" + "80" + "01" + "0a" + "825208" + "80" + "80" + "80"
+        + "d6" + "d5" + "93" + "00".repeat(19) + "c0");
+    assertEquals("tx.accessList[0].address", field(badAccess));
+    // type 3 without a recipient
+    byte[] blobCreate = hex("03" + "cd" + "01" + "80" + "01" + "0a" + "825208" + "80" + "80" + "80" + "c0" + "01" + "c0");
+    assertEquals("tx.to", field(blobCreate));
+  }
 }
