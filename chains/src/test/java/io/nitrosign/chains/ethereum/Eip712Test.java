@@ -51,8 +51,8 @@ class Eip712Test {
   /**
    * Origin: rsksmart/rskj rskj-core/src/test/resources/eip712/typed_data.json (commit
    * 25a5da4649518bdd6183cf80c6e33731b760a3f9) with expected values from rskj's
-   * EIP712UtilsTest (co.rsk.rpc.modules.eth.eip712); the same data and final hash are in
-   * MetaMask eth-sig-util's signTypedData_v4 "data with array" test.
+   * EIP712UtilsTest (co.rsk.rpc.modules.eth.eip712); the same data and final hash also appear
+   * as a "Type data with array" TYPE_DATA_V4 fixture in another public wallet test suite.
    */
   @Test
   void arraysOfStructsAndAddresses() throws Exception {

@@ -163,7 +163,7 @@ class EthTransactionTest {
   }
 
   // ------------------------------------------------------------------ EIP-1559
-  /** Origin recorded in the resource's "origin" field (ethereumjs / MyEtherWallet vectors). */
+  /** Origin recorded in the resource's "origin" field (ethereumjs-monorepo packages/tx/test/json/eip1559.json). */
   @Test
   void eip1559EthereumjsVectors() throws Exception {
     JsonObject file;
