@@ -334,17 +334,31 @@ public final class Psbt {
     return outputs.size();
   }
 
-  /** The entries of a map (read-only copies). */
+  /** The entries of the global map, in order (copies: changing them does not change the PSBT). */
   public List<Entry> globalEntries() {
-    return List.copyOf(global);
+    return copies(global);
   }
 
+  /** The entries of input map {@code i}, in order (copies). */
   public List<Entry> inputEntries(int i) {
-    return List.copyOf(inputs.get(i));
+    checkInputIndex(i);
+    return copies(inputs.get(i));
   }
 
+  /** The entries of output map {@code i}, in order (copies). */
   public List<Entry> outputEntries(int i) {
-    return List.copyOf(outputs.get(i));
+    if (i < 0 || i >= outputs.size()) {
+      throw new ChainFormatException("output_index", "out of range");
+    }
+    return copies(outputs.get(i));
+  }
+
+  private static List<Entry> copies(List<Entry> m) {
+    List<Entry> r = new ArrayList<>(m.size());
+    for (Entry e : m) {
+      r.add(new Entry(e.key().clone(), e.value().clone()));
+    }
+    return List.copyOf(r);
   }
 
   private static byte[] find(List<Entry> m, int type) {
