@@ -533,6 +533,7 @@ public final class Psbt {
       throw new ChainFormatException("inputs[" + i + "].partial_sig", "public key does not match the input");
     }
     Sighash.checkSegwitV0Type(hashType);
+    checkAgainstSighashField(i, hashType);
     byte[] der = EcdsaDer.encode(r32, s32);
     byte[] value = Arrays.copyOf(der, der.length + 1);
     value[der.length] = (byte) hashType;
@@ -551,11 +552,20 @@ public final class Psbt {
       throw new ChainFormatException("inputs[" + i + "].tap_key_sig", "must be 64 bytes");
     }
     Sighash.checkTaprootType(hashType);
+    checkAgainstSighashField(i, hashType);
     byte[] value = hashType == Sighash.DEFAULT ? sig64.clone() : Arrays.copyOf(sig64, 65);
     if (hashType != Sighash.DEFAULT) {
       value[64] = (byte) hashType;
     }
     return withInputEntry(i, new Entry(new byte[] {IN_TAP_KEY_SIG}, value), "tap_key_sig");
+  }
+
+  /** A signature must use the input's sighash_type when the PSBT specifies one (BIP-174). */
+  private void checkAgainstSighashField(int i, int hashType) {
+    Integer field = sighashType(i);
+    if (field != null && field != hashType) {
+      throw new ChainFormatException("inputs[" + i + "].sighash_type", "signature hash type differs from the PSBT's");
+    }
   }
 
   private Psbt withInputEntry(int i, Entry e, String name) {

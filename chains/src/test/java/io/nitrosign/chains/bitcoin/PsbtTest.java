@@ -134,6 +134,10 @@ class PsbtTest {
     Psbt signed = p.withPartialSig(0, HEX.parseHex(Bip143SighashTest.P2SH_PUBKEY),
         Arrays.copyOfRange(der, 4, 36), Arrays.copyOfRange(der, 38, 70), Sighash.ALL);
     assertEquals(Bip143SighashTest.P2SH_SIG + "01", HEX.formatHex(signed.inputEntries(0).get(3).value()));
+    // the PSBT asks for SIGHASH_ALL: a signature of another type is refused
+    assertEquals("inputs[0].sighash_type", assertThrows(ChainFormatException.class, () -> p.withPartialSig(0,
+        HEX.parseHex(Bip143SighashTest.P2SH_PUBKEY), Arrays.copyOfRange(der, 4, 36), Arrays.copyOfRange(der, 38, 70),
+        Sighash.NONE)).field());
   }
 
   @Test
