@@ -1,0 +1,113 @@
+package io.nitrosign.enclave.crypto;
+
+import io.nitrosign.enclave.secret.SecretBytes;
+import java.math.BigInteger;
+import java.util.Arrays;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+
+/**
+ * BIP-340 Schnorr signing over secp256k1 with bc-fips point arithmetic: the default signing
+ * algorithm of the BIP (aux-randomised nonce via the tagged hashes BIP0340/aux and BIP0340/nonce,
+ * even-Y normalisation of the key and the nonce point, challenge BIP0340/challenge), and the
+ * signature is verified before it is returned.
+ *
+ * <p>The secret key is a {@link SecretBytes} owned by this object and wiped by {@link #close()};
+ * intermediate byte arrays are wiped; {@code BigInteger} copies cannot be wiped and are dropped.
+ */
+public final class Bip340Signer implements AutoCloseable {
+  private final SecretBytes secretKey;
+  private final byte[] publicKeyX;
+
+  private Bip340Signer(SecretBytes secretKey, byte[] publicKeyX) {
+    this.secretKey = secretKey;
+    this.publicKeyX = publicKeyX;
+  }
+
+  /**
+   * A signer over a copy of {@code secretKey} (32 bytes). The caller keeps and closes its own.
+   *
+   * @throws IllegalArgumentException if the key is not 32 bytes or not in [1, n)
+   */
+  public static Bip340Signer create(SecretBytes secretKey) {
+    if (secretKey.length() != 32) {
+      throw new IllegalArgumentException("secret key must be 32 bytes");
+    }
+    BigInteger d = secretKey.apply(b -> new BigInteger(1, b));
+    if (d.signum() == 0 || d.compareTo(Secp256k1.N) >= 0) {
+      throw new IllegalArgumentException("secret key out of range");
+    }
+    ECPoint p = new FixedPointCombMultiplier().multiply(Secp256k1.G, d).normalize();
+    return new Bip340Signer(secretKey.apply(SecretBytes::new), Bip340.xBytes(p));
+  }
+
+  /** The 32-byte x-only public key. */
+  public byte[] publicKey() {
+    return publicKeyX.clone();
+  }
+
+  /**
+   * Signs {@code message} (any length; Bitcoin uses 32-byte sighashes) with 32 bytes of auxiliary
+   * randomness {@code aux} (fresh random bytes in production; fixed in the BIP's test vectors).
+   */
+  public byte[] sign(byte[] message, byte[] aux) {
+    if (message == null) {
+      throw new IllegalArgumentException("message required");
+    }
+    if (aux == null || aux.length != 32) {
+      throw new IllegalArgumentException("aux must be 32 bytes");
+    }
+    byte[] dBytes = secretKey.copy();
+    byte[] t = null;
+    byte[] rand = null;
+    try {
+      BigInteger n = Secp256k1.N;
+      FixedPointCombMultiplier mul = new FixedPointCombMultiplier();
+      BigInteger d0 = new BigInteger(1, dBytes);
+      ECPoint p = mul.multiply(Secp256k1.G, d0).normalize();
+      BigInteger d = Bip340.hasEvenY(p) ? d0 : n.subtract(d0);
+      Arrays.fill(dBytes, (byte) 0);
+      dBytes = Secp256k1.toBytes32(d);
+      byte[] auxHash = Bip340.taggedHash("BIP0340/aux", aux);
+      t = new byte[32];
+      for (int i = 0; i < 32; i++) {
+        t[i] = (byte) (dBytes[i] ^ auxHash[i]);
+      }
+      rand = Bip340.taggedHash("BIP0340/nonce", t, publicKeyX, message);
+      BigInteger k0 = new BigInteger(1, rand).mod(n);
+      if (k0.signum() == 0) {
+        throw new IllegalStateException("nonce is zero");
+      }
+      ECPoint r = mul.multiply(Secp256k1.G, k0).normalize();
+      BigInteger k = Bip340.hasEvenY(r) ? k0 : n.subtract(k0);
+      byte[] rx = Bip340.xBytes(r);
+      BigInteger e = new BigInteger(1, Bip340.taggedHash("BIP0340/challenge", rx, publicKeyX, message)).mod(n);
+      BigInteger s = k.add(e.multiply(d)).mod(n);
+      byte[] sig = new byte[64];
+      System.arraycopy(rx, 0, sig, 0, 32);
+      System.arraycopy(Secp256k1.toBytes32(s), 0, sig, 32, 32);
+      if (!Bip340Verifier.verify(publicKeyX, message, sig)) {
+        throw new IllegalStateException("produced signature does not verify");
+      }
+      return sig;
+    } finally {
+      Arrays.fill(dBytes, (byte) 0);
+      if (t != null) {
+        Arrays.fill(t, (byte) 0);
+      }
+      if (rand != null) {
+        Arrays.fill(rand, (byte) 0);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    secretKey.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Bip340Signer[<redacted>]";
+  }
+}

@@ -1,0 +1,39 @@
+package io.nitrosign.enclave.crypto;
+
+import java.math.BigInteger;
+import org.bouncycastle.math.ec.ECAlgorithms;
+import org.bouncycastle.math.ec.ECPoint;
+
+/** BIP-340 Schnorr signature verification over secp256k1 (bc-fips point arithmetic). */
+public final class Bip340Verifier {
+  private Bip340Verifier() {}
+
+  /**
+   * Verifies a 64-byte signature on {@code message} (any length) under a 32-byte x-only public
+   * key. Malformed inputs give {@code false}, never an exception.
+   */
+  public static boolean verify(byte[] publicKeyX, byte[] message, byte[] signature) {
+    if (publicKeyX == null || publicKeyX.length != 32 || message == null
+        || signature == null || signature.length != 64) {
+      return false;
+    }
+    ECPoint p = Bip340.liftX(publicKeyX);
+    if (p == null) {
+      return false;
+    }
+    byte[] rBytes = java.util.Arrays.copyOfRange(signature, 0, 32);
+    BigInteger r = new BigInteger(1, rBytes);
+    BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64));
+    if (r.compareTo(Bip340.P) >= 0 || s.compareTo(Secp256k1.N) >= 0) {
+      return false;
+    }
+    BigInteger e = new BigInteger(1, Bip340.taggedHash("BIP0340/challenge", rBytes, publicKeyX, message))
+        .mod(Secp256k1.N);
+    // R = s*G - e*P
+    ECPoint rPoint = ECAlgorithms.sumOfTwoMultiplies(Secp256k1.G, s, p, Secp256k1.N.subtract(e)).normalize();
+    if (rPoint.isInfinity() || !Bip340.hasEvenY(rPoint)) {
+      return false;
+    }
+    return rPoint.getAffineXCoord().toBigInteger().equals(r);
+  }
+}
