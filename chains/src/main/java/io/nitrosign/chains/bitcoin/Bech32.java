@@ -1,5 +1,6 @@
 package io.nitrosign.chains.bitcoin;
 
+import io.nitrosign.chains.ChainFormatException;
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;
 

@@ -1,5 +1,7 @@
 package io.nitrosign.chains.bitcoin;
 
+import io.nitrosign.chains.ChainFormatException;
+
 /**
  * Segwit addresses for keys and scripts. P2TR takes the already-tweaked 32-byte x-only output key
  * (the BIP-341 tweak needs EC point addition, which this module deliberately lacks; it lives in

@@ -1,5 +1,6 @@
 package io.nitrosign.chains.bitcoin;
 
+import io.nitrosign.chains.ChainFormatException;
 import java.util.Arrays;
 
 /** Bounded little-endian reader; every failure is a {@link ChainFormatException} naming the field. */

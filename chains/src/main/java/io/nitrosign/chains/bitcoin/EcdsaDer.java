@@ -1,5 +1,6 @@
 package io.nitrosign.chains.bitcoin;
 
+import io.nitrosign.chains.ChainFormatException;
 import java.math.BigInteger;
 
 /** Strict DER (BIP-66) ECDSA signatures with low-S (BIP-62/146) for segwit v0 partial sigs. */

@@ -1,5 +1,6 @@
 package io.nitrosign.chains.bitcoin;
 
+import io.nitrosign.chains.ChainFormatException;
 import java.util.List;
 
 /** Signature hashes: BIP-143 (segwit v0) and BIP-341 key path (taproot, epoch 0). */

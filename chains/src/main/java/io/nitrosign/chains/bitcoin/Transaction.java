@@ -1,5 +1,6 @@
 package io.nitrosign.chains.bitcoin;
 
+import io.nitrosign.chains.ChainFormatException;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -19,7 +19,7 @@
  *   <li>{@link io.nitrosign.chains.bitcoin.Sighash}: BIP-143 and BIP-341 key-path digests.
  * </ul>
  *
- * <p>Every rejection is a {@link io.nitrosign.chains.bitcoin.ChainFormatException} naming the
+ * <p>Every rejection is a {@link io.nitrosign.chains.ChainFormatException} naming the
  * field. Not handled here: legacy (pre-segwit) sighash, script-path taproot spends, P2WSH
  * signing, base58 addresses for legacy outputs (decoded outputs carry a null address for them),
  * PSBT version 2, and finalization.

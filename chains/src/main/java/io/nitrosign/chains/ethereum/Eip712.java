@@ -1,5 +1,6 @@
 package io.nitrosign.chains.ethereum;
 
+import io.nitrosign.chains.ChainFormatException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package io.nitrosign.chains.ethereum;
 
 import com.esaulpaugh.headlong.rlp.RLPEncoder;
 import com.esaulpaugh.headlong.rlp.RLPItem;
+import io.nitrosign.chains.ChainFormatException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;

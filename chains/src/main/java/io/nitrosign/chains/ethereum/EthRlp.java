@@ -4,6 +4,7 @@ import com.esaulpaugh.headlong.rlp.RLPDecoder;
 import com.esaulpaugh.headlong.rlp.RLPItem;
 import com.esaulpaugh.headlong.rlp.RLPList;
 import com.esaulpaugh.headlong.util.Integers;
+import io.nitrosign.chains.ChainFormatException;
 import java.math.BigInteger;
 import java.util.List;
 

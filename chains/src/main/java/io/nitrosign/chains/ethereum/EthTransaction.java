@@ -3,6 +3,7 @@ package io.nitrosign.chains.ethereum;
 import com.esaulpaugh.headlong.rlp.RLPEncoder;
 import com.esaulpaugh.headlong.rlp.RLPItem;
 import com.esaulpaugh.headlong.rlp.RLPList;
+import io.nitrosign.chains.ChainFormatException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,6 @@
 package io.nitrosign.chains.solana;
 
+import io.nitrosign.chains.ChainFormatException;
 import io.nitrosign.chains.solana.SolanaInstruction.Other;
 import io.nitrosign.chains.solana.SolanaInstruction.SystemCreateAccount;
 import io.nitrosign.chains.solana.SolanaInstruction.SystemTransfer;

@@ -1,5 +1,7 @@
 package io.nitrosign.chains.solana;
 
+import io.nitrosign.chains.ChainFormatException;
+
 /** Bounded cursor over a byte array; every read past the end is a {@link ChainFormatException}. */
 final class Reader {
 

@@ -1,5 +1,6 @@
 package io.nitrosign.chains.solana;
 
+import io.nitrosign.chains.ChainFormatException;
 import java.io.ByteArrayOutputStream;
 
 /**

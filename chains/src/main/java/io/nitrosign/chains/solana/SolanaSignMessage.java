@@ -1,5 +1,7 @@
 package io.nitrosign.chains.solana;
 
+import io.nitrosign.chains.ChainFormatException;
+
 /**
  * {@code signMessage}: the bytes to sign for an off-chain message.
  *

@@ -1,5 +1,6 @@
 package io.nitrosign.chains.solana;
 
+import io.nitrosign.chains.ChainFormatException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

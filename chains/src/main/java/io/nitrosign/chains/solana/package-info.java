@@ -15,6 +15,6 @@
  *       {@code signMessage}, refusing anything that is (or could be) a transaction message.
  * </ul>
  *
- * <p>Every refusal is a {@link io.nitrosign.chains.solana.ChainFormatException} naming the field.
+ * <p>Every refusal is a {@link io.nitrosign.chains.ChainFormatException} naming the field.
  */
 package io.nitrosign.chains.solana;

@@ -1,5 +1,6 @@
 package io.nitrosign.chains.stellar;
 
+import io.nitrosign.chains.ChainFormatException;
 import io.nitrosign.chains.stellar.StellarModel.Asset;
 import io.nitrosign.chains.stellar.StellarModel.AssetType;
 import io.nitrosign.chains.stellar.StellarModel.DecoratedSignature;

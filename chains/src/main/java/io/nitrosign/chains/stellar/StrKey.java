@@ -1,5 +1,6 @@
 package io.nitrosign.chains.stellar;
 
+import io.nitrosign.chains.ChainFormatException;
 import java.util.Arrays;
 
 /**

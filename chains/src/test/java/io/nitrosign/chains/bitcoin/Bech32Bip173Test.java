@@ -3,6 +3,7 @@ package io.nitrosign.chains.bitcoin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.nitrosign.chains.ChainFormatException;
 import java.util.HexFormat;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package io.nitrosign.chains.bitcoin;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.nitrosign.chains.ChainFormatException;
 
 /**
  * Fuzzes {@link Psbt#parse} and the accessors the signer and the policy use on a parsed PSBT

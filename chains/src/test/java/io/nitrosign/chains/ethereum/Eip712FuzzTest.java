@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
+import io.nitrosign.chains.ChainFormatException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.nitrosign.chains.ChainFormatException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;

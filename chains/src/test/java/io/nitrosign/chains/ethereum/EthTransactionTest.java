@@ -11,6 +11,7 @@ import com.esaulpaugh.headlong.rlp.RLPItem;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.nitrosign.chains.ChainFormatException;
 import java.io.InputStreamReader;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

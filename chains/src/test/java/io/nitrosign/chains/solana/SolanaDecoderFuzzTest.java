@@ -1,6 +1,7 @@
 package io.nitrosign.chains.solana;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.nitrosign.chains.ChainFormatException;
 
 /**
  * Fuzzes the Solana decoders: the bytes are read as a serialized transaction, as a bare message

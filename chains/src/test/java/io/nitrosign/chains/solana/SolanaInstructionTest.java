@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nitrosign.chains.ChainFormatException;
 import io.nitrosign.chains.solana.SolanaInstruction.Other;
 import io.nitrosign.chains.solana.SolanaInstruction.SystemCreateAccount;
 import io.nitrosign.chains.solana.SolanaInstruction.TokenBurn;

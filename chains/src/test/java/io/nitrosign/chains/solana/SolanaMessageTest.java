@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nitrosign.chains.ChainFormatException;
 import io.nitrosign.chains.solana.SolanaInstruction.Other;
 import io.nitrosign.chains.solana.SolanaInstruction.SystemTransfer;
 import io.nitrosign.chains.solana.SolanaInstruction.TokenCloseAccount;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.nitrosign.chains.ChainFormatException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

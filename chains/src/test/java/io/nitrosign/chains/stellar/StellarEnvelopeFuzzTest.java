@@ -1,6 +1,7 @@
 package io.nitrosign.chains.stellar;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.nitrosign.chains.ChainFormatException;
 import java.util.Arrays;
 
 /**

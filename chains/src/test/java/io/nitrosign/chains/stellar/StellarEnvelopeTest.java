@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nitrosign.chains.ChainFormatException;
 import io.nitrosign.chains.stellar.StellarModel.AssetType;
 import io.nitrosign.chains.stellar.StellarModel.MemoType;
 import io.nitrosign.chains.stellar.StellarModel.Operation;

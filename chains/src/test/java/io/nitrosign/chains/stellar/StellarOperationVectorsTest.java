@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.nitrosign.chains.ChainFormatException;
 import io.nitrosign.chains.stellar.StellarModel.AssetType;
 import io.nitrosign.chains.stellar.StellarModel.Operation;
 import io.nitrosign.chains.stellar.StellarModel.OperationType;

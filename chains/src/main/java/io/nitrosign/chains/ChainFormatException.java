@@ -1,9 +1,11 @@
-package io.nitrosign.chains.stellar;
+package io.nitrosign.chains;
 
 /**
- * A Stellar input (strkey, XDR, base64) was refused. {@link #field()} names the offending field
- * (e.g. {@code tx.operations[2].body.paymentOp.asset.type}); {@link #kind()} says whether the bytes
- * were malformed or well-formed but outside what this decoder supports.
+ * A chain input (Ethereum RLP or typed data, a Solana message, Stellar XDR, a Bitcoin PSBT, an
+ * address) was refused: the one exception every decoder in {@code chains} throws. {@link #field()}
+ * names the offending field (e.g. {@code tx.nonce} or
+ * {@code tx.operations[2].body.paymentOp.asset.type}); {@link #kind()} says whether the bytes were
+ * malformed or well-formed but outside what the decoder supports.
  */
 public final class ChainFormatException extends RuntimeException {
 
@@ -32,7 +34,7 @@ public final class ChainFormatException extends RuntimeException {
     this.reason = reason;
   }
 
-  static ChainFormatException unsupported(String field, String reason) {
+  public static ChainFormatException unsupported(String field, String reason) {
     return new ChainFormatException(Kind.UNSUPPORTED, field, reason);
   }
 
