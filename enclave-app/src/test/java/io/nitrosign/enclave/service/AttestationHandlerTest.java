@@ -9,9 +9,9 @@ import com.upokecenter.cbor.CBORObject;
 import io.nitrosign.enclave.crypto.Drbg;
 import io.nitrosign.enclave.crypto.OsSeedSource;
 import io.nitrosign.enclave.nsm.NsmDevice;
-import io.nitrosign.enclave.nsm.NsmException;
 import io.nitrosign.enclave.nsm.SimulatedNsmCa;
 import io.nitrosign.enclave.nsm.SimulatedNsmDevice;
+import io.nitrosign.enclave.nsm.TestOnlyNsmDevice;
 import io.nitrosign.enclave.sealing.LocalDevSealingKeyProvider;
 import io.nitrosign.proto.v1.EnclaveRequest;
 import io.nitrosign.proto.v1.EnclaveResponse;
@@ -105,35 +105,7 @@ class AttestationHandlerTest {
       assertEquals("unavailable", s.handle(EnclaveRequest.newBuilder()
           .setHealth(HealthRequest.getDefaultInstance()).build()).join().getHealth().getNsm());
     }
-    NsmDevice failing = new NsmDevice() {
-      @Override
-      public byte[] attestation(byte[] u, byte[] n, byte[] p) throws NsmException {
-        throw new NsmException(NsmException.Code.INTERNAL_ERROR, "NSM: internal error");
-      }
-
-      @Override
-      public byte[] getRandom() throws NsmException {
-        throw new NsmException(NsmException.Code.INTERNAL_ERROR, "NSM: internal error");
-      }
-
-      @Override
-      public Pcr describePcr(int index) throws NsmException {
-        throw new NsmException(NsmException.Code.INTERNAL_ERROR, "NSM: internal error");
-      }
-
-      @Override
-      public Description describeNsm() throws NsmException {
-        throw new NsmException(NsmException.Code.INTERNAL_ERROR, "NSM: internal error");
-      }
-
-      @Override
-      public String kind() {
-        return "failing-test-double";
-      }
-
-      @Override
-      public void close() {}
-    };
+    NsmDevice failing = TestOnlyNsmDevice.failing();
     try (EnclaveService s = sealed(failing)) {
       EnclaveResponse r = attest(s, new byte[] {1}, new byte[0]);
       assertEquals(ErrorCode.NSM_ERROR, r.getError().getCode());

@@ -12,9 +12,9 @@ import io.nitrosign.enclave.crypto.Drbg;
 import io.nitrosign.enclave.crypto.OsSeedSource;
 import io.nitrosign.enclave.crypto.ResponseKey;
 import io.nitrosign.enclave.nsm.NsmDevice;
-import io.nitrosign.enclave.nsm.NsmException;
 import io.nitrosign.enclave.nsm.SimulatedNsmCa;
 import io.nitrosign.enclave.nsm.SimulatedNsmDevice;
+import io.nitrosign.enclave.nsm.TestOnlyNsmDevice;
 import io.nitrosign.enclave.sealing.LocalDevSealingKeyProvider;
 import io.nitrosign.proto.v1.Attest;
 import io.nitrosign.proto.v1.Curve;
@@ -174,35 +174,7 @@ class AttestedSignTest {
 
   @Test
   void failingNsmWithholdsTheSignature() throws Exception {
-    NsmDevice failing = new NsmDevice() {
-      @Override
-      public byte[] attestation(byte[] u, byte[] n, byte[] p) throws NsmException {
-        throw new NsmException(NsmException.Code.INTERNAL_ERROR, "NSM: internal error");
-      }
-
-      @Override
-      public byte[] getRandom() throws NsmException {
-        return new byte[256];
-      }
-
-      @Override
-      public Pcr describePcr(int index) throws NsmException {
-        throw new NsmException(NsmException.Code.INTERNAL_ERROR, "NSM: internal error");
-      }
-
-      @Override
-      public Description describeNsm() throws NsmException {
-        throw new NsmException(NsmException.Code.INTERNAL_ERROR, "NSM: internal error");
-      }
-
-      @Override
-      public String kind() {
-        return "failing-test-double";
-      }
-
-      @Override
-      public void close() {}
-    };
+    NsmDevice failing = TestOnlyNsmDevice.failing();
     try (EnclaveService s = ready(failing, "k4")) {
       WalletKey key = newWallet(s, "w-fail");
       EnclaveResponse r = sign(s, key, attest(Attest.Mode.FRESH, new byte[] {1}));
