@@ -2,10 +2,6 @@ package io.nitrosign.hpke;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.bouncycastle.crypto.OutputMACCalculator;
-import org.bouncycastle.crypto.SymmetricSecretKey;
-import org.bouncycastle.crypto.UpdateOutputStream;
-import org.bouncycastle.crypto.fips.FipsSHS;
 
 /**
  * HKDF-SHA256 (RFC 5869) on bc-fips HMAC-SHA-256, and RFC 9180's labeled variants (section 4).
@@ -20,14 +16,13 @@ final class Hkdf {
 
   static final int HASH_LENGTH = 32;
   private static final byte[] VERSION = "HPKE-v1".getBytes(StandardCharsets.US_ASCII);
-  private static final FipsSHS.MACOperatorFactory MACS = new FipsSHS.MACOperatorFactory();
 
   private Hkdf() {}
 
   /** HKDF-Extract(salt, ikm); an empty salt means {@code HASH_LENGTH} zero bytes. */
   static byte[] extract(byte[] salt, byte[]... ikmParts) {
     byte[] key = salt.length == 0 ? new byte[HASH_LENGTH] : salt;
-    return hmac(key, ikmParts);
+    return HmacSha256.mac(key, ikmParts);
   }
 
   /** HKDF-Expand(prk, info, length), length at most 255 * HASH_LENGTH. */
@@ -44,7 +39,7 @@ final class Hkdf {
         parts[0] = t;
         System.arraycopy(infoParts, 0, parts, 1, infoParts.length);
         parts[parts.length - 1] = new byte[] {(byte) i};
-        byte[] next = hmac(prk, parts);
+        byte[] next = HmacSha256.mac(prk, parts);
         Arrays.fill(t, (byte) 0);
         t = next;
         int n = Math.min(t.length, length - done);
@@ -76,24 +71,6 @@ final class Hkdf {
     return expand(prk, new byte[][] {l, VERSION, suiteId, ascii(label), info}, length);
   }
 
-  private static byte[] hmac(byte[] key, byte[]... parts) {
-    SymmetricSecretKey k = new SymmetricSecretKey(FipsSHS.Algorithm.SHA256_HMAC, key);
-    try {
-      OutputMACCalculator<FipsSHS.AuthParameters> calc =
-          MACS.createOutputMACCalculator(k, FipsSHS.SHA256_HMAC);
-      UpdateOutputStream stream = calc.getMACStream();
-      for (byte[] p : parts) {
-        stream.update(p);
-      }
-      return calc.getMAC();
-    } finally {
-      try {
-        k.destroy();
-      } catch (javax.security.auth.DestroyFailedException ignored) {
-        // best effort
-      }
-    }
-  }
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);

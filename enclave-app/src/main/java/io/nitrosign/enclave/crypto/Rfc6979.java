@@ -1,6 +1,7 @@
 package io.nitrosign.enclave.crypto;
 
 import io.nitrosign.enclave.secret.Wipe;
+import io.nitrosign.hpke.HmacSha256;
 import java.math.BigInteger;
 
 /**
