@@ -461,22 +461,26 @@ public final class LocalStack {
 
   /** How many calls of {@code op} the local KMS served with {@code outcome} (allowed/denied). */
   public long kmsCallCount(String op, String outcome) throws IOException {
+    return kmsStatusCalls().path(op).path(outcome).asLong(0);
+  }
+
+  /** The {@code calls} object of the local KMS's {@code GET /status}. */
+  private JsonNode kmsStatusCalls() throws IOException {
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(kmsUrl() + "/status"))
           .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-      return json.readTree(r.body()).path("calls").path(op).path(outcome).asLong(0);
+      return json.readTree(r.body()).path("calls");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
     }
   }
 
+
   /** The local KMS's call counts, as one line, e.g. for {@code status}. */
   public String kmsCalls() {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(kmsUrl() + "/status"))
-          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode calls = json.readTree(r.body()).get("calls");
+      JsonNode calls = kmsStatusCalls();
       StringBuilder sb = new StringBuilder();
       calls.fields().forEachRemaining(e -> sb.append(sb.length() == 0 ? "" : ", ")
           .append(e.getKey()).append(' ').append(e.getValue().path("allowed").asLong())
@@ -484,11 +488,9 @@ public final class LocalStack {
       return sb.length() == 0 ? "none yet" : sb.toString();
     } catch (IOException e) {
       return "unavailable";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unavailable";
     }
   }
+
 
   /** Stops everything this stack started: parent host, enclave, then PostgreSQL. */
   public void down() throws IOException {
