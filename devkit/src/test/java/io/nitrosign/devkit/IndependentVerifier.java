@@ -18,14 +18,18 @@ final class IndependentVerifier {
 
   private IndependentVerifier() {}
 
+  private static Boolean available;
+
+  /** Whether Node.js and ethers.js can be used; worked out (and installed) once per test run. */
   static synchronized boolean available() {
-    if (!nodeOnPath()) {
-      return false;
+    if (available == null) {
+      boolean node = nodeOnPath();
+      if (node && !Files.isDirectory(DIR.resolve("node_modules/ethers"))) {
+        npmCi();
+      }
+      available = node && Files.isDirectory(DIR.resolve("node_modules/ethers"));
     }
-    if (!Files.isDirectory(DIR.resolve("node_modules/ethers"))) {
-      npmCi();
-    }
-    return Files.isDirectory(DIR.resolve("node_modules/ethers"));
+    return available;
   }
 
   private static void npmCi() {
