@@ -46,8 +46,8 @@ final class KeyExportHandler {
       throw RequestValidation.invalid(
           "recipient_public_key must be a P-256 point, 65 bytes uncompressed");
     }
-    Hpke.Sealed sealed = operations.withUnsealedKey(key, (privateKey, signer) -> {
-      byte[] copy = privateKey.copy();
+    Hpke.Sealed sealed = operations.withUnsealedKey(key, unsealed -> {
+      byte[] copy = unsealed.privateKey().copy();
       try {
         return ExportEnvelope.seal(recipient, key.getWalletId(), copy, random);
       } catch (HpkeException e) {

@@ -2,13 +2,13 @@ package io.nitrosign.enclave.service;
 
 import com.google.protobuf.ByteString;
 import io.nitrosign.enclave.EnclaveException;
-import io.nitrosign.enclave.crypto.Secp256k1Signer;
 import io.nitrosign.enclave.nsm.NsmDevice;
 import io.nitrosign.enclave.nsm.NsmException;
 import io.nitrosign.enclave.secret.SecretBytes;
 import io.nitrosign.hpke.HpkeException;
 import io.nitrosign.hpke.HpkeKeyPair;
 import io.nitrosign.hpke.ImportEnvelope;
+import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.ErrorCode;
 import io.nitrosign.proto.v1.GetImportKeyRequest;
 import io.nitrosign.proto.v1.GetImportKeyResponse;
@@ -80,8 +80,10 @@ final class KeyImportHandler {
       throw RequestValidation.invalid("import ciphertext did not decrypt");
     }
     try (SecretBytes privateKey = SecretBytes.takeOwnership(plaintext)) {
-      if (!privateKey.apply(Secp256k1Signer::isValidPrivateKey)) {
-        throw RequestValidation.invalid("imported key is not a valid secp256k1 private key");
+      if (!WalletOperations.isValidPrivateKey(request.getCurve(), privateKey)) {
+        throw RequestValidation.invalid(request.getCurve() == Curve.ED25519
+            ? "imported key is not a 32-byte Ed25519 seed"
+            : "imported key is not a valid secp256k1 private key");
       }
       WalletOperations.SealedWallet wallet = operations.sealWallet(
           request.getWalletId(), request.getCurve(), request.getOwner(), privateKey);

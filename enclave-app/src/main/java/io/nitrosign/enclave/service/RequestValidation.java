@@ -11,6 +11,7 @@ final class RequestValidation {
 
   static final int MAX_OWNER_BYTES = 4096;
   static final int PUBLIC_KEY_BYTES = 65;
+  static final int ED25519_PUBLIC_KEY_BYTES = 32;
   private static final Pattern WALLET_ID = Pattern.compile("[a-z0-9_-]{1,64}");
 
   private RequestValidation() {}
@@ -21,12 +22,12 @@ final class RequestValidation {
     }
   }
 
-  /** Unset curve: INVALID_REQUEST; any curve other than secp256k1: UNSUPPORTED. */
+  /** Unset curve: INVALID_REQUEST; any curve other than secp256k1 and Ed25519: UNSUPPORTED. */
   static void curve(Curve curve) throws EnclaveException {
     if (curve == Curve.CURVE_UNSPECIFIED) {
       throw invalid("curve is required");
     }
-    if (curve != Curve.SECP256K1) {
+    if (curve != Curve.SECP256K1 && curve != Curve.ED25519) {
       throw new EnclaveException(ErrorCode.UNSUPPORTED, "unsupported curve");
     }
   }
@@ -41,7 +42,12 @@ final class RequestValidation {
     walletId(key.getWalletId());
     curve(key.getCurve());
     owner(key.getOwner().size());
-    if (key.getPublicKey().size() != PUBLIC_KEY_BYTES || key.getPublicKey().byteAt(0) != 0x04) {
+    if (key.getCurve() == Curve.ED25519) {
+      if (key.getPublicKey().size() != ED25519_PUBLIC_KEY_BYTES) {
+        throw invalid("public_key must be 32 bytes for Ed25519");
+      }
+    } else if (key.getPublicKey().size() != PUBLIC_KEY_BYTES
+        || key.getPublicKey().byteAt(0) != 0x04) {
       throw invalid("public_key must be 65 bytes, uncompressed");
     }
     if (!key.hasAuthShare() || !key.hasExecShare()) {

@@ -45,6 +45,12 @@ final class SignatureAttester {
     if (!request.hasAttest()) {
       return;
     }
+    switch (request.getPayloadCase()) {
+      case PERSONAL_MESSAGE, DIGEST, ETHEREUM_TRANSACTION, ETHEREUM_TYPED_DATA,
+          ETHEREUM_AUTHORIZATION -> { }
+      default -> throw new EnclaveException(ErrorCode.UNSUPPORTED,
+          "attested signatures are for single secp256k1 signatures only");
+    }
     Attest attest = request.getAttest();
     if (attest.getMode() != Attest.Mode.FRESH && attest.getMode() != Attest.Mode.FAST) {
       throw RequestValidation.invalid("attest.mode must be FRESH or FAST");

@@ -1,15 +1,19 @@
 package io.nitrosign.enclave.service;
 
 import com.google.protobuf.ByteString;
-import io.nitrosign.chains.ethereum.Eip191;
+import io.nitrosign.chains.ChainFormatException;
 import io.nitrosign.chains.ethereum.EthereumAddress;
 import io.nitrosign.enclave.EnclaveException;
-import io.nitrosign.enclave.crypto.EcdsaSignature;
+import io.nitrosign.enclave.crypto.Ed25519Signer;
 import io.nitrosign.enclave.crypto.Secp256k1Signer;
 import io.nitrosign.enclave.sealing.KeySplit;
 import io.nitrosign.enclave.sealing.ShareSealer;
 import io.nitrosign.enclave.sealing.WalletBinding;
 import io.nitrosign.enclave.secret.SecretBytes;
+import io.nitrosign.enclave.signing.PayloadSigner;
+import io.nitrosign.enclave.signing.PayloadSigners;
+import io.nitrosign.enclave.signing.Payloads;
+import io.nitrosign.enclave.signing.UnsealedKey;
 import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.ErrorCode;
 import io.nitrosign.proto.v1.GenerateKeyRequest;
@@ -42,7 +46,7 @@ final class WalletOperations {
     RequestValidation.walletId(request.getWalletId());
     RequestValidation.curve(request.getCurve());
     RequestValidation.owner(request.getOwner().size());
-    try (SecretBytes key = newPrivateKey()) {
+    try (SecretBytes key = newPrivateKey(request.getCurve())) {
       SealedWallet wallet =
           sealWallet(request.getWalletId(), request.getCurve(), request.getOwner(), key);
       return GenerateKeyResponse.newBuilder()
@@ -58,32 +62,40 @@ final class WalletOperations {
     }
     WalletKey key = request.getKey();
     RequestValidation.walletKey(key);
-    byte[] digest = digestOf(request);
-    return withUnsealedKey(key, (privateKey, signer) -> {
-      EcdsaSignature signature = signer.sign(digest);
-      return SignResponse.newBuilder()
-          .setDigest(ByteString.copyFrom(digest))
-          .setR(ByteString.copyFrom(signature.r()))
-          .setS(ByteString.copyFrom(signature.s()))
-          .setRecoveryId(signature.recoveryId())
-          .build();
+    PayloadSigner signer = PayloadSigners.of(request);
+    if (signer.curve() != key.getCurve()) {
+      throw RequestValidation.invalid("payload does not match the wallet's curve");
+    }
+    // Decode first: nothing is unsealed for a payload that does not decode.
+    PayloadSigner.Prepared prepared;
+    try {
+      prepared = signer.prepare(request);
+    } catch (ChainFormatException e) {
+      throw Payloads.malformed(e);
+    }
+    return withUnsealedKey(key, unsealed -> {
+      try {
+        return prepared.sign(unsealed);
+      } catch (ChainFormatException e) {
+        throw Payloads.malformed(e);
+      }
     });
   }
 
-  /** A wallet key as sealed for the parent, with its EIP-55 address. */
+  /** A wallet key as sealed for the parent, with its EIP-55 address (empty for Ed25519). */
   record SealedWallet(WalletKey key, String address) {}
 
   /**
-   * Derives the public key and address of {@code privateKey}, splits it 2-of-2 and seals each
-   * share under the current key version, bound to wallet id, curve, public key and owner. Shared
-   * by GenerateKey and ImportKey. The caller keeps (and closes) {@code privateKey}, which must
-   * be a valid secp256k1 key; both plaintext shares are wiped here.
+   * Derives the public key (and, for secp256k1, the EIP-55 address) of {@code privateKey}, splits
+   * it 2-of-2 and seals each share under the current key version, bound to wallet id, curve,
+   * public key and owner. Shared by GenerateKey and ImportKey. The caller keeps (and closes)
+   * {@code privateKey}, which must be a valid key of {@code curve}; both plaintext shares are
+   * wiped here.
    */
   SealedWallet sealWallet(String walletId, Curve curve, ByteString owner, SecretBytes privateKey)
       throws EnclaveException {
-    try (Secp256k1Signer signer = Secp256k1Signer.create(privateKey);
-        KeySplit.Shares shares = KeySplit.split(privateKey, random)) {
-      byte[] publicKey = signer.publicKey();
+    byte[] publicKey = publicKeyOf(curve, privateKey);
+    try (KeySplit.Shares shares = KeySplit.split(privateKey, random)) {
       WalletBinding binding = new WalletBinding(walletId, curve, publicKey, owner.toByteArray());
       SealedShare auth = sealer.seal(ShareKind.AUTH, binding, shares.auth());
       SealedShare exec = sealer.seal(ShareKind.EXEC, binding, shares.exec());
@@ -95,14 +107,35 @@ final class WalletOperations {
           .setAuthShare(auth)
           .setExecShare(exec)
           .build();
-      return new SealedWallet(walletKey, EthereumAddress.fromPublicKey(publicKey));
+      return new SealedWallet(walletKey,
+          curve == Curve.SECP256K1 ? EthereumAddress.fromPublicKey(publicKey) : "");
     }
   }
 
-  /** What to do with a rebuilt key; it must neither keep nor leak {@code privateKey}. */
+  private static byte[] publicKeyOf(Curve curve, SecretBytes privateKey) {
+    if (curve == Curve.ED25519) {
+      try (Ed25519Signer signer = Ed25519Signer.create(privateKey)) {
+        return signer.publicKey();
+      }
+    }
+    try (Secp256k1Signer signer = Secp256k1Signer.create(privateKey)) {
+      return signer.publicKey();
+    }
+  }
+
+  /** Whether {@code privateKey} is a usable private key of {@code curve}. */
+  static boolean isValidPrivateKey(Curve curve, SecretBytes privateKey) {
+    if (privateKey.length() != 32) {
+      return false;
+    }
+    // Every 32-byte string is an Ed25519 seed; a secp256k1 scalar must be in [1, n-1].
+    return curve == Curve.ED25519 || privateKey.apply(Secp256k1Signer::isValidPrivateKey);
+  }
+
+  /** What to do with a rebuilt key; it must neither keep nor leak it. */
   @FunctionalInterface
   interface UnsealedKeyUse<T> {
-    T apply(SecretBytes privateKey, Secp256k1Signer signer) throws EnclaveException;
+    T apply(UnsealedKey key) throws EnclaveException;
   }
 
   /**
@@ -118,36 +151,30 @@ final class WalletOperations {
     try (SecretBytes auth = sealer.open(ShareKind.AUTH, key.getAuthShare(), binding);
         SecretBytes exec = sealer.open(ShareKind.EXEC, key.getExecShare(), binding);
         SecretBytes privateKey = KeySplit.combine(auth, exec)) {
-      if (privateKey.length() != 32 || !privateKey.apply(Secp256k1Signer::isValidPrivateKey)) {
+      if (!isValidPrivateKey(key.getCurve(), privateKey)) {
         throw keyMismatch();
+      }
+      if (key.getCurve() == Curve.ED25519) {
+        try (Ed25519Signer signer = Ed25519Signer.create(privateKey)) {
+          if (!MessageDigest.isEqual(signer.publicKey(), binding.publicKey())) {
+            throw keyMismatch();
+          }
+          return use.apply(new UnsealedKey(privateKey, signer));
+        }
       }
       try (Secp256k1Signer signer = Secp256k1Signer.create(privateKey)) {
         if (!MessageDigest.isEqual(signer.publicKey(), binding.publicKey())) {
           throw keyMismatch();
         }
-        return use.apply(privateKey, signer);
+        return use.apply(new UnsealedKey(privateKey, signer));
       }
     }
   }
 
-  private static byte[] digestOf(SignRequest request) throws EnclaveException {
-    switch (request.getPayloadCase()) {
-      case PERSONAL_MESSAGE:
-        return Eip191.personalMessageHash(request.getPersonalMessage().getMessage().toByteArray());
-      case DIGEST:
-        if (request.getDigest().size() != 32) {
-          throw RequestValidation.invalid("digest must be 32 bytes");
-        }
-        return request.getDigest().toByteArray();
-      default:
-        throw RequestValidation.invalid("payload is required");
-    }
-  }
-
-  private SecretBytes newPrivateKey() {
+  private SecretBytes newPrivateKey(Curve curve) {
     while (true) {
       SecretBytes candidate = SecretBytes.random(random, 32);
-      if (candidate.apply(Secp256k1Signer::isValidPrivateKey)) {
+      if (isValidPrivateKey(curve, candidate)) {
         return candidate;
       }
       candidate.close();

@@ -7,6 +7,8 @@ public final class ErrorCodes {
   public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
   public static final String UNSUPPORTED_CHAIN_TYPE = "unsupported_chain_type";
   public static final String UNSUPPORTED_METHOD = "unsupported_method";
+  /** A transaction or message did not decode (names the field and the reason). */
+  public static final String MALFORMED_PAYLOAD = "malformed_payload";
   public static final String METHOD_NOT_ALLOWED_FOR_APP = "method_not_allowed_for_app";
   public static final String WALLET_NOT_FOUND = "wallet_not_found";
   public static final String WALLET_EXISTS = "wallet_exists";

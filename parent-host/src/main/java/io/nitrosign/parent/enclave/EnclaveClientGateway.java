@@ -191,8 +191,11 @@ public final class EnclaveClientGateway implements EnclaveGateway {
     }
     if (response.getBodyCase() == EnclaveResponse.BodyCase.ERROR) {
       ErrorCode code = response.getError().getCode();
+      // Only a MALFORMED_PAYLOAD detail is passed on (a decoder's field and reason, cut short);
+      // other details stay in the parent.
       throw new EnclaveCallException(EnclaveCallException.Kind.ERROR, code,
-          "enclave error " + code);
+          code == ErrorCode.MALFORMED_PAYLOAD
+              ? printable(response.getError().getDetail(), 200) : "enclave error " + code);
     }
     if (response.getBodyCase() != expected) {
       throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
@@ -222,5 +225,14 @@ public final class EnclaveClientGateway implements EnclaveGateway {
         client = null;
       }
     }
+  }
+
+  private static String printable(String s, int max) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < s.length() && out.length() < max; i++) {
+      char c = s.charAt(i);
+      out.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return out.toString();
   }
 }

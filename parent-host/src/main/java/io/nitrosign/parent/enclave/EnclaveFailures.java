@@ -29,6 +29,10 @@ public final class EnclaveFailures {
             "the key shares do not match the wallet's public key");
         case UNKNOWN_KEY_VERSION -> new ApiException(502, ErrorCodes.UNKNOWN_KEY_VERSION,
             "the enclave does not hold the wallet's sealing-key version");
+        // The parent decodes every payload first with the same decoders, so this means the two
+        // disagree; the enclave's detail is a decoder message (field and reason), never secret.
+        case MALFORMED_PAYLOAD -> new ApiException(400, ErrorCodes.MALFORMED_PAYLOAD,
+            "the enclave refused the payload: " + e.getMessage());
         default -> new ApiException(502, ErrorCodes.ENCLAVE_ERROR,
             "the signing enclave reported an error");
       };

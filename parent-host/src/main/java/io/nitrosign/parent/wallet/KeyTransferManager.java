@@ -83,7 +83,7 @@ public final class KeyTransferManager {
     ObjectNode root = bodies.object(body);
     JsonBodies.onlyFields(root, "", Set.of("chain_type", "encryption_type", "entropy_type",
         "address", "nonce"));
-    requireEthereum(JsonBodies.requiredText(root, "", "chain_type"));
+    ChainType.parse(JsonBodies.requiredText(root, "", "chain_type"));
     requireHpke(JsonBodies.optionalText(root, "", "encryption_type"));
     String entropy = JsonBodies.optionalText(root, "", "entropy_type");
     if (entropy != null && !entropy.equals("private-key")) {
@@ -112,8 +112,7 @@ public final class KeyTransferManager {
     if (!walletId.matches("[0-9a-z]{24}")) {
       throw ApiException.invalidRequest("wallet.wallet_id is not a wallet id from import/init");
     }
-    String chainType = JsonBodies.requiredText(w, "wallet.", "chain_type");
-    requireEthereum(chainType);
+    ChainType chainType = ChainType.parse(JsonBodies.requiredText(w, "wallet.", "chain_type"));
     requireHpke(JsonBodies.optionalText(w, "wallet.", "encryption_type"));
     String claimed = JsonBodies.optionalText(w, "wallet.", "address");
     byte[] enc = base64(JsonBodies.requiredText(w, "wallet.", "encapsulated_key"),
@@ -126,7 +125,7 @@ public final class KeyTransferManager {
     ImportKeyResponse r;
     try {
       r = enclave.importKey(ImportKeyRequest.newBuilder().setWalletId(walletId)
-          .setCurve(Curve.SECP256K1).setEnc(ByteString.copyFrom(enc))
+          .setCurve(chainType.curve()).setEnc(ByteString.copyFrom(enc))
           .setCiphertext(ByteString.copyFrom(ciphertext)).build());
     } catch (EnclaveCallException e) {
       ApiException api = e.errorCode() == io.nitrosign.proto.v1.ErrorCode.INVALID_REQUEST
@@ -139,7 +138,7 @@ public final class KeyTransferManager {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     Wallet wallet = WalletKeys.walletFrom(app, walletId, chainType, r.getKey(), r.getAddress(),
         now, now);
-    if (claimed != null && !claimed.equalsIgnoreCase(wallet.address())) {
+    if (claimed != null && !chainType.sameAddress(claimed, wallet.publicKey())) {
       audit(app, null, AuditEvent.WALLET_IMPORT, Outcome.REJECTED, ErrorCodes.INVALID_REQUEST,
           "{}");
       throw ApiException.invalidRequest("wallet.address does not match the imported key");
@@ -212,13 +211,6 @@ public final class KeyTransferManager {
       return c.get();
     } catch (EnclaveCallException e) {
       throw EnclaveFailures.toApi(e);
-    }
-  }
-
-  private static void requireEthereum(String chainType) {
-    if (!Wallet.CHAIN_ETHEREUM.equals(chainType)) {
-      throw new ApiException(400, ErrorCodes.UNSUPPORTED_CHAIN_TYPE,
-          "unsupported chain_type; supported: ethereum");
     }
   }
 

@@ -4,18 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.api.ApiException;
-import io.nitrosign.parent.api.ErrorCodes;
 import io.nitrosign.parent.api.JsonBodies;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
- * A validated {@code POST /v1/wallets/{id}/rpc} body. Exactly one of {@code message}
- * (personal_sign) and {@code hash} (secp256k1_sign) is set. {@code attest} is our extension
- * (top-level {@code "attest": true}, {@code "attestation_mode"}, {@code "nonce"}): null when no
- * proof was asked for.
+ * The envelope of a {@code POST /v1/wallets/{id}/rpc} body: {@code method}, {@code params} (checked
+ * by the method itself, see {@link io.nitrosign.parent.rpc.RpcMethod}), the optional
+ * {@code chain_type} (must match the wallet's) and our extension {@code attest} (top-level
+ * {@code "attest": true}, {@code "attestation_mode"}, {@code "nonce"}): null when no proof was
+ * asked for.
  */
-public record RpcRequest(String method, byte[] message, byte[] hash, Attest attest) {
+public record RpcRequest(String method, ObjectNode params, Attest attest) {
 
   /** Proof requested for the signature: {@code fresh} or {@code fast}, and the caller's nonce. */
   public record Attest(String mode, byte[] nonce) {
@@ -25,72 +24,26 @@ public record RpcRequest(String method, byte[] message, byte[] hash, Attest atte
     public static final int MAX_NONCE_BYTES = 512;
   }
 
-  public static final String PERSONAL_SIGN = "personal_sign";
-  public static final String SECP256K1_SIGN = "secp256k1_sign";
-  public static final Set<String> METHODS = Set.of(PERSONAL_SIGN, SECP256K1_SIGN);
-  /** The largest personal_sign message, in bytes after decoding. */
-  public static final int MAX_MESSAGE_BYTES = 64 * 1024;
-
   private static final Set<String> TOP_FIELDS =
-      Set.of("method", "params", "chain_type", "attest", "attestation_mode", "nonce");
-  private static final Set<String> PERSONAL_FIELDS = Set.of("message", "encoding");
-  private static final Set<String> RAW_FIELDS = Set.of("hash");
+      Set.of("method", "params", "chain_type", "caip2", "attest", "attestation_mode", "nonce");
 
-  /** The method named by the body, checked against the supported ones. */
+  /** The method named by the body (present and a string; whether it exists is the caller's). */
   public static String method(ObjectNode root) {
-    String method = JsonBodies.requiredText(root, "", "method");
-    if (!METHODS.contains(method)) {
-      throw new ApiException(400, ErrorCodes.UNSUPPORTED_METHOD,
-          "unsupported method; supported: personal_sign, secp256k1_sign");
-    }
-    return method;
+    return JsonBodies.requiredText(root, "", "method");
   }
 
-  /** Validates the rest of the body for a supported {@code method}. */
-  public static RpcRequest parse(ObjectNode root, String method, String walletChainType) {
+  /** Validates the envelope for a wallet of {@code walletChainType}. */
+  public static RpcRequest parse(ObjectNode root, String method, ChainType walletChainType) {
     JsonBodies.onlyFields(root, "", TOP_FIELDS);
     String chainType = JsonBodies.optionalText(root, "", "chain_type");
-    if (chainType != null && !chainType.equals(walletChainType)) {
+    if (chainType != null && !chainType.equals(walletChainType.wireName())) {
       throw ApiException.invalidRequest("chain_type does not match the wallet's chain type");
     }
+    // Privy's CAIP-2 chain reference is accepted and ignored: chain ids come from the payload
+    JsonBodies.optionalText(root, "", "caip2");
     Attest attest = attest(root);
     ObjectNode params = JsonBodies.requiredObject(root, "", "params");
-    if (PERSONAL_SIGN.equals(method)) {
-      JsonBodies.onlyFields(params, "params.", PERSONAL_FIELDS);
-      String message = JsonBodies.requiredText(params, "params.", "message");
-      String encoding = JsonBodies.optionalText(params, "params.", "encoding");
-      byte[] bytes;
-      if (encoding == null || encoding.equals("utf-8") || encoding.equals("utf8")) {
-        bytes = message.getBytes(StandardCharsets.UTF_8);
-      } else if (encoding.equals("hex")) {
-        if (message.length() > 2 * MAX_MESSAGE_BYTES + 2) {
-          throw tooLong();
-        }
-        try {
-          bytes = Hex.decode(message);
-        } catch (IllegalArgumentException e) {
-          throw ApiException.invalidRequest("params.message is not valid hex (" + e.getMessage() + ")");
-        }
-      } else {
-        throw ApiException.invalidRequest("params.encoding must be \"utf-8\" or \"hex\"");
-      }
-      if (bytes.length > MAX_MESSAGE_BYTES) {
-        throw tooLong();
-      }
-      return new RpcRequest(method, bytes, null, attest);
-    }
-    JsonBodies.onlyFields(params, "params.", RAW_FIELDS);
-    String hash = JsonBodies.requiredText(params, "params.", "hash");
-    byte[] digest;
-    try {
-      digest = Hex.decode(hash);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalidRequest("params.hash must be 32 bytes of hex");
-    }
-    if (digest.length != 32) {
-      throw ApiException.invalidRequest("params.hash must be 32 bytes of hex");
-    }
-    return new RpcRequest(method, null, digest, attest);
+    return new RpcRequest(method, params, attest);
   }
 
   /** {@code "attest": true} with optional {@code "attestation_mode"} and {@code "nonce"} (hex). */
@@ -141,10 +94,6 @@ public record RpcRequest(String method, byte[] message, byte[] hash, Attest atte
     }
     String s = m.textValue();
     return s.matches("[A-Za-z0-9_]{1,64}") ? s : null;
-  }
-
-  private static ApiException tooLong() {
-    return ApiException.invalidRequest("params.message exceeds " + MAX_MESSAGE_BYTES + " bytes");
   }
 
   @Override

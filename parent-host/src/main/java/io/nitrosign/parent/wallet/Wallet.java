@@ -15,4 +15,10 @@ public record Wallet(String id, String appId, String chainType, String curve, by
 
   public static final String CHAIN_ETHEREUM = "ethereum";
   public static final String CURVE_SECP256K1 = "secp256k1";
+  public static final String CURVE_ED25519 = "ed25519";
+
+  /** The wallet's chain type. */
+  public ChainType chain() {
+    return ChainType.ofStored(chainType);
+  }
 }

@@ -18,7 +18,7 @@ public final class WalletKeys {
   public static WalletKey of(Wallet w, List<WalletShare> shares) {
     WalletKey.Builder key = WalletKey.newBuilder()
         .setWalletId(w.id())
-        .setCurve(Curve.SECP256K1)
+        .setCurve(w.chain().curve())
         .setPublicKey(ByteString.copyFrom(w.publicKey()));
     if (w.owner() != null) {
       key.setOwner(ByteString.copyFrom(w.owner()));
@@ -60,31 +60,38 @@ public final class WalletKeys {
     return out;
   }
 
-  private static final java.util.regex.Pattern ADDRESS =
-      java.util.regex.Pattern.compile("0x[0-9a-fA-F]{40}");
-
   /**
    * The wallet row for a key the enclave created or imported, after checking the answer: the
-   * wallet id, curve and owner are the ones asked for, the shares have one version, and the
-   * address is the EIP-55 address of the public key (computed here, independently).
+   * wallet id, curve and owner are the ones asked for, the public key has the curve's length, the
+   * shares have one version, and for secp256k1 the enclave's EIP-55 address is the one computed
+   * here, independently. The wallet's address is derived here from the public key.
    *
    * @throws EnclaveCallException (PROTOCOL) when they do not match
    */
   public static Wallet walletFrom(io.nitrosign.parent.app.App app, String walletId,
-      String chainType, WalletKey key, String address, java.time.Instant createdAt,
+      ChainType chainType, WalletKey key, String enclaveAddress, java.time.Instant createdAt,
       java.time.Instant importedAt) {
-    if (!key.getWalletId().equals(walletId) || key.getCurve() != Curve.SECP256K1
-        || key.getPublicKey().size() != 65 || key.getPublicKey().byteAt(0) != 0x04
-        || !key.getOwner().isEmpty() || !ADDRESS.matcher(address).matches()
+    byte[] publicKey = key.getPublicKey().toByteArray();
+    boolean secp = chainType.curve() == Curve.SECP256K1;
+    if (!key.getWalletId().equals(walletId) || key.getCurve() != chainType.curve()
+        || publicKey.length != chainType.publicKeyLength()
+        || (secp && publicKey[0] != 0x04)
+        || !key.getOwner().isEmpty()
         || !key.hasAuthShare() || !key.hasExecShare()
         || key.getAuthShare().getKeyVersion() != key.getExecShare().getKeyVersion()
-        || !io.nitrosign.chains.ethereum.EthereumAddress.fromPublicKey(
-            key.getPublicKey().toByteArray()).equals(address)) {
+        || (secp && !io.nitrosign.chains.ethereum.EthereumAddress.fromPublicKey(publicKey)
+            .equals(enclaveAddress))) {
       throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
           "the enclave's key does not match the request");
     }
-    return new Wallet(walletId, app.id(), chainType, Wallet.CURVE_SECP256K1,
-        key.getPublicKey().toByteArray(), address, null, key.getAuthShare().getKeyVersion(),
-        createdAt, importedAt, null);
+    String address;
+    try {
+      address = chainType.address(publicKey);
+    } catch (RuntimeException e) {
+      throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
+          "the enclave's public key is not a valid key");
+    }
+    return new Wallet(walletId, app.id(), chainType.wireName(), chainType.curveName(), publicKey,
+        address, null, key.getAuthShare().getKeyVersion(), createdAt, importedAt, null);
   }
 }

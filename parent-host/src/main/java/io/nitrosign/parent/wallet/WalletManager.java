@@ -10,11 +10,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
-import io.nitrosign.attestation.AttestedSignatureException;
-import io.nitrosign.attestation.AttestedSignatureVerifier;
-import io.nitrosign.attestation.SignedRequest;
 import io.nitrosign.chains.AttestationBinding;
-import io.nitrosign.chains.ethereum.Eip191;
+import io.nitrosign.chains.ChainFormatException;
 import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.Ids;
 import io.nitrosign.parent.api.ApiException;
@@ -25,6 +22,8 @@ import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.audit.AuditStore;
 import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.audit.Outcome;
+import io.nitrosign.parent.rpc.RpcMethod;
+import io.nitrosign.parent.rpc.RpcMethods;
 import io.nitrosign.parent.enclave.EnclaveCallException;
 import io.nitrosign.parent.enclave.EnclaveFailures;
 import io.nitrosign.parent.enclave.EnclaveGateway;
@@ -32,7 +31,6 @@ import io.nitrosign.proto.v1.Attest;
 import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.GenerateKeyRequest;
 import io.nitrosign.proto.v1.GenerateKeyResponse;
-import io.nitrosign.proto.v1.PersonalMessage;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
 import io.nitrosign.proto.v1.WalletKey;
@@ -98,18 +96,15 @@ public final class WalletManager {
   public WalletView create(App app, byte[] body) {
     ObjectNode root = bodies.object(body);
     JsonBodies.onlyFields(root, "", Set.of("chain_type"));
-    String chainType = JsonBodies.requiredText(root, "", "chain_type");
-    if (!Wallet.CHAIN_ETHEREUM.equals(chainType)) {
-      throw unsupportedChain();
-    }
+    ChainType chainType = ChainType.parse(JsonBodies.requiredText(root, "", "chain_type"));
     String walletId = Ids.random(random);
     Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("chain_type", chainType);
+    detail.put("chain_type", chainType.wireName());
     Wallet wallet;
     List<WalletShare> shares;
     try (Timer.Context ignored = generateTimer.time()) {
       GenerateKeyResponse r = enclave.generateKey(GenerateKeyRequest.newBuilder()
-          .setWalletId(walletId).setCurve(Curve.SECP256K1).build());
+          .setWalletId(walletId).setCurve(chainType.curve()).build());
       wallet = walletFrom(app, walletId, chainType, r);
       shares = WalletKeys.shares(walletId, r.getKey());
     } catch (EnclaveCallException e) {
@@ -129,7 +124,7 @@ public final class WalletManager {
     return WalletView.of(wallet);
   }
 
-  private Wallet walletFrom(App app, String walletId, String chainType, GenerateKeyResponse r) {
+  private Wallet walletFrom(App app, String walletId, ChainType chainType, GenerateKeyResponse r) {
     return WalletKeys.walletFrom(app, walletId, chainType, r.getKey(), r.getAddress(),
         clock.instant().truncatedTo(ChronoUnit.MICROS), null);
   }
@@ -158,8 +153,8 @@ public final class WalletManager {
         throw ApiException.invalidRequest("limit must be an integer from 1 to " + MAX_LIMIT);
       }
     }
-    if (chainType != null && !Wallet.CHAIN_ETHEREUM.equals(chainType)) {
-      throw unsupportedChain();
+    if (chainType != null) {
+      ChainType.parse(chainType);
     }
     WalletCursor after = cursorParam == null || cursorParam.isEmpty() ? null : WalletCursor.decode(cursorParam);
     int pageSize = limit;
@@ -175,19 +170,13 @@ public final class WalletManager {
 
   // ------------------------------------------------------------------------------------ sign
 
-  /** The result of a signing RPC: {@code {"method":…,"data":{"signature":"0x…","encoding":"hex"}}}. */
-  public record RpcResult(@JsonProperty("method") String method, @JsonProperty("data") Signature data) {}
-
   /**
-   * {@code {"signature":"0x<r><s><v>","encoding":"hex"}}, plus (our extension, only when the
-   * request had {@code "attest": true}) {@code "attestation"} and {@code "binding"}.
+   * The result of a signing RPC: {@code {"method":…,"data":{…}}}; {@code data} is the method's
+   * (e.g. {@code {"signature":"0x…","encoding":"hex"}}), plus (our extension, only when the request
+   * had {@code "attest": true}) {@code "attestation"} and {@code "binding"}.
    */
-  @JsonPropertyOrder({"signature", "encoding", "attestation", "binding"})
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Signature(@JsonProperty("signature") String signature,
-      @JsonProperty("encoding") String encoding,
-      @JsonProperty("attestation") Attestation attestation,
-      @JsonProperty("binding") String binding) {}
+  public record RpcResult(@JsonProperty("method") String method,
+      @JsonProperty("data") Map<String, Object> data) {}
 
   /**
    * The proof: {@code {"mode":"fresh","document":"<base64>"}} or
@@ -221,43 +210,60 @@ public final class WalletManager {
     Wallet wallet = loaded.wallet();
 
     RpcRequest request;
-    String method = null;
+    RpcMethod method;
+    RpcMethod.Prepared prepared;
+    String methodName = null;
     try {
       if (body.isEmpty()) {
         throw new ApiException(413, ErrorCodes.PAYLOAD_TOO_LARGE, "request body too large");
       }
       ObjectNode root = bodies.object(body.get());
-      method = RpcRequest.auditableMethod(root);
-      String known = RpcRequest.method(root);
-      if (RpcRequest.SECP256K1_SIGN.equals(known) && !app.allowRawSign()) {
+      methodName = RpcRequest.auditableMethod(root);
+      method = RpcMethods.of(RpcRequest.method(root), wallet.chain());
+      if (method.raw() && !app.allowRawSign()) {
         throw new ApiException(403, ErrorCodes.METHOD_NOT_ALLOWED_FOR_APP,
-            "secp256k1_sign (raw hash signing) is not enabled for this app");
+            method.name() + " (raw signing) is not enabled for this app");
       }
-      request = RpcRequest.parse(root, known, wallet.chainType());
+      request = RpcRequest.parse(root, method.name(), wallet.chain());
+      if (request.attest() != null && !method.attestable()) {
+        throw ApiException.invalidRequest("attest is not available for " + method.name()
+            + " (only for methods answered with one secp256k1 signature over a digest)");
+      }
+      try {
+        prepared = method.prepare(request.params(), wallet);
+      } catch (ChainFormatException e) {
+        throw new ApiException(400, ErrorCodes.MALFORMED_PAYLOAD, e.getMessage());
+      }
     } catch (ApiException e) {
       signRejections.mark();
       Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("method", method);
+      detail.put("method", methodName);
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN, Outcome.REJECTED,
           e.code(), render(detail)));
       throw e;
     }
 
     Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("method", request.method());
+    detail.put("method", method.name());
+    if (method.raw()) {
+      detail.put("raw", true);
+    }
     if (request.attest() != null) {
       detail.put("attestation", request.attest().mode());
     }
-    SignResponse response;
-    SignRequest signRequest = signRequest(loaded, request);
+    detail.put("decoded", prepared.decoded());
+    SignRequest signRequest = signRequest(loaded, prepared, request.attest());
+    Map<String, Object> data;
     try (Timer.Context ignored = signTimer.time()) {
-      response = enclave.sign(signRequest);
-      if (response.getDigest().size() != 32 || response.getR().size() != 32
-          || response.getS().size() != 32 || response.getRecoveryId() > 1
-          || !response.getDigest().equals(ByteString.copyFrom(expectedDigest(request)))
-          || !proofWellFormed(signRequest, request.attest(), response)
-          || !signatureVerifies(wallet, response)) {
-        throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null, "malformed Sign response");
+      SignResponse response = enclave.sign(signRequest);
+      data = prepared.result(response);
+      if (!proofWellFormed(signRequest, request.attest(), response)) {
+        throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
+            "malformed attestation in Sign response");
+      }
+      if (request.attest() != null) {
+        data.put("attestation", attestationOf(request.attest(), response));
+        data.put("binding", Hex.prefixed(response.getBinding().toByteArray()));
       }
     } catch (EnclaveCallException e) {
       signFailures.mark();
@@ -267,8 +273,7 @@ public final class WalletManager {
       throw api;
     }
 
-    byte[] signature = signatureOf(response);
-    detail.put("digest", Hex.prefixed(response.getDigest().toByteArray()));
+    detail.put("decoded", prepared.decoded());
     String rendered = render(detail);
     try {
       auditWriter.appendDurably(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
@@ -278,9 +283,7 @@ public final class WalletManager {
       LOG.error("audit append failed; signature withheld for wallet {}: {}", wallet.id(), e.getClass().getName());
       throw ApiException.internal();
     }
-    return new RpcResult(request.method(), new Signature(Hex.prefixed(signature), "hex",
-        attestationOf(request.attest(), response),
-        request.attest() == null ? null : Hex.prefixed(response.getBinding().toByteArray())));
+    return new RpcResult(method.name(), data);
   }
 
   private static byte[] signatureOf(SignResponse response) {
@@ -292,26 +295,10 @@ public final class WalletManager {
   }
 
   /**
-   * The parent's own check of the enclave's answer: the signature verifies under the wallet's
-   * stored public key for the digest (low-S, v consistent with R). Nothing that fails it is
-   * released.
-   */
-  private static boolean signatureVerifies(Wallet wallet, SignResponse r) {
-    try {
-      AttestedSignatureVerifier.verifyWalletSignature(new SignedRequest(wallet.id(),
-          r.getDigest().toByteArray(), signatureOf(r), wallet.publicKey(), new byte[0]));
-      return true;
-    } catch (AttestedSignatureException | IllegalArgumentException e) {
-      LOG.error("the enclave returned a signature that does not verify for wallet {}: {}",
-          wallet.id(), e.getMessage());
-      return false;
-    }
-  }
-
-  /**
    * What the parent can check of the proof: nothing without a request for it; otherwise the
    * binding is the one the parent computes itself, and the proof has the form and size of its
-   * mode. (Verifying the document or the response signature is the client's job.)
+   * mode. (Verifying the document or the response signature is the client's job.) Runs after the
+   * method has checked the signature itself.
    */
   private static boolean proofWellFormed(SignRequest sent, RpcRequest.Attest attest,
       SignResponse r) {
@@ -336,9 +323,6 @@ public final class WalletManager {
   }
 
   private static Attestation attestationOf(RpcRequest.Attest attest, SignResponse r) {
-    if (attest == null) {
-      return null;
-    }
     Base64.Encoder b64 = Base64.getEncoder();
     if (RpcRequest.Attest.FRESH.equals(attest.mode())) {
       return new Attestation(attest.mode(), b64.encodeToString(r.getAttestationDocument().toByteArray()),
@@ -349,34 +333,21 @@ public final class WalletManager {
         Hex.prefixed(r.getResponsePublicKey().toByteArray()));
   }
 
-  /** The digest the enclave must have signed: the caller's hash, or the EIP-191 message hash. */
-  private static byte[] expectedDigest(RpcRequest request) {
-    return request.hash() != null ? request.hash() : Eip191.personalMessageHash(request.message());
-  }
-
-  private static SignRequest signRequest(Loaded loaded, RpcRequest request) {
+  private static SignRequest signRequest(Loaded loaded, RpcMethod.Prepared prepared,
+      RpcRequest.Attest attest) {
     WalletKey key = WalletKeys.of(loaded.wallet(), loaded.shares());
     SignRequest.Builder b = SignRequest.newBuilder().setKey(key);
-    if (request.message() != null) {
-      b.setPersonalMessage(PersonalMessage.newBuilder().setMessage(ByteString.copyFrom(request.message())));
-    } else {
-      b.setDigest(ByteString.copyFrom(request.hash()));
-    }
-    if (request.attest() != null) {
+    prepared.payload(b);
+    if (attest != null) {
       b.setAttest(Attest.newBuilder()
-          .setMode(RpcRequest.Attest.FAST.equals(request.attest().mode())
+          .setMode(RpcRequest.Attest.FAST.equals(attest.mode())
               ? Attest.Mode.FAST : Attest.Mode.FRESH)
-          .setNonce(ByteString.copyFrom(request.attest().nonce())));
+          .setNonce(ByteString.copyFrom(attest.nonce())));
     }
     return b.build();
   }
 
   // --------------------------------------------------------------------------------- helpers
-
-  private static ApiException unsupportedChain() {
-    return new ApiException(400, ErrorCodes.UNSUPPORTED_CHAIN_TYPE,
-        "unsupported chain_type; supported: ethereum");
-  }
 
   /** Writes an audit row for a request that is failing anyway; a write error is only logged. */
   private void auditQuietly(AuditEvent event) {

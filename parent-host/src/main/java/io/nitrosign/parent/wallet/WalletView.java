@@ -5,14 +5,19 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.nitrosign.parent.Hex;
 import java.util.List;
+import java.util.Map;
 
-/** A wallet as the API shows it (Privy's wallet object, plus {@code public_key}). */
+/**
+ * A wallet as the API shows it (Privy's wallet object, plus {@code public_key}, and for Bitcoin
+ * {@code addresses}: {@code p2wpkh} (also the {@code address}) and {@code p2tr}).
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"id", "address", "chain_type", "public_key", "policy_ids",
+@JsonPropertyOrder({"id", "address", "addresses", "chain_type", "public_key", "policy_ids",
     "additional_signers", "owner_id", "created_at", "exported_at", "imported_at"})
 public record WalletView(
     @JsonProperty("id") String id,
     @JsonProperty("address") String address,
+    @JsonProperty("addresses") @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> addresses,
     @JsonProperty("chain_type") String chainType,
     @JsonProperty("public_key") String publicKey,
     @JsonProperty("policy_ids") List<String> policyIds,
@@ -23,7 +28,7 @@ public record WalletView(
     @JsonProperty("imported_at") Long importedAt) {
 
   public static WalletView of(Wallet w) {
-    return new WalletView(w.id(), w.address(), w.chainType(), Hex.prefixed(w.publicKey()),
+    return new WalletView(w.id(), w.address(), w.chain().addresses(w.publicKey()), w.chainType(), Hex.prefixed(w.publicKey()),
         List.of(), List.of(), null, w.createdAt().toEpochMilli(),
         w.exportedAt() == null ? null : w.exportedAt().toEpochMilli(),
         w.importedAt() == null ? null : w.importedAt().toEpochMilli());
