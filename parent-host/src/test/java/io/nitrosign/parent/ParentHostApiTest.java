@@ -134,7 +134,7 @@ class ParentHostApiTest {
     assertError(call("POST", "/v1/wallets", "{\"chain_type\":", basic(appA)), 400, "invalid_request");
     assertError(call("POST", "/v1/wallets", "", basic(appA)), 400, "invalid_request");
     assertError(call("POST", "/v1/wallets", "[1,2]", basic(appA)), 400, "invalid_request");
-    assertError(call("POST", "/v1/wallets", "{\"chain_type\":\"solana\"}", basic(appA)), 400, "unsupported_chain_type");
+    assertError(call("POST", "/v1/wallets", "{\"chain_type\":\"dogecoin\"}", basic(appA)), 400, "unsupported_chain_type");
     Reply wrongType = call("POST", "/v1/wallets", "{\"chain_type\":5}", basic(appA));
     assertError(wrongType, 400, "invalid_request");
     assertTrue(wrongType.json().get("error").asText().contains("chain_type"));
@@ -219,7 +219,7 @@ class ParentHostApiTest {
     }
     assertError(call("GET", "/v1/wallets?cursor=%21%21", null, basic(appA)), 400, "invalid_request");
     assertError(call("GET", "/v1/wallets?cursor=" + b64("v2:1:abc"), null, basic(appA)), 400, "invalid_request");
-    assertError(call("GET", "/v1/wallets?chain_type=bitcoin", null, basic(appA)), 400, "unsupported_chain_type");
+    assertError(call("GET", "/v1/wallets?chain_type=dogecoin", null, basic(appA)), 400, "unsupported_chain_type");
   }
 
   // ------------------------------------------------------------------------------------ rpc
@@ -391,7 +391,7 @@ class ParentHostApiTest {
 
   @Test
   void importRejectsBadInputBeforeTheEnclave() throws Exception {
-    assertEquals(400, call("POST", "/v1/wallets/import/init", "{\"chain_type\":\"solana\"}",
+    assertEquals(400, call("POST", "/v1/wallets/import/init", "{\"chain_type\":\"dogecoin\"}",
         basic(appA)).status());
     assertEquals(400, call("POST", "/v1/wallets/import/init",
         "{\"chain_type\":\"ethereum\",\"nonce\":\"zz\"}", basic(appA)).status());
