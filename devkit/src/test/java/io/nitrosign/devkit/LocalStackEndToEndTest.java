@@ -118,6 +118,57 @@ class LocalStackEndToEndTest {
   }
 
   @Test
+  @Order(25)
+  void createsWalletsForEveryChainTypeWithTheirAddresses() throws Exception {
+    for (String chain : List.of("solana", "stellar", "bitcoin", "bitcoin-testnet")) {
+      Http.Reply created = http.post("/v1/wallets", auth, "{\"chain_type\":\"" + chain + "\"}");
+      assertEquals(200, created.status(), () -> created.raw().body());
+      JsonNode w = created.body();
+      assertEquals(chain, w.get("chain_type").asText());
+      byte[] publicKey = java.util.HexFormat.of().parseHex(w.get("public_key").asText().substring(2));
+      String address = w.get("address").asText();
+      switch (chain) {
+        case "solana" -> {
+          assertEquals(32, publicKey.length);
+          assertEquals(address, io.nitrosign.chains.solana.SolanaAddress.fromPublicKey(publicKey));
+          assertTrue(w.get("addresses") == null, w.toString());
+        }
+        case "stellar" -> {
+          assertEquals(32, publicKey.length);
+          assertTrue(address.startsWith("G"), address);
+          assertTrue(java.util.Arrays.equals(publicKey,
+              io.nitrosign.chains.stellar.StrKey.decodeAccountId(address)));
+        }
+        default -> {
+          assertEquals(65, publicKey.length);
+          String hrp = chain.equals("bitcoin") ? "bc" : "tb";
+          assertTrue(address.startsWith(hrp + "1q"), address);
+          assertEquals(address, w.get("addresses").get("p2wpkh").asText());
+          String p2tr = w.get("addresses").get("p2tr").asText();
+          assertTrue(p2tr.startsWith(hrp + "1p"), p2tr);
+          assertEquals(1, io.nitrosign.chains.bitcoin.Bech32.decodeSegwit(hrp, p2tr).version());
+        }
+      }
+      Http.Reply listed = http.get("/v1/wallets?chain_type=" + chain, auth);
+      assertEquals(200, listed.status());
+      assertEquals(w.get("id").asText(), listed.body().get("data").get(0).get("id").asText());
+      if (chain.equals("solana")) {
+        // Raw signing is off for this app: refused before the enclave, and audited.
+        Http.Reply raw = http.post("/v1/wallets/" + w.get("id").asText() + "/rpc", auth,
+            "{\"method\":\"raw_sign\",\"params\":{\"bytes\":\"0x72\"}}");
+        assertEquals(403, raw.status(), () -> raw.raw().body());
+        assertEquals("method_not_allowed_for_app", raw.body().get("code").asText());
+        // An Ethereum method on a Solana wallet names the methods that exist.
+        Http.Reply wrong = http.post("/v1/wallets/" + w.get("id").asText() + "/rpc", auth,
+            "{\"method\":\"personal_sign\",\"params\":{\"message\":\"x\"}}");
+        assertEquals(400, wrong.status());
+        assertEquals("unsupported_method", wrong.body().get("code").asText());
+        assertTrue(wrong.body().get("error").asText().contains("raw_sign"), wrong.raw().body());
+      }
+    }
+  }
+
+  @Test
   @Order(30)
   void signsHexEncodedMessagesAndIsDeterministic() throws Exception {
     String hex = "0x" + "deadbeef00ff";
