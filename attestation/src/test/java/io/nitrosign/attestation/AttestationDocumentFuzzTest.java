@@ -10,7 +10,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class AttestationDocumentFuzzTest {
 
-  @FuzzTest(maxDuration = "30s")
+  @FuzzTest(maxDuration = "10s")
   void parse(byte[] input) {
     try {
       AttestationDocument d = AttestationDocument.parseUnverified(input);
