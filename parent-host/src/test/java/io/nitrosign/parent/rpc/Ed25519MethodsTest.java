@@ -348,7 +348,7 @@ class Ed25519MethodsTest {
   }
 
   @Test
-  void stellarAnswersMustCarryTheHashThePartentComputed() throws Exception {
+  void stellarAnswersMustCarryTheHashTheParentComputed() throws Exception {
     byte[] published = Base64.getDecoder().decode(PY_FEE_BUMP);
     Wallet w = stellarWallet(PY_FEE_SOURCE_SEED);
     RpcMethod.Prepared p = RpcMethods.of("signTransaction", ChainType.STELLAR).prepare(params(
