@@ -45,9 +45,11 @@ import java.util.Map;
 public final class WalletImportCli {
 
   static final String USAGE = String.join("\n",
-      "usage: ./appliance wallet import [--key-file FILE|-] [--chain-type ethereum]",
+      "usage: ./appliance wallet import [--key-file FILE|-] [--chain-type TYPE]",
       "           [--stack-env FILE] [--root ROOT.pem] [--pcrs PCRS.json]",
-      "  --key-file FILE   the private key as hex (32 bytes); - or absent: standard input",
+      "  --key-file FILE   the private key as hex (32 bytes: a secp256k1 scalar, or for solana",
+      "                    and stellar the Ed25519 seed); - or absent: standard input",
+      "  --chain-type TYPE ethereum (default), solana, stellar, bitcoin, bitcoin-testnet",
       "  --stack-env FILE  BASE_URL, APP_ID, APP_SECRET (default .local/stack.env)",
       "  --root ROOT.pem   trusted attestation root (default: local mode's .local/nsm/root.pem;",
       "                    pass --root aws for the AWS Nitro root)",

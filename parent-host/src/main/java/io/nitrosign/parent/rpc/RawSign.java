@@ -3,7 +3,6 @@ package io.nitrosign.parent.rpc;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.nitrosign.parent.Hex;
-import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
@@ -17,7 +16,8 @@ import java.util.Set;
 
 /**
  * {@code raw_sign} for Ed25519 wallets: {@code params: {bytes, encoding: "hex"|"base64"}} signed as
- * they are (pure Ed25519) → {@code data: {signature, encoding}} in the same encoding. Raw signing:
+ * they are (pure Ed25519; 0 to 65536 bytes, the empty message included as RFC 8032 TEST 1 signs
+ * it) → {@code data: {signature, encoding}} in the same encoding. Raw signing:
  * allowed only for apps that enabled it; the audit row records the SHA-256 of the bytes.
  */
 final class RawSign implements RpcMethod {
@@ -46,9 +46,6 @@ final class RawSign implements RpcMethod {
     byte[] bytes = encoding.equals("hex")
         ? Params.hex(params, "bytes", MAX_BYTES)
         : Params.base64(params, "bytes", MAX_BYTES);
-    if (bytes.length == 0) {
-      throw ApiException.invalidRequest("params.bytes must not be empty");
-    }
     Map<String, Object> decoded = new LinkedHashMap<>();
     decoded.put("length", bytes.length);
     decoded.put("sha256", Hex.prefixed(sha256(bytes)));
