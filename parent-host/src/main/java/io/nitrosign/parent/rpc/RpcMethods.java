@@ -12,7 +12,10 @@ public final class RpcMethods {
   private static final List<RpcMethod> METHODS = List.of(
       new PersonalSign(),
       new Secp256k1Sign(),
-      new RawSign());
+      new RawSign(),
+      new EthSignTransaction(),
+      new EthSignTypedDataV4(),
+      new EthSign7702Authorization());
 
   private RpcMethods() {}
 
