@@ -273,7 +273,7 @@ class EthereumRpcMethodsTest {
 
   @Test
   void theStringFormIsSentByteForByte() throws Exception {
-    String spaced = MAIL.replace(",", ", ");
+    String spaced = MAIL.replace("\":", "\": ");
     RpcMethod.Prepared p = method("eth_signTypedData_v4").prepare(
         params("{\"typed_data\":" + JSON.writeValueAsString(spaced) + "}"), wallet(cow()), null);
     assertArrayEquals(spaced.getBytes(StandardCharsets.UTF_8),
