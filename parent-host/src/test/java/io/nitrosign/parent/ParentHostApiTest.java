@@ -227,14 +227,14 @@ class ParentHostApiTest {
   @Test
   void unknownMethodIsRejectedAndAudited() throws Exception {
     Wallet w = insertWallet(appA, Instant.now());
-    Reply r = rpc(appA, w, "{\"method\":\"eth_signTypedData_v4\",\"params\":{}}");
+    Reply r = rpc(appA, w, "{\"method\":\"eth_sendTransaction\",\"params\":{}}");
     assertError(r, 400, "unsupported_method");
     List<AuditRow> rows = auditForWallet(w.id());
     assertEquals(1, rows.size());
     assertEquals("rejected", rows.get(0).outcome());
     assertEquals("unsupported_method", rows.get(0).errorCode());
     assertEquals("wallet.sign", rows.get(0).action());
-    assertTrue(rows.get(0).detail().contains("eth_signTypedData_v4"));
+    assertTrue(rows.get(0).detail().contains("eth_sendTransaction"));
   }
 
   @Test

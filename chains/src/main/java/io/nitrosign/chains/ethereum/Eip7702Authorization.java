@@ -23,7 +23,7 @@ public final class Eip7702Authorization {
 
   private static final BigInteger MAX_NONCE = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final Set<String> JSON_KEYS = Set.of(
-      "chainId", "chain_id", "address", "contractAddress", "contract_address", "nonce",
+      "chainId", "chain_id", "address", "contract", "contractAddress", "contract_address", "nonce",
       "yParity", "y_parity", "r", "s");
 
   private final BigInteger chainId;
@@ -83,8 +83,8 @@ public final class Eip7702Authorization {
 
   /**
    * Reads an authorization from JSON fields: {@code chainId}, {@code address} (or
-   * {@code contractAddress}), {@code nonce}, and when {@code signed}, {@code yParity}, {@code r},
-   * {@code s}. Unknown keys are refused.
+   * {@code contractAddress}, or Privy's {@code contract}), {@code nonce}, and when {@code signed},
+   * {@code yParity}, {@code r}, {@code s}; snake_case spellings too. Unknown keys are refused.
    */
   public static Eip7702Authorization fromJson(Map<?, ?> json, boolean signed, String field) {
     for (Object k : json.keySet()) {
@@ -93,7 +93,7 @@ public final class Eip7702Authorization {
       }
     }
     BigInteger chainId = EthJson.uint(pick(json, field, "chainId", "chain_id"), field + ".chainId", 256);
-    Object addr = pick(json, field, "address", "contractAddress", "contract_address");
+    Object addr = pick(json, field, "address", "contract", "contractAddress", "contract_address");
     byte[] address = EthJson.address(addr, field + ".address");
     BigInteger nonce = EthJson.uint(json.get("nonce"), field + ".nonce", 64);
     if (!signed) {

@@ -16,6 +16,9 @@ public final class PayloadSigners {
     SIGNERS.put(SignRequest.PayloadCase.PERSONAL_MESSAGE, new PersonalMessageSigner());
     SIGNERS.put(SignRequest.PayloadCase.DIGEST, new DigestSigner());
     SIGNERS.put(SignRequest.PayloadCase.RAW_MESSAGE, new RawMessageSigner());
+    SIGNERS.put(SignRequest.PayloadCase.ETHEREUM_TRANSACTION, new EthereumTransactionSigner());
+    SIGNERS.put(SignRequest.PayloadCase.ETHEREUM_TYPED_DATA, new EthereumTypedDataSigner());
+    SIGNERS.put(SignRequest.PayloadCase.ETHEREUM_AUTHORIZATION, new EthereumAuthorizationSigner());
     SIGNERS.put(SignRequest.PayloadCase.SOLANA_TRANSACTION, new SolanaTransactionSigner());
     SIGNERS.put(SignRequest.PayloadCase.SOLANA_MESSAGE, new SolanaMessageSigner());
     SIGNERS.put(SignRequest.PayloadCase.STELLAR_TRANSACTION, new StellarTransactionSigner());

@@ -45,6 +45,15 @@ public interface RpcMethod {
    */
   Prepared prepare(ObjectNode params, Wallet wallet);
 
+  /**
+   * As {@link #prepare(ObjectNode, Wallet)}, with the request's optional CAIP-2 chain reference
+   * ({@code "caip2": "eip155:1"}; null when absent). Methods whose payload names a chain check it
+   * against the payload; the default ignores it.
+   */
+  default Prepared prepare(ObjectNode params, Wallet wallet, String caip2) {
+    return prepare(params, wallet);
+  }
+
   /** A decoded request, ready for the enclave. */
   interface Prepared {
 

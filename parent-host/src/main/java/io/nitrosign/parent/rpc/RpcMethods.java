@@ -13,6 +13,9 @@ public final class RpcMethods {
       new PersonalSign(),
       new Secp256k1Sign(),
       new RawSign(),
+      new EthSignTransaction(),
+      new EthSignTypedDataV4(),
+      new EthSign7702Authorization(),
       new SolanaSignTransaction(), new SolanaSignMessageMethod(), new StellarSignTransaction());
 
   private RpcMethods() {}

@@ -39,7 +39,8 @@ public record RpcRequest(String method, ObjectNode params, Attest attest) {
     if (chainType != null && !chainType.equals(walletChainType.wireName())) {
       throw ApiException.invalidRequest("chain_type does not match the wallet's chain type");
     }
-    // Privy's CAIP-2 chain reference is accepted and ignored: chain ids come from the payload
+    // Privy's CAIP-2 chain reference: chain ids come from the payload; methods whose payload
+    // names a chain (eth_signTransaction, eth_sign7702Authorization) check that it matches
     JsonBodies.optionalText(root, "", "caip2");
     Attest attest = attest(root);
     ObjectNode params = JsonBodies.requiredObject(root, "", "params");

@@ -230,7 +230,8 @@ public final class WalletManager {
             + " (only for methods answered with one secp256k1 signature over a digest)");
       }
       try {
-        prepared = method.prepare(request.params(), wallet);
+        prepared = method.prepare(request.params(), wallet,
+            JsonBodies.optionalText(root, "", "caip2"));
       } catch (ChainFormatException e) {
         throw new ApiException(400, ErrorCodes.MALFORMED_PAYLOAD, e.getMessage());
       }
