@@ -16,6 +16,7 @@ public final class PayloadSigners {
     SIGNERS.put(SignRequest.PayloadCase.PERSONAL_MESSAGE, new PersonalMessageSigner());
     SIGNERS.put(SignRequest.PayloadCase.DIGEST, new DigestSigner());
     SIGNERS.put(SignRequest.PayloadCase.RAW_MESSAGE, new RawMessageSigner());
+    SIGNERS.put(SignRequest.PayloadCase.BITCOIN_PSBT, new BitcoinPsbtSigner());
   }
 
   private PayloadSigners() {}
