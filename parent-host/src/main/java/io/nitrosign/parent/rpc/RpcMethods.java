@@ -12,7 +12,8 @@ public final class RpcMethods {
   private static final List<RpcMethod> METHODS = List.of(
       new PersonalSign(),
       new Secp256k1Sign(),
-      new RawSign());
+      new RawSign(),
+      new SignPsbt());
 
   private RpcMethods() {}
 
