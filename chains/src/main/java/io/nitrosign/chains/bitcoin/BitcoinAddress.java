@@ -4,8 +4,7 @@ import io.nitrosign.chains.ChainFormatException;
 
 /**
  * Segwit addresses for keys and scripts. P2TR takes the already-tweaked 32-byte x-only output key
- * (the BIP-341 tweak needs EC point addition, which this module deliberately lacks; it lives in
- * the enclave's {@code io.nitrosign.enclave.crypto.TaprootTweak}).
+ * ({@link Taproot#outputKey} or {@link Taproot#bip86OutputKey} computes it).
  */
 public final class BitcoinAddress {
   private BitcoinAddress() {}

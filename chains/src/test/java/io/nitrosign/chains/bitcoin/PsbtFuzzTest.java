@@ -5,7 +5,8 @@ import io.nitrosign.chains.ChainFormatException;
 
 /**
  * Fuzzes {@link Psbt#parse} and the accessors the signer and the policy use on a parsed PSBT
- * (serialize, decoded outputs, per-input kind/value/sighash). Anything but a
+ * (serialize, decoded outputs, per-input kind/value/sighash, {@link PsbtWallet}'s choice of
+ * inputs for a fixed key). Anything but a
  * {@link ChainFormatException} escaping is a finding, as is a parsed PSBT that does not serialize
  * back to its input. Under plain {@code mvn test} this runs the seed corpus in
  * {@code PsbtFuzzTestInputs/parse/} (BIP-174's valid and invalid vectors and truncations of them);
@@ -40,5 +41,15 @@ class PsbtFuzzTest {
     } catch (ChainFormatException expected) {
       // missing UTXO or outputs exceeding inputs
     }
+    try {
+      WALLET.inputs(p);
+      WALLET.toSign(p);
+    } catch (ChainFormatException expected) {
+      // nothing to sign, or the wallet's input cannot be signed
+    }
   }
+
+  /** BIP-143's "Native P2WPKH" example key (bitcoin/bips bip-0143.mediawiki). */
+  private static final PsbtWallet WALLET = PsbtWallet.of(java.util.HexFormat.of().parseHex(
+      "025476c2e83188368da1ff3e292e7acafcdb3566bb0ad253f62fc70f07aeee6357"));
 }

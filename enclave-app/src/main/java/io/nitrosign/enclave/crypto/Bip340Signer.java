@@ -1,5 +1,8 @@
 package io.nitrosign.enclave.crypto;
 
+import io.nitrosign.chains.bitcoin.Bip340Verifier;
+import io.nitrosign.chains.bitcoin.Hashes;
+import io.nitrosign.chains.bitcoin.Secp256k1Points;
 import io.nitrosign.enclave.secret.SecretBytes;
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -10,7 +13,7 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
  * BIP-340 Schnorr signing over secp256k1 with bc-fips point arithmetic: the default signing
  * algorithm of the BIP (aux-randomised nonce via the tagged hashes BIP0340/aux and BIP0340/nonce,
  * even-Y normalisation of the key and the nonce point, challenge BIP0340/challenge), and the
- * signature is verified before it is returned.
+ * signature is verified ({@link Bip340Verifier}, in {@code chains}) before it is returned.
  *
  * <p>The secret key is a {@link SecretBytes} owned by this object and wiped by {@link #close()};
  * intermediate byte arrays are wiped; {@code BigInteger} copies cannot be wiped and are dropped.
@@ -38,7 +41,7 @@ public final class Bip340Signer implements AutoCloseable {
       throw new IllegalArgumentException("secret key out of range");
     }
     ECPoint p = new FixedPointCombMultiplier().multiply(Secp256k1.G, d).normalize();
-    return new Bip340Signer(secretKey.apply(SecretBytes::new), Bip340.xBytes(p));
+    return new Bip340Signer(secretKey.apply(SecretBytes::new), Secp256k1Points.xBytes(p));
   }
 
   /** The 32-byte x-only public key. */
@@ -65,23 +68,23 @@ public final class Bip340Signer implements AutoCloseable {
       FixedPointCombMultiplier mul = new FixedPointCombMultiplier();
       BigInteger d0 = new BigInteger(1, dBytes);
       ECPoint p = mul.multiply(Secp256k1.G, d0).normalize();
-      BigInteger d = Bip340.hasEvenY(p) ? d0 : n.subtract(d0);
+      BigInteger d = Secp256k1Points.hasEvenY(p) ? d0 : n.subtract(d0);
       Arrays.fill(dBytes, (byte) 0);
       dBytes = Secp256k1.toBytes32(d);
-      byte[] auxHash = Bip340.taggedHash("BIP0340/aux", aux);
+      byte[] auxHash = Hashes.tagged("BIP0340/aux", aux);
       t = new byte[32];
       for (int i = 0; i < 32; i++) {
         t[i] = (byte) (dBytes[i] ^ auxHash[i]);
       }
-      rand = Bip340.taggedHash("BIP0340/nonce", t, publicKeyX, message);
+      rand = Hashes.tagged("BIP0340/nonce", t, publicKeyX, message);
       BigInteger k0 = new BigInteger(1, rand).mod(n);
       if (k0.signum() == 0) {
         throw new IllegalStateException("nonce is zero");
       }
       ECPoint r = mul.multiply(Secp256k1.G, k0).normalize();
-      BigInteger k = Bip340.hasEvenY(r) ? k0 : n.subtract(k0);
-      byte[] rx = Bip340.xBytes(r);
-      BigInteger e = new BigInteger(1, Bip340.taggedHash("BIP0340/challenge", rx, publicKeyX, message)).mod(n);
+      BigInteger k = Secp256k1Points.hasEvenY(r) ? k0 : n.subtract(k0);
+      byte[] rx = Secp256k1Points.xBytes(r);
+      BigInteger e = new BigInteger(1, Hashes.tagged("BIP0340/challenge", rx, publicKeyX, message)).mod(n);
       BigInteger s = k.add(e.multiply(d)).mod(n);
       byte[] sig = new byte[64];
       System.arraycopy(rx, 0, sig, 0, 32);

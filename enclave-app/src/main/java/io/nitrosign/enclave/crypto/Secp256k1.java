@@ -1,17 +1,18 @@
 package io.nitrosign.enclave.crypto;
 
+import io.nitrosign.chains.bitcoin.Secp256k1Points;
 import java.math.BigInteger;
 import org.bouncycastle.crypto.asymmetric.ECDomainParameters;
-import org.bouncycastle.crypto.asymmetric.ECDomainParametersIndex;
-import org.bouncycastle.crypto.fips.FipsEC;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.ECPoint;
 
-/** The secp256k1 domain parameters (SEC 2), taken from bc-fips. */
+/**
+ * The secp256k1 domain parameters (SEC 2, from bc-fips via the shared
+ * {@link Secp256k1Points}), for the enclave's secret-key arithmetic.
+ */
 final class Secp256k1 {
 
-  static final ECDomainParameters DOMAIN =
-      ECDomainParametersIndex.lookupDomainParameters(FipsEC.DomainParameterID.secp256k1);
+  static final ECDomainParameters DOMAIN = Secp256k1Points.DOMAIN;
   static final ECCurve CURVE = DOMAIN.getCurve();
   static final ECPoint G = DOMAIN.getG();
   static final BigInteger N = DOMAIN.getN();
@@ -22,15 +23,7 @@ final class Secp256k1 {
 
   /** Big-endian, left-padded to 32 bytes. {@code v} must be in [0, 2^256). */
   static byte[] toBytes32(BigInteger v) {
-    byte[] raw = v.toByteArray();
-    byte[] out = new byte[FIELD_BYTES];
-    if (raw.length > FIELD_BYTES) {
-      System.arraycopy(raw, raw.length - FIELD_BYTES, out, 0, FIELD_BYTES);
-    } else {
-      System.arraycopy(raw, 0, out, FIELD_BYTES - raw.length, raw.length);
-    }
-    java.util.Arrays.fill(raw, (byte) 0);
-    return out;
+    return Secp256k1Points.toBytes32(v);
   }
 
   /**
@@ -40,18 +33,10 @@ final class Secp256k1 {
    * @throws IllegalArgumentException if it is not a valid point
    */
   static ECPoint decodePublicKey(byte[] encoded) {
-    if (encoded == null || (encoded.length != 65 && encoded.length != 33)) {
-      throw new IllegalArgumentException("invalid public key encoding");
-    }
-    ECPoint p;
     try {
-      p = CURVE.decodePoint(encoded);
-    } catch (RuntimeException e) {
+      return Secp256k1Points.decode(encoded);
+    } catch (io.nitrosign.chains.ChainFormatException e) {
       throw new IllegalArgumentException("invalid public key");
     }
-    if (p.isInfinity() || !p.isValid()) {
-      throw new IllegalArgumentException("invalid public key");
-    }
-    return p.normalize();
   }
 }

@@ -22,6 +22,7 @@ public final class PayloadSigners {
     SIGNERS.put(SignRequest.PayloadCase.SOLANA_TRANSACTION, new SolanaTransactionSigner());
     SIGNERS.put(SignRequest.PayloadCase.SOLANA_MESSAGE, new SolanaMessageSigner());
     SIGNERS.put(SignRequest.PayloadCase.STELLAR_TRANSACTION, new StellarTransactionSigner());
+    SIGNERS.put(SignRequest.PayloadCase.BITCOIN_PSBT, new BitcoinPsbtSigner());
   }
 
   private PayloadSigners() {}

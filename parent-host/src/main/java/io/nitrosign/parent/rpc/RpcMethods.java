@@ -16,7 +16,8 @@ public final class RpcMethods {
       new EthSignTransaction(),
       new EthSignTypedDataV4(),
       new EthSign7702Authorization(),
-      new SolanaSignTransaction(), new SolanaSignMessageMethod(), new StellarSignTransaction());
+      new SolanaSignTransaction(), new SolanaSignMessageMethod(), new StellarSignTransaction(),
+      new SignPsbt());
 
   private RpcMethods() {}
 

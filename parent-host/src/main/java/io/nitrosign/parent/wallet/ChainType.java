@@ -2,6 +2,8 @@ package io.nitrosign.parent.wallet;
 
 import io.nitrosign.chains.bitcoin.Bech32;
 import io.nitrosign.chains.bitcoin.BitcoinAddress;
+import io.nitrosign.chains.bitcoin.Secp256k1Points;
+import io.nitrosign.chains.bitcoin.Taproot;
 import io.nitrosign.chains.ethereum.EthereumAddress;
 import io.nitrosign.chains.solana.SolanaAddress;
 import io.nitrosign.chains.stellar.StrKey;
@@ -76,7 +78,7 @@ public enum ChainType {
       case SOLANA -> SolanaAddress.fromPublicKey(publicKey);
       case STELLAR -> StrKey.encodeAccountId(publicKey);
       case BITCOIN, BITCOIN_TESTNET ->
-          BitcoinAddress.p2wpkh(bech32Hrp(), BitcoinKeys.compressed(publicKey));
+          BitcoinAddress.p2wpkh(bech32Hrp(), Secp256k1Points.compress(publicKey));
     };
   }
 
@@ -90,7 +92,7 @@ public enum ChainType {
     }
     Map<String, String> out = new LinkedHashMap<>();
     out.put("p2wpkh", address(publicKey));
-    out.put("p2tr", BitcoinAddress.p2tr(bech32Hrp(), BitcoinKeys.bip86OutputKey(publicKey)));
+    out.put("p2tr", BitcoinAddress.p2tr(bech32Hrp(), Taproot.bip86OutputKey(publicKey)));
     return out;
   }
 

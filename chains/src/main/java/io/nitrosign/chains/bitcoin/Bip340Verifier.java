@@ -1,6 +1,7 @@
-package io.nitrosign.enclave.crypto;
+package io.nitrosign.chains.bitcoin;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
 
@@ -17,21 +18,22 @@ public final class Bip340Verifier {
         || signature == null || signature.length != 64) {
       return false;
     }
-    ECPoint p = Bip340.liftX(publicKeyX);
+    ECPoint p = Secp256k1Points.liftX(publicKeyX);
     if (p == null) {
       return false;
     }
-    byte[] rBytes = java.util.Arrays.copyOfRange(signature, 0, 32);
+    byte[] rBytes = Arrays.copyOfRange(signature, 0, 32);
     BigInteger r = new BigInteger(1, rBytes);
-    BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64));
-    if (r.compareTo(Bip340.P) >= 0 || s.compareTo(Secp256k1.N) >= 0) {
+    BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
+    if (r.compareTo(Secp256k1Points.P) >= 0 || s.compareTo(Secp256k1Points.N) >= 0) {
       return false;
     }
-    BigInteger e = new BigInteger(1, Bip340.taggedHash("BIP0340/challenge", rBytes, publicKeyX, message))
-        .mod(Secp256k1.N);
+    BigInteger e = new BigInteger(1, Hashes.tagged("BIP0340/challenge", rBytes, publicKeyX, message))
+        .mod(Secp256k1Points.N);
     // R = s*G - e*P
-    ECPoint rPoint = ECAlgorithms.sumOfTwoMultiplies(Secp256k1.G, s, p, Secp256k1.N.subtract(e)).normalize();
-    if (rPoint.isInfinity() || !Bip340.hasEvenY(rPoint)) {
+    ECPoint rPoint = ECAlgorithms.sumOfTwoMultiplies(Secp256k1Points.G, s, p,
+        Secp256k1Points.N.subtract(e)).normalize();
+    if (rPoint.isInfinity() || !Secp256k1Points.hasEvenY(rPoint)) {
       return false;
     }
     return rPoint.getAffineXCoord().toBigInteger().equals(r);

@@ -1,0 +1,289 @@
+package io.nitrosign.parent.rpc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.nitrosign.attestation.AttestedSignatureException;
+import io.nitrosign.attestation.AttestedSignatureVerifier;
+import io.nitrosign.attestation.SignedRequest;
+import io.nitrosign.chains.ChainFormatException;
+import io.nitrosign.chains.bitcoin.Bip340Verifier;
+import io.nitrosign.chains.bitcoin.EcdsaDer;
+import io.nitrosign.chains.bitcoin.Psbt;
+import io.nitrosign.chains.bitcoin.PsbtWallet;
+import io.nitrosign.chains.bitcoin.Sighash;
+import io.nitrosign.chains.bitcoin.Transaction;
+import io.nitrosign.parent.api.Bodies;
+import io.nitrosign.parent.api.JsonBodies;
+import io.nitrosign.parent.wallet.ChainType;
+import io.nitrosign.parent.wallet.Wallet;
+import io.nitrosign.proto.v1.BitcoinPsbt;
+import io.nitrosign.proto.v1.InputSignature;
+import io.nitrosign.proto.v1.SignRequest;
+import io.nitrosign.proto.v1.SignResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code signPsbt} for Bitcoin wallets, in the shape wallets use for it (sats-connect / Leather
+ * {@code signPsbt}, Bitcoin Core {@code walletprocesspsbt}): {@code params: {psbt, encoding:
+ * "base64"|"hex"}} (base64 by default) → {@code data: {psbt, encoding, signed_inputs: [...]}}, the
+ * PSBT with this wallet's partial_sig / tap_key_sig entries added, in the request's encoding.
+ *
+ * <p>Which inputs are the wallet's is {@link PsbtWallet}'s rule, the same one the enclave applies;
+ * a PSBT with none to sign is refused here (400 {@code malformed_payload}, audited as rejected)
+ * before the enclave is asked. Every returned signature is checked against the parent's own
+ * sighash (ECDSA low-S via the attestation module's verifier, BIP-340 via chains'
+ * {@link Bip340Verifier}), and exactly the wallet's inputs must have been signed.
+ */
+final class SignPsbt implements RpcMethod {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SignPsbt.class);
+  private static final HexFormat HEX = HexFormat.of();
+
+  @Override
+  public String name() {
+    return "signPsbt";
+  }
+
+  @Override
+  public Set<ChainType> chainTypes() {
+    return Set.of(ChainType.BITCOIN, ChainType.BITCOIN_TESTNET);
+  }
+
+  @Override
+  public Prepared prepare(ObjectNode params, Wallet wallet) {
+    JsonBodies.onlyFields(params, "params.", Set.of("psbt", "encoding"));
+    String encoding = Params.encoding(params, "base64", "hex");
+    Psbt psbt = encoding.equals("base64")
+        ? Psbt.fromBase64(JsonBodies.requiredText(params, "params.", "psbt"))
+        : Psbt.parse(Params.hex(params, "psbt", Bodies.MAX_BODY_BYTES));
+    PsbtWallet owner = PsbtWallet.of(wallet.publicKey());
+    List<PsbtWallet.InputView> inputs = owner.inputs(psbt);
+    List<Psbt.InputSighash> toSign = owner.toSign(psbt);
+    return new PsbtPrepared(wallet, encoding, psbt, owner, inputs, toSign);
+  }
+
+  /** A PSBT decoded for policy, with the digests the parent expects the enclave to sign. */
+  static final class PsbtPrepared implements Prepared {
+    private final Wallet wallet;
+    private final String encoding;
+    private final Psbt psbt;
+    private final PsbtWallet owner;
+    private final List<Psbt.InputSighash> toSign;
+    private final Map<String, Object> decoded;
+
+    PsbtPrepared(Wallet wallet, String encoding, Psbt psbt, PsbtWallet owner,
+        List<PsbtWallet.InputView> inputs, List<Psbt.InputSighash> toSign) {
+      this.wallet = wallet;
+      this.encoding = encoding;
+      this.psbt = psbt;
+      this.owner = owner;
+      this.toSign = toSign;
+      this.decoded = decode(wallet.chain(), psbt, inputs, toSign);
+    }
+
+    @Override
+    public void payload(SignRequest.Builder request) {
+      request.setBitcoinPsbt(BitcoinPsbt.newBuilder().setPsbt(ByteString.copyFrom(psbt.serialize())));
+    }
+
+    @Override
+    public Map<String, Object> decoded() {
+      return decoded;
+    }
+
+    @Override
+    public Map<String, Object> result(SignResponse response) {
+      if (!response.getDigest().isEmpty() || !response.getR().isEmpty() || !response.getS().isEmpty()
+          || response.getRecoveryId() != 0 || !response.getSignature().isEmpty()
+          || response.getInputSignaturesCount() != toSign.size()) {
+        throw SignatureChecks.protocol("malformed bitcoin_psbt Sign response");
+      }
+      Psbt signed = psbt;
+      List<Map<String, Object>> signedInputs = new ArrayList<>();
+      for (int k = 0; k < toSign.size(); k++) {
+        Psbt.InputSighash expected = toSign.get(k);
+        InputSignature got = response.getInputSignatures(k);
+        boolean taproot = expected.kind() == Psbt.InputKind.P2TR_KEY_PATH;
+        byte[] signature = got.getSignature().toByteArray();
+        if (got.getInputIndex() != expected.index() || got.getSighashType() != expected.hashType()
+            || got.getSchnorr() != taproot || signature.length != 64
+            || !Arrays.equals(got.getDigest().toByteArray(), expected.digest())) {
+          throw SignatureChecks.protocol("bitcoin_psbt Sign response does not match input "
+              + expected.index());
+        }
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("index", expected.index());
+        entry.put("kind", kindName(expected.kind()));
+        entry.put("sighash_type", expected.hashType());
+        entry.put("digest", HEX.formatHex(expected.digest()));
+        try {
+          if (taproot) {
+            if (!Bip340Verifier.verify(owner.taprootOutputKey(), expected.digest(), signature)) {
+              throw doesNotVerify(expected.index());
+            }
+            signed = signed.withTapKeySig(expected.index(), signature, expected.hashType());
+            entry.put("public_key", HEX.formatHex(owner.taprootOutputKey()));
+            entry.put("signature", HEX.formatHex(tapKeySig(signature, expected.hashType())));
+          } else {
+            byte[] r = Arrays.copyOfRange(signature, 0, 32);
+            byte[] s = Arrays.copyOfRange(signature, 32, 64);
+            verifyEcdsa(expected, signature);
+            signed = signed.withPartialSig(expected.index(), owner.compressedKey(), r, s,
+                expected.hashType());
+            entry.put("public_key", HEX.formatHex(owner.compressedKey()));
+            entry.put("signature", HEX.formatHex(partialSig(r, s, expected.hashType())));
+          }
+        } catch (ChainFormatException e) {
+          throw SignatureChecks.protocol("bitcoin_psbt signature for input " + expected.index()
+              + " could not be added: " + e.getMessage());
+        }
+        signedInputs.add(entry);
+      }
+      byte[] out = signed.serialize();
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("psbt", encoding.equals("base64") ? Base64.getEncoder().encodeToString(out)
+          : HEX.formatHex(out));
+      data.put("encoding", encoding);
+      data.put("signed_inputs", signedInputs);
+      return data;
+    }
+
+    private void verifyEcdsa(Psbt.InputSighash expected, byte[] rs) {
+      // The enclave returns r || s without a recovery id; R's parity is one of the two.
+      for (int v = 27; v <= 28; v++) {
+        byte[] withV = Arrays.copyOf(rs, 65);
+        withV[64] = (byte) v;
+        try {
+          AttestedSignatureVerifier.verifyWalletSignature(new SignedRequest(wallet.id(),
+              expected.digest(), withV, wallet.publicKey(), new byte[0]));
+          return;
+        } catch (AttestedSignatureException | IllegalArgumentException e) {
+          // try the other parity
+        }
+      }
+      throw doesNotVerify(expected.index());
+    }
+
+    private RuntimeException doesNotVerify(int index) {
+      LOG.error("the enclave returned a signature that does not verify for wallet {} input {}",
+          wallet.id(), index);
+      return SignatureChecks.protocol("signature does not verify");
+    }
+  }
+
+  /** The partial_sig value: DER(r, s) || sighash type. */
+  static byte[] partialSig(byte[] r, byte[] s, int hashType) {
+    byte[] der = EcdsaDer.encode(r, s);
+    byte[] v = Arrays.copyOf(der, der.length + 1);
+    v[der.length] = (byte) hashType;
+    return v;
+  }
+
+  /** The tap_key_sig value: the 64-byte signature, plus the type byte unless DEFAULT. */
+  static byte[] tapKeySig(byte[] sig64, int hashType) {
+    if (hashType == Sighash.DEFAULT) {
+      return sig64.clone();
+    }
+    byte[] v = Arrays.copyOf(sig64, 65);
+    v[64] = (byte) hashType;
+    return v;
+  }
+
+  static String kindName(Psbt.InputKind kind) {
+    return switch (kind) {
+      case P2WPKH -> "p2wpkh";
+      case P2SH_P2WPKH -> "p2sh-p2wpkh";
+      case P2TR_KEY_PATH -> "p2tr";
+    };
+  }
+
+  /** The name of a sighash type: DEFAULT, ALL, NONE, SINGLE, with |ANYONECANPAY. */
+  static String sighashName(int type) {
+    if (type == Sighash.DEFAULT) {
+      return "DEFAULT";
+    }
+    String base = switch (type & 0x1f) {
+      case Sighash.ALL -> "ALL";
+      case Sighash.NONE -> "NONE";
+      case Sighash.SINGLE -> "SINGLE";
+      default -> Integer.toString(type & 0x1f);
+    };
+    return (type & Sighash.ANYONECANPAY) != 0 ? base + "|ANYONECANPAY" : base;
+  }
+
+  /** What policy and the audit row see: inputs, outputs, amounts, fee, sighash types. */
+  static Map<String, Object> decode(ChainType chain, Psbt psbt, List<PsbtWallet.InputView> inputs,
+      List<Psbt.InputSighash> toSign) {
+    Map<Integer, Psbt.InputSighash> byIndex = new LinkedHashMap<>();
+    for (Psbt.InputSighash s : toSign) {
+      byIndex.put(s.index(), s);
+    }
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("network", chain.wireName());
+    Transaction tx = psbt.unsignedTx();
+    d.put("txid", HEX.formatHex(reversed(tx.txid())));
+    d.put("version", tx.version());
+    d.put("lock_time", tx.lockTime());
+    List<Map<String, Object>> ins = new ArrayList<>();
+    Long totalIn = 0L;
+    for (PsbtWallet.InputView v : inputs) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("index", v.index());
+      m.put("script", v.script());
+      m.put("value", v.value());
+      m.put("wallet", v.role() != PsbtWallet.Role.OTHER);
+      Psbt.InputSighash s = byIndex.get(v.index());
+      m.put("sign", s != null);
+      if (s != null) {
+        m.put("kind", kindName(s.kind()));
+        m.put("sighash_type", sighashName(s.hashType()));
+        m.put("digest", HEX.formatHex(s.digest()));
+      }
+      ins.add(m);
+      totalIn = v.value() == null || totalIn == null ? null : totalIn + v.value();
+    }
+    d.put("inputs", ins);
+    List<Map<String, Object>> outs = new ArrayList<>();
+    long totalOut = 0;
+    int i = 0;
+    for (Psbt.DecodedOutput o : psbt.decodedOutputs(chain.bech32Hrp())) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("index", i++);
+      m.put("value", o.value());
+      m.put("address", o.address());
+      if (o.address() == null) {
+        m.put("script", HEX.formatHex(o.scriptPubKey()));
+      }
+      outs.add(m);
+      totalOut += o.value();
+    }
+    d.put("outputs", outs);
+    d.put("total_input", totalIn);
+    d.put("total_output", totalOut);
+    d.put("fee", totalIn == null ? null : totalIn - totalOut);
+    Set<String> types = new LinkedHashSet<>();
+    for (Psbt.InputSighash s : toSign) {
+      types.add(sighashName(s.hashType()));
+    }
+    d.put("sighash_types", new ArrayList<>(types));
+    return d;
+  }
+
+  private static byte[] reversed(byte[] b) {
+    byte[] r = new byte[b.length];
+    for (int i = 0; i < b.length; i++) {
+      r[i] = b[b.length - 1 - i];
+    }
+    return r;
+  }
+}
