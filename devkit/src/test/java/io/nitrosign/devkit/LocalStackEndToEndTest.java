@@ -304,6 +304,30 @@ class LocalStackEndToEndTest {
           "{\"method\":\"personal_sign\",\"params\":{\"message\":\"zeroize " + i + "\"}}");
       assertEquals(200, r.status(), () -> r.raw().body());
     }
+    // Ed25519 (Solana) wallets too: the seed, and the secret scalar half of SHA-512(seed) that
+    // Ed25519 derives from it (bytes 1..30, the same before and after clamping).
+    for (int i = 0; i < 10; i++) {
+      byte[] seed = new byte[32];
+      random.nextBytes(seed);
+      keys.add(seed);
+      keys.add(java.util.Arrays.copyOfRange(
+          java.security.MessageDigest.getInstance("SHA-512").digest(seed), 1, 31));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      assertEquals(0, WalletImportCli.run(new String[] {"--chain-type", "solana"}, home,
+          new java.io.ByteArrayInputStream(java.util.HexFormat.of().formatHex(seed)
+              .getBytes(StandardCharsets.UTF_8)),
+          new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8)), err::toString);
+      String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString())
+          .get("id").asText();
+      String message = java.util.Base64.getEncoder().encodeToString(
+          ("zeroize ed25519 " + i).getBytes(StandardCharsets.UTF_8));
+      Http.Reply r = http.post("/v1/wallets/" + id + "/rpc", auth,
+          "{\"method\":\"signMessage\",\"params\":{\"message\":\"" + message
+              + "\",\"encoding\":\"base64\"}}");
+      assertEquals(200, r.status(), () -> r.raw().body());
+    }
     // Positive control: the enclave's per-boot HPKE public key is live and must be found.
     Http.Reply init = http.post("/v1/wallets/import/init", auth, "{\"chain_type\":\"ethereum\"}");
     byte[] hpkePublicKey = java.util.Base64.getDecoder().decode(

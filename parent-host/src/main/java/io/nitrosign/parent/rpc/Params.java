@@ -24,7 +24,11 @@ public final class Params {
     }
   }
 
-  /** A required standard base64 string of at most {@code maxBytes} bytes once decoded. */
+  /**
+   * A required standard base64 string (RFC 4648 section 4, padded) of at most {@code maxBytes}
+   * bytes once decoded. Only the canonical encoding is accepted (padding present, unused bits
+   * zero), so one value has one spelling.
+   */
   public static byte[] base64(ObjectNode params, String field, int maxBytes) {
     String text = JsonBodies.requiredText(params, "params.", field);
     if (text.length() > (maxBytes / 3 + 1) * 4) {
@@ -38,6 +42,10 @@ public final class Params {
     }
     if (out.length > maxBytes) {
       throw ApiException.invalidRequest("params." + field + " exceeds " + maxBytes + " bytes");
+    }
+    if (!Base64.getEncoder().encodeToString(out).equals(text)) {
+      throw ApiException.invalidRequest("params." + field
+          + " is not canonical base64 (standard alphabet, padded, unused bits zero)");
     }
     return out;
   }

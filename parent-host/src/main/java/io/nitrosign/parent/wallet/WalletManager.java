@@ -267,10 +267,14 @@ public final class WalletManager {
         data.put("binding", Hex.prefixed(response.getBinding().toByteArray()));
       }
     } catch (EnclaveCallException e) {
-      signFailures.mark();
+      // The enclave refusing the payload is a rejection of the request (400), like the parent's
+      // own decoder refusing it; everything else is a failure of the signing path.
+      boolean refused = e.kind() == EnclaveCallException.Kind.ERROR
+          && e.errorCode() == io.nitrosign.proto.v1.ErrorCode.MALFORMED_PAYLOAD;
+      (refused ? signRejections : signFailures).mark();
       ApiException api = EnclaveFailures.toApi(e);
-      auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN, Outcome.FAILED,
-          api.code(), render(detail)));
+      auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
+          refused ? Outcome.REJECTED : Outcome.FAILED, api.code(), render(detail)));
       throw api;
     }
 
