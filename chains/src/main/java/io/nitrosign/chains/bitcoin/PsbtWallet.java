@@ -56,8 +56,9 @@ public final class PsbtWallet {
   private final byte[] xOnly;
   private final byte[] p2wpkhScript;
   private final byte[] p2shScript;
-  private final byte[] p2trScript;
-  private final byte[] outputKey;
+  private final byte[] sec1PublicKey;
+  // The BIP-86 output key costs a point multiplication: computed only when an input is P2TR.
+  private byte[] outputKey;
 
   private PsbtWallet(byte[] sec1PublicKey) {
     this.compressed = Secp256k1Points.compress(sec1PublicKey);
@@ -66,8 +67,19 @@ public final class PsbtWallet {
     this.p2wpkhScript = new ByteWriter().u8(0x00).u8(0x14).bytes(pkh).toByteArray();
     this.p2shScript = new ByteWriter().u8(0xa9).u8(0x14).bytes(Hashes.hash160(p2wpkhScript))
         .u8(0x87).toByteArray();
-    this.outputKey = Taproot.bip86OutputKey(sec1PublicKey);
-    this.p2trScript = new ByteWriter().u8(0x51).u8(0x20).bytes(outputKey).toByteArray();
+    this.sec1PublicKey = sec1PublicKey.clone();
+  }
+
+  private byte[] outputKey() {
+    if (outputKey == null) {
+      outputKey = Taproot.bip86OutputKey(sec1PublicKey);
+    }
+    return outputKey;
+  }
+
+  private boolean isOurP2tr(byte[] spk) {
+    return spk.length == 34 && spk[0] == 0x51 && spk[1] == 0x20
+        && Arrays.equals(spk, 2, 34, outputKey(), 0, 32);
   }
 
   /** The wallet of a SEC1 public key (33 or 65 bytes). */
@@ -82,7 +94,7 @@ public final class PsbtWallet {
 
   /** The BIP-86 output key: what taproot signatures verify under. */
   public byte[] taprootOutputKey() {
-    return outputKey.clone();
+    return outputKey().clone();
   }
 
   /** Every input with its script type, value and role. */
@@ -125,7 +137,7 @@ public final class PsbtWallet {
     byte[] merkleRoot = psbt.tapMerkleRoot(i);
     String p = "inputs[" + i + "]";
     boolean mine;
-    boolean taproot = Arrays.equals(spk, p2trScript);
+    boolean taproot = isOurP2tr(spk);
     if (taproot) {
       if (merkleRoot != null) {
         throw ChainFormatException.unsupported(p + ".tap_merkle_root",

@@ -18,7 +18,8 @@ import org.bouncycastle.jcajce.provider.BouncyCastleFipsProvider;
  *
  * <p>What is and is not wiped: the seed is held in a {@link SecretBytes} (wiped on {@link
  * #close()}); the PKCS#8 buffer we build is wiped after use; BC-FIPS's own private-key object,
- * created per signature, keeps a copy we cannot wipe until it is collected.
+ * created once per signer (that is, per request) and dropped on {@link #close()}, keeps a copy we
+ * cannot wipe until it is collected (the end-to-end heap check finds none among live objects).
  */
 public final class Ed25519Signer implements AutoCloseable {
 
@@ -32,10 +33,13 @@ public final class Ed25519Signer implements AutoCloseable {
 
   private final SecretBytes seed;
   private final byte[] publicKey;
+  /** BC-FIPS's key object, made once per signer (it derives the public key, a point multiplication). */
+  private PrivateKey key;
 
-  private Ed25519Signer(SecretBytes seed, byte[] publicKey) {
+  private Ed25519Signer(SecretBytes seed, byte[] publicKey, PrivateKey key) {
     this.seed = seed;
     this.publicKey = publicKey;
+    this.key = key;
   }
 
   /** Takes a copy of the 32-byte seed; the caller still owns (and wipes) its own. */
@@ -44,9 +48,10 @@ public final class Ed25519Signer implements AutoCloseable {
       throw new IllegalArgumentException("an Ed25519 seed is 32 bytes");
     }
     SecretBytes copy = SecretBytes.takeOwnership(seed.copy());
-    byte[] spki = ((EdDSAPrivateKey) privateKey(copy)).getPublicKey().getEncoded();
+    PrivateKey key = privateKey(copy);
+    byte[] spki = ((EdDSAPrivateKey) key).getPublicKey().getEncoded();
     return new Ed25519Signer(copy,
-        Arrays.copyOfRange(spki, spki.length - PUBLIC_KEY_BYTES, spki.length));
+        Arrays.copyOfRange(spki, spki.length - PUBLIC_KEY_BYTES, spki.length), key);
   }
 
   /** The 32-byte public key (RFC 8032 encoding). */
@@ -58,7 +63,11 @@ public final class Ed25519Signer implements AutoCloseable {
   public byte[] sign(byte[] message) {
     try {
       Signature signature = Signature.getInstance("Ed25519", PROVIDER);
-      signature.initSign(privateKey(seed));
+      PrivateKey k = key;
+      if (k == null) {
+        throw new IllegalStateException("signer is closed");
+      }
+      signature.initSign(k);
       signature.update(message);
       return signature.sign();
     } catch (GeneralSecurityException e) {
@@ -85,6 +94,7 @@ public final class Ed25519Signer implements AutoCloseable {
 
   @Override
   public void close() {
+    key = null;
     seed.close();
   }
 

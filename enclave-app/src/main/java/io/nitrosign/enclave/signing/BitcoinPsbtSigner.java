@@ -45,8 +45,9 @@ final class BitcoinPsbtSigner implements PayloadSigner {
     Psbt psbt = Psbt.parse(request.getBitcoinPsbt().getPsbt().toByteArray());
     PsbtWallet wallet = PsbtWallet.of(publicKey);
     List<Psbt.InputSighash> toSign = wallet.toSign(psbt);
-    byte[] outputKey = wallet.taprootOutputKey();
     boolean taproot = toSign.stream().anyMatch(s -> s.kind() == Psbt.InputKind.P2TR_KEY_PATH);
+    // The output key costs a point multiplication: only for PSBTs with a taproot input to sign.
+    byte[] outputKey = taproot ? wallet.taprootOutputKey() : null;
     return key -> {
       if (!Arrays.equals(key.publicKey(), publicKey)) {
         throw new IllegalStateException("unsealed key does not match the request's key");
