@@ -14,10 +14,6 @@ import io.nitrosign.attestation.AttestedSignatureException.Failure;
 import io.nitrosign.attestation.AttestedSignatureVerifier;
 import io.nitrosign.attestation.SignedRequest;
 import io.nitrosign.attestation.VerifiedResponseKey;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +22,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -45,7 +37,6 @@ class AttestedSignatureEndToEndTest {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
   private static Path home;
   private static LocalStack stack;
   private static Http http;
@@ -57,17 +48,11 @@ class AttestedSignatureEndToEndTest {
 
   @BeforeAll
   static void up() throws Exception {
-    home = Files.createTempDirectory("nitrosign-attested-e2e");
-    String cp = System.getProperty("java.class.path");
-    stack = new LocalStack(new LocalStack.Settings(home, freePort(), freePort(), freePort(),
-        freePort(),
-        new JavaProgram(cp, JavaProgram.POSTGRES_MAIN),
-        new JavaProgram(cp, JavaProgram.ENCLAVE_MAIN),
-        new JavaProgram(cp, JavaProgram.PARENT_MAIN)),
-        new PrintStream(LOG, true, StandardCharsets.UTF_8));
-    Map<String, String> env = stack.up();
-    auth = Http.basic(env.get("APP_ID"), env.get("APP_SECRET"));
-    http = new Http(env.get("BASE_URL"));
+    SharedStack shared = SharedStack.get();
+    home = shared.home();
+    stack = shared.stack();
+    auth = shared.auth();
+    http = shared.http();
 
     Http.Reply created = http.post("/v1/wallets", auth, "{\"chain_type\":\"ethereum\"}");
     assertEquals(200, created.status(), () -> created.raw().body());
@@ -80,18 +65,6 @@ class AttestedSignatureEndToEndTest {
         .addAllowedPcrSet(AttestationPolicy.pcrsFromNitroCliJson(
             Files.readString(stack.nsmRoot().resolveSibling("pcrs.json"))))
         .maxAge(Duration.ofMinutes(5)).build();
-  }
-
-  @AfterAll
-  static void down() throws Exception {
-    if (stack != null) {
-      stack.down();
-    }
-    if (home != null) {
-      try (Stream<Path> s = Files.walk(home)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
   }
 
   @Test
@@ -223,9 +196,4 @@ class AttestedSignatureEndToEndTest {
     return b;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

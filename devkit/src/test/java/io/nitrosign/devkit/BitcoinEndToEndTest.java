@@ -17,9 +17,7 @@ import io.nitrosign.chains.bitcoin.Taproot;
 import io.nitrosign.chains.bitcoin.Transaction;
 import io.nitrosign.chains.solana.Base58;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +28,8 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -110,36 +104,17 @@ class BitcoinEndToEndTest {
   private static LocalStack stack;
   private static Http http;
   private static String auth;
-  private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
   private static String p2wpkhWallet;
   private static String keyPathWallet;
   private static final List<String> REJECTED = new ArrayList<>();
 
   @BeforeAll
   static void up() throws Exception {
-    home = Files.createTempDirectory("nitrosign-btc-e2e");
-    String cp = System.getProperty("java.class.path");
-    stack = new LocalStack(new LocalStack.Settings(home, freePort(), freePort(), freePort(),
-        freePort(),
-        new JavaProgram(cp, JavaProgram.POSTGRES_MAIN),
-        new JavaProgram(cp, JavaProgram.ENCLAVE_MAIN),
-        new JavaProgram(cp, JavaProgram.PARENT_MAIN)),
-        new PrintStream(LOG, true, StandardCharsets.UTF_8));
-    Map<String, String> env = stack.up();
-    auth = Http.basic(env.get("APP_ID"), env.get("APP_SECRET"));
-    http = new Http(env.get("BASE_URL"));
-  }
-
-  @AfterAll
-  static void down() throws Exception {
-    if (stack != null) {
-      stack.down();
-    }
-    if (home != null) {
-      try (Stream<Path> s = Files.walk(home)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    SharedStack shared = SharedStack.get();
+    home = shared.home();
+    stack = shared.stack();
+    auth = shared.auth();
+    http = shared.http();
   }
 
   @Test
@@ -331,7 +306,7 @@ class BitcoinEndToEndTest {
     assertEquals("method_not_allowed_for_app", refused.body().get("code").asText());
 
     JsonNode raw = stack.createApp("raw-bitcoin", "--allow-raw-sign");
-    Path env = home.resolve("raw.env");
+    Path env = home.resolve("raw-BitcoinEndToEndTest.env");
     Files.writeString(env, "BASE_URL=" + stack.baseUrl() + "\nAPP_ID=" + raw.get("app_id").asText()
         + "\nAPP_SECRET=" + raw.get("app_secret").asText() + "\n");
     JsonNode wallet = importKey(P2WPKH_KEY, "bitcoin", "--stack-env", env.toString());
@@ -458,9 +433,4 @@ class BitcoinEndToEndTest {
     return o.toByteArray();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -10,9 +10,7 @@ import io.nitrosign.chains.solana.Base58;
 import io.nitrosign.chains.stellar.StellarEnvelope;
 import io.nitrosign.chains.stellar.StrKey;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +21,9 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -135,39 +130,20 @@ class Ed25519ChainsEndToEndTest {
   private static String rawAuth;
   private static Path rawEnv;
   private static final List<String> rejectedWallets = new ArrayList<>();
-  private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
 
   @BeforeAll
   static void up() throws Exception {
-    home = Files.createTempDirectory("nitrosign-ed25519-e2e");
-    String cp = System.getProperty("java.class.path");
-    stack = new LocalStack(new LocalStack.Settings(home, freePort(), freePort(), freePort(),
-        freePort(),
-        new JavaProgram(cp, JavaProgram.POSTGRES_MAIN),
-        new JavaProgram(cp, JavaProgram.ENCLAVE_MAIN),
-        new JavaProgram(cp, JavaProgram.PARENT_MAIN)),
-        new PrintStream(LOG, true, StandardCharsets.UTF_8));
-    Map<String, String> env = stack.up();
-    auth = Http.basic(env.get("APP_ID"), env.get("APP_SECRET"));
+    SharedStack shared = SharedStack.get();
+    home = shared.home();
+    stack = shared.stack();
+    auth = shared.auth();
     demoEnv = stack.stackEnv();
-    http = new Http(env.get("BASE_URL"));
+    http = shared.http();
     JsonNode raw = stack.createApp("raw-signer", "--allow-raw-sign");
     rawAuth = Http.basic(raw.get("app_id").asText(), raw.get("app_secret").asText());
-    rawEnv = home.resolve("raw.env");
+    rawEnv = home.resolve("raw-Ed25519ChainsEndToEndTest.env");
     Files.writeString(rawEnv, "BASE_URL=" + stack.baseUrl() + "\nAPP_ID=" + raw.get("app_id").asText()
         + "\nAPP_SECRET=" + raw.get("app_secret").asText() + "\n");
-  }
-
-  @AfterAll
-  static void down() throws Exception {
-    if (stack != null) {
-      stack.down();
-    }
-    if (home != null) {
-      try (Stream<Path> s = Files.walk(home)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
   }
 
   // ---------------------------------------------------------------------------------- helpers
@@ -410,9 +386,4 @@ class Ed25519ChainsEndToEndTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -9,9 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nitrosign.chains.ethereum.Keccak256;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +18,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -45,7 +40,6 @@ class EthereumEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
-  private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
   private static Path home;
   private static LocalStack stack;
   private static Http http;
@@ -119,29 +113,11 @@ class EthereumEndToEndTest {
 
   @BeforeAll
   static void up() throws Exception {
-    home = Files.createTempDirectory("nitrosign-eth-e2e");
-    String cp = System.getProperty("java.class.path");
-    stack = new LocalStack(new LocalStack.Settings(home, freePort(), freePort(), freePort(),
-        freePort(),
-        new JavaProgram(cp, JavaProgram.POSTGRES_MAIN),
-        new JavaProgram(cp, JavaProgram.ENCLAVE_MAIN),
-        new JavaProgram(cp, JavaProgram.PARENT_MAIN)),
-        new PrintStream(LOG, true, StandardCharsets.UTF_8));
-    Map<String, String> env = stack.up();
-    auth = Http.basic(env.get("APP_ID"), env.get("APP_SECRET"));
-    http = new Http(env.get("BASE_URL"));
-  }
-
-  @AfterAll
-  static void down() throws Exception {
-    if (stack != null) {
-      stack.down();
-    }
-    if (home != null) {
-      try (Stream<Path> s = Files.walk(home)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    SharedStack shared = SharedStack.get();
+    home = shared.home();
+    stack = shared.stack();
+    auth = shared.auth();
+    http = shared.http();
   }
 
   /** Imports {@code privateKeyHex} once with the CLI; returns the wallet id. */
@@ -341,9 +317,4 @@ class EthereumEndToEndTest {
     assertTrue(successes.stream().anyMatch(s -> s.contains("\"pre_eip155\":true")), successes.toString());
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }
