@@ -387,50 +387,30 @@ class BitcoinEndToEndTest {
     return psbt(KP_TX, maps, 2);
   }
 
-  /** A BIP-174 PSBT: the unsigned transaction, these input maps, empty output maps. */
+  /**
+   * A BIP-174 PSBT of the unsigned transaction with these input maps (key, value, key, value, ...)
+   * and empty output maps, built by {@link Psbt#create}; {@code outputs} is the transaction's
+   * output count.
+   */
   static byte[] psbt(String unsignedTxHex, List<List<byte[]>> inputs, int outputs) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    o.writeBytes(HEX.parseHex("70736274ff"));
-    kv(o, new byte[] {0}, HEX.parseHex(unsignedTxHex));
-    o.write(0);
+    List<List<Psbt.Entry>> maps = new java.util.ArrayList<>();
     for (List<byte[]> m : inputs) {
+      List<Psbt.Entry> entries = new java.util.ArrayList<>();
       for (int k = 0; k + 1 < m.size(); k += 2) {
-        kv(o, m.get(k), m.get(k + 1));
+        entries.add(new Psbt.Entry(m.get(k), m.get(k + 1)));
       }
-      o.write(0);
+      maps.add(entries);
     }
-    for (int i = 0; i < outputs; i++) {
-      o.write(0);
+    Psbt psbt = Psbt.create(io.nitrosign.chains.bitcoin.Transaction.parse(HEX.parseHex(unsignedTxHex)), maps);
+    if (psbt.outputCount() != outputs) {
+      throw new IllegalArgumentException("the transaction has " + psbt.outputCount() + " outputs");
     }
-    return o.toByteArray();
+    return psbt.serialize();
   }
 
-  static void kv(ByteArrayOutputStream o, byte[] k, byte[] v) {
-    compact(o, k.length);
-    o.writeBytes(k);
-    compact(o, v.length);
-    o.writeBytes(v);
-  }
-
-  static void compact(ByteArrayOutputStream o, int n) {
-    if (n < 0xfd) {
-      o.write(n);
-    } else {
-      o.write(0xfd);
-      o.write(n & 0xff);
-      o.write(n >>> 8);
-    }
-  }
-
+  /** A witness_utxo value: the spent output's amount and script. */
   static byte[] txOut(long value, String spk) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    for (int i = 0; i < 8; i++) {
-      o.write((int) (value >>> (8 * i)) & 0xff);
-    }
-    byte[] s = HEX.parseHex(spk);
-    compact(o, s.length);
-    o.writeBytes(s);
-    return o.toByteArray();
+    return Psbt.witnessUtxoEntry(value, HEX.parseHex(spk)).value();
   }
 
 }

@@ -303,6 +303,32 @@ public final class Psbt {
     return new Transaction.Output(value, spk);
   }
 
+  /**
+   * Starts a PSBT (version 0) for {@code unsignedTx} (BIP-174's Creator and Updater roles): the
+   * global unsigned transaction, then one map per input with the given entries in order (e.g.
+   * {@link #witnessUtxoEntry}, redeem script, sighash type), and an empty map per output. The
+   * result is parsed back, so it obeys every rule {@link #parse} enforces.
+   *
+   * @throws ChainFormatException when the maps do not match the transaction or an entry is invalid
+   */
+  public static Psbt create(Transaction unsignedTx, List<List<Entry>> inputMaps) {
+    ByteWriter w = new ByteWriter().bytes(MAGIC);
+    writeMap(w, List.of(new Entry(new byte[] {GLOBAL_UNSIGNED_TX}, unsignedTx.serializeNoWitness())));
+    for (List<Entry> m : inputMaps) {
+      writeMap(w, m);
+    }
+    for (int i = 0; i < unsignedTx.outputs().size(); i++) {
+      writeMap(w, List.of());
+    }
+    return parse(w.toByteArray());
+  }
+
+  /** A witness_utxo entry (key type 0x01): the output an input spends, value and script. */
+  public static Entry witnessUtxoEntry(long value, byte[] scriptPubKey) {
+    return new Entry(new byte[] {IN_WITNESS_UTXO},
+        new Transaction.Output(value, scriptPubKey).serialize());
+  }
+
   /** The exact PSBT bytes (entries in their original order). */
   public byte[] serialize() {
     ByteWriter w = new ByteWriter().bytes(MAGIC);

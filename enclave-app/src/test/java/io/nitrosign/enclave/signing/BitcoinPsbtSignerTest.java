@@ -58,49 +58,30 @@ class BitcoinPsbtSignerTest {
   static final String P2SH_SIGHASH = "64f3b0f4dd2bb3aa1ce8566d220cc74dda9df97d8490cc81d89d735c92e59fb6";
   static final String P2SH_SIG = "3044022047ac8e878352d3ebbde1c94ce3a10d057c24175747116f8288e5d794d12d482f0220217f36a485cae903c713331d877c1f64677e3622ad4010726870540656fe9dcb";
 
-  /** A minimal PSBT writer: global unsigned tx, then the given input maps, then empty outputs. */
-  static byte[] psbt(byte[] unsignedTx, List<List<byte[]>> inputMaps, int outputs) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    o.writeBytes(HEX.parseHex("70736274ff"));
-    kv(o, new byte[] {0x00}, unsignedTx);
-    o.write(0);
-    for (List<byte[]> m : inputMaps) {
+  /**
+   * A BIP-174 PSBT of the unsigned transaction with these input maps (key, value, key, value, ...)
+   * and empty output maps, built by {@link Psbt#create}; {@code outputs} is the transaction's
+   * output count.
+   */
+  static byte[] psbt(byte[] unsignedTx, List<List<byte[]>> inputs, int outputs) {
+    List<List<Psbt.Entry>> maps = new java.util.ArrayList<>();
+    for (List<byte[]> m : inputs) {
+      List<Psbt.Entry> entries = new java.util.ArrayList<>();
       for (int k = 0; k + 1 < m.size(); k += 2) {
-        kv(o, m.get(k), m.get(k + 1));
+        entries.add(new Psbt.Entry(m.get(k), m.get(k + 1)));
       }
-      o.write(0);
+      maps.add(entries);
     }
-    for (int i = 0; i < outputs; i++) {
-      o.write(0);
+    Psbt psbt = Psbt.create(io.nitrosign.chains.bitcoin.Transaction.parse(unsignedTx), maps);
+    if (psbt.outputCount() != outputs) {
+      throw new IllegalArgumentException("the transaction has " + psbt.outputCount() + " outputs");
     }
-    return o.toByteArray();
+    return psbt.serialize();
   }
 
-  static void kv(ByteArrayOutputStream o, byte[] k, byte[] v) {
-    compact(o, k.length);
-    o.writeBytes(k);
-    compact(o, v.length);
-    o.writeBytes(v);
-  }
-
-  static void compact(ByteArrayOutputStream o, int n) {
-    if (n < 0xfd) {
-      o.write(n);
-    } else {
-      o.write(0xfd);
-      o.write(n & 0xff);
-      o.write(n >>> 8);
-    }
-  }
-
+  /** A witness_utxo value: the spent output's amount and script. */
   static byte[] txOut(long value, byte[] spk) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    for (int i = 0; i < 8; i++) {
-      o.write((int) (value >>> (8 * i)) & 0xff);
-    }
-    compact(o, spk.length);
-    o.writeBytes(spk);
-    return o.toByteArray();
+    return Psbt.witnessUtxoEntry(value, spk).value();
   }
 
   static byte[] u32(long v) {
