@@ -1,8 +1,10 @@
 package io.nitrosign.bench;
 
 import com.google.protobuf.ByteString;
-import io.nitrosign.chains.bitcoin.BitcoinAddress;
 import io.nitrosign.chains.bitcoin.Hashes;
+import io.nitrosign.chains.bitcoin.Psbt;
+import io.nitrosign.chains.bitcoin.Secp256k1Points;
+import io.nitrosign.chains.bitcoin.Transaction;
 import io.nitrosign.chains.ethereum.EthTransaction;
 import io.nitrosign.enclave.crypto.BcFipsSetup;
 import io.nitrosign.enclave.crypto.Drbg;
@@ -25,7 +27,6 @@ import io.nitrosign.proto.v1.WalletKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.Security;
 import java.time.Duration;
@@ -33,8 +34,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.crypto.asymmetric.ECDomainParametersIndex;
-import org.bouncycastle.crypto.fips.FipsEC;
 import org.bouncycastle.jcajce.provider.BouncyCastleFipsProvider;
 
 /**
@@ -165,44 +164,13 @@ public final class ChainSignBench {
 
   /** A PSBT spending one P2WPKH output of the wallet (witness_utxo) to one P2WPKH output. */
   private static byte[] p2wpkhPsbt(byte[] uncompressed) {
-    byte[] compressed = ECDomainParametersIndex.lookupDomainParameters(
-        FipsEC.DomainParameterID.secp256k1).getCurve().decodePoint(uncompressed).getEncoded(true);
     byte[] spk = new byte[22];
     spk[1] = 0x14;
-    System.arraycopy(Hashes.hash160(compressed), 0, spk, 2, 20);
-    ByteArrayOutputStream tx = new ByteArrayOutputStream();
-    tx.writeBytes(le32(2));
-    tx.write(1);
-    tx.writeBytes(new byte[32]); // previous txid
-    tx.writeBytes(le32(0));
-    tx.write(0); // empty scriptSig
-    tx.writeBytes(le32(0xfffffffd));
-    tx.write(1);
-    tx.writeBytes(le64(90_000));
-    tx.write(spk.length);
-    tx.writeBytes(spk);
-    tx.writeBytes(le32(0));
-    byte[] unsigned = tx.toByteArray();
-    ByteArrayOutputStream p = new ByteArrayOutputStream();
-    p.writeBytes("psbt".getBytes(StandardCharsets.US_ASCII));
-    p.write(0xff);
-    p.write(1);
-    p.write(0x00); // PSBT_GLOBAL_UNSIGNED_TX
-    compactSize(p, unsigned.length);
-    p.writeBytes(unsigned);
-    p.write(0);
-    byte[] utxo = new byte[8 + 1 + spk.length];
-    System.arraycopy(le64(100_000), 0, utxo, 0, 8);
-    utxo[8] = (byte) spk.length;
-    System.arraycopy(spk, 0, utxo, 9, spk.length);
-    p.write(1);
-    p.write(0x01); // PSBT_IN_WITNESS_UTXO
-    compactSize(p, utxo.length);
-    p.writeBytes(utxo);
-    p.write(0);
-    p.write(0); // the output's empty map
-    BitcoinAddress.p2wpkh("bc", compressed); // the same key as an address (sanity)
-    return p.toByteArray();
+    System.arraycopy(Hashes.hash160(Secp256k1Points.compress(uncompressed)), 0, spk, 2, 20);
+    Transaction tx = new Transaction(2,
+        List.of(new Transaction.Input(new byte[32], 0, new byte[0], 0xfffffffdL, List.of())),
+        List.of(new Transaction.Output(90_000, spk)), 0);
+    return Psbt.create(tx, List.of(List.of(Psbt.witnessUtxoEntry(100_000, spk)))).serialize();
   }
 
   /** A legacy Solana message: the wallet (fee payer) transfers 1 SOL with the System program. */
@@ -230,23 +198,5 @@ public final class ChainSignBench {
     m.write(12);
     m.writeBytes(data.array());
     return m.toByteArray();
-  }
-
-  private static void compactSize(ByteArrayOutputStream out, int n) {
-    if (n < 0xfd) {
-      out.write(n);
-    } else {
-      out.write(0xfd);
-      out.write(n & 0xff);
-      out.write((n >>> 8) & 0xff);
-    }
-  }
-
-  private static byte[] le32(int v) {
-    return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
-  }
-
-  private static byte[] le64(long v) {
-    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
   }
 }
