@@ -2,14 +2,13 @@ package io.nitrosign.parent.rpc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import io.nitrosign.chains.bitcoin.Hashes;
 import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -46,37 +45,51 @@ final class RawSign implements RpcMethod {
     byte[] bytes = encoding.equals("hex")
         ? Params.hex(params, "bytes", MAX_BYTES)
         : Params.base64(params, "bytes", MAX_BYTES);
-    Map<String, Object> decoded = new LinkedHashMap<>();
-    decoded.put("length", bytes.length);
-    decoded.put("sha256", Hex.prefixed(sha256(bytes)));
-    return new Prepared() {
-      @Override
-      public void payload(SignRequest.Builder request) {
-        request.setRawMessage(ByteString.copyFrom(bytes));
-      }
-
-      @Override
-      public Map<String, Object> decoded() {
-        return decoded;
-      }
-
-      @Override
-      public Map<String, Object> result(SignResponse response) {
-        byte[] signature = SignatureChecks.ed25519(wallet, bytes, null, response);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("signature", encoding.equals("hex") ? Hex.prefixed(signature)
-            : java.util.Base64.getEncoder().encodeToString(signature));
-        data.put("encoding", encoding);
-        return data;
-      }
-    };
+    return new BytesPrepared(wallet, bytes, encoding,
+        b -> b.setRawMessage(ByteString.copyFrom(bytes)));
   }
 
-  static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  /**
+   * A request answered with one Ed25519 signature over {@code bytes} exactly as given (raw_sign,
+   * Solana signMessage): records their length and SHA-256, checks the answer and returns
+   * {@code {signature, encoding}} with the signature in {@code encoding} ({@code hex} or
+   * {@code base64}).
+   */
+  static final class BytesPrepared implements Prepared {
+    private final Wallet wallet;
+    private final byte[] bytes;
+    private final String encoding;
+    private final Map<String, Object> decoded = new LinkedHashMap<>();
+    private final java.util.function.Consumer<SignRequest.Builder> payload;
+
+    BytesPrepared(Wallet wallet, byte[] bytes, String encoding,
+        java.util.function.Consumer<SignRequest.Builder> payload) {
+      this.wallet = wallet;
+      this.bytes = bytes;
+      this.encoding = encoding;
+      this.payload = payload;
+      decoded.put("length", bytes.length);
+      decoded.put("sha256", Hex.prefixed(Hashes.sha256(bytes)));
+    }
+
+    @Override
+    public void payload(SignRequest.Builder request) {
+      payload.accept(request);
+    }
+
+    @Override
+    public Map<String, Object> decoded() {
+      return decoded;
+    }
+
+    @Override
+    public Map<String, Object> result(SignResponse response) {
+      byte[] signature = SignatureChecks.ed25519(wallet, bytes, null, response);
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("signature", encoding.equals("hex") ? Hex.prefixed(signature)
+          : java.util.Base64.getEncoder().encodeToString(signature));
+      data.put("encoding", encoding);
+      return data;
     }
   }
 }

@@ -41,10 +41,7 @@ public final class SignatureChecks {
         || !r.getSignature().isEmpty() || r.getInputSignaturesCount() != 0) {
       throw protocol("malformed secp256k1 Sign response");
     }
-    byte[] signature = new byte[65];
-    r.getR().copyTo(signature, 0);
-    r.getS().copyTo(signature, 32);
-    signature[64] = (byte) (27 + r.getRecoveryId());
+    byte[] signature = rsv(r);
     try {
       AttestedSignatureVerifier.verifyWalletSignature(new SignedRequest(wallet.id(),
           expectedDigest, signature, wallet.publicKey(), new byte[0]));
@@ -53,6 +50,15 @@ public final class SignatureChecks {
           wallet.id(), e.getMessage());
       throw protocol("signature does not verify");
     }
+    return signature;
+  }
+
+  /** The 65-byte r || s || (27 + recovery id) of a single secp256k1 answer. */
+  public static byte[] rsv(SignResponse r) {
+    byte[] signature = new byte[65];
+    r.getR().copyTo(signature, 0);
+    r.getS().copyTo(signature, 32);
+    signature[64] = (byte) (27 + r.getRecoveryId());
     return signature;
   }
 

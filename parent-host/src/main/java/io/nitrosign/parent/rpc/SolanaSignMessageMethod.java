@@ -3,15 +3,9 @@ package io.nitrosign.parent.rpc;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.nitrosign.chains.solana.SolanaSignMessage;
-import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
-import io.nitrosign.proto.v1.SignRequest;
-import io.nitrosign.proto.v1.SignResponse;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,29 +33,8 @@ final class SolanaSignMessageMethod implements RpcMethod {
     Params.encoding(params, "base64");
     byte[] message = SolanaSignMessage.bytesToSign(
         Params.base64(params, "message", SolanaSignMessage.MAX_LENGTH));
-    Map<String, Object> decoded = new LinkedHashMap<>();
-    decoded.put("length", message.length);
-    decoded.put("sha256", Hex.prefixed(RawSign.sha256(message)));
-    return new Prepared() {
-      @Override
-      public void payload(SignRequest.Builder request) {
-        request.setSolanaMessage(io.nitrosign.proto.v1.SolanaMessage.newBuilder()
-            .setMessage(ByteString.copyFrom(message)));
-      }
-
-      @Override
-      public Map<String, Object> decoded() {
-        return decoded;
-      }
-
-      @Override
-      public Map<String, Object> result(SignResponse response) {
-        byte[] signature = SignatureChecks.ed25519(wallet, message, null, response);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("signature", Base64.getEncoder().encodeToString(signature));
-        data.put("encoding", "base64");
-        return data;
-      }
-    };
+    return new RawSign.BytesPrepared(wallet, message, "base64",
+        b -> b.setSolanaMessage(io.nitrosign.proto.v1.SolanaMessage.newBuilder()
+            .setMessage(ByteString.copyFrom(message))));
   }
 }

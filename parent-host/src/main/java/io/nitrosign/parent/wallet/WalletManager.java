@@ -24,6 +24,7 @@ import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.audit.Outcome;
 import io.nitrosign.parent.rpc.RpcMethod;
 import io.nitrosign.parent.rpc.RpcMethods;
+import io.nitrosign.parent.rpc.SignatureChecks;
 import io.nitrosign.parent.enclave.EnclaveCallException;
 import io.nitrosign.parent.enclave.EnclaveFailures;
 import io.nitrosign.parent.enclave.EnclaveGateway;
@@ -291,14 +292,6 @@ public final class WalletManager {
     return new RpcResult(method.name(), data);
   }
 
-  private static byte[] signatureOf(SignResponse response) {
-    byte[] signature = new byte[65];
-    response.getR().copyTo(signature, 0);
-    response.getS().copyTo(signature, 32);
-    signature[64] = (byte) (27 + response.getRecoveryId());
-    return signature;
-  }
-
   /**
    * What the parent can check of the proof: nothing without a request for it; otherwise the
    * binding is the one the parent computes itself, and the proof has the form and size of its
@@ -313,7 +306,7 @@ public final class WalletManager {
       return empty;
     }
     byte[] expected = AttestationBinding.compute(sent.getKey().getWalletId(),
-        r.getDigest().toByteArray(), signatureOf(r), sent.getKey().getPublicKey().toByteArray(),
+        r.getDigest().toByteArray(), SignatureChecks.rsv(r), sent.getKey().getPublicKey().toByteArray(),
         attest.nonce());
     if (!r.getBinding().equals(ByteString.copyFrom(expected))) {
       return false;
