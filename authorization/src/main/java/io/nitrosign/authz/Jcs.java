@@ -133,6 +133,41 @@ public final class Jcs {
     return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
   }
 
+  /**
+   * True when every number in {@code value} is exactly the value its canonical form denotes, so
+   * canonicalization is one-to-one on the value: {@code 0.1}, {@code 1e3} and {@code 2^53} are
+   * exact; {@code 12345678901234567890} (canonically {@code 12345678901234567000}) is not. A
+   * signature over the canonical form then covers exactly one value, not every number that
+   * rounds to the same double.
+   */
+  public static boolean isExact(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      for (Object v : map.values()) {
+        if (!isExact(v)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (value instanceof List<?> list) {
+      for (Object v : list) {
+        if (!isExact(v)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (value instanceof BigInteger || value instanceof BigDecimal) {
+      BigDecimal written = value instanceof BigInteger bi ? new BigDecimal(bi) : (BigDecimal) value;
+      try {
+        return new BigDecimal(number((Number) value)).compareTo(written) == 0;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** ES6 Number-to-String of the double nearest to {@code n}. */
   static String number(Number n) {
     double d;

@@ -84,6 +84,25 @@ public final class PrivyRequest {
    * @throws IllegalArgumentException for a bare {@code null} body
    */
   public static Object parseBody(byte[] bodyBytes) {
+    return parseValue(bodyBytes);
+  }
+
+  /**
+   * As {@link #parseBody}, for the REST bodies this API takes, which are JSON objects (an empty
+   * body is an empty map).
+   *
+   * @throws ChainFormatException when the body is not one strict, bounded JSON object
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> parseObjectBody(byte[] bodyBytes) {
+    Object v = parseValue(bodyBytes);
+    if (!(v instanceof Map)) {
+      throw new ChainFormatException(BODY_FIELD, "must be a JSON object");
+    }
+    return (Map<String, Object>) v;
+  }
+
+  private static Object parseValue(byte[] bodyBytes) {
     if (bodyBytes == null || bodyBytes.length == 0) {
       return new LinkedHashMap<String, Object>();
     }

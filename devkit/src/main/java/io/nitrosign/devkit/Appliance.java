@@ -27,6 +27,7 @@ public final class Appliance {
       "                   [--root ROOT.pem] [--nonce HEX] [--user-data HEX] [--allow-debug] [--json]",
       "       ./appliance attestation show --doc FILE",
       "       ./appliance wallet import [--key-file FILE|-] [--root ROOT.pem] [--pcrs PCRS.json]",
+      "       ./appliance authkey new --out FILE | authkey sign --key FILE --app-id ID --url URL ...",
       "",
       "  local up       build what is missing, start embedded PostgreSQL, the local KMS, the",
       "                 enclave (local mode: simulated NSM) and the parent host; wait until",
@@ -48,6 +49,8 @@ public final class Appliance {
       "  wallet import        import a private key (hex) into the enclave: verifies the enclave's",
       "                       attestation, then encrypts the key to it (HPKE); the parent host",
       "                       never sees it",
+      "  authkey new|sign     make a P-256 authorization key; sign a request for an owned wallet",
+      "                       (privy-authorization-signature, as Privy's SDK signs)",
       "  (docs/attestation.md explains what each check means and how to do it by hand)");
 
   private Appliance() {}
@@ -65,6 +68,9 @@ public final class Appliance {
     String group = a.poll();
     if (group.equals("attestation")) {
       return AttestationCli.run(a.toArray(String[]::new), out, err);
+    }
+    if (group.equals("authkey")) {
+      return AuthKeyCli.run(a.toArray(String[]::new), System.in, out, err);
     }
     if (group.equals("wallet")) {
       if (a.isEmpty() || !a.poll().equals("import")) {

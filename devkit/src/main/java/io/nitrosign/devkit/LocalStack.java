@@ -167,7 +167,9 @@ public final class LocalStack {
         "--kms-auth-key-id", keys.get("auth").get("Arn").asText(),
         "--kms-exec-key-id", keys.get("exec").get("Arn").asText(),
         "--kms-region", REGION,
-        "--kms-endpoint", kmsUrl())), s.home());
+        "--kms-endpoint", kmsUrl(),
+        "--public-base-url", baseUrl(),
+        "--export-quorum", "1:" + exportQuorumPublicKey())), s.home());
     waitFor(enclave, () -> Files.exists(enclaveSocket()), "the enclave socket");
   }
 
@@ -203,6 +205,7 @@ public final class LocalStack {
         "  url: " + jdbcUrl(),
         "  user: postgres",
         "  password: \"\"",
+        "publicBaseUrl: " + baseUrl(),
         "enclave:",
         "  address: unix:" + enclaveSocket(),
         "sealing:",
@@ -365,6 +368,33 @@ public final class LocalStack {
 
   private Path enclaveKeysFile() {
     return kmsDir().resolve("enclave-keys.json");
+  }
+
+  /**
+   * Local mode's deployment export quorum: one P-256 key whose private half is in
+   * {@code home/export-quorum.key} (0600), made on first use. Its signature is what lets an
+   * app-owned wallet be exported (the enclave is started with {@code --export-quorum 1:<key>});
+   * in production the quorum's keys are fixed in the enclave image and held by people, never on
+   * the host.
+   */
+  public Path exportQuorumKeyFile() throws IOException {
+    Path file = s.home().resolve("export-quorum.key");
+    if (!Files.exists(file)) {
+      Files.createDirectories(s.home());
+      io.nitrosign.authz.RequestSigner.KeyPairText pair = io.nitrosign.authz.RequestSigner.generate();
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, pair.privateKey() + "\n", StandardCharsets.UTF_8);
+      Files.writeString(s.home().resolve("export-quorum.key.pub"), pair.publicKey() + "\n",
+          StandardCharsets.UTF_8);
+    }
+    return file;
+  }
+
+  private String exportQuorumPublicKey() throws IOException {
+    exportQuorumKeyFile();
+    return Files.readString(s.home().resolve("export-quorum.key.pub"), StandardCharsets.UTF_8)
+        .trim();
   }
 
   /** The local KMS's secret access key: random per home, in a 0600 file, passed by environment. */

@@ -4,6 +4,10 @@ import io.nitrosign.enclave.crypto.BcFipsSetup;
 import io.nitrosign.enclave.crypto.Drbg;
 import io.nitrosign.enclave.crypto.OsSeedSource;
 import io.nitrosign.enclave.crypto.SeedSource;
+import io.nitrosign.authz.P256Key;
+import io.nitrosign.authz.Quorums;
+import io.nitrosign.enclave.authority.RequestAuthorizer;
+import io.nitrosign.proto.v1.KeyQuorum;
 import io.nitrosign.enclave.kms.AttestedKmsClient;
 import io.nitrosign.enclave.kms.CredentialsHolder;
 import io.nitrosign.enclave.kms.KmsEndpointConfig;
@@ -59,7 +63,8 @@ public final class EnclaveMain {
 
   /** Parsed command line. */
   record Options(EnclaveAddress listen, int maxFrameBytes, boolean localMode, NsmKind nsm,
-      Path simulatedNsmCa, Optional<KmsSealingConfig> kms) {}
+      Path simulatedNsmCa, Optional<KmsSealingConfig> kms,
+      RequestAuthorizer.Settings authorization) {}
 
   /** Which NSM device to use. */
   enum NsmKind { NITRO, SIMULATED }
@@ -88,7 +93,11 @@ public final class EnclaveMain {
       "  --kms-region R              AWS region of KMS, e.g. eu-west-1",
       "  --kms-endpoint URL          KMS endpoint override (default https://kms.R.amazonaws.com)",
       "  --kms-vsock-proxy CID:PORT  reach KMS through the parent's vsock-proxy (e.g. 3:8000);"
-          + " TLS terminates in the enclave");
+          + " TLS terminates in the enclave",
+      "  --public-base-url URL       the API's public base URL clients sign requests for"
+          + " (e.g. https://signer.example.com); without it only the path is checked",
+      "  --export-quorum M:K1,K2,..  M-of-N base64 DER P-256 keys that authorize exporting"
+          + " app-owned wallets (default: none, such exports are refused)");
 
   static Options parse(String[] args) throws UsageException {
     String listen = "vsock:any:5000";
@@ -98,6 +107,8 @@ public final class EnclaveMain {
     Path nsmCa = null;
     String authKeyId = null;
     String execKeyId = null;
+    String publicBaseUrl = "";
+    String exportQuorum = null;
     String region = null;
     String endpoint = null;
     String vsockProxy = null;
@@ -133,6 +144,8 @@ public final class EnclaveMain {
         case "--kms-region" -> region = value(args, ++i, a);
         case "--kms-endpoint" -> endpoint = value(args, ++i, a);
         case "--kms-vsock-proxy" -> vsockProxy = value(args, ++i, a);
+        case "--public-base-url" -> publicBaseUrl = value(args, ++i, a);
+        case "--export-quorum" -> exportQuorum = value(args, ++i, a);
         case "--help", "-h" -> throw new UsageException("");
         default -> throw new UsageException("unknown argument: " + a);
       }
@@ -172,7 +185,32 @@ public final class EnclaveMain {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--listen: " + e.getMessage());
     }
-    return new Options(address, maxFrame, localMode, nsm, nsmCa, kms);
+    if (!publicBaseUrl.isEmpty()
+        && !publicBaseUrl.matches("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/-]*[^/])?")) {
+      throw new UsageException("--public-base-url must be an http(s) URL without a trailing slash");
+    }
+    RequestAuthorizer.Settings authorization = RequestAuthorizer.Settings.defaults()
+        .withPublicBaseUrl(publicBaseUrl)
+        .withExportQuorum(Optional.ofNullable(exportQuorum == null ? null : exportQuorum(exportQuorum)));
+    return new Options(address, maxFrame, localMode, nsm, nsmCa, kms, authorization);
+  }
+
+  /** {@code M:KEY1,KEY2,...}: an M-of-N quorum of base64 DER SPKI P-256 keys. */
+  static KeyQuorum exportQuorum(String spec) throws UsageException {
+    int colon = spec.indexOf(':');
+    KeyQuorum.Builder q = KeyQuorum.newBuilder().setId("export");
+    try {
+      q.setThreshold(Integer.parseInt(spec.substring(0, Math.max(colon, 0))));
+      for (String k : spec.substring(colon + 1).split(",")) {
+        q.addPublicKeys(com.google.protobuf.ByteString.copyFrom(P256Key.fromSpkiBase64(k.trim()).spki()));
+      }
+      KeyQuorum built = q.build();
+      Quorums.validate(built);
+      return built;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--export-quorum must be M:KEY1,KEY2,... with base64 DER P-256 keys"
+          + " and 1 <= M <= the number of keys");
+    }
   }
 
   private static NsmDevice openNsm(Options options)
@@ -253,7 +291,7 @@ public final class EnclaveMain {
     }
     final NsmDevice device = nsm;
     EnclaveService service = new EnclaveService(stateMachine, drbg,
-        version == null ? "dev" : version, device, kmsSealing);
+        version == null ? "dev" : version, device, kmsSealing, options.authorization());
     WireServer server;
     try {
       server = WireServer.start(options.listen(), options.maxFrameBytes(), service);

@@ -11,6 +11,7 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.nitrosign.parent.api.ApiModule;
 import io.nitrosign.parent.app.AppModule;
+import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
 import io.nitrosign.parent.app.CreateAppCommand;
 import io.nitrosign.parent.db.Migrations;
 import io.nitrosign.parent.enclave.EnclaveClientGateway;
@@ -81,7 +82,8 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
 
     ApiModule.install(env.jersey());
     AppModule.install(env, jdbi, random, clock);
-    WalletModule.install(env, jdbi, enclave, random, clock);
+    PrivyRequestAuthorizer authorizer = new PrivyRequestAuthorizer(config.getPublicBaseUrl(), clock);
+    WalletModule.install(env, jdbi, enclave, random, clock, authorizer);
 
     // KMS-mode enclaves: credentials, first-boot provisioning, unsealing after restarts.
     SealingConfiguration sealing = config.getSealing();

@@ -23,6 +23,25 @@ public class ParentHostConfiguration extends Configuration {
   @NotNull
   private SealingConfiguration sealing = new SealingConfiguration();
 
+  /**
+   * The API's public base URL as clients sign requests for it (Privy's authorization signatures
+   * cover {@code url}), without a trailing slash, e.g. {@code https://signer.example.com}; the
+   * enclave must be started with the same {@code --public-base-url}. Empty: the URL is built from
+   * the request's Host header and the enclave compares only the path.
+   */
+  @jakarta.validation.constraints.Pattern(regexp = "|https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/-]*[^/])?")
+  private String publicBaseUrl = "";
+
+  @JsonProperty("publicBaseUrl")
+  public String getPublicBaseUrl() {
+    return publicBaseUrl;
+  }
+
+  @JsonProperty("publicBaseUrl")
+  public void setPublicBaseUrl(String publicBaseUrl) {
+    this.publicBaseUrl = publicBaseUrl;
+  }
+
   @JsonProperty("sealing")
   public SealingConfiguration getSealing() {
     return sealing;

@@ -1,6 +1,7 @@
 package io.nitrosign.enclave.service;
 
 import io.nitrosign.enclave.EnclaveException;
+import io.nitrosign.enclave.authority.RequestAuthorizer;
 import io.nitrosign.enclave.crypto.ResponseKey;
 import io.nitrosign.enclave.nsm.NsmDevice;
 import io.nitrosign.enclave.sealing.SealingKeyProvider;
@@ -57,6 +58,8 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
   private volatile KeyImportHandler keyImport;
   private volatile KeyExportHandler keyExport;
   private volatile ResealHandler reseal;
+  private volatile AuthorityHandler authority;
+  private final RequestAuthorizer authorizer;
   // KMS sealing (null in local mode): its handlers run one at a time on their own thread, so a
   // slow KMS call never holds a signing thread
   private final KmsSealing kmsSealing;
@@ -95,6 +98,16 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
    */
   public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version,
       NsmDevice nsm, KmsSealing kmsSealing) {
+    this(stateMachine, random, version, nsm, kmsSealing, RequestAuthorizer.Settings.defaults());
+  }
+
+  /**
+   * @param authorization how the enclave checks clients' signed requests (public base URL,
+   *     export quorum, expiry bounds)
+   */
+  public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version,
+      NsmDevice nsm, KmsSealing kmsSealing, RequestAuthorizer.Settings authorization) {
+    this.authorizer = new RequestAuthorizer(authorization, java.time.Clock.systemUTC());
     this.stateMachine = stateMachine;
     this.random = random;
     this.version = version;
@@ -138,10 +151,12 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     if (stateMachine.state() != EnclaveState.SEALED) {
       throw new IllegalStateException("unseal requires state SEALED");
     }
-    WalletOperations ops = new WalletOperations(new ShareSealer(provider, random), random);
+    WalletOperations ops =
+        new WalletOperations(new ShareSealer(provider, random), random, authorizer);
     this.keyImport = new KeyImportHandler(ops, importKey, nsm);
     this.keyExport = new KeyExportHandler(ops, random);
     this.reseal = new ResealHandler(ops);
+    this.authority = new AuthorityHandler(ops);
     this.operations = ops;
     this.keys = provider;
     stateMachine.transitionTo(EnclaveState.READY);
@@ -206,6 +221,9 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
               .setExportKey(keyExport.exportKey(request.getExportKey())).build();
         case RESEAL:
           return EnclaveResponse.newBuilder().setReseal(reseal.handle(request.getReseal())).build();
+        case UPDATE_AUTHORITY:
+          return EnclaveResponse.newBuilder()
+              .setUpdateAuthority(authority.handle(request.getUpdateAuthority())).build();
         default:
           return error(ErrorCode.UNSUPPORTED, "unsupported request type");
       }
@@ -306,6 +324,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     keyImport = null;
     keyExport = null;
     reseal = null;
+    authority = null;
     keys = null;
     importKey.close();
     responseKey.close();

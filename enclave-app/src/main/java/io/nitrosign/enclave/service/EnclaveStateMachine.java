@@ -41,7 +41,7 @@ public final class EnclaveStateMachine {
         EnclaveRequest.BodyCase.GET_IMPORT_KEY, EnclaveRequest.BodyCase.IMPORT_KEY,
         EnclaveRequest.BodyCase.EXPORT_KEY, EnclaveRequest.BodyCase.GET_ATTESTATION,
         EnclaveRequest.BodyCase.SET_CREDENTIALS, EnclaveRequest.BodyCase.PROVISION_SEALING_KEYS,
-        EnclaveRequest.BodyCase.RESEAL));
+        EnclaveRequest.BodyCase.RESEAL, EnclaveRequest.BodyCase.UPDATE_AUTHORITY));
     SERVES.put(EnclaveState.FAILED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
   }
 

@@ -11,7 +11,16 @@ import io.nitrosign.proto.v1.ErrorCode;
 import io.nitrosign.proto.v1.ExportKeyRequest;
 import io.nitrosign.proto.v1.ExportKeyResponse;
 import io.nitrosign.proto.v1.WalletKey;
+import io.nitrosign.enclave.authority.Authorities;
+import io.nitrosign.enclave.authority.RequestAuthorizer;
+import io.nitrosign.proto.v1.KeyQuorum;
+import io.nitrosign.proto.v1.WalletAuthority;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * ExportKey: unseals and rebuilds the wallet key exactly as Sign does
@@ -20,10 +29,11 @@ import java.security.SecureRandom;
  * {@link ExportEnvelope} (info {@code "nitrosign/export/v1"}, aad = wallet id). The private key
  * and its copy are wiped on every path.
  *
- * <p>Authorization: the parent host enforces the app-level export permission before it sends
- * this request, and the enclave trusts it for now. Owner-signed export requests, checked inside
- * the enclave against the owner bound into the sealed shares, are future work (DESIGN.md: export
- * "needs the owner's authorization").
+ * <p>Authorization is the enclave's own: an owned wallet's export needs its owner's signatures
+ * over the client's {@code POST /v1/wallets/{id}/export} request; an app-owned wallet's needs the
+ * deployment export quorum's (configured in the enclave image, so it is measured; none configured
+ * means app-owned wallets never leave). The recipient key is the one named in that signed body.
+ * (The parent's app-level export permission comes on top.)
  */
 final class KeyExportHandler {
 
@@ -33,6 +43,35 @@ final class KeyExportHandler {
   KeyExportHandler(WalletOperations operations, SecureRandom random) {
     this.operations = operations;
     this.random = random;
+  }
+
+  private void authorize(ExportKeyRequest request, byte[] recipient) throws EnclaveException {
+    RequestAuthorizer authorizer = operations.authorizer();
+    Optional<WalletAuthority> authority = Authorities.of(request.getKey().getOwner());
+    KeyQuorum quorum;
+    if (authority.isPresent() && authority.get().hasOwner()) {
+      quorum = authority.get().getOwner();
+    } else if (authorizer.exportQuorum().isPresent()) {
+      quorum = authorizer.exportQuorum().get();
+    } else {
+      throw new EnclaveException(ErrorCode.PERMISSION_DENIED,
+          "app-owned wallets cannot be exported: no export quorum is configured");
+    }
+    String appId = authority.map(WalletAuthority::getAppId)
+        .orElse(request.getAuthorization().getAppId());
+    Map<String, Object> body = authorizer.authorize(request.getAuthorization(), "POST",
+        "/v1/wallets/" + request.getKey().getWalletId() + "/export", appId, List.of(quorum));
+    Object named = body.get("recipient_public_key");
+    byte[] signedRecipient;
+    try {
+      signedRecipient = named instanceof String s ? Base64.getDecoder().decode(s) : null;
+    } catch (IllegalArgumentException e) {
+      signedRecipient = null;
+    }
+    if (signedRecipient == null || !MessageDigest.isEqual(signedRecipient, recipient)) {
+      throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
+          "the recipient differs from the signed request");
+    }
   }
 
   ExportKeyResponse exportKey(ExportKeyRequest request) throws EnclaveException {
@@ -46,6 +85,7 @@ final class KeyExportHandler {
       throw RequestValidation.invalid(
           "recipient_public_key must be a P-256 point, 65 bytes uncompressed");
     }
+    authorize(request, recipient);
     Hpke.Sealed sealed = operations.withUnsealedKey(key, unsealed -> {
       byte[] copy = unsealed.privateKey().copy();
       try {

@@ -69,6 +69,7 @@ final class KeyImportHandler {
     RequestValidation.walletId(request.getWalletId());
     RequestValidation.curve(request.getCurve());
     RequestValidation.owner(request.getOwner().size());
+    io.nitrosign.enclave.authority.Authorities.of(request.getOwner());
     if (request.getEnc().size() != RequestValidation.PUBLIC_KEY_BYTES) {
       throw RequestValidation.invalid("enc must be 65 bytes");
     }

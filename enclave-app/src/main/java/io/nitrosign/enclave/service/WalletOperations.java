@@ -23,7 +23,16 @@ import io.nitrosign.proto.v1.ShareKind;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
 import io.nitrosign.proto.v1.WalletKey;
+import io.nitrosign.authz.RpcPayloads;
+import io.nitrosign.enclave.authority.Authorities;
+import io.nitrosign.enclave.authority.RequestAuthorizer;
+import io.nitrosign.proto.v1.KeyQuorum;
+import io.nitrosign.proto.v1.WalletAuthority;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.security.SecureRandom;
 
 /**
@@ -36,16 +45,27 @@ final class WalletOperations {
 
   private final ShareSealer sealer;
   private final SecureRandom random;
+  private final RequestAuthorizer authorizer;
 
-  WalletOperations(ShareSealer sealer, SecureRandom random) {
+  WalletOperations(ShareSealer sealer, SecureRandom random, RequestAuthorizer authorizer) {
     this.sealer = sealer;
     this.random = random;
+    this.authorizer = authorizer;
+  }
+
+  /** The enclave's check of clients' signed requests. */
+  RequestAuthorizer authorizer() {
+    return authorizer;
   }
 
   GenerateKeyResponse generate(GenerateKeyRequest request) throws EnclaveException {
     RequestValidation.walletId(request.getWalletId());
     RequestValidation.curve(request.getCurve());
     RequestValidation.owner(request.getOwner().size());
+    Optional<WalletAuthority> authority = Authorities.of(request.getOwner());
+    if (authority.isPresent() && curveOf(authority.get().getChainType()) != request.getCurve()) {
+      throw RequestValidation.invalid("owner.chain_type does not match the curve");
+    }
     try (SecretBytes key = newPrivateKey(request.getCurve())) {
       SealedWallet wallet =
           sealWallet(request.getWalletId(), request.getCurve(), request.getOwner(), key);
@@ -66,6 +86,12 @@ final class WalletOperations {
     if (signer.curve() != key.getCurve()) {
       throw RequestValidation.invalid("payload does not match the wallet's curve");
     }
+    // The authority is a claim until the shares open (it is bound into their associated data);
+    // checking it first means nothing is unsealed for a request it does not authorize.
+    Optional<WalletAuthority> authority = Authorities.of(key.getOwner());
+    if (authority.isPresent()) {
+      authorizeSign(request, authority.get());
+    }
     // Decode first: nothing is unsealed for a payload that does not decode.
     PayloadSigner.Prepared prepared;
     try {
@@ -80,6 +106,42 @@ final class WalletOperations {
         throw Payloads.malformed(e);
       }
     });
+  }
+
+  /**
+   * A wallet with an authority signs only payload kinds of its chain type; an owned wallet only
+   * what its owner (or an additional signer) signed, taken from the signed body.
+   */
+  private void authorizeSign(SignRequest request, WalletAuthority authority)
+      throws EnclaveException {
+    if (!RpcPayloads.kindsOf(authority.getChainType()).contains(request.getPayloadCase())) {
+      throw new EnclaveException(ErrorCode.PERMISSION_DENIED,
+          "payload kind does not belong to the wallet's chain type");
+    }
+    if (!authority.hasOwner()) {
+      return;
+    }
+    List<KeyQuorum> quorums = new ArrayList<>();
+    quorums.add(authority.getOwner());
+    authority.getAdditionalSignersList().forEach(s -> quorums.add(s.getSigner()));
+    Map<String, Object> body = authorizer.authorize(request.getAuthorization(), "POST",
+        "/v1/wallets/" + request.getKey().getWalletId() + "/rpc", authority.getAppId(), quorums);
+    SignRequest signed;
+    try {
+      signed = RpcPayloads.derive(body, authority.getChainType());
+    } catch (ChainFormatException e) {
+      throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
+          "the signed request does not name a payload");
+    }
+    if (!signed.equals(RpcPayloads.payloadOnly(request))) {
+      throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
+          "the payload differs from the signed request");
+    }
+  }
+
+  static Curve curveOf(String chainType) {
+    return chainType.equals("solana") || chainType.equals("stellar") ? Curve.ED25519
+        : Curve.SECP256K1;
   }
 
   /** A wallet key as sealed for the parent, with its EIP-55 address (empty for Ed25519). */

@@ -26,6 +26,18 @@ public final class ErrorCodes {
   public static final String KEY_MISMATCH = "key_mismatch";
   public static final String UNKNOWN_KEY_VERSION = "unknown_key_version";
   public static final String INTERNAL_ERROR = "internal_error";
+  /** An owned wallet's request carried no privy-authorization-signature. */
+  public static final String MISSING_AUTHORIZATION_SIGNATURE = "missing_authorization_signature";
+  /** A signature did not verify, or the signed request is not this request. */
+  public static final String INVALID_AUTHORIZATION_SIGNATURE = "invalid_authorization_signature";
+  /** privy-request-expiry is missing, malformed, past or too far ahead. */
+  public static final String REQUEST_EXPIRED = "request_expired";
+  /** Valid signatures, but fewer quorum members than the threshold. */
+  public static final String INSUFFICIENT_SIGNATURES = "insufficient_signatures";
+  /** The enclave already accepted this exact signed request. */
+  public static final String AUTHORIZATION_REPLAYED = "authorization_replayed";
+  /** The enclave refused the operation for this wallet (e.g. export without an export quorum). */
+  public static final String PERMISSION_DENIED = "permission_denied";
 
   private ErrorCodes() {}
 }

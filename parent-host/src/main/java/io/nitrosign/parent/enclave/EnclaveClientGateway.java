@@ -3,6 +3,8 @@ package io.nitrosign.parent.enclave;
 import io.nitrosign.proto.v1.EnclaveRequest;
 import io.nitrosign.proto.v1.EnclaveResponse;
 import io.nitrosign.proto.v1.ErrorCode;
+import io.nitrosign.proto.v1.UpdateAuthorityRequest;
+import io.nitrosign.proto.v1.UpdateAuthorityResponse;
 import io.nitrosign.proto.v1.ExportKeyRequest;
 import io.nitrosign.proto.v1.ExportKeyResponse;
 import io.nitrosign.proto.v1.GenerateKeyRequest;
@@ -194,7 +196,7 @@ public final class EnclaveClientGateway implements EnclaveGateway {
       // Only a MALFORMED_PAYLOAD detail is passed on (a decoder's field and reason, cut short);
       // other details stay in the parent.
       throw new EnclaveCallException(EnclaveCallException.Kind.ERROR, code,
-          code == ErrorCode.MALFORMED_PAYLOAD
+          code == ErrorCode.MALFORMED_PAYLOAD || isAuthorization(code)
               ? printable(response.getError().getDetail(), 200) : "enclave error " + code);
     }
     if (response.getBodyCase() != expected) {
@@ -202,6 +204,21 @@ public final class EnclaveClientGateway implements EnclaveGateway {
           "enclave answered " + response.getBodyCase() + " to a " + expected + " request");
     }
     return body.apply(response);
+  }
+
+  /** Authorization refusals carry the enclave's fixed reason (never input data) to the client. */
+  private static boolean isAuthorization(ErrorCode code) {
+    return switch (code) {
+      case AUTHORIZATION_MISSING, AUTHORIZATION_INVALID, AUTHORIZATION_EXPIRED,
+          AUTHORIZATION_INSUFFICIENT, AUTHORIZATION_REPLAYED, PERMISSION_DENIED -> true;
+      default -> false;
+    };
+  }
+
+  @Override
+  public UpdateAuthorityResponse updateAuthority(UpdateAuthorityRequest request) {
+    return call(EnclaveRequest.newBuilder().setUpdateAuthority(request),
+        EnclaveResponse.BodyCase.UPDATE_AUTHORITY, EnclaveResponse::getUpdateAuthority);
   }
 
   private static EnclaveCallException unavailable() {

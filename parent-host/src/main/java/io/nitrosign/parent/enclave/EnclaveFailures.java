@@ -10,6 +10,22 @@ public final class EnclaveFailures {
 
   private EnclaveFailures() {}
 
+  /**
+   * True when the enclave refused the request itself (a payload it would not sign, an
+   * authorization it would not accept): a rejection of the request (4xx), audited as rejected,
+   * not a failure of the signing path.
+   */
+  public static boolean isRefusal(EnclaveCallException e) {
+    if (e.kind() != EnclaveCallException.Kind.ERROR) {
+      return false;
+    }
+    return switch (e.errorCode()) {
+      case MALFORMED_PAYLOAD, AUTHORIZATION_MISSING, AUTHORIZATION_INVALID, AUTHORIZATION_EXPIRED,
+          AUTHORIZATION_INSUFFICIENT, AUTHORIZATION_REPLAYED, PERMISSION_DENIED -> true;
+      default -> false;
+    };
+  }
+
   public static ApiException toApi(EnclaveCallException e) {
     return switch (e.kind()) {
       case UNAVAILABLE -> new ApiException(503, ErrorCodes.ENCLAVE_UNAVAILABLE,
@@ -33,6 +49,18 @@ public final class EnclaveFailures {
         // disagree; the enclave's detail is a decoder message (field and reason), never secret.
         case MALFORMED_PAYLOAD -> new ApiException(400, ErrorCodes.MALFORMED_PAYLOAD,
             "the enclave refused the payload: " + e.getMessage());
+        case AUTHORIZATION_MISSING -> new ApiException(401,
+            ErrorCodes.MISSING_AUTHORIZATION_SIGNATURE, "the enclave refused: " + e.getMessage());
+        case AUTHORIZATION_INVALID -> new ApiException(401,
+            ErrorCodes.INVALID_AUTHORIZATION_SIGNATURE, "the enclave refused: " + e.getMessage());
+        case AUTHORIZATION_EXPIRED -> new ApiException(401, ErrorCodes.REQUEST_EXPIRED,
+            "the enclave refused: " + e.getMessage());
+        case AUTHORIZATION_INSUFFICIENT -> new ApiException(401,
+            ErrorCodes.INSUFFICIENT_SIGNATURES, "the enclave refused: " + e.getMessage());
+        case AUTHORIZATION_REPLAYED -> new ApiException(401, ErrorCodes.AUTHORIZATION_REPLAYED,
+            "the enclave refused: " + e.getMessage());
+        case PERMISSION_DENIED -> new ApiException(403, ErrorCodes.PERMISSION_DENIED,
+            "the enclave refused: " + e.getMessage());
         default -> new ApiException(502, ErrorCodes.ENCLAVE_ERROR,
             "the signing enclave reported an error");
       };

@@ -2,6 +2,7 @@ package io.nitrosign.parent.enclave;
 
 import io.nitrosign.proto.v1.ExportKeyRequest;
 import io.nitrosign.proto.v1.ExportKeyResponse;
+import io.nitrosign.proto.v1.UpdateAuthorityResponse;
 import io.nitrosign.proto.v1.GenerateKeyRequest;
 import io.nitrosign.proto.v1.GenerateKeyResponse;
 import io.nitrosign.proto.v1.GetAttestationRequest;
@@ -48,6 +49,8 @@ public interface EnclaveGateway extends AutoCloseable {
   ImportKeyResponse importKey(ImportKeyRequest request);
 
   ExportKeyResponse exportKey(ExportKeyRequest request);
+
+  UpdateAuthorityResponse updateAuthority(io.nitrosign.proto.v1.UpdateAuthorityRequest request);
 
   @Override
   void close();

@@ -15,7 +15,12 @@ import io.nitrosign.parent.audit.Outcome;
 import io.nitrosign.parent.enclave.EnclaveCallException;
 import io.nitrosign.parent.enclave.EnclaveFailures;
 import io.nitrosign.parent.enclave.EnclaveGateway;
+import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
+import io.nitrosign.parent.authz.WalletAuthorities;
 import io.nitrosign.proto.v1.Curve;
+import io.nitrosign.proto.v1.RequestAuthorization;
+import io.nitrosign.proto.v1.WalletAuthority;
+import jakarta.ws.rs.core.HttpHeaders;
 import io.nitrosign.proto.v1.ExportKeyRequest;
 import io.nitrosign.proto.v1.ExportKeyResponse;
 import io.nitrosign.proto.v1.GetImportKeyRequest;
@@ -59,8 +64,11 @@ public final class KeyTransferManager {
   private final SecureRandom random;
   private final Clock clock;
 
+  private final PrivyRequestAuthorizer authorizer;
+
   public KeyTransferManager(Jdbi jdbi, EnclaveGateway enclave, ObjectMapper json,
-      SecureRandom random, Clock clock) {
+      SecureRandom random, Clock clock, PrivyRequestAuthorizer authorizer) {
+    this.authorizer = authorizer;
     this.jdbi = jdbi;
     this.enclave = enclave;
     this.bodies = new JsonBodies(json);
@@ -152,7 +160,7 @@ public final class KeyTransferManager {
     return WalletView.of(wallet);
   }
 
-  public Exported export(App app, String walletId, byte[] body) {
+  public Exported export(App app, String walletId, byte[] body, HttpHeaders headers) {
     if (!Ids.plausible(walletId)) {
       throw ApiException.walletNotFound();
     }
@@ -179,14 +187,28 @@ public final class KeyTransferManager {
       audit(app, walletId, AuditEvent.WALLET_EXPORT, Outcome.REJECTED, e.code(), "{}");
       throw e;
     }
+    // Owned wallets: the owner's signatures (checked here early, and by the enclave); app-owned
+    // wallets: the deployment export quorum's, which only the enclave knows and checks.
+    String path = "/v1/wallets/" + walletId + "/export";
+    RequestAuthorization signed = authorizer.signedRequest("POST", path, body, headers);
+    Optional<WalletAuthority> authority = WalletAuthorities.of(wallet.owner());
+    if (authority.isPresent() && authority.get().hasOwner()) {
+      try {
+        authorizer.verify(signed, "POST", path, app.id(), List.of(authority.get().getOwner()));
+      } catch (ApiException e) {
+        audit(app, walletId, AuditEvent.WALLET_EXPORT, Outcome.REJECTED, e.code(), "{}");
+        throw e;
+      }
+    }
     List<WalletShare> shares = jdbi.withHandle(h -> new WalletStore(h).shares(walletId));
     ExportKeyResponse r;
     try {
       r = enclave.exportKey(ExportKeyRequest.newBuilder().setKey(WalletKeys.of(wallet, shares))
-          .setRecipientPublicKey(ByteString.copyFrom(recipient)).build());
+          .setRecipientPublicKey(ByteString.copyFrom(recipient)).setAuthorization(signed).build());
     } catch (EnclaveCallException e) {
       ApiException api = EnclaveFailures.toApi(e);
-      audit(app, walletId, AuditEvent.WALLET_EXPORT, Outcome.FAILED, api.code(), "{}");
+      audit(app, walletId, AuditEvent.WALLET_EXPORT,
+          EnclaveFailures.isRefusal(e) ? Outcome.REJECTED : Outcome.FAILED, api.code(), "{}");
       throw api;
     }
     // The export is recorded (and committed) before the ciphertext leaves.

@@ -22,6 +22,13 @@ import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.audit.AuditStore;
 import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.audit.Outcome;
+import io.nitrosign.authz.PrivyRequest;
+import io.nitrosign.authz.RpcPayloads;
+import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
+import io.nitrosign.parent.authz.WalletAuthorities;
+import io.nitrosign.proto.v1.RequestAuthorization;
+import io.nitrosign.proto.v1.WalletAuthority;
+import jakarta.ws.rs.core.HttpHeaders;
 import io.nitrosign.parent.rpc.RpcMethod;
 import io.nitrosign.parent.rpc.RpcMethods;
 import io.nitrosign.parent.rpc.SignatureChecks;
@@ -69,6 +76,7 @@ public final class WalletManager {
   private final ObjectMapper json;
   private final SecureRandom random;
   private final Clock clock;
+  private final PrivyRequestAuthorizer authorizer;
   private final Timer generateTimer;
   private final Timer signTimer;
   private final Meter signFailures;
@@ -76,7 +84,8 @@ public final class WalletManager {
   private final Meter createFailures;
 
   public WalletManager(Jdbi jdbi, EnclaveGateway enclave, AuditWriter auditWriter, ObjectMapper json,
-      SecureRandom random, Clock clock, MetricRegistry metrics) {
+      SecureRandom random, Clock clock, MetricRegistry metrics, PrivyRequestAuthorizer authorizer) {
+    this.authorizer = authorizer;
     this.jdbi = jdbi;
     this.auditWriter = auditWriter;
     this.enclave = enclave;
@@ -201,7 +210,7 @@ public final class WalletManager {
    * returned only after its {@code succeeded} audit row has committed.
    */
   @SuppressWarnings("try") // the timer context is used only for its close()
-  public RpcResult rpc(App app, String walletId, Optional<byte[]> body) {
+  public RpcResult rpc(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
     if (!Ids.plausible(walletId)) {
       throw ApiException.walletNotFound();
     }
@@ -214,9 +223,27 @@ public final class WalletManager {
     RpcMethod method;
     RpcMethod.Prepared prepared;
     String methodName = null;
+    Optional<WalletAuthority> authority = WalletAuthorities.of(wallet.owner());
+    RequestAuthorization signed = null;
+    SignRequest ownerPayload = null;
     try {
       if (body.isEmpty()) {
         throw new ApiException(413, ErrorCodes.PAYLOAD_TOO_LARGE, "request body too large");
+      }
+      if (authority.isPresent() && authority.get().hasOwner()) {
+        // The parent's early check; the enclave checks again and its check is the one that counts.
+        String path = "/v1/wallets/" + wallet.id() + "/rpc";
+        signed = authorizer.signedRequest("POST", path, body.get(), headers);
+        authorizer.verify(signed, "POST", path, app.id(),
+            WalletAuthorities.signers(authority.get()));
+        try {
+          // The payload exactly as the enclave derives it from the signed body.
+          ownerPayload = RpcPayloads.derive(PrivyRequest.parseObjectBody(body.get()),
+              authority.get().getChainType());
+        } catch (ChainFormatException e) {
+          // the parent's own decoding below names the field
+          ownerPayload = null;
+        }
       }
       ObjectNode root = bodies.object(body.get());
       methodName = RpcRequest.auditableMethod(root);
@@ -255,6 +282,13 @@ public final class WalletManager {
     }
     detail.put("decoded", prepared.decoded());
     SignRequest signRequest = signRequest(loaded, prepared, request.attest());
+    if (signed != null) {
+      SignRequest.Builder b = signRequest.toBuilder().setAuthorization(signed);
+      if (ownerPayload != null) {
+        b.clearPayload().mergeFrom(ownerPayload);
+      }
+      signRequest = b.build();
+    }
     Map<String, Object> data;
     try (Timer.Context ignored = signTimer.time()) {
       SignResponse response = enclave.sign(signRequest);
@@ -270,8 +304,7 @@ public final class WalletManager {
     } catch (EnclaveCallException e) {
       // The enclave refusing the payload is a rejection of the request (400), like the parent's
       // own decoder refusing it; everything else is a failure of the signing path.
-      boolean refused = e.kind() == EnclaveCallException.Kind.ERROR
-          && e.errorCode() == io.nitrosign.proto.v1.ErrorCode.MALFORMED_PAYLOAD;
+      boolean refused = EnclaveFailures.isRefusal(e);
       (refused ? signRejections : signFailures).mark();
       ApiException api = EnclaveFailures.toApi(e);
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,

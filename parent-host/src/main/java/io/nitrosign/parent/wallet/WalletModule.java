@@ -3,6 +3,7 @@ package io.nitrosign.parent.wallet;
 import io.dropwizard.core.setup.Environment;
 import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.enclave.EnclaveGateway;
+import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
@@ -12,13 +13,13 @@ public final class WalletModule {
   private WalletModule() {}
 
   public static WalletManager install(Environment env, Jdbi jdbi, EnclaveGateway enclave,
-      SecureRandom random, Clock clock) {
+      SecureRandom random, Clock clock, PrivyRequestAuthorizer authorizer) {
     AuditWriter auditWriter = new AuditWriter(jdbi, clock);
     env.lifecycle().manage(auditWriter);
     WalletManager manager = new WalletManager(jdbi, enclave, auditWriter, env.getObjectMapper(),
-        random, clock, env.metrics());
+        random, clock, env.metrics(), authorizer);
     env.jersey().register(new WalletResource(manager,
-        new KeyTransferManager(jdbi, enclave, env.getObjectMapper(), random, clock)));
+        new KeyTransferManager(jdbi, enclave, env.getObjectMapper(), random, clock, authorizer)));
     return manager;
   }
 }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.io.InputStream;
@@ -53,8 +54,8 @@ public final class WalletResource {
   @Path("{id}/export")
   @Timed(name = "wallets.export")
   public KeyTransferManager.Exported export(@Context SecurityContext security,
-      @PathParam("id") String id, InputStream body) {
-    return transfers.export(AppAuthFilter.appOf(security), id, capped(body));
+      @Context HttpHeaders headers, @PathParam("id") String id, InputStream body) {
+    return transfers.export(AppAuthFilter.appOf(security), id, capped(body), headers);
   }
 
   private static byte[] capped(InputStream body) {
@@ -86,8 +87,9 @@ public final class WalletResource {
   @Path("{id}/rpc")
   @Timed(name = "wallets.sign")
   @ExceptionMetered(name = "wallets.sign.exceptions")
-  public WalletManager.RpcResult rpc(@Context SecurityContext security, @PathParam("id") String id,
-      InputStream body) {
-    return wallets.rpc(AppAuthFilter.appOf(security), id, Bodies.readCapped(body, Bodies.MAX_BODY_BYTES));
+  public WalletManager.RpcResult rpc(@Context SecurityContext security, @Context HttpHeaders headers,
+      @PathParam("id") String id, InputStream body) {
+    return wallets.rpc(AppAuthFilter.appOf(security), id,
+        Bodies.readCapped(body, Bodies.MAX_BODY_BYTES), headers);
   }
 }

@@ -1,0 +1,106 @@
+package io.nitrosign.enclave.authority;
+
+import io.nitrosign.authz.RequestCheck;
+import io.nitrosign.enclave.EnclaveException;
+import io.nitrosign.proto.v1.ErrorCode;
+import io.nitrosign.proto.v1.KeyQuorum;
+import io.nitrosign.proto.v1.RequestAuthorization;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The enclave's own check of a client's signed request (Privy's authorization signature scheme),
+ * the one that counts for owned wallets: it rebuilds the signed payload from the exact body bytes
+ * the client sent (strict JSON, RFC 8785), verifies the signatures against the quorums the wallet's
+ * sealed authority names, checks the expiry against the enclave's own clock and refuses a payload
+ * it accepted before. The caller then takes what to do from the returned body, never from the
+ * parent's copy of it.
+ */
+public final class RequestAuthorizer {
+
+  /**
+   * @param publicBaseUrl the deployment's public base URL as clients sign it (e.g.
+   *     {@code https://signer.example.com}), part of the measured enclave configuration; empty:
+   *     any {@code http(s)} origin is accepted and only the path is checked
+   * @param exportQuorum the deployment export quorum that authorizes exporting app-owned wallets;
+   *     empty: such exports are refused
+   * @param maxSkew how far a request's expiry may lie in the past by the enclave's clock
+   * @param maxLifetime how far a request's expiry may lie in the future
+   * @param maxReplayEntries the bound on remembered request digests
+   */
+  public record Settings(String publicBaseUrl, Optional<KeyQuorum> exportQuorum, Duration maxSkew,
+      Duration maxLifetime, int maxReplayEntries) {
+
+    /** No base URL, no export quorum, 60 s skew, 24 h lifetime, a million remembered digests. */
+    public static Settings defaults() {
+      return new Settings("", Optional.empty(), Duration.ofSeconds(60), Duration.ofHours(24),
+          1_000_000);
+    }
+
+    public Settings withPublicBaseUrl(String url) {
+      return new Settings(url, exportQuorum, maxSkew, maxLifetime, maxReplayEntries);
+    }
+
+    public Settings withExportQuorum(Optional<KeyQuorum> quorum) {
+      return new Settings(publicBaseUrl, quorum, maxSkew, maxLifetime, maxReplayEntries);
+    }
+  }
+
+  private final Settings settings;
+  private final Clock clock;
+  private final ReplayCache replays;
+  private final RequestCheck.Bounds bounds;
+
+  public RequestAuthorizer(Settings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    this.replays = new ReplayCache(settings.maxReplayEntries());
+    this.bounds = new RequestCheck.Bounds(settings.publicBaseUrl(), settings.maxSkew(),
+        settings.maxLifetime());
+  }
+
+  /** The deployment export quorum, if one is configured. */
+  public Optional<KeyQuorum> exportQuorum() {
+    return settings.exportQuorum();
+  }
+
+  /**
+   * Checks {@code auth} as a request {@code method path} of app {@code appId}, signed by enough
+   * members of at least one of {@code quorums}, and returns its body (a JSON object; an empty
+   * body is an empty map).
+   *
+   * @throws EnclaveException AUTHORIZATION_MISSING, AUTHORIZATION_INVALID, AUTHORIZATION_EXPIRED,
+   *     AUTHORIZATION_INSUFFICIENT, AUTHORIZATION_REPLAYED, RESOURCE_EXHAUSTED (replay memory
+   *     full)
+   */
+  public Map<String, Object> authorize(RequestAuthorization auth, String method, String path,
+      String appId, List<KeyQuorum> quorums) throws EnclaveException {
+    long now = clock.millis();
+    RequestCheck.Result r = RequestCheck.check(auth, method, path, appId, quorums, bounds, now);
+    switch (r.verdict()) {
+      case OK -> { }
+      case MISSING -> throw new EnclaveException(ErrorCode.AUTHORIZATION_MISSING, r.detail());
+      case EXPIRED -> throw new EnclaveException(ErrorCode.AUTHORIZATION_EXPIRED, r.detail());
+      case INSUFFICIENT ->
+          throw new EnclaveException(ErrorCode.AUTHORIZATION_INSUFFICIENT, r.detail());
+      default -> throw invalid(r.detail());
+    }
+    ReplayCache.Outcome outcome = replays.accept(r.payloadDigest(),
+        r.expiryMillis() + settings.maxSkew().toMillis(), now);
+    if (outcome == ReplayCache.Outcome.REPLAYED) {
+      throw new EnclaveException(ErrorCode.AUTHORIZATION_REPLAYED,
+          "this signed request was already used");
+    }
+    if (outcome == ReplayCache.Outcome.FULL) {
+      throw new EnclaveException(ErrorCode.RESOURCE_EXHAUSTED, "too many live signed requests");
+    }
+    return r.body();
+  }
+
+  private static EnclaveException invalid(String detail) {
+    return new EnclaveException(ErrorCode.AUTHORIZATION_INVALID, detail);
+  }
+}
