@@ -78,6 +78,22 @@ public final class RequestAuthorizer {
    */
   public Map<String, Object> authorize(RequestAuthorization auth, String method, String path,
       String appId, List<KeyQuorum> quorums) throws EnclaveException {
+    return authorize(auth, method, path, appId, quorums, body -> { });
+  }
+
+  /** What the caller requires of a verified body before the request counts as used. */
+  @FunctionalInterface
+  public interface BodyCheck {
+    void check(Map<String, Object> body) throws EnclaveException;
+  }
+
+  /**
+   * As {@link #authorize(RequestAuthorization, String, String, String, List)}, running
+   * {@code matches} (e.g. "the payload is the one in the body") on the verified body before the
+   * request is recorded as used, so a mismatched request does not use up the client's signature.
+   */
+  public Map<String, Object> authorize(RequestAuthorization auth, String method, String path,
+      String appId, List<KeyQuorum> quorums, BodyCheck matches) throws EnclaveException {
     long now = clock.millis();
     RequestCheck.Result r = RequestCheck.check(auth, method, path, appId, quorums, bounds, now);
     switch (r.verdict()) {
@@ -88,6 +104,7 @@ public final class RequestAuthorizer {
           throw new EnclaveException(ErrorCode.AUTHORIZATION_INSUFFICIENT, r.detail());
       default -> throw invalid(r.detail());
     }
+    matches.check(r.body());
     ReplayCache.Outcome outcome = replays.accept(r.payloadDigest(),
         r.expiryMillis() + settings.maxSkew().toMillis(), now);
     if (outcome == ReplayCache.Outcome.REPLAYED) {

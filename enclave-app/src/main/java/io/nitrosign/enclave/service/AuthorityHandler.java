@@ -56,10 +56,9 @@ final class AuthorityHandler {
             "app id and chain type of a wallet never change");
       }
       if (now.hasOwner()) {
-        Map<String, Object> body = operations.authorizer().authorize(request.getAuthorization(),
-            "PATCH", "/v1/wallets/" + key.getWalletId(), now.getAppId(),
-            List.of(now.getOwner()));
-        requireMatches(body, now, next);
+        operations.authorizer().authorize(request.getAuthorization(), "PATCH",
+            "/v1/wallets/" + key.getWalletId(), now.getAppId(), List.of(now.getOwner()),
+            body -> requireMatches(body, now, next));
       }
     }
     ByteString newOwner = request.getNewOwner();

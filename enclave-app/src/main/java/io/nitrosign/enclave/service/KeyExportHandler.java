@@ -19,7 +19,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,19 +58,21 @@ final class KeyExportHandler {
     }
     String appId = authority.map(WalletAuthority::getAppId)
         .orElse(request.getAuthorization().getAppId());
-    Map<String, Object> body = authorizer.authorize(request.getAuthorization(), "POST",
-        "/v1/wallets/" + request.getKey().getWalletId() + "/export", appId, List.of(quorum));
-    Object named = body.get("recipient_public_key");
-    byte[] signedRecipient;
-    try {
-      signedRecipient = named instanceof String s ? Base64.getDecoder().decode(s) : null;
-    } catch (IllegalArgumentException e) {
-      signedRecipient = null;
-    }
-    if (signedRecipient == null || !MessageDigest.isEqual(signedRecipient, recipient)) {
-      throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
-          "the recipient differs from the signed request");
-    }
+    authorizer.authorize(request.getAuthorization(), "POST",
+        "/v1/wallets/" + request.getKey().getWalletId() + "/export", appId, List.of(quorum),
+        body -> {
+          Object named = body.get("recipient_public_key");
+          byte[] signedRecipient;
+          try {
+            signedRecipient = named instanceof String s ? Base64.getDecoder().decode(s) : null;
+          } catch (IllegalArgumentException e) {
+            signedRecipient = null;
+          }
+          if (signedRecipient == null || !MessageDigest.isEqual(signedRecipient, recipient)) {
+            throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
+                "the recipient differs from the signed request");
+          }
+        });
   }
 
   ExportKeyResponse exportKey(ExportKeyRequest request) throws EnclaveException {

@@ -31,7 +31,6 @@ import io.nitrosign.proto.v1.WalletAuthority;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.security.SecureRandom;
 
@@ -124,19 +123,21 @@ final class WalletOperations {
     List<KeyQuorum> quorums = new ArrayList<>();
     quorums.add(authority.getOwner());
     authority.getAdditionalSignersList().forEach(s -> quorums.add(s.getSigner()));
-    Map<String, Object> body = authorizer.authorize(request.getAuthorization(), "POST",
-        "/v1/wallets/" + request.getKey().getWalletId() + "/rpc", authority.getAppId(), quorums);
-    SignRequest signed;
-    try {
-      signed = RpcPayloads.derive(body, authority.getChainType());
-    } catch (ChainFormatException e) {
-      throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
-          "the signed request does not name a payload");
-    }
-    if (!signed.equals(RpcPayloads.payloadOnly(request))) {
-      throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
-          "the payload differs from the signed request");
-    }
+    authorizer.authorize(request.getAuthorization(), "POST",
+        "/v1/wallets/" + request.getKey().getWalletId() + "/rpc", authority.getAppId(), quorums,
+        body -> {
+          SignRequest signed;
+          try {
+            signed = RpcPayloads.derive(body, authority.getChainType());
+          } catch (ChainFormatException e) {
+            throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
+                "the signed request does not name a payload");
+          }
+          if (!signed.equals(RpcPayloads.payloadOnly(request))) {
+            throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
+                "the payload differs from the signed request");
+          }
+        });
   }
 
   static Curve curveOf(String chainType) {
