@@ -9,13 +9,17 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
+import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.api.ApiModule;
+import io.nitrosign.parent.api.ErrorCodes;
 import io.nitrosign.parent.app.AppModule;
 import io.nitrosign.parent.app.CreateAppCommand;
+import io.nitrosign.parent.authz.RequestAuthorizer;
 import io.nitrosign.parent.db.Migrations;
 import io.nitrosign.parent.enclave.EnclaveClientGateway;
 import io.nitrosign.parent.enclave.EnclaveHealthCheck;
 import io.nitrosign.parent.enclave.EnclaveResource;
+import io.nitrosign.parent.quorum.KeyQuorumModule;
 import io.nitrosign.parent.sealing.EnclaveBootstrapper;
 import io.nitrosign.parent.sealing.SealingConfiguration;
 import io.nitrosign.parent.sealing.SealingTasks;
@@ -82,6 +86,7 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     ApiModule.install(env.jersey());
     AppModule.install(env, jdbi, random, clock);
     WalletModule.install(env, jdbi, enclave, random, clock);
+    KeyQuorumModule.install(env, jdbi, requestAuthorizer(config, env), random, clock);
 
     // KMS-mode enclaves: credentials, first-boot provisioning, unsealing after restarts.
     SealingConfiguration sealing = config.getSealing();
@@ -91,5 +96,18 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     env.lifecycle().manage(bootstrapper);
     env.admin().addTask(SealingTasks.rotate(bootstrapper));
     env.admin().addTask(SealingTasks.reseal(new WalletResealer(jdbi, enclave, clock)));
+  }
+
+  /**
+   * Checks owners' signatures on requests that need them (key quorum changes). The verifier of
+   * Privy's request signatures is not part of this build yet, so until it is wired here every such
+   * request is refused (401): fail closed, never accepted unchecked. Subclasses (tests) may supply
+   * their own.
+   */
+  protected RequestAuthorizer requestAuthorizer(ParentHostConfiguration config, Environment env) {
+    return (owner, method, path, body, headers) -> {
+      throw new ApiException(401, ErrorCodes.UNAUTHORIZED,
+          "authorization signatures cannot be verified by this deployment yet");
+    };
   }
 }

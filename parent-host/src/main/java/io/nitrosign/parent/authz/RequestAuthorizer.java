@@ -1,0 +1,23 @@
+package io.nitrosign.parent.authz;
+
+import io.nitrosign.proto.v1.KeyQuorum;
+import jakarta.ws.rs.core.HttpHeaders;
+
+/**
+ * Checks that a REST request carries the signatures of a resource's owner (Privy's authorization
+ * signatures: the {@code privy-authorization-signature} header over the request). Implemented by
+ * the request-signature verifier; the parent host has no other implementation.
+ */
+@FunctionalInterface
+public interface RequestAuthorizer {
+
+  /**
+   * Returns when {@code headers} carry a threshold of valid signatures of {@code owner} over this
+   * request; throws {@link io.nitrosign.parent.api.ApiException} 401 otherwise.
+   *
+   * @param method the HTTP method ("PATCH", "DELETE", ...)
+   * @param path the request path as signed, e.g. {@code /v1/key_quorums/<id>}
+   * @param body the request body bytes exactly as received (empty when there is none)
+   */
+  void require(KeyQuorum owner, String method, String path, byte[] body, HttpHeaders headers);
+}
