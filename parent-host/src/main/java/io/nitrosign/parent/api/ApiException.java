@@ -49,6 +49,10 @@ public final class ApiException extends RuntimeException {
     return new ApiException(404, ErrorCodes.WALLET_NOT_FOUND, "wallet not found");
   }
 
+  public static ApiException keyQuorumNotFound() {
+    return new ApiException(404, ErrorCodes.KEY_QUORUM_NOT_FOUND, "key quorum not found");
+  }
+
   public static ApiException internal() {
     return new ApiException(500, ErrorCodes.INTERNAL_ERROR, "internal error");
   }

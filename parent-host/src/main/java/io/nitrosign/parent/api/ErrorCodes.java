@@ -11,6 +11,9 @@ public final class ErrorCodes {
   public static final String MALFORMED_PAYLOAD = "malformed_payload";
   public static final String METHOD_NOT_ALLOWED_FOR_APP = "method_not_allowed_for_app";
   public static final String WALLET_NOT_FOUND = "wallet_not_found";
+  public static final String KEY_QUORUM_NOT_FOUND = "key_quorum_not_found";
+  /** A key quorum still owns or signs for a wallet, or is nested in another quorum (409). */
+  public static final String KEY_QUORUM_IN_USE = "key_quorum_in_use";
   public static final String WALLET_EXISTS = "wallet_exists";
   public static final String EXPORT_NOT_ALLOWED = "export_not_allowed";
   public static final String NOT_FOUND = "not_found";

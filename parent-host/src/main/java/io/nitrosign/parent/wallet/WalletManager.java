@@ -146,8 +146,8 @@ public final class WalletManager {
     if (!Ids.plausible(walletId)) {
       throw ApiException.walletNotFound();
     }
-    return jdbi.withHandle(h -> new WalletStore(h).find(app.id(), walletId))
-        .map(WalletView::of)
+    return jdbi.withHandle(h -> new WalletStore(h).find(app.id(), walletId)
+            .map(w -> WalletView.of(w, new WalletOwnershipStore(h).find(w.id()))))
         .orElseThrow(ApiException::walletNotFound);
   }
 
@@ -168,14 +168,24 @@ public final class WalletManager {
     }
     WalletCursor after = cursorParam == null || cursorParam.isEmpty() ? null : WalletCursor.decode(cursorParam);
     int pageSize = limit;
-    List<Wallet> rows = jdbi.withHandle(h -> new WalletStore(h).list(app.id(), chainType, after, pageSize + 1));
+    record Listed(List<Wallet> rows, boolean more, Map<String, WalletOwnership> ownership) {}
+    Listed listed = jdbi.withHandle(h -> {
+      List<Wallet> page = new WalletStore(h).list(app.id(), chainType, after, pageSize + 1);
+      boolean more = page.size() > pageSize;
+      if (more) {
+        page = page.subList(0, pageSize);
+      }
+      return new Listed(page, more,
+          new WalletOwnershipStore(h).findAll(page.stream().map(Wallet::id).toList()));
+    });
+    List<Wallet> rows = listed.rows();
     String next = null;
-    if (rows.size() > pageSize) {
-      rows = rows.subList(0, pageSize);
+    if (listed.more()) {
       Wallet last = rows.get(rows.size() - 1);
       next = new WalletCursor(last.createdAt(), last.id()).encode();
     }
-    return new WalletView.Page(rows.stream().map(WalletView::of).toList(), next);
+    return new WalletView.Page(rows.stream().map(w -> WalletView.of(w,
+        listed.ownership().getOrDefault(w.id(), WalletOwnership.NONE))).toList(), next);
   }
 
   // ------------------------------------------------------------------------------------ sign

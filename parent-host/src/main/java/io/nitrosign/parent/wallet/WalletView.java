@@ -21,15 +21,20 @@ public record WalletView(
     @JsonProperty("chain_type") String chainType,
     @JsonProperty("public_key") String publicKey,
     @JsonProperty("policy_ids") List<String> policyIds,
-    @JsonProperty("additional_signers") List<Object> additionalSigners,
+    @JsonProperty("additional_signers") List<WalletOwnership.Signer> additionalSigners,
     @JsonProperty("owner_id") String ownerId,
     @JsonProperty("created_at") long createdAt,
     @JsonProperty("exported_at") Long exportedAt,
     @JsonProperty("imported_at") Long importedAt) {
 
+  /** An app-owned wallet with no additional signers and no policies. */
   public static WalletView of(Wallet w) {
+    return of(w, WalletOwnership.NONE);
+  }
+
+  public static WalletView of(Wallet w, WalletOwnership o) {
     return new WalletView(w.id(), w.address(), w.chain().addresses(w.publicKey()), w.chainType(), Hex.prefixed(w.publicKey()),
-        List.of(), List.of(), null, w.createdAt().toEpochMilli(),
+        o.policyIds(), o.additionalSigners(), o.ownerId(), w.createdAt().toEpochMilli(),
         w.exportedAt() == null ? null : w.exportedAt().toEpochMilli(),
         w.importedAt() == null ? null : w.importedAt().toEpochMilli());
   }

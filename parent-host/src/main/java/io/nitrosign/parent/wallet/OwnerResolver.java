@@ -1,0 +1,180 @@
+package io.nitrosign.parent.wallet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nitrosign.parent.Ids;
+import io.nitrosign.parent.api.ApiException;
+import io.nitrosign.parent.api.ErrorCodes;
+import io.nitrosign.parent.api.JsonBodies;
+import io.nitrosign.parent.quorum.AuthorizationKeys;
+import io.nitrosign.parent.quorum.KeyQuorumStore;
+import io.nitrosign.proto.v1.AdditionalSigner;
+import io.nitrosign.proto.v1.KeyQuorum;
+import io.nitrosign.proto.v1.WalletAuthority;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Turns the ownership fields of a wallet create (or update) body, {@code owner},
+ * {@code owner_id}, {@code additional_signers} and {@code policy_ids}, into the
+ * {@link WalletAuthority} to seal with the wallet's key and the {@link WalletOwnership} the API
+ * shows. Key quorums are read from the app's own (another app's quorum is not found).
+ *
+ * <ul>
+ *   <li>{@code owner: {"public_key": "<base64 DER SPKI>"}}: owner quorum {@code id ""},
+ *       threshold 1, that one key; {@code owner_id} stays null.
+ *   <li>{@code owner_id: "<key quorum id>"}: the stored quorum with its keys and nested quorums
+ *       (id set).
+ *   <li>{@code owner: {"user_id": …}}: 400, user owners are not supported yet.
+ *   <li>{@code additional_signers: [{"signer_id": "<key quorum id>", "override_policy_ids": []}]}.
+ *   <li>Policies do not exist in this appliance yet: non-empty {@code policy_ids} or
+ *       {@code override_policy_ids} are 400 rather than accepted and not enforced.
+ * </ul>
+ */
+public final class OwnerResolver {
+
+  /** The body fields this class reads; callers allow these in their {@code onlyFields}. */
+  public static final Set<String> FIELDS = Set.of("owner", "owner_id", "additional_signers",
+      "policy_ids");
+  public static final int AUTHORITY_VERSION = 1;
+  /** Most additional signers on one wallet. */
+  public static final int MAX_ADDITIONAL_SIGNERS = 16;
+
+  /** What the body resolved to: the authority to seal and its REST view. */
+  public record Resolved(WalletAuthority authority, WalletOwnership ownership) {}
+
+  private final Handle handle;
+
+  public OwnerResolver(Handle handle) {
+    this.handle = handle;
+  }
+
+  /** For a wallet create body: absent fields mean none (app-owned, no signers, no policies). */
+  public Resolved forCreate(String appId, ChainType chainType, ObjectNode body) {
+    return resolve(appId, chainType, body, null, null);
+  }
+
+  /**
+   * For a wallet update body: fields that are absent keep {@code current} (and its
+   * {@code currentOwnership}); {@code owner: null} or {@code owner_id: null} removes the owner.
+   */
+  public Resolved forUpdate(String appId, ChainType chainType, ObjectNode body,
+      WalletAuthority current, WalletOwnership currentOwnership) {
+    return resolve(appId, chainType, body, current, currentOwnership);
+  }
+
+  private Resolved resolve(String appId, ChainType chainType, ObjectNode body,
+      WalletAuthority current, WalletOwnership currentOwnership) {
+    KeyQuorumStore quorums = new KeyQuorumStore(handle);
+    WalletAuthority.Builder a = WalletAuthority.newBuilder().setVersion(AUTHORITY_VERSION)
+        .setAppId(appId).setChainType(chainType.wireName());
+
+    // owner / owner_id
+    boolean hasOwner = body.has("owner");
+    boolean hasOwnerId = body.has("owner_id");
+    JsonNode owner = body.get("owner");
+    JsonNode ownerId = body.get("owner_id");
+    if (hasOwner && hasOwnerId && !owner.isNull() && !ownerId.isNull()) {
+      throw ApiException.invalidRequest("give either owner or owner_id, not both");
+    }
+    String resolvedOwnerId = null;
+    if (hasOwner && !owner.isNull()) {
+      a.setOwner(publicKeyOwner(owner));
+    } else if (hasOwnerId && !ownerId.isNull()) {
+      String id = JsonBodies.requiredText(body, "", "owner_id");
+      a.setOwner(quorum(quorums, appId, id, "owner_id"));
+      resolvedOwnerId = id;
+    } else if (!hasOwner && !hasOwnerId && current != null) {
+      if (current.hasOwner()) {
+        a.setOwner(current.getOwner());
+      }
+      resolvedOwnerId = currentOwnership == null ? null : currentOwnership.ownerId();
+    }
+
+    // additional_signers
+    List<WalletOwnership.Signer> signers;
+    JsonNode list = body.get("additional_signers");
+    if (list == null && current != null) {
+      a.addAllAdditionalSigners(current.getAdditionalSignersList());
+      signers = currentOwnership == null ? List.of() : currentOwnership.additionalSigners();
+    } else {
+      signers = new ArrayList<>();
+      if (list != null && !list.isNull()) {
+        if (!list.isArray()) {
+          throw ApiException.invalidRequest("field additional_signers must be an array");
+        }
+        if (list.size() > MAX_ADDITIONAL_SIGNERS) {
+          throw ApiException.invalidRequest("additional_signers has more than "
+              + MAX_ADDITIONAL_SIGNERS + " entries");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+          String path = "additional_signers[" + i + "].";
+          if (!list.get(i).isObject()) {
+            throw ApiException.invalidRequest("field additional_signers[" + i + "] must be an object");
+          }
+          ObjectNode item = (ObjectNode) list.get(i);
+          JsonBodies.onlyFields(item, path, Set.of("signer_id", "override_policy_ids"));
+          String signerId = JsonBodies.requiredText(item, path, "signer_id");
+          if (!seen.add(signerId)) {
+            throw ApiException.invalidRequest(path + "signer_id repeats an earlier signer");
+          }
+          List<String> overrides = noPolicies(item, path, "override_policy_ids");
+          KeyQuorum signer = quorum(quorums, appId, signerId, path + "signer_id");
+          a.addAdditionalSigners(AdditionalSigner.newBuilder().setSigner(signer)
+              .addAllOverridePolicyIds(overrides));
+          signers.add(new WalletOwnership.Signer(signerId, overrides));
+        }
+      }
+    }
+
+    // policy_ids
+    List<String> policyIds = body.has("policy_ids") || current == null || currentOwnership == null
+        ? noPolicies(body, "", "policy_ids") : currentOwnership.policyIds();
+
+    return new Resolved(a.build(), new WalletOwnership(resolvedOwnerId, signers, policyIds));
+  }
+
+  /** {@code {"public_key": …}} as a 1-of-1 quorum with no id; {@code {"user_id": …}} is 400. */
+  private static KeyQuorum publicKeyOwner(JsonNode owner) {
+    if (!owner.isObject()) {
+      throw ApiException.invalidRequest("field owner must be an object: {\"public_key\": …}");
+    }
+    ObjectNode o = (ObjectNode) owner;
+    JsonBodies.onlyFields(o, "owner.", Set.of("public_key", "user_id"));
+    if (o.has("user_id")) {
+      throw ApiException.invalidRequest("user owners are not supported yet; give owner.public_key"
+          + " or owner_id");
+    }
+    String text = JsonBodies.requiredText(o, "owner.", "public_key");
+    byte[] spki = AuthorizationKeys.parseP256Spki(text, "owner.public_key");
+    return KeyQuorum.newBuilder().setId("").setThreshold(1)
+        .addPublicKeys(com.google.protobuf.ByteString.copyFrom(spki)).build();
+  }
+
+  private static KeyQuorum quorum(KeyQuorumStore quorums, String appId, String id, String field) {
+    if (!Ids.plausible(id)) {
+      throw new ApiException(404, ErrorCodes.KEY_QUORUM_NOT_FOUND, field + ": key quorum not found");
+    }
+    return quorums.resolve(appId, id).orElseThrow(() ->
+        new ApiException(404, ErrorCodes.KEY_QUORUM_NOT_FOUND, field + ": key quorum not found"));
+  }
+
+  /** An optional array of policy ids, which must be empty: policies are not supported yet. */
+  private static List<String> noPolicies(ObjectNode node, String path, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw ApiException.invalidRequest("field " + path + field + " must be an array of strings");
+    }
+    if (!v.isEmpty()) {
+      throw ApiException.invalidRequest(path + field + ": policies are not supported yet");
+    }
+    return List.of();
+  }
+}
