@@ -29,6 +29,8 @@ public final class ErrorCodes {
   public static final String KEY_MISMATCH = "key_mismatch";
   public static final String UNKNOWN_KEY_VERSION = "unknown_key_version";
   public static final String INTERNAL_ERROR = "internal_error";
+  /** A concurrent change won; the request changed nothing. */
+  public static final String CONFLICT = "conflict";
   /** An owned wallet's request carried no privy-authorization-signature. */
   public static final String MISSING_AUTHORIZATION_SIGNATURE = "missing_authorization_signature";
   /** A signature did not verify, or the signed request is not this request. */

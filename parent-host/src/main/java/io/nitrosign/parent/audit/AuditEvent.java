@@ -11,6 +11,7 @@ public record AuditEvent(String appId, String walletId, String action, Outcome o
   public static final String WALLET_SIGN = "wallet.sign";
   public static final String WALLET_IMPORT = "wallet.import";
   public static final String WALLET_EXPORT = "wallet.export";
+  public static final String WALLET_UPDATE = "wallet.update";
   public static final String KEY_QUORUM_CREATE = "key_quorum.create";
   public static final String KEY_QUORUM_UPDATE = "key_quorum.update";
   public static final String KEY_QUORUM_DELETE = "key_quorum.delete";

@@ -133,7 +133,8 @@ public final class KeyTransferManager {
     ImportKeyResponse r;
     try {
       r = enclave.importKey(ImportKeyRequest.newBuilder().setWalletId(walletId)
-          .setCurve(chainType.curve()).setEnc(ByteString.copyFrom(enc))
+          .setCurve(chainType.curve()).setOwner(appOwned(app, chainType))
+          .setEnc(ByteString.copyFrom(enc))
           .setCiphertext(ByteString.copyFrom(ciphertext)).build());
     } catch (EnclaveCallException e) {
       ApiException api = e.errorCode() == io.nitrosign.proto.v1.ErrorCode.INVALID_REQUEST
@@ -145,7 +146,7 @@ public final class KeyTransferManager {
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     Wallet wallet = WalletKeys.walletFrom(app, walletId, chainType, r.getKey(), r.getAddress(),
-        now, now);
+        now, now, appOwned(app, chainType));
     if (claimed != null && !chainType.sameAddress(claimed, wallet.publicKey())) {
       audit(app, null, AuditEvent.WALLET_IMPORT, Outcome.REJECTED, ErrorCodes.INVALID_REQUEST,
           "{}");
@@ -220,6 +221,12 @@ public final class KeyTransferManager {
     });
     return new Exported(HPKE, B64E.encodeToString(r.getEnc().toByteArray()),
         B64E.encodeToString(r.getCiphertext().toByteArray()));
+  }
+
+  /** An imported wallet is app-owned, bound to its app and chain type. */
+  private static ByteString appOwned(App app, ChainType chainType) {
+    return WalletAuthority.newBuilder().setVersion(OwnerResolver.AUTHORITY_VERSION)
+        .setAppId(app.id()).setChainType(chainType.wireName()).build().toByteString();
   }
 
   private void audit(App app, String walletId, String action, Outcome outcome, String code,

@@ -62,7 +62,7 @@ public final class WalletKeys {
 
   /**
    * The wallet row for a key the enclave created or imported, after checking the answer: the
-   * wallet id, curve and owner are the ones asked for, the public key has the curve's length, the
+   * wallet id, curve and owner (the serialized WalletAuthority) are the ones asked for, the public key has the curve's length, the
    * shares have one version, and for secp256k1 the enclave's EIP-55 address is the one computed
    * here, independently. The wallet's address is derived here from the public key.
    *
@@ -70,13 +70,13 @@ public final class WalletKeys {
    */
   public static Wallet walletFrom(io.nitrosign.parent.app.App app, String walletId,
       ChainType chainType, WalletKey key, String enclaveAddress, java.time.Instant createdAt,
-      java.time.Instant importedAt) {
+      java.time.Instant importedAt, ByteString owner) {
     byte[] publicKey = key.getPublicKey().toByteArray();
     boolean secp = chainType.curve() == Curve.SECP256K1;
     if (!key.getWalletId().equals(walletId) || key.getCurve() != chainType.curve()
         || publicKey.length != chainType.publicKeyLength()
         || (secp && publicKey[0] != 0x04)
-        || !key.getOwner().isEmpty()
+        || !key.getOwner().equals(owner)
         || !key.hasAuthShare() || !key.hasExecShare()
         || key.getAuthShare().getKeyVersion() != key.getExecShare().getKeyVersion()
         || (secp && !io.nitrosign.chains.ethereum.EthereumAddress.fromPublicKey(publicKey)
@@ -92,6 +92,7 @@ public final class WalletKeys {
           "the enclave's public key is not a valid key");
     }
     return new Wallet(walletId, app.id(), chainType.wireName(), chainType.curveName(), publicKey,
-        address, null, key.getAuthShare().getKeyVersion(), createdAt, importedAt, null);
+        address, owner.isEmpty() ? null : owner.toByteArray(), key.getAuthShare().getKeyVersion(),
+        createdAt, importedAt, null);
   }
 }

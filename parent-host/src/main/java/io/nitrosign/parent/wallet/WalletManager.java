@@ -41,6 +41,7 @@ import io.nitrosign.proto.v1.GenerateKeyRequest;
 import io.nitrosign.proto.v1.GenerateKeyResponse;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
+import io.nitrosign.proto.v1.UpdateAuthorityRequest;
 import io.nitrosign.proto.v1.WalletKey;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -105,17 +106,25 @@ public final class WalletManager {
   @SuppressWarnings("try") // the timer context is used only for its close()
   public WalletView create(App app, byte[] body) {
     ObjectNode root = bodies.object(body);
-    JsonBodies.onlyFields(root, "", Set.of("chain_type"));
+    Set<String> fields = new java.util.HashSet<>(OwnerResolver.FIELDS);
+    fields.add("chain_type");
+    JsonBodies.onlyFields(root, "", fields);
     ChainType chainType = ChainType.parse(JsonBodies.requiredText(root, "", "chain_type"));
+    // Every new wallet is sealed with its authority: app, chain type and (if any) owner.
+    OwnerResolver.Resolved owner =
+        jdbi.withHandle(h -> new OwnerResolver(h).forCreate(app.id(), chainType, root));
+    ByteString ownerBytes = owner.authority().toByteString();
     String walletId = Ids.random(random);
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("chain_type", chainType.wireName());
+    detail.put("owned", owner.authority().hasOwner());
     Wallet wallet;
     List<WalletShare> shares;
     try (Timer.Context ignored = generateTimer.time()) {
       GenerateKeyResponse r = enclave.generateKey(GenerateKeyRequest.newBuilder()
-          .setWalletId(walletId).setCurve(chainType.curve()).build());
-      wallet = walletFrom(app, walletId, chainType, r);
+          .setWalletId(walletId).setCurve(chainType.curve()).setOwner(ownerBytes).build());
+      wallet = WalletKeys.walletFrom(app, walletId, chainType, r.getKey(), r.getAddress(),
+          clock.instant().truncatedTo(ChronoUnit.MICROS), null, ownerBytes);
       shares = WalletKeys.shares(walletId, r.getKey());
     } catch (EnclaveCallException e) {
       createFailures.mark();
@@ -128,16 +137,92 @@ public final class WalletManager {
     String rendered = render(detail);
     jdbi.useTransaction(h -> {
       new WalletStore(h).insert(wallet, shares);
+      new WalletOwnershipStore(h).save(wallet.id(), owner.ownership());
       new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
           AuditEvent.WALLET_CREATE, Outcome.SUCCEEDED, null, rendered));
     });
-    return WalletView.of(wallet);
+    return WalletView.of(wallet, owner.ownership());
   }
 
-  private Wallet walletFrom(App app, String walletId, ChainType chainType, GenerateKeyResponse r) {
-    return WalletKeys.walletFrom(app, walletId, chainType, r.getKey(), r.getAddress(),
-        clock.instant().truncatedTo(ChronoUnit.MICROS), null);
+  // ---------------------------------------------------------------------------------- update
+
+  /**
+   * {@code PATCH /v1/wallets/{id}}: a new owner ({@code owner}, {@code owner_id}), additional
+   * signers or policy ids. The enclave reseals the shares under the new authority; for an owned
+   * wallet only when the current owner signed this request (checked here first, then by the
+   * enclave, whose check counts). Shares, owner and the REST view change in one transaction.
+   */
+  public WalletView update(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
+    if (!Ids.plausible(walletId)) {
+      throw ApiException.walletNotFound();
+    }
+    Loaded loaded = jdbi.withHandle(h -> new WalletStore(h).findWithShares(app.id(), walletId))
+        .map(w -> new Loaded(w.wallet(), w.shares()))
+        .orElseThrow(ApiException::walletNotFound);
+    Wallet wallet = loaded.wallet();
+    String path = "/v1/wallets/" + wallet.id();
+    Optional<WalletAuthority> current = WalletAuthorities.of(wallet.owner());
+    OwnerResolver.Resolved next;
+    RequestAuthorization signed;
+    try {
+      if (body.isEmpty()) {
+        throw new ApiException(413, ErrorCodes.PAYLOAD_TOO_LARGE, "request body too large");
+      }
+      ObjectNode root = bodies.object(body.get());
+      JsonBodies.onlyFields(root, "", OwnerResolver.FIELDS);
+      signed = authorizer.signedRequest("PATCH", path, body.get(), headers);
+      if (current.isPresent() && current.get().hasOwner()) {
+        authorizer.verify(signed, "PATCH", path, app.id(), List.of(current.get().getOwner()));
+      }
+      next = jdbi.withHandle(h -> new OwnerResolver(h).forUpdate(app.id(), wallet.chain(), root,
+          current.orElse(null), new WalletOwnershipStore(h).find(wallet.id())));
+    } catch (ApiException e) {
+      auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_UPDATE,
+          Outcome.REJECTED, e.code(), "{}"));
+      throw e;
+    }
+    ByteString ownerBytes = next.authority().toByteString();
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("owned", next.authority().hasOwner());
+    detail.put("owner_id", next.ownership().ownerId());
+    detail.put("additional_signers", next.ownership().additionalSigners().size());
+    WalletKey moved;
+    try {
+      moved = enclave.updateAuthority(UpdateAuthorityRequest.newBuilder()
+          .setKey(WalletKeys.of(wallet, loaded.shares())).setNewOwner(ownerBytes)
+          .setAuthorization(signed).build()).getKey();
+    } catch (EnclaveCallException e) {
+      ApiException api = EnclaveFailures.toApi(e);
+      auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_UPDATE,
+          EnclaveFailures.isRefusal(e) ? Outcome.REJECTED : Outcome.FAILED, api.code(),
+          render(detail)));
+      throw api;
+    }
+    if (!moved.getWalletId().equals(wallet.id()) || !moved.getOwner().equals(ownerBytes)
+        || !moved.getPublicKey().equals(ByteString.copyFrom(wallet.publicKey()))
+        || moved.getAuthShare().getKeyVersion() != moved.getExecShare().getKeyVersion()) {
+      throw EnclaveFailures.toApi(new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL,
+          null, "the enclave's resealed key does not match the request"));
+    }
+    List<WalletShare> shares = WalletKeys.shares(wallet.id(), moved);
+    String rendered = render(detail);
+    boolean stored = jdbi.inTransaction(h -> {
+      if (!new WalletStore(h).replaceOwner(wallet.id(), wallet.owner(), ownerBytes.toByteArray(),
+          wallet.keyVersion(), moved.getAuthShare().getKeyVersion(), shares)) {
+        return false;
+      }
+      new WalletOwnershipStore(h).save(wallet.id(), next.ownership());
+      new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
+          AuditEvent.WALLET_UPDATE, Outcome.SUCCEEDED, null, rendered));
+      return true;
+    });
+    if (!stored) {
+      throw new ApiException(409, ErrorCodes.CONFLICT,
+          "the wallet changed while it was being updated; retry with a fresh signature");
+    }
+    return get(app, wallet.id());
   }
+
 
 
   // ------------------------------------------------------------------------------- read/list

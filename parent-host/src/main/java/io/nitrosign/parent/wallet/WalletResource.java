@@ -6,6 +6,7 @@ import io.nitrosign.parent.api.Bodies;
 import io.nitrosign.parent.auth.AppAuthFilter;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -74,6 +75,15 @@ public final class WalletResource {
   public WalletView.Page list(@Context SecurityContext security, @QueryParam("limit") String limit,
       @QueryParam("cursor") String cursor, @QueryParam("chain_type") String chainType) {
     return wallets.list(AppAuthFilter.appOf(security), limit, cursor, chainType);
+  }
+
+  @PATCH
+  @Path("{id}")
+  @Timed(name = "wallets.update")
+  public WalletView update(@Context SecurityContext security, @Context HttpHeaders headers,
+      @PathParam("id") String id, InputStream body) {
+    return wallets.update(AppAuthFilter.appOf(security), id,
+        Bodies.readCapped(body, Bodies.MAX_BODY_BYTES), headers);
   }
 
   @GET

@@ -143,6 +143,31 @@ public final class WalletStore {
     return true;
   }
 
+  /**
+   * Replaces a wallet's owner and its two shares (resealed under that owner), only if the wallet
+   * still has the owner and key version the update started from. Returns false when another
+   * update or a reseal got there first.
+   */
+  public boolean replaceOwner(String walletId, byte[] fromOwner, byte[] toOwner, int fromVersion,
+      int toVersion, List<WalletShare> shares) {
+    int moved = handle.createUpdate("UPDATE wallets SET owner = :to, key_version = :tv"
+            + " WHERE id = :id AND key_version = :fv AND owner IS NOT DISTINCT FROM :from")
+        .bindBySqlType("to", toOwner, java.sql.Types.BINARY)
+        .bindBySqlType("from", fromOwner, java.sql.Types.BINARY)
+        .bind("tv", toVersion).bind("fv", fromVersion).bind("id", walletId).execute();
+    if (moved != 1) {
+      return false;
+    }
+    for (WalletShare s : shares) {
+      handle.createUpdate("UPDATE wallet_shares SET key_version = :kv, nonce = :nonce,"
+              + " ciphertext = :ct WHERE wallet_id = :wallet AND kind = :kind")
+          .bind("kv", s.keyVersion()).bind("nonce", s.nonce()).bind("ct", s.ciphertext())
+          .bind("wallet", walletId).bind("kind", s.kind())
+          .execute();
+    }
+    return true;
+  }
+
   public int count(String appId) {
     return handle.createQuery("SELECT count(*) FROM wallets WHERE app_id = :app")
         .bind("app", appId).mapTo(Integer.class).one();
