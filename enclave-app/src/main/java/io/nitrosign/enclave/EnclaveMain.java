@@ -252,8 +252,8 @@ public final class EnclaveMain {
           AttestedKmsClient.create(kms.endpoint(), credentials, nsm, drbg));
     }
     final NsmDevice device = nsm;
-    EnclaveService service = new EnclaveService(stateMachine, drbg,
-        version == null ? "dev" : version, device, kmsSealing);
+    EnclaveService service = new EnclaveService(new EnclaveService.Options(stateMachine, drbg,
+        version == null ? "dev" : version, device, kmsSealing));
     WireServer server;
     try {
       server = WireServer.start(options.listen(), options.maxFrameBytes(), service);
