@@ -2,6 +2,7 @@ package io.nitrosign.attestation;
 
 import com.upokecenter.cbor.CBORObject;
 import com.upokecenter.cbor.CBORType;
+import io.nitrosign.chains.AttestationPurpose;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +19,11 @@ import java.util.regex.Pattern;
 /**
  * What a verified document must also satisfy: the enclave image (PCRs), debug mode, and the values
  * the relying party expects to be bound (nonce, user_data, public_key), and freshness.
+ *
+ * <p>{@link Builder#expectPurpose} requires the document's user_data to start with the tag of an
+ * {@link AttestationPurpose} (documents this appliance's enclave makes always carry one); checked
+ * before the exact user_data, so a document made for another purpose fails with
+ * {@link Reason#PURPOSE_MISMATCH}.
  */
 public final class AttestationPolicy {
 
@@ -30,6 +36,7 @@ public final class AttestationPolicy {
   private final boolean allowDebug;
   private final byte[] nonce;
   private final byte[] userData;
+  private final AttestationPurpose purpose;
   private final byte[] publicKey;
   private final Duration maxAge;
 
@@ -38,6 +45,7 @@ public final class AttestationPolicy {
     this.allowDebug = b.allowDebug;
     this.nonce = b.nonce;
     this.userData = b.userData;
+    this.purpose = b.purpose;
     this.publicKey = b.publicKey;
     this.maxAge = b.maxAge;
   }
@@ -53,6 +61,7 @@ public final class AttestationPolicy {
     b.allowDebug = allowDebug;
     b.nonce = nonce;
     b.userData = userData;
+    b.purpose = purpose;
     b.publicKey = publicKey;
     b.maxAge = maxAge;
     return b;
@@ -188,6 +197,10 @@ public final class AttestationPolicy {
       }
     }
     expect(nonce, doc.nonceUnsafe(), "nonce", Reason.NONCE_MISMATCH);
+    if (purpose != null && !purpose.tags(doc.userDataUnsafe())) {
+      throw new AttestationException(Reason.PURPOSE_MISMATCH, "user_data does not start with the "
+          + purpose.label() + " tag: the document was not made for this purpose");
+    }
     expect(userData, doc.userDataUnsafe(), "user_data", Reason.USER_DATA_MISMATCH);
     expect(publicKey, doc.publicKeyUnsafe(), "public_key", Reason.PUBLIC_KEY_MISMATCH);
     if (maxAge != null) {
@@ -231,6 +244,7 @@ public final class AttestationPolicy {
     private boolean allowDebug;
     private byte[] nonce;
     private byte[] userData;
+    private AttestationPurpose purpose;
     private byte[] publicKey;
     private Duration maxAge;
 
@@ -276,6 +290,22 @@ public final class AttestationPolicy {
 
     public Builder expectUserData(byte[] expected) {
       this.userData = expected == null ? null : expected.clone();
+      return this;
+    }
+
+    /** The document's user_data must start with {@code expected}'s tag (null: no constraint). */
+    public Builder expectPurpose(AttestationPurpose expected) {
+      this.purpose = expected;
+      return this;
+    }
+
+    /**
+     * The document must be of purpose {@code expected} and its user_data exactly
+     * {@code expected.wrap(content)} (tag followed by {@code content}; null or empty: the tag alone).
+     */
+    public Builder expectPurpose(AttestationPurpose expected, byte[] content) {
+      this.purpose = Objects.requireNonNull(expected, "expected");
+      this.userData = expected.wrap(content);
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.nitrosign.attestation;
 
 import io.nitrosign.chains.AttestationBinding;
+import io.nitrosign.chains.AttestationPurpose;
 import io.nitrosign.attestation.AttestedSignatureException.Failure;
 import java.math.BigInteger;
 import java.security.MessageDigest;
@@ -17,10 +18,15 @@ import org.bouncycastle.math.ec.ECPoint;
  * <ul>
  *   <li>{@link #verifyFresh}: the response's attestation document verifies under the policy
  *       (chain, COSE signature, PCRs, ...), its {@code nonce} is the client's and its
- *       {@code user_data} is the binding the client recomputes from what it knows;
+ *       {@code user_data} is {@link AttestationPurpose#FRESH_SIGNATURE}'s tag followed by the
+ *       binding the client recomputes from what it knows;
  *   <li>{@link #trustResponseKey} once, then {@link #verifyFast} per signature: the response
- *       key's ECDSA P-256 / SHA-256 signature over the recomputed binding.
+ *       key's ECDSA P-256 / SHA-256 signature over the recomputed binding. The key is taken only
+ *       from a document whose {@code user_data} is exactly {@link AttestationPurpose#RESPONSE_KEY}'s
+ *       tag.
  * </ul>
+ * A document of another purpose (a client's GetAttestation with chosen user_data, the import key,
+ * the KMS recipient) fails with {@code ATTESTATION} / {@link Reason#PURPOSE_MISMATCH}.
  * In both forms the wallet signature itself is checked first: ECDSA over the 32-byte digest under
  * the wallet's public key, {@code v} (27 or 28) must be R's y parity, and {@code s} must be in the
  * lower half of the order (the enclave always signs low-S, so a flipped {@code s} is refused).
@@ -49,7 +55,8 @@ public final class AttestedSignatureVerifier {
     Objects.requireNonNull(at, "at");
     byte[] binding = checkSignature(request);
     byte[] nonce = request.nonce();
-    AttestationPolicy.Builder expect = policy.toBuilder().expectUserData(binding);
+    AttestationPolicy.Builder expect = policy.toBuilder()
+        .expectPurpose(AttestationPurpose.FRESH_SIGNATURE, binding);
     // an empty nonce is absent from the document; the binding covers the empty nonce anyway
     expect.expectNonce(nonce.length == 0 ? null : nonce);
     try {
@@ -60,9 +67,10 @@ public final class AttestedSignatureVerifier {
   }
 
   /**
-   * Verifies a document from {@code GET /v1/enclave/attestation?nonce=…} fetched with
-   * {@code nonce}, and returns the response key it carries (its {@code public_key}: SEC1
-   * uncompressed P-256).
+   * Verifies a response-key document from {@code GET /v1/enclave/attestation?nonce=…} fetched
+   * with {@code nonce}, and returns the response key it carries (its {@code public_key}: SEC1
+   * uncompressed P-256). Its {@code user_data} must be exactly
+   * {@link AttestationPurpose#RESPONSE_KEY}'s tag.
    *
    * @param nonce the nonce the client sent, non-empty: it makes the document fresh
    */
@@ -76,7 +84,8 @@ public final class AttestedSignatureVerifier {
     }
     VerifiedAttestation verified;
     try {
-      verified = documents.verify(document, policy.toBuilder().expectNonce(nonce).build(), at);
+      verified = documents.verify(document, policy.toBuilder().expectNonce(nonce)
+          .expectPurpose(AttestationPurpose.RESPONSE_KEY, null).build(), at);
     } catch (AttestationException e) {
       throw mapped(e);
     }

@@ -20,6 +20,8 @@ public enum Reason {
   DEBUG_MODE,
   /** The nonce differs from the expected one, or is absent. */
   NONCE_MISMATCH,
+  /** user_data does not start with the tag of the expected purpose (io.nitrosign.chains.AttestationPurpose). */
+  PURPOSE_MISMATCH,
   /** user_data differs from the expected value, or is absent. */
   USER_DATA_MISMATCH,
   /** public_key differs from the expected value, or is absent. */

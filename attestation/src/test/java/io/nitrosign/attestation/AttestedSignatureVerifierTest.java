@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.upokecenter.cbor.CBORObject;
 import io.nitrosign.attestation.AttestedSignatureException.Failure;
+import io.nitrosign.chains.AttestationPurpose;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -104,7 +105,8 @@ class AttestedSignatureVerifierTest {
     SignedRequest req = signed(randomBytes(32), NONCE);
     byte[] doc = freshDocument(req.binding(), NONCE);
     VerifiedAttestation ok = verifier.verifyFresh(doc, policy, NOW, req);
-    assertArrayEquals(req.binding(), ok.document().userData().orElseThrow());
+    assertArrayEquals(AttestationPurpose.FRESH_SIGNATURE.wrap(req.binding()),
+        ok.document().userData().orElseThrow());
 
     for (SignedRequest altered : alterations(req)) {
       AttestedSignatureException e = assertThrows(AttestedSignatureException.class,
@@ -187,12 +189,64 @@ class AttestedSignatureVerifierTest {
     byte[] tampered = doc.clone();
     tampered[tampered.length - 100] ^= 1;
     assertFailure(Failure.ATTESTATION, () -> verifier.trustResponseKey(tampered, fetchNonce, policy, NOW));
-    CBORObject p = TestNsm.payload(ca, NOW);
-    p.set("nonce", CBORObject.FromObject(fetchNonce));
-    assertFailure(Failure.MALFORMED, () -> verifier.trustResponseKey(TestNsm.document(ca, p),
+    assertFailure(Failure.MALFORMED, () -> verifier.trustResponseKey(
+        document(AttestationPurpose.RESPONSE_KEY.tag(), fetchNonce, null),
         fetchNonce, policy, NOW)); // public_key absent
     assertThrows(IllegalArgumentException.class,
         () -> verifier.trustResponseKey(doc, new byte[0], policy, NOW));
+  }
+
+  // ------------------------------------------------------------------------------- purposes
+
+  /** The attack: a client's GetAttestation document whose caller-chosen data is the binding. */
+  @Test
+  void aClientRequestDocumentIsNeverAFreshProof() throws Exception {
+    SignedRequest forged = signed(randomBytes(32), NONCE);
+    byte[] clientDoc = document(AttestationPurpose.CLIENT_REQUEST.wrap(forged.binding()), NONCE,
+        null);
+    assertEquals(Reason.PURPOSE_MISMATCH, assertFailure(Failure.ATTESTATION,
+        () -> verifier.verifyFresh(clientDoc, policy, NOW, forged)).attestationReason()
+        .orElseThrow());
+    // and a document whose user_data is the bare binding (what the enclave signed before
+    // purposes existed) is refused too
+    byte[] untagged = document(forged.binding(), NONCE, responsePublicKey);
+    assertEquals(Reason.PURPOSE_MISMATCH, assertFailure(Failure.ATTESTATION,
+        () -> verifier.verifyFresh(untagged, policy, NOW, forged)).attestationReason()
+        .orElseThrow());
+  }
+
+  @Test
+  void verifyFreshRefusesADocumentOfEveryOtherPurpose() throws Exception {
+    SignedRequest req = signed(randomBytes(32), NONCE);
+    for (AttestationPurpose other : AttestationPurpose.values()) {
+      if (other == AttestationPurpose.FRESH_SIGNATURE) {
+        continue;
+      }
+      byte[] doc = document(other.wrap(req.binding()), NONCE, responsePublicKey);
+      assertEquals(Reason.PURPOSE_MISMATCH, assertFailure(Failure.ATTESTATION,
+          () -> verifier.verifyFresh(doc, policy, NOW, req)).attestationReason().orElseThrow(),
+          other.label());
+    }
+  }
+
+  @Test
+  void trustResponseKeyRefusesADocumentOfEveryOtherPurpose() throws Exception {
+    byte[] fetchNonce = randomBytes(16);
+    for (AttestationPurpose other : AttestationPurpose.values()) {
+      if (other == AttestationPurpose.RESPONSE_KEY) {
+        continue;
+      }
+      byte[] doc = document(other.tag(), fetchNonce, responsePublicKey);
+      assertEquals(Reason.PURPOSE_MISMATCH, assertFailure(Failure.ATTESTATION,
+          () -> verifier.trustResponseKey(doc, fetchNonce, policy, NOW)).attestationReason()
+          .orElseThrow(), other.label());
+    }
+    // untagged (the old GetAttestation document), and the tag followed by anything
+    assertFailure(Failure.ATTESTATION, () -> verifier.trustResponseKey(
+        document(null, fetchNonce, responsePublicKey), fetchNonce, policy, NOW));
+    assertFailure(Failure.BINDING_MISMATCH, () -> verifier.trustResponseKey(
+        document(AttestationPurpose.RESPONSE_KEY.wrap(new byte[] {1}), fetchNonce,
+            responsePublicKey), fetchNonce, policy, NOW));
   }
 
   // -------------------------------------------------------------------------------- helpers
@@ -219,17 +273,23 @@ class AttestedSignatureVerifierTest {
 
   private static byte[] freshDocument(byte[] binding, byte[] nonce) throws Exception {
     CBORObject p = TestNsm.payload(ca, NOW);
-    p.set("user_data", CBORObject.FromObject(binding));
+    p.set("user_data", CBORObject.FromObject(AttestationPurpose.FRESH_SIGNATURE.wrap(binding)));
     p.set("nonce", nonce == null ? CBORObject.Null : CBORObject.FromObject(nonce));
     p.set("public_key", CBORObject.FromObject(responsePublicKey));
     return TestNsm.document(ca, p);
   }
 
   private static byte[] keyDocument(byte[] nonce) throws Exception {
+    return document(AttestationPurpose.RESPONSE_KEY.tag(), nonce, responsePublicKey);
+  }
+
+  /** A document as the enclave's NSM would sign it, with these fields (null: absent). */
+  private static byte[] document(byte[] userData, byte[] nonce, byte[] publicKey)
+      throws Exception {
     CBORObject p = TestNsm.payload(ca, NOW);
-    p.set("user_data", CBORObject.Null);
-    p.set("nonce", CBORObject.FromObject(nonce));
-    p.set("public_key", CBORObject.FromObject(responsePublicKey));
+    p.set("user_data", userData == null ? CBORObject.Null : CBORObject.FromObject(userData));
+    p.set("nonce", nonce == null ? CBORObject.Null : CBORObject.FromObject(nonce));
+    p.set("public_key", publicKey == null ? CBORObject.Null : CBORObject.FromObject(publicKey));
     return TestNsm.document(ca, p);
   }
 

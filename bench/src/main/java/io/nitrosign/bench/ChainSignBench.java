@@ -66,7 +66,8 @@ public final class ChainSignBench {
     SecureRandom random = Drbg.create(new OsSeedSource());
 
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    try (EnclaveService service = new EnclaveService(sm, random, "bench")) {
+    try (EnclaveService service = new EnclaveService(
+        EnclaveService.Options.of(sm, random, "bench"))) {
       sm.transitionTo(EnclaveState.SEALED);
       KmsSealingKeyProvider keys = new KmsSealingKeyProvider();
       keys.install(1, SecretBytes.random(random, KmsSealingKeyProvider.KEY_BYTES),

@@ -132,7 +132,8 @@ public final class SignBench {
     // 3. the enclave service in process
     Path tmp = Files.createTempDirectory("nitrosign-bench");
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    try (EnclaveService service = new EnclaveService(sm, random, "bench")) {
+    try (EnclaveService service = new EnclaveService(
+        EnclaveService.Options.of(sm, random, "bench"))) {
       sm.transitionTo(EnclaveState.SEALED);
       // The enclave's own provider, loaded with random data keys as KMS would hand them over.
       KmsSealingKeyProvider keys = new KmsSealingKeyProvider();

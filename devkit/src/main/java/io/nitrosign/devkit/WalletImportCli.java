@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nitrosign.attestation.AttestationException;
 import io.nitrosign.attestation.AttestationPolicy;
 import io.nitrosign.attestation.AttestationVerifier;
+import io.nitrosign.chains.AttestationPurpose;
 import io.nitrosign.hpke.Hpke;
 import io.nitrosign.hpke.HpkeException;
 import io.nitrosign.hpke.ImportEnvelope;
@@ -36,7 +37,8 @@ import java.util.Map;
  * <ol>
  *   <li>asks the parent for the enclave's per-boot HPKE key, with a fresh random nonce;
  *   <li>verifies the attestation document that vouches for that key: signature and chain to the
- *       trusted root, the expected PCRs, our nonce, the key itself, at most 5 minutes old;
+ *       trusted root, the expected PCRs, our nonce, the key itself, user_data = the import-key
+ *       purpose tag (no document made for another purpose), at most 5 minutes old;
  *   <li>encrypts the key to it (HPKE, RFC 9180; aad = the wallet id) and submits the ciphertext.
  * </ol>
  *
@@ -146,7 +148,9 @@ public final class WalletImportCli {
         : AttestationVerifier.withRoot(root);
     try {
       verifier.verify(document, AttestationPolicy.builder().addAllowedPcrSet(pcrs)
-          .expectNonce(nonce).expectPublicKey(hpkeKey).maxAge(Duration.ofMinutes(5)).build(),
+          .expectNonce(nonce).expectPublicKey(hpkeKey)
+          .expectPurpose(AttestationPurpose.IMPORT_KEY, null)
+          .maxAge(Duration.ofMinutes(5)).build(),
           Instant.now());
     } catch (AttestationException e) {
       throw new ImportException("the enclave's attestation did not verify (" + e.reason() + ": "

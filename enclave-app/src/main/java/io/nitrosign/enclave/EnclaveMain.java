@@ -290,8 +290,8 @@ public final class EnclaveMain {
           AttestedKmsClient.create(kms.endpoint(), credentials, nsm, drbg));
     }
     final NsmDevice device = nsm;
-    EnclaveService service = new EnclaveService(stateMachine, drbg,
-        version == null ? "dev" : version, device, kmsSealing, options.authorization());
+    EnclaveService service = new EnclaveService(new EnclaveService.Options(stateMachine, drbg,
+        version == null ? "dev" : version, device, kmsSealing, options.authorization()));
     WireServer server;
     try {
       server = WireServer.start(options.listen(), options.maxFrameBytes(), service);

@@ -425,6 +425,22 @@ class ParentHostApiTest {
     assertEquals(503, down.status(), down.body());
   }
 
+  @Test
+  void attestationTakesUserDataOnlyForAClientRequestAndWithinTheTaggedLimit() throws Exception {
+    // the default purpose is the response-key document, whose user_data is the tag alone
+    assertEquals(400, call("GET", "/v1/enclave/attestation?nonce=01&user_data=02", null,
+        basic(appA)).status());
+    assertEquals(400, call("GET", "/v1/enclave/attestation?nonce=01&purpose=fresh_signature",
+        null, basic(appA)).status());
+    assertEquals(400, call("GET", "/v1/enclave/attestation?purpose=client_request&user_data="
+        + "00".repeat(485), null, basic(appA)).status());
+    assertEquals(400, call("GET", "/v1/enclave/attestation?purpose=client_request&user_data=zz",
+        null, basic(appA)).status());
+    // within the limits the request reaches the (absent) enclave
+    assertEquals(503, call("GET", "/v1/enclave/attestation?purpose=client_request&user_data="
+        + "00".repeat(484), null, basic(appA)).status());
+  }
+
   private static byte[] p256Point() {
     byte[] p = new byte[65];
     RANDOM.nextBytes(p);

@@ -1,5 +1,7 @@
 package io.nitrosign.attestation.cli;
 
+import io.nitrosign.chains.AttestationPurpose;
+
 import io.nitrosign.attestation.AttestationDocument;
 import io.nitrosign.attestation.AttestationException;
 import io.nitrosign.attestation.AttestationPolicy;
@@ -32,14 +34,17 @@ public final class AttestationCli {
 
   public static final String USAGE = String.join("\n",
       "usage: attestation verify --doc FILE [--at EPOCH_SECONDS] [--pcrs PCRS.json] [--root ROOT.pem]",
-      "                          [--nonce HEX] [--user-data HEX] [--public-key HEX] [--max-age SECONDS]",
-      "                          [--allow-debug] [--json]",
+      "                          [--nonce HEX] [--purpose NAME] [--user-data HEX] [--public-key HEX]",
+      "                          [--max-age SECONDS] [--allow-debug] [--json]",
       "       attestation show --doc FILE",
       "",
       "  verify   check the COSE_Sign1 ES384 signature, the certificate chain to the pinned AWS Nitro",
       "           root G1 (or --root) at --at (default: now), then the policy: PCRs (nitro-cli JSON,",
       "           or an array of such objects for upgrades), debug mode (refused unless --allow-debug),",
       "           nonce, user_data, public_key, maximum age. Exit 0 valid, 1 invalid, 2 usage error.",
+      "           --purpose fresh-signature|response-key|import-key|kms-recipient|client-request:",
+      "           user_data must start with that purpose's tag (nitrosign/<purpose>/v1 and a 0x00",
+      "           byte); --user-data is then the content after the tag, compared exactly.",
       "  show     print every field WITHOUT verifying anything (labelled UNVERIFIED).",
       "",
       "  FILE may hold the raw CBOR document, its base64 or its hex (detected automatically).");
@@ -92,6 +97,8 @@ public final class AttestationCli {
     AttestationPolicy.Builder policy = AttestationPolicy.builder();
     AttestationVerifier verifier = null;
     boolean json = false;
+    AttestationPurpose purpose = null;
+    byte[] userData = null;
     while (!a.isEmpty()) {
       String opt = a.poll();
       switch (opt) {
@@ -109,7 +116,13 @@ public final class AttestationCli {
         }
         case "--root" -> verifier = root(Path.of(value(a, opt)));
         case "--nonce" -> policy.expectNonce(hex(value(a, opt), opt));
-        case "--user-data" -> policy.expectUserData(hex(value(a, opt), opt));
+        case "--user-data" -> userData = hex(value(a, opt), opt);
+        case "--purpose" -> {
+          String name = value(a, opt);
+          purpose = AttestationPurpose.named(name).orElseThrow(() -> new UsageException(
+              "--purpose: unknown purpose " + name + " (fresh-signature, response-key, import-key,"
+                  + " kms-recipient, client-request)"));
+        }
         case "--public-key" -> policy.expectPublicKey(hex(value(a, opt), opt));
         case "--max-age" -> policy.maxAge(java.time.Duration.ofSeconds(nonNegative(value(a, opt), opt)));
         default -> throw new UsageException("unknown option " + opt);
@@ -117,6 +130,17 @@ public final class AttestationCli {
     }
     if (doc == null) {
       throw new UsageException("verify needs --doc FILE");
+    }
+    if (purpose == null) {
+      policy.expectUserData(userData);
+    } else if (userData == null) {
+      policy.expectPurpose(purpose);
+    } else {
+      if (userData.length > purpose.maxContentBytes()) {
+        throw new UsageException("--user-data: longer than " + purpose.maxContentBytes()
+            + " bytes, the most that fits after the " + purpose.label() + " tag");
+      }
+      policy.expectPurpose(purpose, userData);
     }
     byte[] bytes = decodeInput(readBytes(doc, "--doc"));
     if (at == null) {
@@ -193,6 +217,10 @@ public final class AttestationCli {
     }
     out.println(label + "public_key  " + optional(d.publicKey()));
     out.println(label + "user_data   " + optional(d.userData()));
+    out.println(label + "purpose     " + d.userData().flatMap(AttestationPurpose::of)
+        .map(p -> p.label() + " (content after the tag: "
+            + HexFormat.of().formatHex(p.unwrap(d.userData().get()).get()) + ")")
+        .orElse("(no nitrosign purpose tag)"));
     out.println(label + "nonce       " + optional(d.nonce()));
   }
 

@@ -95,6 +95,18 @@ class AttestationCliTest {
   }
 
   @Test
+  void aPurposeRequiresItsTagInUserData() throws IOException {
+    // a real AWS document from another application: its user_data carries no nitrosign tag
+    Result r = run("verify", "--doc", blocky().toString(), "--at", BLOCKY_AT,
+        "--purpose", "fresh-signature", "--json");
+    assertEquals(1, r.code());
+    assertTrue(r.out().contains("\"reason\":\"PURPOSE_MISMATCH\""), r.out());
+    assertEquals(2, run("verify", "--doc", blocky().toString(), "--purpose", "anything").code());
+    assertEquals(2, run("verify", "--doc", blocky().toString(), "--purpose", "client-request",
+        "--user-data", "00".repeat(485)).code());
+  }
+
+  @Test
   void pcrFileAndRoot() throws IOException {
     Path good = Files.writeString(dir.resolve("pcrs.json"),
         "{\"Measurements\":{\"HashAlgorithm\":\"Sha384 { ... }\",\"PCR0\":\"" + P0 + "\"}}");

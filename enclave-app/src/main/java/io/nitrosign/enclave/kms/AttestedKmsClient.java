@@ -1,5 +1,6 @@
 package io.nitrosign.enclave.kms;
 
+import io.nitrosign.chains.AttestationPurpose;
 import io.nitrosign.enclave.EnclaveException;
 import io.nitrosign.enclave.nsm.NsmDevice;
 import io.nitrosign.enclave.nsm.NsmException;
@@ -37,7 +38,9 @@ import software.amazon.awssdk.services.kms.model.RecipientInfo;
 /**
  * KMS as an attested enclave uses it (the flow of aws-nitro-enclaves-sdk-c): a per-boot RSA-2048
  * key pair generated inside the enclave, and with every call a fresh NSM attestation document
- * whose {@code public_key} is that RSA key (DER SubjectPublicKeyInfo). KMS checks the document
+ * whose {@code public_key} is that RSA key (DER SubjectPublicKeyInfo) and whose {@code user_data}
+ * is the {@link AttestationPurpose#KMS_RECIPIENT} tag (KMS ignores user_data; the tag keeps the
+ * document from being taken for any other purpose). KMS checks the document
  * against the key policy and answers with {@code CiphertextForRecipient} (CMS EnvelopedData to
  * the RSA key, see {@link RecipientCms}) instead of a plaintext, so the data key is never visible
  * outside the enclave, not to the parent, nor to the vsock proxy.
@@ -151,7 +154,8 @@ public final class AttestedKmsClient implements AutoCloseable {
     }
     byte[] document;
     try {
-      document = nsm.attestation(null, null, recipientPublicKeyDer);
+      document = nsm.attestation(AttestationPurpose.KMS_RECIPIENT.tag(), null,
+          recipientPublicKeyDer);
     } catch (NsmException e) {
       LOG.warn("NSM attestation for KMS failed: {}", e.code());
       throw new EnclaveException(ErrorCode.NSM_ERROR, "attestation failed");

@@ -16,6 +16,8 @@ import io.nitrosign.proto.v1.HealthResponse;
 import io.nitrosign.wire.RequestHandler;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -28,15 +30,69 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The enclave's request dispatcher: checks the {@link EnclaveStateMachine} allow-list, runs key
- * work on a small bounded executor, and turns every failure into a typed {@code Error} with a
- * fixed detail. Unexpected exceptions become {@code INTERNAL "internal error"}; only their class
- * name is logged.
+ * The enclave's request dispatcher. What each state serves, where it runs and who answers it is
+ * one table, {@link EnclaveRoutes#ROUTES}; the dispatcher looks the (state, request type) pair up
+ * (again on the worker thread, since the state may have changed while the request was queued),
+ * runs the handler on its lane (inline, the bounded signing executor, or the single KMS thread),
+ * and turns every failure into a typed {@code Error} with a fixed detail. Unexpected exceptions
+ * become {@code INTERNAL "internal error"}; only their class name is logged.
  */
 public final class EnclaveService implements RequestHandler, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EnclaveService.class);
   private static final int QUEUE_CAPACITY = 1024;
+
+  /**
+   * What a service is built from.
+   *
+   * @param stateMachine the life cycle the service consults and moves (SEALED -> READY)
+   * @param random the DRBG (see {@code Drbg})
+   * @param version the enclave build version, reported by Health
+   * @param nsm the NSM device (attestation documents), or null when there is none
+   *     (GetAttestation and GetImportKey then answer NSM_ERROR); the caller keeps ownership and
+   *     closes it
+   * @param kmsSealing the KMS sealing-key lifecycle (SetCredentials, ProvisionSealingKeys,
+   *     UnsealSealingKeys), or null when the keys come from elsewhere ({@link #unseal}; those
+   *     requests then answer UNSUPPORTED); the service closes it
+   */
+  public record Options(EnclaveStateMachine stateMachine, SecureRandom random, String version,
+      NsmDevice nsm, KmsSealing kmsSealing, RequestAuthorizer.Settings authorization) {
+
+    public Options {
+      Objects.requireNonNull(stateMachine, "stateMachine");
+      Objects.requireNonNull(random, "random");
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(authorization, "authorization");
+    }
+
+    /**
+     * No NSM device, no KMS sealing (tests, benchmarks), default authorization settings (any
+     * origin, no export quorum).
+     */
+    public static Options of(EnclaveStateMachine stateMachine, SecureRandom random,
+        String version) {
+      return new Options(stateMachine, random, version, null, null,
+          RequestAuthorizer.Settings.defaults());
+    }
+
+    /** The same options with this NSM device (null: none). */
+    public Options withNsm(NsmDevice device) {
+      return new Options(stateMachine, random, version, device, kmsSealing, authorization);
+    }
+
+    /** The same options with this KMS sealing (null: none). */
+    public Options withKmsSealing(KmsSealing sealing) {
+      return new Options(stateMachine, random, version, nsm, sealing, authorization);
+    }
+
+    /**
+     * The same options with these authorization settings (public base URL, export quorum,
+     * expiry bounds).
+     */
+    public Options withAuthorization(RequestAuthorizer.Settings settings) {
+      return new Options(stateMachine, random, version, nsm, kmsSealing, settings);
+    }
+  }
 
   private final EnclaveStateMachine stateMachine;
   private final SecureRandom random;
@@ -50,8 +106,9 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
   /** Per-boot HPKE key for key import (from the DRBG); wiped in {@link #close()}. */
   private final HpkeKeyPair importKey;
   /**
-   * Per-boot response key (P-256, from the DRBG): the public_key of GetAttestation documents and
-   * the signer of "fast" attested signatures; wiped in {@link #close()}.
+   * Per-boot response key (P-256, from the DRBG): the public_key of response-key documents
+   * (GetAttestation, purpose RESPONSE_KEY) and the signer of "fast" attested signatures; wiped
+   * in {@link #close()}.
    */
   private final ResponseKey responseKey;
   private final SignatureAttester signatureAttester;
@@ -67,57 +124,21 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
   private final SetCredentialsHandler setCredentials;
   private final ProvisionSealingKeysHandler provision;
   private final UnsealSealingKeysHandler unsealKeys;
+  private final EnclaveRoutes.Handlers handlers;
 
-  /**
-   * @param random the DRBG (see {@code Drbg})
-   * @param version the enclave build version, reported by Health
-   */
-  public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version) {
-    this(stateMachine, random, version, null, null);
-  }
-
-  /** With an NSM device and no KMS sealing (sealing keys installed with {@link #unseal}). */
-  public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version,
-      NsmDevice nsm) {
-    this(stateMachine, random, version, nsm, null);
-  }
-
-  /** With KMS sealing and no NSM device of its own (the KMS client holds one). */
-  public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version,
-      KmsSealing kmsSealing) {
-    this(stateMachine, random, version, null, kmsSealing);
-  }
-
-  /**
-   * @param nsm the NSM device (attestation documents), or null when there is none
-   *     (GetAttestation and GetImportKey then answer NSM_ERROR); the caller keeps ownership
-   *     and closes it
-   * @param kmsSealing the KMS sealing-key lifecycle (SetCredentials, ProvisionSealingKeys,
-   *     UnsealSealingKeys), or null when the keys come from elsewhere (tests); the service
-   *     closes it
-   */
-  public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version,
-      NsmDevice nsm, KmsSealing kmsSealing) {
-    this(stateMachine, random, version, nsm, kmsSealing, RequestAuthorizer.Settings.defaults());
-  }
-
-  /**
-   * @param authorization how the enclave checks clients' signed requests (public base URL,
-   *     export quorum, expiry bounds)
-   */
-  public EnclaveService(EnclaveStateMachine stateMachine, SecureRandom random, String version,
-      NsmDevice nsm, KmsSealing kmsSealing, RequestAuthorizer.Settings authorization) {
-    this.authorizer = new RequestAuthorizer(authorization, java.time.Clock.systemUTC());
-    this.stateMachine = stateMachine;
-    this.random = random;
-    this.version = version;
-    this.nsm = nsm;
+  public EnclaveService(Options options) {
+    Objects.requireNonNull(options, "options");
+    this.stateMachine = options.stateMachine();
+    this.random = options.random();
+    this.version = options.version();
+    this.nsm = options.nsm();
+    this.authorizer = new RequestAuthorizer(options.authorization(), java.time.Clock.systemUTC());
     this.importKey = HpkeKeyPair.generate(random);
     this.responseKey = ResponseKey.generate(random);
     this.attestation = new AttestationHandler(nsm, responseKey.publicKey());
     this.signatureAttester = new SignatureAttester(nsm, responseKey);
     this.executor = newSigningExecutor(Runtime.getRuntime().availableProcessors());
-    this.kmsSealing = kmsSealing;
+    this.kmsSealing = options.kmsSealing();
     if (kmsSealing != null) {
       this.kmsExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
           new ArrayBlockingQueue<>(16), r -> {
@@ -134,6 +155,27 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
       this.provision = null;
       this.unsealKeys = null;
     }
+    this.handlers = new EnclaveRoutes.Handlers(
+        r -> health(),
+        r -> response().setGetAttestation(attestation.handle(r.getGetAttestation())).build(),
+        r -> response().setSetCredentials(setCredentials.handle(r.getSetCredentials())).build(),
+        r -> response().setProvisionSealingKeys(provision.handle(r.getProvisionSealingKeys()))
+            .build(),
+        r -> response().setUnsealSealingKeys(unsealKeys.handle(r.getUnsealSealingKeys())).build(),
+        r -> response().setGenerateKey(operations().generate(r.getGenerateKey())).build(),
+        r -> {
+          WalletOperations ops = operations();
+          SignatureAttester.validate(r.getSign());
+          return response().setSign(signatureAttester.attest(r.getSign(), ops.sign(r.getSign())))
+              .build();
+        },
+        r -> response().setGetImportKey(ready(keyImport).getImportKey(r.getGetImportKey()))
+            .build(),
+        r -> response().setImportKey(ready(keyImport).importKey(r.getImportKey())).build(),
+        r -> response().setExportKey(ready(keyExport).exportKey(r.getExportKey())).build(),
+        r -> response().setReseal(ready(reseal).handle(r.getReseal())).build(),
+        r -> response().setUpdateAuthority(ready(authority).handle(r.getUpdateAuthority()))
+            .build());
   }
 
   /** The state machine this service consults. */
@@ -145,11 +187,17 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
    * Installs the sealing keys and moves SEALED -> READY. The service owns {@code provider} from
    * now on and closes it in {@link #close()}.
    *
-   * @throws IllegalStateException if the enclave is not SEALED
+   * @throws EnclaveStateMachine.IllegalTransitionException if the enclave is not SEALED: READY is
+   *     reachable only from SEALED, so this fails closed (the enclave becomes FAILED) and
+   *     {@code provider} is closed, never installed
    */
   public synchronized void unseal(SealingKeyProvider provider) {
     if (stateMachine.state() != EnclaveState.SEALED) {
-      throw new IllegalStateException("unseal requires state SEALED");
+      try {
+        stateMachine.transitionTo(EnclaveState.READY); // not in the table from here: FAILED
+      } finally {
+        provider.close();
+      }
     }
     WalletOperations ops =
         new WalletOperations(new ShareSealer(provider, random), random, authorizer);
@@ -169,21 +217,23 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
       if (type == EnclaveRequest.BodyCase.BODY_NOT_SET) {
         return done(error(ErrorCode.INVALID_REQUEST, "request body is required"));
       }
-      if (!stateMachine.serves(type)) {
+      Optional<EnclaveRoutes.Route> route = EnclaveRoutes.route(stateMachine.state(), type);
+      if (route.isEmpty()) {
         return done(error(ErrorCode.NOT_READY, "enclave is not ready"));
       }
-      if (type == EnclaveRequest.BodyCase.HEALTH) {
-        return done(health());
+      switch (route.get().lane()) {
+        case INLINE:
+          return done(dispatch(request));
+        case KMS:
+          if (kmsExecutor == null) {
+            return done(error(ErrorCode.UNSUPPORTED, "kms sealing is not configured"));
+          }
+          return CompletableFuture.supplyAsync(() -> dispatch(request), kmsExecutor)
+              .exceptionally(EnclaveService::unexpected);
+        default:
+          return CompletableFuture.supplyAsync(() -> dispatch(request), executor)
+              .exceptionally(EnclaveService::unexpected);
       }
-      if (isKmsLifecycle(type)) {
-        if (kmsExecutor == null) {
-          return done(error(ErrorCode.UNSUPPORTED, "kms sealing is not configured"));
-        }
-        return CompletableFuture.supplyAsync(() -> dispatchKms(request), kmsExecutor)
-            .exceptionally(EnclaveService::unexpected);
-      }
-      return CompletableFuture.supplyAsync(() -> dispatch(request), executor)
-          .exceptionally(EnclaveService::unexpected);
     } catch (RejectedExecutionException e) {
       return done(error(ErrorCode.RESOURCE_EXHAUSTED, "enclave is busy"));
     } catch (RuntimeException e) {
@@ -191,79 +241,39 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     }
   }
 
+  /** Runs the handler of the route for the state the enclave is in now (re-checked here). */
   private EnclaveResponse dispatch(EnclaveRequest request) {
     try {
-      if (request.getBodyCase() == EnclaveRequest.BodyCase.GET_ATTESTATION
-          && stateMachine.serves(EnclaveRequest.BodyCase.GET_ATTESTATION)) {
-        return EnclaveResponse.newBuilder()
-            .setGetAttestation(attestation.handle(request.getGetAttestation())).build();
-      }
-      WalletOperations ops = operations;
-      if (ops == null || !stateMachine.serves(request.getBodyCase())) {
+      Optional<EnclaveRoutes.Route> route =
+          EnclaveRoutes.route(stateMachine.state(), request.getBodyCase());
+      if (route.isEmpty()) {
         return error(ErrorCode.NOT_READY, "enclave is not ready");
       }
-      switch (request.getBodyCase()) {
-        case GENERATE_KEY:
-          return EnclaveResponse.newBuilder()
-              .setGenerateKey(ops.generate(request.getGenerateKey())).build();
-        case SIGN:
-          SignatureAttester.validate(request.getSign());
-          return EnclaveResponse.newBuilder().setSign(
-              signatureAttester.attest(request.getSign(), ops.sign(request.getSign()))).build();
-        case GET_IMPORT_KEY:
-          return EnclaveResponse.newBuilder()
-              .setGetImportKey(keyImport.getImportKey(request.getGetImportKey())).build();
-        case IMPORT_KEY:
-          return EnclaveResponse.newBuilder()
-              .setImportKey(keyImport.importKey(request.getImportKey())).build();
-        case EXPORT_KEY:
-          return EnclaveResponse.newBuilder()
-              .setExportKey(keyExport.exportKey(request.getExportKey())).build();
-        case RESEAL:
-          return EnclaveResponse.newBuilder().setReseal(reseal.handle(request.getReseal())).build();
-        case UPDATE_AUTHORITY:
-          return EnclaveResponse.newBuilder()
-              .setUpdateAuthority(authority.handle(request.getUpdateAuthority())).build();
-        default:
-          return error(ErrorCode.UNSUPPORTED, "unsupported request type");
-      }
+      return route.get().handler().apply(handlers).handle(request);
     } catch (EnclaveException e) {
       return error(e.code(), e.detail());
+    } catch (EnclaveStateMachine.IllegalTransitionException e) {
+      LOG.error("a request caused an illegal state transition; the enclave is FAILED");
+      return error(ErrorCode.INTERNAL, "illegal state transition; enclave failed");
     } catch (RuntimeException e) {
       return unexpected(e);
     }
   }
 
-  private static boolean isKmsLifecycle(EnclaveRequest.BodyCase type) {
-    return type == EnclaveRequest.BodyCase.SET_CREDENTIALS
-        || type == EnclaveRequest.BodyCase.PROVISION_SEALING_KEYS
-        || type == EnclaveRequest.BodyCase.UNSEAL_SEALING_KEYS;
+  private WalletOperations operations() throws EnclaveException {
+    return ready(operations);
   }
 
-  private EnclaveResponse dispatchKms(EnclaveRequest request) {
-    try {
-      if (!stateMachine.serves(request.getBodyCase())) {
-        return error(ErrorCode.NOT_READY, "enclave is not ready");
-      }
-      EnclaveResponse.Builder response = EnclaveResponse.newBuilder();
-      switch (request.getBodyCase()) {
-        case SET_CREDENTIALS:
-          return response.setSetCredentials(setCredentials.handle(request.getSetCredentials()))
-              .build();
-        case PROVISION_SEALING_KEYS:
-          return response.setProvisionSealingKeys(
-              provision.handle(request.getProvisionSealingKeys())).build();
-        case UNSEAL_SEALING_KEYS:
-          return response.setUnsealSealingKeys(unsealKeys.handle(request.getUnsealSealingKeys()))
-              .build();
-        default:
-          return error(ErrorCode.UNSUPPORTED, "unsupported request type");
-      }
-    } catch (EnclaveException e) {
-      return error(e.code(), e.detail());
-    } catch (RuntimeException e) {
-      return unexpected(e);
+  /** A READY-only handler, or NOT_READY when the keys are not (or no longer) installed. */
+  private static <T> T ready(T handler) throws EnclaveException {
+    if (handler == null) {
+      throw new EnclaveException(ErrorCode.NOT_READY, "enclave is not ready");
     }
+    return handler;
+  }
+
+  private static EnclaveResponse.Builder response() {
+    return EnclaveResponse.newBuilder();
   }
 
   private EnclaveResponse health() {

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The enclave life cycle as an explicit state machine: {@code BOOTING -> SEALED -> READY}, and any
- * state except FAILED {@code -> FAILED}. Every other transition is refused. Each state has an
- * allow-list of the request types it serves.
+ * state except FAILED {@code -> FAILED}. Every other transition fails closed: the machine moves to
+ * FAILED (logged) and the caller gets an {@link IllegalTransitionException}. Which requests each
+ * state serves is {@link EnclaveRoutes}' table.
  */
 public final class EnclaveStateMachine {
 
@@ -20,29 +21,21 @@ public final class EnclaveStateMachine {
 
   private static final Map<EnclaveState, Set<EnclaveState>> TRANSITIONS =
       new EnumMap<>(EnclaveState.class);
-  private static final Map<EnclaveState, Set<EnclaveRequest.BodyCase>> SERVES =
-      new EnumMap<>(EnclaveState.class);
 
   static {
     TRANSITIONS.put(EnclaveState.BOOTING, EnumSet.of(EnclaveState.SEALED, EnclaveState.FAILED));
     TRANSITIONS.put(EnclaveState.SEALED, EnumSet.of(EnclaveState.READY, EnclaveState.FAILED));
     TRANSITIONS.put(EnclaveState.READY, EnumSet.of(EnclaveState.FAILED));
     TRANSITIONS.put(EnclaveState.FAILED, EnumSet.noneOf(EnclaveState.class));
+  }
 
-    SERVES.put(EnclaveState.BOOTING, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
-    // a parent must be able to fetch an attestation document, and hand over credentials and
-    // sealing-key blobs, before the enclave can be READY
-    SERVES.put(EnclaveState.SEALED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH,
-        EnclaveRequest.BodyCase.GET_ATTESTATION, EnclaveRequest.BodyCase.SET_CREDENTIALS,
-        EnclaveRequest.BodyCase.PROVISION_SEALING_KEYS,
-        EnclaveRequest.BodyCase.UNSEAL_SEALING_KEYS));
-    SERVES.put(EnclaveState.READY, EnumSet.of(EnclaveRequest.BodyCase.HEALTH,
-        EnclaveRequest.BodyCase.GENERATE_KEY, EnclaveRequest.BodyCase.SIGN,
-        EnclaveRequest.BodyCase.GET_IMPORT_KEY, EnclaveRequest.BodyCase.IMPORT_KEY,
-        EnclaveRequest.BodyCase.EXPORT_KEY, EnclaveRequest.BodyCase.GET_ATTESTATION,
-        EnclaveRequest.BodyCase.SET_CREDENTIALS, EnclaveRequest.BodyCase.PROVISION_SEALING_KEYS,
-        EnclaveRequest.BodyCase.RESEAL, EnclaveRequest.BodyCase.UPDATE_AUTHORITY));
-    SERVES.put(EnclaveState.FAILED, EnumSet.of(EnclaveRequest.BodyCase.HEALTH));
+  /** A transition the table does not allow; the machine is FAILED when this is thrown. */
+  public static final class IllegalTransitionException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    IllegalTransitionException(EnclaveState from, EnclaveState to) {
+      super("illegal enclave state transition " + from + " -> " + to + "; the enclave is FAILED");
+    }
   }
 
   private EnclaveState state = EnclaveState.BOOTING;
@@ -55,11 +48,16 @@ public final class EnclaveStateMachine {
   /**
    * Moves to {@code next}.
    *
-   * @throws IllegalStateException if the transition is not allow-listed
+   * @throws IllegalTransitionException if the transition is not in the table; the machine is then
+   *     FAILED (it does not stay where it was)
    */
   public synchronized void transitionTo(EnclaveState next) {
     if (!TRANSITIONS.getOrDefault(state, Set.of()).contains(next)) {
-      throw new IllegalStateException("illegal enclave state transition " + state + " -> " + next);
+      EnclaveState from = state;
+      LOG.error("illegal enclave state transition {} -> {}: failing closed, state {} -> FAILED",
+          from, next, from);
+      state = EnclaveState.FAILED;
+      throw new IllegalTransitionException(from, next);
     }
     LOG.info("enclave state {} -> {}", state, next);
     state = next;
@@ -72,8 +70,8 @@ public final class EnclaveStateMachine {
     }
   }
 
-  /** True when the current state serves requests of {@code type}. */
+  /** True when the current state serves requests of {@code type} ({@link EnclaveRoutes}). */
   public synchronized boolean serves(EnclaveRequest.BodyCase type) {
-    return SERVES.get(state).contains(type);
+    return EnclaveRoutes.route(state, type).isPresent();
   }
 }

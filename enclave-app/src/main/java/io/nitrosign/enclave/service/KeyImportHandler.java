@@ -1,5 +1,6 @@
 package io.nitrosign.enclave.service;
 
+import io.nitrosign.chains.AttestationPurpose;
 import com.google.protobuf.ByteString;
 import io.nitrosign.enclave.EnclaveException;
 import io.nitrosign.enclave.nsm.NsmDevice;
@@ -18,7 +19,8 @@ import io.nitrosign.proto.v1.ImportKeyResponse;
 /**
  * GetImportKey and ImportKey. The enclave holds one HPKE key pair per boot (drawn from its DRBG,
  * never leaving enclave memory, wiped when the service closes); GetImportKey publishes its public
- * half inside a fresh NSM attestation document, so a client can check it belongs to an enclave
+ * half inside a fresh NSM attestation document (user_data = the
+ * {@link AttestationPurpose#IMPORT_KEY} tag, public_key = the HPKE key), so a client can check it belongs to an enclave
  * running the expected image before sealing a private key to it with {@link ImportEnvelope}.
  *
  * <p>ImportKey opens the envelope (info {@code "nitrosign/import/v1"}, aad = wallet id), checks
@@ -55,7 +57,7 @@ final class KeyImportHandler {
     byte[] nonce = request.getNonce().isEmpty() ? null : request.getNonce().toByteArray();
     byte[] document;
     try {
-      document = nsm.attestation(null, nonce, publicKey);
+      document = nsm.attestation(AttestationPurpose.IMPORT_KEY.tag(), nonce, publicKey);
     } catch (NsmException e) {
       throw new EnclaveException(ErrorCode.NSM_ERROR, "attestation failed");
     }

@@ -1,5 +1,6 @@
 package io.nitrosign.enclave.service;
 
+import io.nitrosign.chains.AttestationPurpose;
 import com.google.protobuf.ByteString;
 import io.nitrosign.chains.AttestationBinding;
 import io.nitrosign.enclave.EnclaveException;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Attested signatures: proof that this enclave made a signature, over the
  * {@link AttestationBinding} of (digest, r||s||v, public key, caller nonce, wallet id).
  * <ul>
- *   <li>FRESH: an NSM attestation document with {@code user_data} = binding, {@code nonce} = the
+ *   <li>FRESH: an NSM attestation document with {@code user_data} =
+ *       {@link AttestationPurpose#FRESH_SIGNATURE} tag || binding, {@code nonce} = the
  *       caller's nonce and {@code public_key} = the response key;
  *   <li>FAST: the per-boot {@link ResponseKey}'s ECDSA P-256 signature over the binding.
  * </ul>
@@ -81,7 +83,8 @@ final class SignatureAttester {
         throw new EnclaveException(ErrorCode.NSM_ERROR, "attestation is not available");
       }
       try {
-        byte[] document = nsm.attestation(binding, nonce.length == 0 ? null : nonce,
+        byte[] document = nsm.attestation(AttestationPurpose.FRESH_SIGNATURE.wrap(binding),
+            nonce.length == 0 ? null : nonce,
             responseKey.publicKey());
         out.setAttestationDocument(ByteString.copyFrom(document));
       } catch (NsmException e) {

@@ -79,6 +79,9 @@ class AttestedKmsClientTest {
       byte[] doc = Base64.getDecoder().decode(body.get("Recipient").get("AttestationDocument").asText());
       assertArrayEquals(client.recipientPublicKey(), TestOnlyNsmDevice.publicKeyOf(doc));
       assertEquals(1, nsm.documents());
+      // the KMS recipient purpose, and nothing else, in user_data
+      assertArrayEquals(io.nitrosign.chains.AttestationPurpose.KMS_RECIPIENT.tag(),
+          nsm.lastUserData());
 
       assertEquals(32, key.plaintext().length());
       assertArrayEquals(peer.dataKey(key.ciphertextBlob()), key.plaintext().copy());

@@ -19,6 +19,12 @@ public final class TestOnlyNsmDevice implements NsmDevice {
 
   private final AtomicInteger documents = new AtomicInteger();
   private volatile boolean failing;
+  private volatile byte[] lastUserData;
+
+  /** The user_data of the last attestation call (null: absent). */
+  public byte[] lastUserData() {
+    return lastUserData == null ? null : lastUserData.clone();
+  }
 
   /** Makes every later attestation call fail (or succeed again). */
   public void setFailing(boolean failing) {
@@ -48,6 +54,7 @@ public final class TestOnlyNsmDevice implements NsmDevice {
       throw new NsmException(NsmException.Code.INVALID_ARGUMENT, "public key required");
     }
     documents.incrementAndGet();
+    lastUserData = userData == null ? null : userData.clone();
     byte[] doc = Arrays.copyOf(MAGIC, MAGIC.length + publicKey.length);
     System.arraycopy(publicKey, 0, doc, MAGIC.length, publicKey.length);
     return doc;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import com.upokecenter.cbor.CBORObject;
 import io.nitrosign.chains.AttestationBinding;
+import io.nitrosign.chains.AttestationPurpose;
 import io.nitrosign.enclave.crypto.Drbg;
 import io.nitrosign.enclave.crypto.OsSeedSource;
 import io.nitrosign.enclave.crypto.ResponseKey;
@@ -67,7 +68,8 @@ class AttestedSignTest {
 
   private static EnclaveService ready(NsmDevice device, String keys) throws Exception {
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    EnclaveService s = new EnclaveService(sm, RANDOM, "test", device);
+    EnclaveService s = new EnclaveService(
+        EnclaveService.Options.of(sm, RANDOM, "test").withNsm(device));
     sm.transitionTo(EnclaveState.SEALED);
     s.unseal(LocalDevSealingKeyProvider.openOrCreate(dir.resolve(keys), RANDOM));
     return s;
@@ -108,7 +110,8 @@ class AttestedSignTest {
 
   private static byte[] responseKeyOf(EnclaveService s) {
     EnclaveResponse r = s.handle(EnclaveRequest.newBuilder().setRequestId(3)
-        .setGetAttestation(GetAttestationRequest.getDefaultInstance()).build()).join();
+        .setGetAttestation(GetAttestationRequest.newBuilder()
+            .setPurpose(GetAttestationRequest.Purpose.RESPONSE_KEY)).build()).join();
     return payload(r.getGetAttestation().getDocument().toByteArray()).get("public_key")
         .GetByteString();
   }
@@ -124,7 +127,8 @@ class AttestedSignTest {
       byte[] binding = expectedBinding(key, sr, nonce);
       assertArrayEquals(binding, sr.getBinding().toByteArray());
       CBORObject p = payload(sr.getAttestationDocument().toByteArray());
-      assertArrayEquals(binding, p.get("user_data").GetByteString());
+      assertArrayEquals(AttestationPurpose.FRESH_SIGNATURE.wrap(binding),
+          p.get("user_data").GetByteString());
       assertArrayEquals(nonce, p.get("nonce").GetByteString());
       assertArrayEquals(responseKeyOf(s), p.get("public_key").GetByteString());
       assertTrue(sr.getResponseSignature().isEmpty());

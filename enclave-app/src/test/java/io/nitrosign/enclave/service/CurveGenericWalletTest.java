@@ -65,7 +65,8 @@ class CurveGenericWalletTest {
 
   private EnclaveService ready() throws Exception {
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    EnclaveService s = new EnclaveService(sm, RANDOM, "test", TestOnlyNsmDevice.working());
+    EnclaveService s = new EnclaveService(
+        EnclaveService.Options.of(sm, RANDOM, "test").withNsm(TestOnlyNsmDevice.working()));
     services.add(s);
     sm.transitionTo(EnclaveState.SEALED);
     s.unseal(LocalDevSealingKeyProvider.openOrCreate(keyDir, RANDOM));

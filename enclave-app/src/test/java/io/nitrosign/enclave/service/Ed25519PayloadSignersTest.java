@@ -52,7 +52,8 @@ class Ed25519PayloadSignersTest {
   @BeforeAll
   static void up() throws Exception {
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    service = new EnclaveService(sm, RANDOM, "test", TestOnlyNsmDevice.working());
+    service = new EnclaveService(
+        EnclaveService.Options.of(sm, RANDOM, "test").withNsm(TestOnlyNsmDevice.working()));
     sm.transitionTo(EnclaveState.SEALED);
     service.unseal(LocalDevSealingKeyProvider.openOrCreate(keyDir, RANDOM));
   }

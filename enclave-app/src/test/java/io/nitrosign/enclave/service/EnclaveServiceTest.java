@@ -57,7 +57,7 @@ class EnclaveServiceTest {
 
   private EnclaveService sealedService() {
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    EnclaveService service = new EnclaveService(sm, RANDOM, "test");
+    EnclaveService service = new EnclaveService(EnclaveService.Options.of(sm, RANDOM, "test"));
     services.add(service);
     sm.transitionTo(EnclaveState.SEALED);
     return service;
@@ -284,7 +284,8 @@ class EnclaveServiceTest {
     EnclaveService s = readyService();
     assertThrows(IllegalStateException.class,
         () -> s.unseal(LocalDevSealingKeyProvider.openOrCreate(keyDir, RANDOM)));
-    EnclaveService booting = new EnclaveService(new EnclaveStateMachine(), RANDOM, "test");
+    EnclaveService booting = new EnclaveService(
+        EnclaveService.Options.of(new EnclaveStateMachine(), RANDOM, "test"));
     services.add(booting);
     assertThrows(IllegalStateException.class,
         () -> booting.unseal(LocalDevSealingKeyProvider.openOrCreate(keyDir, RANDOM)));

@@ -23,26 +23,48 @@ class EnclaveStateMachineTest {
   }
 
   @Test
-  void illegalTransitionsAreRefused() {
-    EnclaveStateMachine sm = new EnclaveStateMachine();
-    assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.READY));
-    assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.BOOTING));
-    assertThrows(IllegalStateException.class,
-        () -> sm.transitionTo(EnclaveState.ENCLAVE_STATE_UNSPECIFIED));
-    sm.transitionTo(EnclaveState.SEALED);
-    assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.BOOTING));
-    assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.SEALED));
-    sm.transitionTo(EnclaveState.READY);
-    assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.SEALED));
-    assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.READY));
+  void everyTransitionOutsideTheTableFailsClosed() {
+    EnclaveState[][] illegal = {
+        {EnclaveState.BOOTING, EnclaveState.READY},
+        {EnclaveState.BOOTING, EnclaveState.BOOTING},
+        {EnclaveState.BOOTING, EnclaveState.ENCLAVE_STATE_UNSPECIFIED},
+        {EnclaveState.SEALED, EnclaveState.BOOTING},
+        {EnclaveState.SEALED, EnclaveState.SEALED},
+        {EnclaveState.READY, EnclaveState.SEALED},
+        {EnclaveState.READY, EnclaveState.READY},
+        {EnclaveState.READY, EnclaveState.BOOTING},
+    };
+    for (EnclaveState[] t : illegal) {
+      EnclaveStateMachine sm = at(t[0]);
+      EnclaveStateMachine.IllegalTransitionException e = assertThrows(
+          EnclaveStateMachine.IllegalTransitionException.class, () -> sm.transitionTo(t[1]));
+      assertTrue(e instanceof IllegalStateException);
+      assertEquals(EnclaveState.FAILED, sm.state(), t[0] + " -> " + t[1]);
+      // and it stays there: FAILED has no way out
+      assertThrows(IllegalStateException.class, () -> sm.transitionTo(EnclaveState.SEALED));
+      assertEquals(EnclaveState.FAILED, sm.state());
+    }
+    EnclaveStateMachine sm = at(EnclaveState.READY);
     sm.fail();
     for (EnclaveState s : EnclaveState.values()) {
       if (s != EnclaveState.UNRECOGNIZED) {
         assertThrows(IllegalStateException.class, () -> sm.transitionTo(s));
+        assertEquals(EnclaveState.FAILED, sm.state());
       }
     }
     sm.fail(); // idempotent
     assertEquals(EnclaveState.FAILED, sm.state());
+  }
+
+  private static EnclaveStateMachine at(EnclaveState state) {
+    EnclaveStateMachine sm = new EnclaveStateMachine();
+    if (state == EnclaveState.SEALED || state == EnclaveState.READY) {
+      sm.transitionTo(EnclaveState.SEALED);
+    }
+    if (state == EnclaveState.READY) {
+      sm.transitionTo(EnclaveState.READY);
+    }
+    return sm;
   }
 
   @Test

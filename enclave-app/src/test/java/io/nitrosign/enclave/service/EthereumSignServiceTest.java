@@ -46,7 +46,7 @@ class EthereumSignServiceTest {
   @BeforeEach
   void ready() throws Exception {
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    service = new EnclaveService(sm, RANDOM, "test");
+    service = new EnclaveService(EnclaveService.Options.of(sm, RANDOM, "test"));
     sm.transitionTo(EnclaveState.SEALED);
     service.unseal(LocalDevSealingKeyProvider.openOrCreate(keyDir, RANDOM));
     EnclaveResponse r = service.handle(EnclaveRequest.newBuilder().setRequestId(1)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nitrosign.chains.AttestationPurpose;
 import com.google.protobuf.ByteString;
 import io.nitrosign.enclave.crypto.Drbg;
 import io.nitrosign.enclave.crypto.OsSeedSource;
@@ -65,7 +66,8 @@ class KeyImportExportTest {
 
   private EnclaveService service(TestOnlyNsmDevice nsm, boolean ready) throws Exception {
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    EnclaveService s = new EnclaveService(sm, RANDOM, "test", nsm);
+    EnclaveService s = new EnclaveService(
+        EnclaveService.Options.of(sm, RANDOM, "test").withNsm(nsm));
     services.add(s);
     sm.transitionTo(EnclaveState.SEALED);
     if (ready) {
@@ -126,7 +128,7 @@ class KeyImportExportTest {
         first.getAttestationDocument().toByteArray());
     assertArrayEquals(publicKey, nsm.lastPublicKey());
     assertArrayEquals(nonce, nsm.lastNonce());
-    assertNull(nsm.lastUserData());
+    assertArrayEquals(AttestationPurpose.IMPORT_KEY.tag(), nsm.lastUserData());
     // the same key for the whole boot, a fresh document each time
     assertEquals(first.getHpkePublicKey(), getImportKey(s, new byte[] {9}).getHpkePublicKey());
     assertEquals(2, nsm.attestations());
@@ -141,7 +143,7 @@ class KeyImportExportTest {
     assertEquals(ErrorCode.NSM_ERROR, errorOf(call(service(TestOnlyNsmDevice.failing(), true),
         EnclaveRequest.newBuilder().setGetImportKey(GetImportKeyRequest.getDefaultInstance()))));
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    EnclaveService noNsm = new EnclaveService(sm, RANDOM, "test");
+    EnclaveService noNsm = new EnclaveService(EnclaveService.Options.of(sm, RANDOM, "test"));
     services.add(noNsm);
     sm.transitionTo(EnclaveState.SEALED);
     noNsm.unseal(LocalDevSealingKeyProvider.openOrCreate(keyDir, RANDOM));

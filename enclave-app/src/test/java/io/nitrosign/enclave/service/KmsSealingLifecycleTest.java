@@ -74,8 +74,8 @@ class KmsSealingLifecycleTest {
     CredentialsHolder credentials = new CredentialsHolder(Clock.systemUTC());
     AttestedKmsClient kms = AttestedKmsClient.create(config.endpoint(), credentials,
         new TestOnlyNsmDevice(), RANDOM);
-    EnclaveService service = new EnclaveService(sm, RANDOM, "test",
-        new KmsSealing(config, credentials, kms));
+    EnclaveService service = new EnclaveService(EnclaveService.Options.of(sm, RANDOM, "test")
+        .withKmsSealing(new KmsSealing(config, credentials, kms)));
     services.add(service);
     sm.transitionTo(EnclaveState.SEALED);
     return service;
@@ -256,7 +256,7 @@ class KmsSealingLifecycleTest {
   @Test
   void kmsRequestsAreUnsupportedWithoutKmsConfiguration() {
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    EnclaveService local = new EnclaveService(sm, RANDOM, "test");
+    EnclaveService local = new EnclaveService(EnclaveService.Options.of(sm, RANDOM, "test"));
     services.add(local);
     sm.transitionTo(EnclaveState.SEALED);
     assertError(call(local, EnclaveRequest.newBuilder().setProvisionSealingKeys(

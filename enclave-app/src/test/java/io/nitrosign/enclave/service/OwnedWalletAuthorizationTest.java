@@ -57,8 +57,8 @@ class OwnedWalletAuthorizationTest {
   @BeforeEach
   void start() throws Exception {
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    service = new EnclaveService(sm, RANDOM, "test", null, null,
-        Owners.settings(Owners.quorum("export", 1, exporter)));
+    service = new EnclaveService(EnclaveService.Options.of(sm, RANDOM, "test")
+        .withAuthorization(Owners.settings(Owners.quorum("export", 1, exporter))));
     sm.transitionTo(EnclaveState.SEALED);
     service.unseal(LocalDevSealingKeyProvider.openOrCreate(keyDir, RANDOM));
   }
@@ -238,8 +238,8 @@ class OwnedWalletAuthorizationTest {
   @Test
   void withoutAnExportQuorumAppOwnedWalletsNeverLeave() throws Exception {
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    EnclaveService strict = new EnclaveService(sm, RANDOM, "test", null, null,
-        Owners.settings(null));
+    EnclaveService strict = new EnclaveService(EnclaveService.Options.of(sm, RANDOM, "test")
+        .withAuthorization(Owners.settings(null)));
     try {
       sm.transitionTo(EnclaveState.SEALED);
       strict.unseal(LocalDevSealingKeyProvider.openOrCreate(keyDir, RANDOM));
