@@ -19,6 +19,7 @@ import io.nitrosign.proto.v1.EnclaveRequest;
 import io.nitrosign.proto.v1.EnclaveResponse;
 import io.nitrosign.proto.v1.EnclaveState;
 import io.nitrosign.proto.v1.ErrorCode;
+import io.nitrosign.enclave.authority.Owners;
 import io.nitrosign.proto.v1.ExportKeyRequest;
 import io.nitrosign.proto.v1.GenerateKeyRequest;
 import io.nitrosign.proto.v1.GetImportKeyRequest;
@@ -65,8 +66,9 @@ class CurveGenericWalletTest {
 
   private EnclaveService ready() throws Exception {
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    EnclaveService s = new EnclaveService(
-        EnclaveService.Options.of(sm, RANDOM, "test").withNsm(TestOnlyNsmDevice.working()));
+    EnclaveService s = new EnclaveService(EnclaveService.Options.of(sm, RANDOM, "test")
+        .withNsm(TestOnlyNsmDevice.working()).withAuthorization(Owners.settings(
+            Owners.quorum("export", 1, KeyImportExportTest.EXPORTER))));
     services.add(s);
     sm.transitionTo(EnclaveState.SEALED);
     s.unseal(LocalDevSealingKeyProvider.openOrCreate(keyDir, RANDOM));
@@ -140,7 +142,9 @@ class CurveGenericWalletTest {
     try (HpkeKeyPair recipient = HpkeKeyPair.generate(RANDOM)) {
       EnclaveResponse exported = call(s, EnclaveRequest.newBuilder().setExportKey(
           ExportKeyRequest.newBuilder().setKey(key)
-              .setRecipientPublicKey(ByteString.copyFrom(recipient.publicKey()))));
+              .setRecipientPublicKey(ByteString.copyFrom(recipient.publicKey()))
+              .setAuthorization(KeyImportExportTest.exportAuthorization(key.getWalletId(),
+                  recipient.publicKey()))));
       byte[] seed = ExportEnvelope.open(recipient, "rfc8032",
           exported.getExportKey().getEnc().toByteArray(),
           exported.getExportKey().getCiphertext().toByteArray());

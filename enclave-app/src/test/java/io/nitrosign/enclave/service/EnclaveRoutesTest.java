@@ -53,16 +53,16 @@ class EnclaveRoutesTest {
   }
 
   @Test
-  void updateAuthorityIsServedWhenReadyOnlyAndIsNotAvailableYet() throws Exception {
+  void updateAuthorityIsServedWhenReadyOnly() throws Exception {
     EnclaveStateMachine sm = new EnclaveStateMachine();
     try (EnclaveService s = new EnclaveService(EnclaveService.Options.of(sm, RANDOM, "test"))) {
       assertEquals(ErrorCode.NOT_READY, updateAuthority(s).getError().getCode());
       sm.transitionTo(EnclaveState.SEALED);
       assertEquals(ErrorCode.NOT_READY, updateAuthority(s).getError().getCode());
       s.unseal(LocalDevSealingKeyProvider.openOrCreate(dir.resolve("keys"), RANDOM));
+      // READY: the handler answers (here: the empty request is refused as invalid)
       EnclaveResponse r = updateAuthority(s);
-      assertEquals(ErrorCode.UNSUPPORTED, r.getError().getCode());
-      assertEquals("update authority is not available", r.getError().getDetail());
+      assertEquals(ErrorCode.INVALID_REQUEST, r.getError().getCode());
     }
   }
 

@@ -73,10 +73,20 @@ class EnclaveServiceTest {
     return service.handle(request).join();
   }
 
+  /**
+   * A distinct app-owned WalletAuthority per tag (app id "app-" + hex of the tag); the empty tag
+   * is the empty owner of wallets sealed before owners existed.
+   */
+  private static ByteString authority(byte[] tag) {
+    return tag.length == 0 ? ByteString.EMPTY : io.nitrosign.proto.v1.WalletAuthority.newBuilder()
+        .setVersion(1).setAppId("app-" + java.util.HexFormat.of().formatHex(tag))
+        .setChainType("ethereum").build().toByteString();
+  }
+
   private static GenerateKeyResponse generate(EnclaveService s, String walletId, byte[] owner) {
     EnclaveResponse r = call(s, EnclaveRequest.newBuilder().setRequestId(1)
         .setGenerateKey(GenerateKeyRequest.newBuilder().setWalletId(walletId)
-            .setCurve(Curve.SECP256K1).setOwner(ByteString.copyFrom(owner)))
+            .setCurve(Curve.SECP256K1).setOwner(authority(owner)))
         .build());
     assertEquals(EnclaveResponse.BodyCase.GENERATE_KEY, r.getBodyCase(), r.toString());
     return r.getGenerateKey();
@@ -228,7 +238,7 @@ class EnclaveServiceTest {
     otherPub[10] ^= 1;
     WalletKey wrongPub = g.getKey().toBuilder().setPublicKey(ByteString.copyFrom(otherPub)).build();
     assertEquals(ErrorCode.SEAL_INTEGRITY, errorOf(signDigest(s, wrongPub, new byte[32])));
-    WalletKey wrongOwner = g.getKey().toBuilder().setOwner(ByteString.copyFrom(new byte[] {2}))
+    WalletKey wrongOwner = g.getKey().toBuilder().setOwner(authority(new byte[] {2}))
         .build();
     assertEquals(ErrorCode.SEAL_INTEGRITY, errorOf(signDigest(s, wrongOwner, new byte[32])));
     WalletKey wrongVersion = g.getKey().toBuilder()
@@ -320,7 +330,7 @@ class EnclaveServiceTest {
     }
     assertTrue(failures.isEmpty(), String.join("\n", failures));
     // boundaries that are fine
-    generate(s, "a".repeat(64), new byte[4096]);
+    generate(s, "a".repeat(64), new byte[62]);
     generate(s, "a-b_c-0123456789", new byte[0]);
     assertEquals(ErrorCode.INVALID_REQUEST, errorOf(call(s, EnclaveRequest.newBuilder().build())));
   }

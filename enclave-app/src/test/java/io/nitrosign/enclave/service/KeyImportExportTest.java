@@ -21,7 +21,9 @@ import io.nitrosign.proto.v1.EnclaveRequest;
 import io.nitrosign.proto.v1.EnclaveResponse;
 import io.nitrosign.proto.v1.EnclaveState;
 import io.nitrosign.proto.v1.ErrorCode;
+import io.nitrosign.enclave.authority.Owners;
 import io.nitrosign.proto.v1.ExportKeyRequest;
+import io.nitrosign.proto.v1.RequestAuthorization;
 import io.nitrosign.proto.v1.GenerateKeyRequest;
 import io.nitrosign.proto.v1.GetImportKeyRequest;
 import io.nitrosign.proto.v1.GetImportKeyResponse;
@@ -58,6 +60,8 @@ class KeyImportExportTest {
 
   @TempDir Path keyDir;
   private final List<EnclaveService> services = new ArrayList<>();
+  /** The deployment export quorum's one key. */
+  static final Owners.AuthKey EXPORTER = Owners.AuthKey.generate();
 
   @AfterEach
   void closeAll() {
@@ -66,8 +70,8 @@ class KeyImportExportTest {
 
   private EnclaveService service(TestOnlyNsmDevice nsm, boolean ready) throws Exception {
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    EnclaveService s = new EnclaveService(
-        EnclaveService.Options.of(sm, RANDOM, "test").withNsm(nsm));
+    EnclaveService s = new EnclaveService(EnclaveService.Options.of(sm, RANDOM, "test")
+        .withNsm(nsm).withAuthorization(Owners.settings(Owners.quorum("export", 1, EXPORTER))));
     services.add(s);
     sm.transitionTo(EnclaveState.SEALED);
     if (ready) {
@@ -96,7 +100,7 @@ class KeyImportExportTest {
     return EnclaveRequest.newBuilder().setImportKey(ImportKeyRequest.newBuilder()
         .setWalletId(walletId)
         .setCurve(Curve.SECP256K1)
-        .setOwner(ByteString.copyFrom(new byte[] {1, 2, 3}))
+        .setOwner(Owners.appOwned("ethereum"))
         .setEnc(ByteString.copyFrom(sealed.enc()))
         .setCiphertext(ByteString.copyFrom(sealed.ciphertext())));
   }
@@ -110,9 +114,17 @@ class KeyImportExportTest {
     return r.getImportKey();
   }
 
+  /** An export authorized by the deployment export quorum (these wallets are app-owned). */
   private static EnclaveResponse export(EnclaveService s, WalletKey key, byte[] recipient) {
     return call(s, EnclaveRequest.newBuilder().setExportKey(ExportKeyRequest.newBuilder()
-        .setKey(key).setRecipientPublicKey(ByteString.copyFrom(recipient))));
+        .setKey(key).setRecipientPublicKey(ByteString.copyFrom(recipient))
+        .setAuthorization(exportAuthorization(key.getWalletId(), recipient))));
+  }
+
+  static RequestAuthorization exportAuthorization(String walletId, byte[] recipient) {
+    String body = "{\"encryption_type\":\"HPKE\",\"recipient_public_key\":\""
+        + java.util.Base64.getEncoder().encodeToString(recipient) + "\"}";
+    return Owners.signed("POST", "/v1/wallets/" + walletId + "/export", body, EXPORTER);
   }
 
   @Test
@@ -173,7 +185,7 @@ class KeyImportExportTest {
     WalletKey key = imported.getKey();
     assertEquals("imported-1", key.getWalletId());
     assertEquals(Curve.SECP256K1, key.getCurve());
-    assertArrayEquals(new byte[] {1, 2, 3}, key.getOwner().toByteArray());
+    assertEquals(Owners.appOwned("ethereum"), key.getOwner());
 
     EnclaveResponse r = call(s, EnclaveRequest.newBuilder().setSign(SignRequest.newBuilder()
         .setKey(key)
@@ -203,7 +215,8 @@ class KeyImportExportTest {
   void exportOfAGeneratedKeyOpensToTheKeyOfItsAddress() throws Exception {
     EnclaveService s = service(TestOnlyNsmDevice.working(), true);
     EnclaveResponse g = call(s, EnclaveRequest.newBuilder().setGenerateKey(
-        GenerateKeyRequest.newBuilder().setWalletId("gen-1").setCurve(Curve.SECP256K1)));
+        GenerateKeyRequest.newBuilder().setWalletId("gen-1").setCurve(Curve.SECP256K1)
+            .setOwner(Owners.appOwned("ethereum"))));
     try (HpkeKeyPair recipient = HpkeKeyPair.generate(RANDOM)) {
       EnclaveResponse r = export(s, g.getGenerateKey().getKey(), recipient.publicKey());
       byte[] exported = ExportEnvelope.open(recipient, "gen-1",
