@@ -41,7 +41,8 @@ class AuditLogTest {
     Set<String> tables = Set.copyOf(jdbi.withHandle(h -> h.createQuery(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
         .mapTo(String.class).list()));
-    assertTrue(tables.containsAll(Set.of("apps", "wallets", "wallet_shares", "audit_log", "key_quorums")), tables.toString());
+    assertTrue(tables.containsAll(Set.of("apps", "wallets", "wallet_shares", "audit_log",
+        "key_quorums", "key_quorum_keys", "key_quorum_children", "wallet_additional_signers")), tables.toString());
     // Running again is a no-op.
     assertEquals(0, Migrations.migrate(db.superuser()).migrationsExecuted);
   }
