@@ -149,6 +149,15 @@ public final class KeyQuorumManager {
         }
         int threshold = checkThreshold(f.threshold == null ? current.threshold() : f.threshold,
             members);
+        boolean membership = f.keys != null || f.childIds != null || f.threshold != null;
+        if (membership && inUseByWallets(store, id)) {
+          // A wallet's sealed authority holds a copy of its quorums' members, which only the
+          // wallet's owner can change (PATCH /v1/wallets/{id}, checked by the enclave); changing
+          // the quorum here would leave the API and the enclave disagreeing.
+          throw new ApiException(409, ErrorCodes.KEY_QUORUM_IN_USE, "key quorum owns or signs for"
+              + " a wallet (directly or nested); its members and threshold cannot change: move"
+              + " the wallets to a new key quorum with PATCH /v1/wallets/{id} first");
+        }
         String name = f.displayNameSet ? f.displayName : current.displayName();
         StoredKeyQuorum q = withOwner(store, new StoredKeyQuorum(id, app.id(), name, threshold,
             keys, children, null, current.createdAt(), clock.instant().truncatedTo(ChronoUnit.MICROS)));
@@ -167,6 +176,19 @@ public final class KeyQuorumManager {
       auditRejection(found[0], app, id, AuditEvent.KEY_QUORUM_UPDATE, e);
       throw e;
     }
+  }
+
+  /** Whether a wallet names this quorum, or a quorum that nests it, as owner or signer. */
+  private static boolean inUseByWallets(KeyQuorumStore store, String id) {
+    if (store.walletReferences(id) > 0) {
+      return true;
+    }
+    for (String parentId : store.parents(id)) {
+      if (store.walletReferences(parentId) > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------------------------- delete
