@@ -80,6 +80,13 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
       return new Options(stateMachine, random, version, device, kmsSealing, authorization);
     }
 
+    /** Names what is configured, never the DRBG's or the devices' state. */
+    @Override
+    public String toString() {
+      return "Options[version=" + version + ", nsm=" + (nsm == null ? "none" : nsm.kind())
+          + ", kmsSealing=" + (kmsSealing == null ? "none" : "configured") + "]";
+    }
+
     /** The same options with this KMS sealing (null: none). */
     public Options withKmsSealing(KmsSealing sealing) {
       return new Options(stateMachine, random, version, nsm, sealing, authorization);
