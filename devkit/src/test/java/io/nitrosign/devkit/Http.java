@@ -49,6 +49,47 @@ final class Http {
     return send(b.build());
   }
 
+  /**
+   * A request with extra headers (e.g. privy-authorization-signature, privy-request-expiry);
+   * {@code method} POST or PATCH or DELETE, body null for none.
+   */
+  Reply send(String method, String path, String authorization, String body,
+      java.util.Map<String, String> headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    headers.forEach(b::header);
+    return send(b.build());
+  }
+
+  /**
+   * {@code method path} with {@code body}, signed as Privy's SDK signs it by each of
+   * {@code signers} (for app {@code appId}, expiring in 10 minutes).
+   */
+  Reply signed(String method, String path, String authorization, String appId, String body,
+      io.nitrosign.authz.RequestSigner... signers) throws Exception {
+    String expiry = Long.toString(System.currentTimeMillis() + 600_000);
+    StringBuilder sigs = new StringBuilder();
+    for (io.nitrosign.authz.RequestSigner s : signers) {
+      sigs.append(sigs.length() == 0 ? "" : ",").append(
+          s.signRequest(method, baseUrl + path, body == null ? "" : body, appId, null, expiry));
+    }
+    java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
+    h.put("privy-app-id", appId);
+    h.put("privy-request-expiry", expiry);
+    if (sigs.length() > 0) {
+      h.put("privy-authorization-signature", sigs.toString());
+    }
+    return send(method, path, authorization, body, h);
+  }
+
   private Reply send(HttpRequest req) throws Exception {
     HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
     JsonNode body = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());

@@ -270,7 +270,17 @@ class LocalStackEndToEndTest {
           + java.util.Base64.getEncoder().encodeToString(recipient.publicKey()) + "\"}";
       Http.Reply refused = http.post("/v1/wallets/" + walletId + "/export", auth, body);
       assertEquals(403, refused.status(), "the demo app may not export");
-      Http.Reply r = http.post("/v1/wallets/" + walletIdOfExporter + "/export", exporterAuth, body);
+      // an app-owned wallet leaves only with the deployment export quorum's signature (local
+      // mode's quorum is one key in the stack's home)
+      String exporterId = exporter.get("app_id").asText();
+      Http.Reply unsigned = http.post("/v1/wallets/" + walletIdOfExporter + "/export",
+          exporterAuth, body);
+      assertEquals(401, unsigned.status(), () -> unsigned.raw().body());
+      assertEquals("missing_authorization_signature", unsigned.body().get("code").asText());
+      io.nitrosign.authz.RequestSigner quorum = io.nitrosign.authz.RequestSigner.fromPkcs8Base64(
+          Files.readString(stack.exportQuorumKeyFile()));
+      Http.Reply r = http.signed("POST", "/v1/wallets/" + walletIdOfExporter + "/export",
+          exporterAuth, exporterId, body, quorum);
       assertEquals(200, r.status(), () -> r.raw().body());
       byte[] key = ExportEnvelope.open(recipient, walletIdOfExporter,
           java.util.Base64.getDecoder().decode(r.body().get("encapsulated_key").asText()),

@@ -26,6 +26,7 @@ final class SharedStack {
   private final LocalStack stack;
   private final Http http;
   private final String auth;
+  private final String appId;
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
   private SharedStack() throws Exception {
@@ -39,6 +40,7 @@ final class SharedStack {
         new PrintStream(log, true, StandardCharsets.UTF_8));
     Map<String, String> env = stack.up();
     auth = Http.basic(env.get("APP_ID"), env.get("APP_SECRET"));
+    appId = env.get("APP_ID");
     http = new Http(env.get("BASE_URL"));
   }
 
@@ -68,6 +70,11 @@ final class SharedStack {
   /** HTTP Basic credentials of the stack's default app (the one in stack.env). */
   String auth() {
     return auth;
+  }
+
+  /** The default app's id (what clients send as privy-app-id). */
+  String appId() {
+    return appId;
   }
 
   private void stop() {
