@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Recovers the signer of an EIP-191 signature with ethers.js (a third-party library, run by
  * Node.js from devkit/src/test/node), so the end-to-end tests do not check our signatures with
- * our own code only. The first use installs ethers.js with {@code npm ci} from the committed
- * lock file; without Node.js the check is skipped locally and fails in CI.
+ * our own code only. The first use installs ethers.js (and Privy's Node SDK, for
+ * {@link PrivySdkEndToEndTest}) with {@code npm ci} from the committed lock file; without Node.js
+ * this check is skipped locally and fails in CI.
  */
 final class IndependentVerifier {
 
@@ -19,17 +20,35 @@ final class IndependentVerifier {
   private IndependentVerifier() {}
 
   private static Boolean available;
+  private static String problem = "";
 
-  /** Whether Node.js and ethers.js can be used; worked out (and installed) once per test run. */
+  /** The packages of package.json; a tree missing any of them is reinstalled. */
+  private static final List<String> PACKAGES = List.of("ethers", "@privy-io/node");
+
+  /**
+   * Whether Node.js, ethers.js and Privy's Node SDK can be used; worked out (and installed) once
+   * per test run.
+   */
   static synchronized boolean available() {
     if (available == null) {
       boolean node = nodeOnPath();
-      if (node && !Files.isDirectory(DIR.resolve("node_modules/ethers"))) {
+      if (!node) {
+        problem = "node is not on the PATH (Node.js 20 or later is needed)";
+      } else if (!installed()) {
         npmCi();
       }
-      available = node && Files.isDirectory(DIR.resolve("node_modules/ethers"));
+      available = node && installed();
     }
     return available;
+  }
+
+  /** Why {@link #available()} is false (empty when it is true). */
+  static synchronized String problem() {
+    return problem;
+  }
+
+  private static boolean installed() {
+    return PACKAGES.stream().allMatch(p -> Files.isDirectory(DIR.resolve("node_modules").resolve(p)));
   }
 
   private static void npmCi() {
@@ -38,10 +57,12 @@ final class IndependentVerifier {
           .directory(DIR.toFile()).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        System.err.println("npm ci for the independent verifier failed:\n" + out);
+        problem = "npm ci in " + DIR + " failed:\n" + out;
+        System.err.println(problem);
       }
     } catch (Exception e) {
-      System.err.println("npm ci for the independent verifier failed: " + e);
+      problem = "npm ci in " + DIR + " could not run (is npm on the PATH?): " + e;
+      System.err.println(problem);
     }
   }
 

@@ -27,6 +27,8 @@ final class SharedStack {
   private final Http http;
   private final String auth;
   private final String appId;
+  private final String appSecret;
+  private final String baseUrl;
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
   private SharedStack() throws Exception {
@@ -39,9 +41,11 @@ final class SharedStack {
         new JavaProgram(cp, JavaProgram.PARENT_MAIN)),
         new PrintStream(log, true, StandardCharsets.UTF_8));
     Map<String, String> env = stack.up();
-    auth = Http.basic(env.get("APP_ID"), env.get("APP_SECRET"));
     appId = env.get("APP_ID");
-    http = new Http(env.get("BASE_URL"));
+    appSecret = env.get("APP_SECRET");
+    baseUrl = env.get("BASE_URL");
+    auth = Http.basic(appId, appSecret);
+    http = new Http(baseUrl);
   }
 
   /** The running shared stack, started on first use. */
@@ -72,9 +76,19 @@ final class SharedStack {
     return auth;
   }
 
-  /** The default app's id (what clients send as privy-app-id). */
+  /** The default app's id. */
   String appId() {
     return appId;
+  }
+
+  /** The default app's secret: pass it to child processes by environment, never print it. */
+  String appSecret() {
+    return appSecret;
+  }
+
+  /** The public base URL the stack's parent and enclave expect signed requests for. */
+  String baseUrl() {
+    return baseUrl;
   }
 
   private void stop() {
