@@ -1,6 +1,7 @@
 package io.nitrosign.devkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,11 +100,10 @@ class PrivySdkEndToEndTest {
     assertTrue(w.get("id").asText().length() > 0);
     assertTrue(w.get("address").asText().matches("0x[0-9a-fA-F]{40}"), w::toString);
     assertEquals("ethereum", w.get("chain_type").asText());
-    // Privy creates a key quorum for an owner given as {public_key} and returns its id as
-    // owner_id; this appliance seals the key as an anonymous 1-of-1 quorum and answers
-    // owner_id: null (OwnerResolver). The SDK accepts both (its type is string | null); the
-    // ownership itself is checked by the signing steps below.
-    assertTrue(w.has("owner_id"), w::toString);
+    // As Privy does, an owner given as {public_key} becomes a 1-of-1 key quorum whose id is the
+    // wallet's owner_id (the ownership itself is checked by the signing steps below).
+    assertTrue(w.get("owner_id").isTextual() && !w.get("owner_id").asText().isEmpty(),
+        w::toString);
     assertTrue(w.get("additional_signers").isArray(), w::toString);
     List<String> keys = new ArrayList<>();
     w.get("keys").forEach(k -> keys.add(k.asText()));
@@ -176,8 +176,9 @@ class PrivySdkEndToEndTest {
     JsonNode u = step("update_owner");
     assertEquals(step("create_owned_wallet").get("id").asText(), u.get("id").asText());
     assertEquals(step("create_owned_wallet").get("address").asText(), u.get("address").asText());
-    // owner_id is null before and after (see the wallet shape test): the change shows in who
-    // may sign
+    // the new key is a new 1-of-1 key quorum: a new owner_id; and the change shows in who may sign
+    assertTrue(u.get("owner_id").isTextual(), u::toString);
+    assertNotEquals(u.get("previous_owner_id").asText(), u.get("owner_id").asText());
     assertRefused("old_owner_refused_after_update", "invalid_authorization_signature");
     JsonNode s = step("new_owner_signs_after_update");
     assertEquals(s.get("address").asText(), s.get("recovered").asText());

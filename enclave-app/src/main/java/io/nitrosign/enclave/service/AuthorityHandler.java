@@ -20,7 +20,7 @@ import java.util.Optional;
  * {@code UpdateAuthority} (READY): a wallet's new owner and additional signers
  * ({@code PATCH /v1/wallets/{id}}). For an owned wallet the current owner must have signed the
  * PATCH request, and the new authority must say what that signed body says: the same owner key
- * ({@code owner: {public_key}}), the same key quorum id ({@code owner_id}), no owner
+ * as a 1-of-1 quorum ({@code owner: {public_key}}), the same key quorum id ({@code owner_id}), no owner
  * ({@code owner: null}), the same additional signers and override policies; what the body leaves
  * out stays as it was. App id and chain type never change. The shares are opened under the old
  * authority and sealed afresh under the new one (current key version), here in the enclave.
@@ -89,7 +89,8 @@ final class AuthorityHandler {
       } catch (IllegalArgumentException e) {
         throw mismatch();
       }
-      if (!q.getId().isEmpty() || q.getThreshold() != 1 || q.getPublicKeysCount() != 1
+      // the key as a 1-of-1 quorum (the parent names it as Privy does: a key quorum id)
+      if (q.getThreshold() != 1 || q.getPublicKeysCount() != 1
           || q.getQuorumsCount() != 0
           || !java.util.Arrays.equals(q.getPublicKeys(0).toByteArray(), signedKey)) {
         throw mismatch();

@@ -8,6 +8,7 @@ import io.nitrosign.parent.api.ErrorCodes;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.quorum.AuthorizationKeys;
 import io.nitrosign.parent.quorum.KeyQuorumStore;
+import io.nitrosign.parent.quorum.StoredKeyQuorum;
 import io.nitrosign.proto.v1.AdditionalSigner;
 import io.nitrosign.proto.v1.KeyQuorum;
 import io.nitrosign.proto.v1.WalletAuthority;
@@ -43,8 +44,20 @@ public final class OwnerResolver {
   /** Most additional signers on one wallet. */
   public static final int MAX_ADDITIONAL_SIGNERS = 16;
 
-  /** What the body resolved to: the authority to seal and its REST view. */
-  public record Resolved(WalletAuthority authority, WalletOwnership ownership) {}
+  /**
+   * What the body resolved to: the authority to seal, its REST view, and (for
+   * {@code owner: {public_key}}) the 1-of-1 key quorum Privy creates for that key, which the caller
+   * stores in the same transaction as the wallet (null otherwise).
+   */
+  public record Resolved(WalletAuthority authority, WalletOwnership ownership,
+      StoredKeyQuorum newQuorum) {
+
+    public Resolved(WalletAuthority authority, WalletOwnership ownership) {
+      this(authority, ownership, null);
+    }
+  }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private final Handle handle;
 
@@ -81,8 +94,19 @@ public final class OwnerResolver {
       throw ApiException.invalidRequest("give either owner or owner_id, not both");
     }
     String resolvedOwnerId = null;
+    StoredKeyQuorum newQuorum = null;
     if (hasOwner && !owner.isNull()) {
-      a.setOwner(publicKeyOwner(owner));
+      // As Privy does: the key becomes a 1-of-1 key quorum of the app, whose id is the owner_id.
+      byte[] spki = publicKeyOwner(owner);
+      java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      String id = Ids.random(RANDOM);
+      StoredKeyQuorum q = new StoredKeyQuorum(id, appId, null, 1,
+          List.of(new StoredKeyQuorum.Key(spki, null)), List.of(), null, now, now);
+      KeyQuorum proto = quorums.toProto(q);
+      newQuorum = new StoredKeyQuorum(id, appId, null, 1, q.keys(), List.of(),
+          proto.toByteArray(), now, now);
+      a.setOwner(proto);
+      resolvedOwnerId = id;
     } else if (hasOwnerId && !ownerId.isNull()) {
       String id = JsonBodies.requiredText(body, "", "owner_id");
       a.setOwner(quorum(quorums, appId, id, "owner_id"));
@@ -135,11 +159,12 @@ public final class OwnerResolver {
     List<String> policyIds = body.has("policy_ids") || current == null || currentOwnership == null
         ? noPolicies(body, "", "policy_ids") : currentOwnership.policyIds();
 
-    return new Resolved(a.build(), new WalletOwnership(resolvedOwnerId, signers, policyIds));
+    return new Resolved(a.build(), new WalletOwnership(resolvedOwnerId, signers, policyIds),
+        newQuorum);
   }
 
-  /** {@code {"public_key": …}} as a 1-of-1 quorum with no id; {@code {"user_id": …}} is 400. */
-  private static KeyQuorum publicKeyOwner(JsonNode owner) {
+  /** The key of {@code {"public_key": …}} (DER SPKI); {@code {"user_id": …}} is 400. */
+  private static byte[] publicKeyOwner(JsonNode owner) {
     if (!owner.isObject()) {
       throw ApiException.invalidRequest("field owner must be an object: {\"public_key\": …}");
     }
@@ -150,9 +175,7 @@ public final class OwnerResolver {
           + " or owner_id");
     }
     String text = JsonBodies.requiredText(o, "owner.", "public_key");
-    byte[] spki = AuthorizationKeys.parseP256Spki(text, "owner.public_key");
-    return KeyQuorum.newBuilder().setId("").setThreshold(1)
-        .addPublicKeys(com.google.protobuf.ByteString.copyFrom(spki)).build();
+    return AuthorizationKeys.parseP256Spki(text, "owner.public_key");
   }
 
   private static KeyQuorum quorum(KeyQuorumStore quorums, String appId, String id, String field) {

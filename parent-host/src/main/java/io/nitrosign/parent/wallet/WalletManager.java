@@ -136,6 +136,9 @@ public final class WalletManager {
     detail.put("address", wallet.address());
     String rendered = render(detail);
     jdbi.useTransaction(h -> {
+      if (owner.newQuorum() != null) {
+        new io.nitrosign.parent.quorum.KeyQuorumStore(h).insert(owner.newQuorum());
+      }
       new WalletStore(h).insert(wallet, shares);
       new WalletOwnershipStore(h).save(wallet.id(), owner.ownership());
       new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
@@ -210,6 +213,9 @@ public final class WalletManager {
       if (!new WalletStore(h).replaceOwner(wallet.id(), wallet.owner(), ownerBytes.toByteArray(),
           wallet.keyVersion(), moved.getAuthShare().getKeyVersion(), shares)) {
         return false;
+      }
+      if (next.newQuorum() != null) {
+        new io.nitrosign.parent.quorum.KeyQuorumStore(h).insert(next.newQuorum());
       }
       new WalletOwnershipStore(h).save(wallet.id(), next.ownership());
       new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),

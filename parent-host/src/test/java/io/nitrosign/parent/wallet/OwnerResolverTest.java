@@ -92,16 +92,19 @@ class OwnerResolverTest {
   }
 
   @Test
-  void aPublicKeyOwnerIsAOneOfOneQuorumWithoutAnId() throws Exception {
+  void aPublicKeyOwnerBecomesANewOneOfOneKeyQuorumAsInPrivy() throws Exception {
     byte[] key = TestKeys.spki("secp256r1");
     String b64 = Base64.getEncoder().encodeToString(key);
     OwnerResolver.Resolved r = create(appA, "{\"owner\":{\"public_key\":\"" + b64 + "\"}}");
     KeyQuorum owner = r.authority().getOwner();
-    assertEquals("", owner.getId());
     assertEquals(1, owner.getThreshold());
     assertEquals(1, owner.getPublicKeysCount());
     assertArrayEquals(key, owner.getPublicKeys(0).toByteArray());
-    assertNull(r.ownership().ownerId());
+    // the quorum to store with the wallet; its id is the wallet's owner_id
+    assertEquals(owner.getId(), r.newQuorum().id());
+    assertEquals(owner.getId(), r.ownership().ownerId());
+    assertEquals(appA, r.newQuorum().appId());
+    assertEquals(1, r.newQuorum().threshold());
   }
 
   @Test
