@@ -39,6 +39,56 @@ final class Measure {
     return new Result(name, threads, ops, seconds, percentile(all, 0.50), percentile(all, 0.99));
   }
 
+  /**
+   * As {@link #run}, but for a fixed number of operations instead of a period: {@code threads}
+   * threads take operation indexes 0 .. {@code ops - 1} from a shared counter and run
+   * {@code op.run(index)}, so each index runs exactly once (for inputs prepared in advance, e.g.
+   * requests that may be used only once). No warm-up; run a discarded round first.
+   */
+  static Result runOps(String name, int threads, int ops, IndexedOp op)
+      throws InterruptedException {
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    long[] lat = new long[ops];
+    Throwable[] failure = new Throwable[1];
+    CountDownLatch done = new CountDownLatch(threads);
+    long start = System.nanoTime();
+    for (int t = 0; t < threads; t++) {
+      Thread th = new Thread(() -> {
+        try {
+          for (int i = next.getAndIncrement(); i < ops && failure[0] == null;
+              i = next.getAndIncrement()) {
+            long t0 = System.nanoTime();
+            op.run(i);
+            lat[i] = System.nanoTime() - t0;
+          }
+        } catch (Throwable e) {
+          synchronized (failure) {
+            failure[0] = e;
+          }
+        } finally {
+          done.countDown();
+        }
+      }, "bench-" + t);
+      th.setDaemon(true);
+      th.start();
+    }
+    done.await();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (failure[0] != null) {
+      throw new IllegalStateException("operation failed: " + failure[0], failure[0]);
+    }
+    long[] sorted = lat.clone();
+    Arrays.sort(sorted);
+    return new Result(name, threads, ops, seconds, percentile(sorted, 0.50),
+        percentile(sorted, 0.99));
+  }
+
+  /** One operation on prepared input number {@code index}; must throw if it did not succeed. */
+  @FunctionalInterface
+  interface IndexedOp {
+    void run(int index) throws Exception;
+  }
+
   private static long loop(int threads, Duration period, Op op, List<long[]> latencies)
       throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
