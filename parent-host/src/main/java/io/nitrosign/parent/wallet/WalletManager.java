@@ -331,6 +331,8 @@ public final class WalletManager {
       if (body.isEmpty()) {
         throw new ApiException(413, ErrorCodes.PAYLOAD_TOO_LARGE, "request body too large");
       }
+      ObjectNode root = bodies.object(body.get());
+      methodName = RpcRequest.auditableMethod(root);
       if (authority.isPresent() && authority.get().hasOwner()) {
         // The parent's early check; the enclave checks again and its check is the one that counts.
         String path = "/v1/wallets/" + wallet.id() + "/rpc";
@@ -346,8 +348,6 @@ public final class WalletManager {
           ownerPayload = null;
         }
       }
-      ObjectNode root = bodies.object(body.get());
-      methodName = RpcRequest.auditableMethod(root);
       method = RpcMethods.of(RpcRequest.method(root), wallet.chain());
       if (method.raw() && !app.allowRawSign()) {
         throw new ApiException(403, ErrorCodes.METHOD_NOT_ALLOWED_FOR_APP,
