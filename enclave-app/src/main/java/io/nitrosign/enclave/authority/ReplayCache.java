@@ -37,10 +37,13 @@ final class ReplayCache {
    */
   Outcome accept(byte[] digest, long keepUntilMillis, long nowMillis) {
     purge(nowMillis);
+    ByteBuffer key = ByteBuffer.wrap(digest.clone());
+    if (seen.containsKey(key)) {
+      return Outcome.REPLAYED;
+    }
     if (seen.size() >= maxEntries) {
       return Outcome.FULL;
     }
-    ByteBuffer key = ByteBuffer.wrap(digest.clone());
     if (seen.putIfAbsent(key, keepUntilMillis) != null) {
       return Outcome.REPLAYED;
     }
