@@ -145,4 +145,16 @@ final class Measure {
     }
     return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))] / 1e6;
   }
+
+  /** The KEY=VALUE lines of a stack.env file ({@code ./appliance local up} writes it). */
+  static java.util.Map<String, String> stackEnv(java.nio.file.Path file) throws java.io.IOException {
+    java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+    for (String line : java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        env.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return env;
+  }
 }

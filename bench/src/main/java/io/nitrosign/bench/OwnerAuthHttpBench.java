@@ -46,13 +46,7 @@ public final class OwnerAuthHttpBench {
     int rounds = Integer.parseInt(opt.getOrDefault("--rounds", "4"));
     int ops = Integer.parseInt(opt.getOrDefault("--ops", "2000"));
     int clients = Integer.parseInt(opt.getOrDefault("--clients", "8"));
-    Map<String, String> env = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(envFile, StandardCharsets.UTF_8)) {
-      int eq = line.indexOf('=');
-      if (eq > 0) {
-        env.put(line.substring(0, eq), line.substring(eq + 1));
-      }
-    }
+    Map<String, String> env = Measure.stackEnv(envFile);
     String base = env.get("BASE_URL");
     String appId = env.get("APP_ID");
     String auth = "Basic " + java.util.Base64.getEncoder().encodeToString(

@@ -203,13 +203,7 @@ public final class SignBench {
 
   private static Measure.Result httpBench(Path envFile, int concurrency, Duration warmup,
       Duration measure) throws Exception {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(envFile, StandardCharsets.UTF_8)) {
-      int eq = line.indexOf('=');
-      if (eq > 0) {
-        env.put(line.substring(0, eq), line.substring(eq + 1));
-      }
-    }
+    Map<String, String> env = Measure.stackEnv(envFile);
     String base = env.get("BASE_URL");
     String auth = "Basic " + Base64.getEncoder().encodeToString(
         (env.get("APP_ID") + ":" + env.get("APP_SECRET")).getBytes(StandardCharsets.UTF_8));

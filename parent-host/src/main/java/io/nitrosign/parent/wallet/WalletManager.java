@@ -156,12 +156,7 @@ public final class WalletManager {
    * enclave, whose check counts). Shares, owner and the REST view change in one transaction.
    */
   public WalletView update(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
-    if (!Ids.plausible(walletId)) {
-      throw ApiException.walletNotFound();
-    }
-    Loaded loaded = jdbi.withHandle(h -> new WalletStore(h).findWithShares(app.id(), walletId))
-        .map(w -> new Loaded(w.wallet(), w.shares()))
-        .orElseThrow(ApiException::walletNotFound);
+    Loaded loaded = load(app, walletId);
     Wallet wallet = loaded.wallet();
     String path = "/v1/wallets/" + wallet.id();
     Optional<WalletAuthority> current = WalletAuthorities.of(wallet.owner());
@@ -305,6 +300,16 @@ public final class WalletManager {
 
   private record Loaded(Wallet wallet, List<WalletShare> shares) {}
 
+  /** The app's wallet with its shares, or 404 (another app's wallet is as absent as none). */
+  private Loaded load(App app, String walletId) {
+    if (!Ids.plausible(walletId)) {
+      throw ApiException.walletNotFound();
+    }
+    return jdbi.withHandle(h -> new WalletStore(h).findWithShares(app.id(), walletId))
+        .map(w -> new Loaded(w.wallet(), w.shares()))
+        .orElseThrow(ApiException::walletNotFound);
+  }
+
   /**
    * Signs for the app's wallet. {@code body} is empty when the request body exceeded the cap.
    * Rejections are audited as {@code rejected}, enclave failures as {@code failed}; a signature is
@@ -312,12 +317,7 @@ public final class WalletManager {
    */
   @SuppressWarnings("try") // the timer context is used only for its close()
   public RpcResult rpc(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
-    if (!Ids.plausible(walletId)) {
-      throw ApiException.walletNotFound();
-    }
-    Loaded loaded = jdbi.withHandle(h -> new WalletStore(h).findWithShares(app.id(), walletId))
-        .map(w -> new Loaded(w.wallet(), w.shares()))
-        .orElseThrow(ApiException::walletNotFound);
+    Loaded loaded = load(app, walletId);
     Wallet wallet = loaded.wallet();
 
     RpcRequest request;

@@ -133,13 +133,7 @@ public final class WalletStore {
     if (moved != 1) {
       return false;
     }
-    for (WalletShare s : shares) {
-      handle.createUpdate("UPDATE wallet_shares SET key_version = :kv, nonce = :nonce,"
-              + " ciphertext = :ct WHERE wallet_id = :wallet AND kind = :kind")
-          .bind("kv", s.keyVersion()).bind("nonce", s.nonce()).bind("ct", s.ciphertext())
-          .bind("wallet", walletId).bind("kind", s.kind())
-          .execute();
-    }
+    updateShares(walletId, shares);
     return true;
   }
 
@@ -158,6 +152,11 @@ public final class WalletStore {
     if (moved != 1) {
       return false;
     }
+    updateShares(walletId, shares);
+    return true;
+  }
+
+  private void updateShares(String walletId, List<WalletShare> shares) {
     for (WalletShare s : shares) {
       handle.createUpdate("UPDATE wallet_shares SET key_version = :kv, nonce = :nonce,"
               + " ciphertext = :ct WHERE wallet_id = :wallet AND kind = :kind")
@@ -165,7 +164,6 @@ public final class WalletStore {
           .bind("wallet", walletId).bind("kind", s.kind())
           .execute();
     }
-    return true;
   }
 
   public int count(String appId) {
