@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the nitrosign enclave image (EIF) and writes its measurements.
 #
-#   eif-build/build.sh --auth-key-id ID --exec-key-id ID --region REGION [options]
+#   eif-build/build.sh --auth-key-id ID --exec-key-id ID --region REGION \
+#                      --public-base-url URL [--export-quorum M:KEY1,KEY2,...] [options]
 #
 # Steps: build the Maven artifacts if they are missing; stage a small Docker build context;
 # docker build with SOURCE_DATE_EPOCH; nitro-cli build-enclave; pcr.json with PCR0, PCR1, PCR2
@@ -16,6 +17,8 @@ root="$(cd "$here/.." && pwd)"
 usage() {
   cat <<USAGE
 usage: eif-build/build.sh --auth-key-id ID --exec-key-id ID --region REGION
+                          --public-base-url URL | --allow-any-origin
+                          [--export-quorum M:KEY1,KEY2,...]
                           [--vsock-port PORT] [--proxy-port PORT]
                           [--signing-cert CERT --signing-key KEY]
                           [--out DIR] [--artifacts DIR] [--tag NAME]
@@ -23,6 +26,18 @@ usage: eif-build/build.sh --auth-key-id ID --exec-key-id ID --region REGION
   --auth-key-id ID     KMS key (ARN, id or alias/...) that wraps the auth-share data keys
   --exec-key-id ID     KMS key that wraps the exec-share data keys
   --region REGION      AWS region of KMS, e.g. eu-west-1
+  --public-base-url URL
+                       the API's public base URL as clients sign requests for it, e.g.
+                       https://signer.example.com (https, no trailing slash); the same value
+                       as publicBaseUrl in the parent host's YAML (terraform: public_base_url).
+                       The enclave checks the URL of every signed request against it.
+  --allow-any-origin   build without --public-base-url: the enclave then checks only the path of
+                       signed requests, so a signature made for another host is accepted. Only
+                       for test images; never for production.
+  --export-quorum M:KEY1,KEY2,...
+                       the deployment export quorum: M of these base64 DER SPKI P-256 public keys
+                       (as './appliance authkey new' writes to FILE.pub) must sign the export of
+                       an app-owned wallet. Without it app-owned wallets can never be exported.
   --vsock-port PORT    vsock port the enclave listens on (default 5000)
   --proxy-port PORT    parent vsock-proxy port for KMS (default 8000)
   --signing-cert CERT  PEM certificate to sign the EIF with (gives PCR8); needs --signing-key
@@ -33,7 +48,9 @@ usage: eif-build/build.sh --auth-key-id ID --exec-key-id ID --region REGION
   --tag NAME           local Docker image name (default nitrosign-enclave:build)
   --help               this text
 
-The key ids, region and ports are baked into the image and so into its measurements (PCR0).
+The key ids, region, ports, public base URL and export quorum are baked into the image and so
+into its measurements (PCR0): changing any of them gives a new PCR0, which the KMS key policies
+must list (terraform variable enclave_pcr0_values) before the new image can unseal anything.
 Writes DIR/nitrosign.eif, DIR/pcr.json and DIR/build-enclave.json.
 Needs: Docker (a reachable daemon), nitro-cli, and for the Maven build a JDK 17 and Maven.
 SOURCE_DATE_EPOCH defaults to the commit time of HEAD.
@@ -52,6 +69,7 @@ fail_tool() {
 }
 
 auth_key="" exec_key="" region="" vsock_port=5000 proxy_port=8000
+public_base_url="" allow_any_origin=no export_quorum=""
 signing_cert="" signing_key="" out="$here/out" artifacts="" tag="nitrosign-enclave:build"
 
 need_value() {
@@ -66,6 +84,9 @@ while [[ $# -gt 0 ]]; do
     --auth-key-id) need_value "$@"; auth_key="$2"; shift 2 ;;
     --exec-key-id) need_value "$@"; exec_key="$2"; shift 2 ;;
     --region) need_value "$@"; region="$2"; shift 2 ;;
+    --public-base-url) need_value "$@"; public_base_url="$2"; shift 2 ;;
+    --allow-any-origin) allow_any_origin=yes; shift ;;
+    --export-quorum) need_value "$@"; export_quorum="$2"; shift 2 ;;
     --vsock-port) need_value "$@"; vsock_port="$2"; shift 2 ;;
     --proxy-port) need_value "$@"; proxy_port="$2"; shift 2 ;;
     --signing-cert) need_value "$@"; signing_cert="$2"; shift 2 ;;
@@ -86,6 +107,34 @@ key_re='^[A-Za-z0-9:/_.-]+$'
 [[ "$exec_key" =~ $key_re ]] || fail_usage "--exec-key-id: not a KMS key id, ARN or alias: $exec_key"
 [[ "$auth_key" != "$exec_key" ]] || fail_usage "--auth-key-id and --exec-key-id must be two different keys"
 [[ "$region" =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || fail_usage "--region: not an AWS region: $region"
+# The same shape as the enclave's own check (EnclaveMain), narrowed to https and to characters
+# that need no quoting in the java @argfile: scheme, host[:port], optional path, no trailing slash.
+url_re='^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$'
+if [[ -n "$public_base_url" ]]; then
+  [[ "$allow_any_origin" == no ]] || fail_usage "--public-base-url and --allow-any-origin exclude each other"
+  [[ "$public_base_url" =~ $url_re ]] || fail_usage "--public-base-url: not an https URL without a trailing slash (e.g. https://signer.example.com): $public_base_url"
+elif [[ "$allow_any_origin" == no ]]; then
+  fail_usage "--public-base-url is required: the API's public base URL as clients sign requests
+for it (e.g. https://signer.example.com, the parent host's publicBaseUrl). It is measured into the
+image; without it the enclave checks only the path of signed requests. To build a test image
+without it anyway, pass --allow-any-origin."
+fi
+# M:KEY1,KEY2,... with DER SPKI P-256 keys (uncompressed point: 91 bytes, 124 base64 characters
+# that start with the algorithm and curve identifiers). The enclave checks the points at boot.
+if [[ -n "$export_quorum" ]]; then
+  spki_re='MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE[A-Za-z0-9+/]{85}[AQgw]=='
+  [[ "$export_quorum" =~ ^([1-9][0-9]?):($spki_re(,$spki_re)*)$ ]] \
+    || fail_usage "--export-quorum: not M:KEY1,KEY2,... with base64 DER SPKI P-256 public keys: $export_quorum"
+  threshold="${BASH_REMATCH[1]}"
+  IFS=, read -r -a quorum_keys <<< "${BASH_REMATCH[2]}"
+  (( threshold <= ${#quorum_keys[@]} )) \
+    || fail_usage "--export-quorum: threshold $threshold is more than the ${#quorum_keys[@]} keys given"
+  declare -A seen_keys=()
+  for k in "${quorum_keys[@]}"; do
+    [[ -z "${seen_keys[$k]:-}" ]] || fail_usage "--export-quorum: a key is listed twice: $k"
+    seen_keys[$k]=1
+  done
+fi
 for p in "$vsock_port" "$proxy_port"; do
   if ! [[ "$p" =~ ^[0-9]{1,10}$ ]] || (( p < 1 || p > 4294967294 )); then
     fail_usage "ports must be numbers from 1 to 4294967294: $p"
@@ -157,6 +206,9 @@ build_args=(
   --build-arg "REGION=$region"
   --build-arg "VSOCK_PORT=$vsock_port"
   --build-arg "PROXY_PORT=$proxy_port"
+  --build-arg "PUBLIC_BASE_URL=$public_base_url"
+  --build-arg "ALLOW_ANY_ORIGIN=$allow_any_origin"
+  --build-arg "EXPORT_QUORUM=$export_quorum"
 )
 echo "build.sh: docker build $tag (SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)"
 if docker buildx version >/dev/null 2>&1; then
@@ -210,3 +262,13 @@ fi
 echo "build.sh: EIF $eif"
 echo "build.sh: measurements $out/pcr.json"
 echo "build.sh: PCR0 $pcr0 (put it in the key policies: terraform variable enclave_pcr0_values)"
+if [[ -n "$public_base_url" ]]; then
+  echo "build.sh: public base URL $public_base_url (the parent host's publicBaseUrl must be the same)"
+else
+  echo "build.sh: WARNING: no public base URL (--allow-any-origin): the enclave checks only the path of signed requests" >&2
+fi
+if [[ -n "$export_quorum" ]]; then
+  echo "build.sh: export quorum $threshold of ${#quorum_keys[@]} keys (app-owned wallets can be exported with their signatures)"
+else
+  echo "build.sh: no export quorum: app-owned wallets can never be exported from this image"
+fi

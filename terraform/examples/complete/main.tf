@@ -1,7 +1,8 @@
 # A complete deployment: a new VPC, the appliance, and nothing else. Apply it twice:
 #   1. without eif_* / parent_host_* / enclave_pcr0_values: creates the network, the database and
 #      the two KMS keys (which nobody can use yet), and an empty Auto Scaling group;
-#   2. after eif-build/build.sh with the key ARNs from step 1: with the EIF, its SHA-256 and PCR0;
+#   2. after eif-build/build.sh with the key ARNs from step 1 and the same public_base_url (the
+#      eif_build_command output): with the EIF, its SHA-256 and PCR0;
 #      the instances start and the first one provisions the sealing keys.
 # See docs/deployment.md.
 
@@ -34,6 +35,7 @@ module "appliance" {
   name                 = var.name
   allowed_client_cidrs = var.allowed_client_cidrs
   certificate_arn      = var.certificate_arn
+  public_base_url      = var.public_base_url
 
   # The principal running Terraform must stay a key administrator, or KMS refuses the policy.
   key_admin_arns = distinct(concat([data.aws_caller_identity.current.arn], var.extra_key_admin_arns))

@@ -18,6 +18,22 @@ output "region" {
   value       = module.appliance.region
 }
 
+output "public_base_url" {
+  description = "eif-build/build.sh --public-base-url"
+  value       = module.appliance.public_base_url
+}
+
+output "eif_build_command" {
+  description = "The EIF build for this deployment (add --export-quorum M:KEY1,... to allow exporting app-owned wallets, and --signing-cert/--signing-key for PCR8)."
+  value = join(" ", [
+    "eif-build/build.sh",
+    "--auth-key-id", module.appliance.auth_key_arn,
+    "--exec-key-id", module.appliance.exec_key_arn,
+    "--region", module.appliance.region,
+    "--public-base-url", module.appliance.public_base_url,
+  ])
+}
+
 output "db_endpoint" {
   description = "PostgreSQL endpoint (private)."
   value       = module.appliance.db_endpoint

@@ -20,6 +20,11 @@ variable "certificate_arn" {
   type        = string
 }
 
+variable "public_base_url" {
+  description = "The API's public base URL as clients sign requests for it (https, a name of certificate_arn, no trailing slash). The EIF must be built with the same --public-base-url."
+  type        = string
+}
+
 variable "extra_key_admin_arns" {
   description = "Key administrators besides the principal running Terraform (they manage, never use, the sealing keys)."
   type        = list(string)

@@ -36,6 +36,7 @@ locals {
     log_group_nitro       = aws_cloudwatch_log_group.this["nitro_enclave"].name
     log_group_boot        = aws_cloudwatch_log_group.this["boot"].name
     metrics_namespace     = "nitrosign/${var.name}"
+    public_base_url       = var.public_base_url
   })
 }
 

@@ -28,6 +28,11 @@ output "region" {
   value       = data.aws_region.current.name
 }
 
+output "public_base_url" {
+  description = "The API's public base URL in the parent host's configuration: pass the same value to eif-build/build.sh --public-base-url."
+  value       = var.public_base_url
+}
+
 output "db_endpoint" {
   description = "host:port of the PostgreSQL database (private)."
   value       = aws_db_instance.this.endpoint

@@ -56,6 +56,16 @@ variable "certificate_arn" {
   type        = string
 }
 
+variable "public_base_url" {
+  description = "The API's public base URL as clients sign requests for it (Privy authorization signatures cover the full URL), e.g. https://signer.example.com: https, the DNS name of certificate_arn pointed at the load balancer, no trailing slash. Written into the parent host's YAML as publicBaseUrl. The EIF must be built with the same value (eif-build/build.sh --public-base-url), where it is part of PCR0: changing it needs a new EIF and new enclave_pcr0_values."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$", var.public_base_url))
+    error_message = "public_base_url must be an https URL without a trailing slash, e.g. https://signer.example.com (the same value as eif-build/build.sh --public-base-url)."
+  }
+}
+
 # ---- instances and enclave -------------------------------------------------------------------
 
 variable "instance_type" {

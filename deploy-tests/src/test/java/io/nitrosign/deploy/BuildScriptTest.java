@@ -27,10 +27,15 @@ import org.junit.jupiter.api.Test;
 class BuildScriptTest {
 
   private static final String SCRIPT = Repo.EIF_BUILD.resolve("build.sh").toString();
-  private static final List<String> GOOD = List.of("--auth-key-id",
+  private static final List<String> KMS = List.of("--auth-key-id",
       "arn:aws:kms:eu-west-1:111122223333:key/0c1d2e3f-aaaa-bbbb-cccc-111122223333",
       "--exec-key-id", "arn:aws:kms:eu-west-1:444455556666:key/9f8e7d6c-dddd-eeee-ffff-444455556666",
       "--region", "eu-west-1");
+  private static final String URL = "https://signer.example.com";
+  private static final List<String> GOOD = with(KMS, "--public-base-url", URL);
+  /** Two export-quorum keys: base64 DER SPKI P-256, as './appliance authkey new' writes them. */
+  private static final String K1 = p256Spki();
+  private static final String K2 = p256Spki();
   private static final String PCR0 = "a".repeat(96);
   private static final String PCR1 = "b".repeat(96);
   private static final String PCR2 = "c".repeat(96);
@@ -79,6 +84,16 @@ class BuildScriptTest {
     return "/bin/bash";
   }
 
+  static String p256Spki() {
+    try {
+      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+      g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      return java.util.Base64.getEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static List<String> with(List<String> base, String... more) {
     List<String> l = new ArrayList<>(base);
     l.addAll(Arrays.asList(more));
@@ -96,7 +111,8 @@ class BuildScriptTest {
     Repo.Result r = build(List.of("--help"));
     assertEquals(0, r.exit(), r.output());
     for (String opt : List.of("--auth-key-id", "--exec-key-id", "--region", "--vsock-port",
-        "--proxy-port", "--signing-cert", "--signing-key", "--out")) {
+        "--proxy-port", "--signing-cert", "--signing-key", "--out", "--public-base-url",
+        "--allow-any-origin", "--export-quorum")) {
       assertTrue(r.output().contains(opt), opt + " missing from --help:\n" + r.output());
     }
   }
@@ -119,12 +135,49 @@ class BuildScriptTest {
     cases.put(with(GOOD, "--signing-cert", "/etc/hostname"), "go together");
     cases.put(with(GOOD, "--signing-cert", "/nonexistent.pem", "--signing-key", "/nonexistent.key"),
         "cannot read");
+    // the public base URL is measured into the image: required, https, no trailing slash
+    cases.put(KMS, "--public-base-url is required");
+    cases.put(with(KMS, "--public-base-url"), "--public-base-url needs a value");
+    cases.put(with(KMS, "--public-base-url", URL + "/"), "not an https URL without a trailing slash");
+    cases.put(with(KMS, "--public-base-url", "http://signer.example.com"), "not an https URL");
+    cases.put(with(KMS, "--public-base-url", "signer.example.com"), "not an https URL");
+    cases.put(with(KMS, "--public-base-url", "https://signer.example.com/a b"), "not an https URL");
+    cases.put(with(GOOD, "--allow-any-origin"), "exclude each other");
+    // the export quorum: M:KEY1,KEY2,... with P-256 SPKI keys, 1 <= M <= N, no key twice
+    cases.put(with(GOOD, "--export-quorum", K1), "--export-quorum: not M:KEY1,KEY2");
+    cases.put(with(GOOD, "--export-quorum", "0:" + K1), "--export-quorum: not M:KEY1,KEY2");
+    cases.put(with(GOOD, "--export-quorum", "1:" + K1 + ","), "--export-quorum: not M:KEY1,KEY2");
+    cases.put(with(GOOD, "--export-quorum", "1:" + K1.substring(0, 40)), "--export-quorum: not M:KEY1,KEY2");
+    cases.put(with(GOOD, "--export-quorum", "1:" + rsaSpki()), "--export-quorum: not M:KEY1,KEY2");
+    cases.put(with(GOOD, "--export-quorum", "3:" + K1 + "," + K2), "threshold 3 is more than the 2 keys");
+    cases.put(with(GOOD, "--export-quorum", "1:" + K1 + "," + K1), "listed twice");
     for (Map.Entry<List<String>, String> c : cases.entrySet()) {
       Repo.Result r = build(c.getKey());
       assertEquals(2, r.exit(), c.getKey() + ":\n" + r.output());
       assertTrue(r.output().contains(c.getValue()), c.getKey() + ": expected '" + c.getValue()
           + "' in:\n" + r.output());
     }
+  }
+
+  private static String rsaSpki() {
+    try {
+      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+      g.initialize(1024);
+      return java.util.Base64.getEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void refusesToBuildWithoutThePublicBaseUrlAndSaysHowToOptOut() throws Exception {
+    fakeBuildHost();
+    Repo.Result r = build(with(KMS, "--out", tmp.resolve("out").toString(), "--artifacts",
+        tmp.resolve("artifacts").toString()));
+    assertEquals(2, r.exit(), r.output());
+    assertTrue(r.output().contains("--public-base-url is required"), r.output());
+    assertTrue(r.output().contains("--allow-any-origin"), "names the explicit opt-out: " + r.output());
+    assertFalse(Files.exists(tmp.resolve("calls.log")), "nothing was built");
   }
 
   @Test
@@ -182,7 +235,8 @@ class BuildScriptTest {
     String dockerBuild = calls.lines().filter(l -> l.startsWith("docker build ")).findFirst()
         .orElseThrow(() -> new AssertionError(calls));
     for (String arg : List.of("SOURCE_DATE_EPOCH=1700000000", "REGION=eu-west-1", "VSOCK_PORT=5005",
-        "PROXY_PORT=8000", "AUTH_KEY_ID=" + GOOD.get(1), "EXEC_KEY_ID=" + GOOD.get(3))) {
+        "PROXY_PORT=8000", "AUTH_KEY_ID=" + GOOD.get(1), "EXEC_KEY_ID=" + GOOD.get(3),
+        "PUBLIC_BASE_URL=" + URL + " ", "ALLOW_ANY_ORIGIN=no ", "EXPORT_QUORUM= ")) {
       assertTrue(dockerBuild.contains("--build-arg " + arg), arg + " in " + dockerBuild);
     }
     assertTrue(calls.contains("nitro-cli build-enclave --docker-uri nitrosign-enclave:build"
@@ -201,6 +255,34 @@ class BuildScriptTest {
     assertEquals(PCR1, m.get("PCR1").asText());
     assertEquals(PCR2, m.get("PCR2").asText());
     assertFalse(m.has("PCR8"), "unsigned image: no PCR8");
+  }
+
+  @Test
+  void theExportQuorumAndThePublicBaseUrlBecomeBuildArguments() throws Exception {
+    Path log = fakeBuildHost();
+    String quorum = "2:" + K1 + "," + K2;
+    Repo.Result r = build(with(KMS, "--public-base-url", "https://wallets.example.com:8443/api",
+        "--export-quorum", quorum, "--out", tmp.resolve("out").toString(), "--artifacts",
+        tmp.resolve("artifacts").toString()));
+    assertEquals(0, r.exit(), r.output());
+    String dockerBuild = Files.readString(log).lines().filter(l -> l.startsWith("docker build "))
+        .findFirst().orElseThrow();
+    assertTrue(dockerBuild.contains("--build-arg PUBLIC_BASE_URL=https://wallets.example.com:8443/api "),
+        dockerBuild);
+    assertTrue(dockerBuild.contains("--build-arg EXPORT_QUORUM=" + quorum + " "), dockerBuild);
+    assertTrue(dockerBuild.contains("--build-arg ALLOW_ANY_ORIGIN=no "), dockerBuild);
+  }
+
+  @Test
+  void allowAnyOriginIsAnExplicitChoiceThatReachesTheDockerfile() throws Exception {
+    Path log = fakeBuildHost();
+    Repo.Result r = build(with(KMS, "--allow-any-origin", "--out", tmp.resolve("out").toString(),
+        "--artifacts", tmp.resolve("artifacts").toString()));
+    assertEquals(0, r.exit(), r.output());
+    String dockerBuild = Files.readString(log).lines().filter(l -> l.startsWith("docker build "))
+        .findFirst().orElseThrow();
+    assertTrue(dockerBuild.contains("--build-arg PUBLIC_BASE_URL= "), dockerBuild);
+    assertTrue(dockerBuild.contains("--build-arg ALLOW_ANY_ORIGIN=yes "), dockerBuild);
   }
 
   @Test

@@ -8,9 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,6 +116,145 @@ class DockerfileTest {
   }
 
   @Test
+  void finalImageRecordsTheMeasuredSettingsAsLabels() throws Exception {
+    List<List<Instruction>> stages = stages(instructions(DOCKERFILE));
+    List<Instruction> last = stages.get(stages.size() - 1);
+    String labels = last.stream().filter(i -> i.keyword().equals("LABEL")).map(Instruction::args)
+        .reduce("", (a, b) -> a + " " + b);
+    for (String label : List.of("io.nitrosign.kms-auth-key-id=\"${AUTH_KEY_ID}\"",
+        "io.nitrosign.kms-exec-key-id=\"${EXEC_KEY_ID}\"", "io.nitrosign.kms-region=\"${REGION}\"",
+        "io.nitrosign.public-base-url=\"${PUBLIC_BASE_URL}\"",
+        "io.nitrosign.export-quorum=\"${EXPORT_QUORUM}\"")) {
+      assertTrue(labels.contains(label), label + " in " + labels);
+    }
+    for (String arg : List.of("AUTH_KEY_ID", "EXEC_KEY_ID", "REGION", "PUBLIC_BASE_URL", "EXPORT_QUORUM")) {
+      assertTrue(last.stream().anyMatch(i -> i.keyword().equals("ARG") && i.args().equals(arg)),
+          "ARG " + arg + " is declared in the final stage (else its LABEL is empty)");
+    }
+    // no build-time clock in the image: labels and arguments carry no date
+    for (Instruction i : instructions(DOCKERFILE)) {
+      assertFalse(i.args().matches("(?s).*(\\$\\(date|BUILD_DATE|org\\.opencontainers\\.image\\.created).*"),
+          "a timestamp makes the image irreproducible: " + i);
+    }
+  }
+
+  /**
+   * Runs the build stage's RUN that writes /app/enclave.args, as Docker would (bash -o pipefail
+   * -c, build arguments in the environment), with /out moved to a temporary directory; returns
+   * the exit code, the output and the argument file's lines (empty when it was not written).
+   */
+  private static Map.Entry<Repo.Result, List<String>> runArgsStep(Map<String, String> buildArgs)
+      throws Exception {
+    String run = stages(instructions(DOCKERFILE)).get(0).stream()
+        .filter(i -> i.keyword().equals("RUN") && i.args().contains("/out/app/enclave.args"))
+        .findFirst().orElseThrow().args();
+    Path tmp = Files.createTempDirectory("nitrosign-enclave-args");
+    try {
+      Files.createDirectories(tmp.resolve("out/app"));
+      Map<String, String> env = new HashMap<>(Map.of("SOURCE_DATE_EPOCH", "1700000000",
+          "AUTH_KEY_ID", "arn:aws:kms:eu-west-1:111122223333:key/0c1d2e3f-aaaa-bbbb-cccc-111122223333",
+          "EXEC_KEY_ID", "arn:aws:kms:eu-west-1:444455556666:key/9f8e7d6c-dddd-eeee-ffff-444455556666",
+          "REGION", "eu-west-1", "VSOCK_PORT", "5000", "PROXY_PORT", "8000",
+          "ALLOW_ANY_ORIGIN", "no", "PATH", System.getenv("PATH")));
+      env.putAll(buildArgs);
+      List<String> shell = new ArrayList<>(List.of("bash", "-o", "pipefail", "-c",
+          run.replace("/out", tmp.resolve("out").toString())));
+      Repo.Result r = runClean(shell, env);
+      Path args = tmp.resolve("out/app/enclave.args");
+      List<String> lines = Files.exists(args) ? Files.readAllLines(args) : List.of();
+      if (r.exit() == 0) {
+        assertEquals(1700000000L, Files.getLastModifiedTime(args).toMillis() / 1000, "mtime fixed");
+      }
+      return Map.entry(r, lines);
+    } finally {
+      Repo.deleteTree(tmp);
+    }
+  }
+
+  /** Runs with exactly {@code env} (no inherited build arguments). */
+  private static Repo.Result runClean(List<String> cmd, Map<String, String> env) throws Exception {
+    List<String> withEnv = new ArrayList<>(List.of("env", "-i"));
+    env.forEach((k, v) -> withEnv.add(k + "=" + v));
+    withEnv.addAll(cmd);
+    return Repo.run(withEnv, Repo.ROOT, null, 60);
+  }
+
+  /** The enclave's own parser (EnclaveMain.parse, package-private) applied to the argfile's program arguments. */
+  private static Object parseEnclaveArgs(List<String> argfile) throws Exception {
+    int jar = argfile.indexOf("-jar");
+    assertEquals("/app/enclave-app.jar", argfile.get(jar + 1));
+    String[] program = argfile.subList(jar + 2, argfile.size()).toArray(String[]::new);
+    Method parse = Class.forName("io.nitrosign.enclave.EnclaveMain").getDeclaredMethod("parse", String[].class);
+    parse.setAccessible(true);
+    try {
+      return parse.invoke(null, (Object) program);
+    } catch (InvocationTargetException e) {
+      throw new AssertionError("the enclave refuses its baked-in command line " + argfile + ": "
+          + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  private static Object accessor(Object record, String name) throws Exception {
+    Method m = record.getClass().getDeclaredMethod(name);
+    m.setAccessible(true);
+    return m.invoke(record);
+  }
+
+  @Test
+  void argumentFileCarriesThePublicBaseUrlAndTheExportQuorumAndTheEnclaveAcceptsIt() throws Exception {
+    String k1 = BuildScriptTest.p256Spki();
+    String k2 = BuildScriptTest.p256Spki();
+    var result = runArgsStep(Map.of("PUBLIC_BASE_URL", "https://signer.example.com",
+        "EXPORT_QUORUM", "2:" + k1 + "," + k2));
+    assertEquals(0, result.getKey().exit(), result.getKey().output());
+    List<String> lines = result.getValue();
+    int url = lines.indexOf("--public-base-url");
+    assertTrue(url > lines.indexOf("/app/enclave-app.jar"), "a program argument, after -jar: " + lines);
+    assertEquals("https://signer.example.com", lines.get(url + 1));
+    assertEquals("2:" + k1 + "," + k2, lines.get(lines.indexOf("--export-quorum") + 1));
+
+    Object authorization = accessor(parseEnclaveArgs(lines), "authorization");
+    assertEquals("https://signer.example.com", accessor(authorization, "publicBaseUrl"));
+    Optional<?> quorum = (Optional<?>) accessor(authorization, "exportQuorum");
+    assertTrue(quorum.isPresent(), "the export quorum is configured");
+    assertEquals(2, accessor(quorum.get(), "getThreshold"));
+    assertEquals(2, accessor(quorum.get(), "getPublicKeysCount"));
+  }
+
+  @Test
+  void argumentFileStepRefusesAMissingOrMalformedPublicBaseUrlAndExportQuorum() throws Exception {
+    String k1 = BuildScriptTest.p256Spki();
+    Map<Map<String, String>, String> bad = new java.util.LinkedHashMap<>();
+    bad.put(Map.of(), "PUBLIC_BASE_URL missing or invalid");
+    bad.put(Map.of("PUBLIC_BASE_URL", ""), "PUBLIC_BASE_URL missing or invalid");
+    bad.put(Map.of("PUBLIC_BASE_URL", "https://signer.example.com/"), "PUBLIC_BASE_URL missing or invalid");
+    bad.put(Map.of("PUBLIC_BASE_URL", "http://signer.example.com"), "PUBLIC_BASE_URL missing or invalid");
+    bad.put(Map.of("PUBLIC_BASE_URL", "https://signer.example.com\n-agentlib:jdwp"),
+        "PUBLIC_BASE_URL missing or invalid");
+    bad.put(Map.of("PUBLIC_BASE_URL", "https://a.example.com", "EXPORT_QUORUM", k1), "EXPORT_QUORUM invalid");
+    bad.put(Map.of("PUBLIC_BASE_URL", "https://a.example.com", "EXPORT_QUORUM", "1:" + k1 + " x"),
+        "EXPORT_QUORUM invalid");
+    for (Map.Entry<Map<String, String>, String> c : bad.entrySet()) {
+      var result = runArgsStep(c.getKey());
+      assertEquals(1, result.getKey().exit(), c.getKey() + ": " + result.getKey().output());
+      assertTrue(result.getKey().output().contains(c.getValue()), c.getKey() + ": " + result.getKey().output());
+      assertTrue(result.getValue().isEmpty(), "no argument file: " + result.getValue());
+    }
+  }
+
+  @Test
+  void withoutThePublicBaseUrlOnlyAnExplicitAllowAnyOriginBuildsAndThenTheFlagIsAbsent() throws Exception {
+    var result = runArgsStep(Map.of("PUBLIC_BASE_URL", "", "ALLOW_ANY_ORIGIN", "yes"));
+    assertEquals(0, result.getKey().exit(), result.getKey().output());
+    assertFalse(result.getValue().contains("--public-base-url"), result.getValue().toString());
+    assertFalse(result.getValue().contains("--export-quorum"), result.getValue().toString());
+    assertTrue(result.getValue().stream().noneMatch(String::isEmpty), "no empty argument");
+    Object authorization = accessor(parseEnclaveArgs(result.getValue()), "authorization");
+    assertEquals("", accessor(authorization, "publicBaseUrl"));
+    assertTrue(((Optional<?>) accessor(authorization, "exportQuorum")).isEmpty());
+  }
+
+  @Test
   void enclaveCommandLineIsBakedInWithTheProductionFlags() throws Exception {
     List<List<Instruction>> stages = stages(instructions(DOCKERFILE));
     List<Instruction> build = stages.get(0);
@@ -119,13 +263,20 @@ class DockerfileTest {
         .orElseThrow(() -> new AssertionError("no RUN writes /app/enclave.args")).args();
     for (String flag : List.of("-jar /app/enclave-app.jar", "--listen \"vsock:any:${VSOCK_PORT}\"",
         "--nsm nitro", "--kms-auth-key-id \"$AUTH_KEY_ID\"", "--kms-exec-key-id \"$EXEC_KEY_ID\"",
-        "--kms-region \"$REGION\"", "--kms-vsock-proxy \"3:${PROXY_PORT}\"")) {
+        "--kms-region \"$REGION\"", "--kms-vsock-proxy \"3:${PROXY_PORT}\"",
+        "--public-base-url \"$PUBLIC_BASE_URL\"", "--export-quorum \"$EXPORT_QUORUM\"")) {
       assertTrue(run.contains(flag), flag + " missing from the enclave's command line: " + run);
     }
     for (String forbidden : List.of("--local-mode", "simulated", "--kms-endpoint", "agentlib", "jdwp")) {
       assertFalse(run.contains(forbidden), forbidden + " must not be in the production image");
     }
     assertTrue(run.contains("touch -h -d \"@${SOURCE_DATE_EPOCH}\""), "file times fixed: " + run);
+    for (String arg : List.of("PUBLIC_BASE_URL", "ALLOW_ANY_ORIGIN", "EXPORT_QUORUM")) {
+      assertTrue(build.stream().anyMatch(i -> i.keyword().equals("ARG") && i.args().matches(arg + "(=.*)?")),
+          "ARG " + arg + " in the build stage");
+    }
+    assertTrue(build.stream().anyMatch(i -> i.args().equals("ALLOW_ANY_ORIGIN=no")),
+        "the default is to require the public base URL");
     // jlink runs through the same script and module list the tests use
     assertTrue(build.stream().anyMatch(i -> i.keyword().equals("COPY")
         && i.args().contains("jlink.sh") && i.args().contains("modules.txt")));

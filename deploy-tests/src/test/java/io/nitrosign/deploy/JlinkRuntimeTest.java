@@ -72,6 +72,58 @@ class JlinkRuntimeTest {
     assertTrue(missing.isEmpty(), "eif-build/modules.txt lacks " + missing + " (jdeps: " + needed + ")");
   }
 
+  /**
+   * The image's lib/ is enclave-app/target/lib, written by the dependency plugin's
+   * copy-dependencies (runtime scope) in enclave-app/pom.xml, and build.sh copies every jar in it.
+   * So the authorization module and its RFC 8785 number formatter (java-json-canonicalization)
+   * are in the image exactly when they are on the enclave's runtime class path, which is what
+   * this test resolves, and when the copy is not narrowed.
+   */
+  @Test
+  void imageLibGetsTheAuthorizationModuleAndJavaJsonCanonicalization() throws Exception {
+    assertTrue(classPath.stream().anyMatch(e -> e.matches(".*[/\\\\]authorization([/\\\\].*|-[^/\\\\]*\\.jar)")),
+        "the authorization module is on the enclave's runtime class path: " + classPath);
+    assertTrue(classPath.stream().anyMatch(e -> Path.of(e).getFileName().toString()
+        .matches("java-json-canonicalization-.*\\.jar")),
+        "java-json-canonicalization is on the enclave's runtime class path: " + classPath);
+
+    var pom = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(Repo.ROOT.resolve("enclave-app/pom.xml").toFile());
+    var executions = pom.getElementsByTagName("execution");
+    org.w3c.dom.Element copy = null;
+    for (int i = 0; i < executions.getLength(); i++) {
+      var e = (org.w3c.dom.Element) executions.item(i);
+      if (e.getTextContent().contains("copy-dependencies")) {
+        copy = e;
+      }
+    }
+    assertTrue(copy != null, "enclave-app/pom.xml copies its dependencies into target/lib");
+    assertEquals("package", copy.getElementsByTagName("phase").item(0).getTextContent());
+    var conf = (org.w3c.dom.Element) copy.getElementsByTagName("configuration").item(0);
+    assertEquals("${project.build.directory}/lib",
+        conf.getElementsByTagName("outputDirectory").item(0).getTextContent());
+    assertEquals("runtime", conf.getElementsByTagName("includeScope").item(0).getTextContent());
+    for (int i = 0; i < conf.getChildNodes().getLength(); i++) {
+      String name = conf.getChildNodes().item(i).getNodeName();
+      assertFalse(name.startsWith("exclude") || name.equals("excludeTransitive")
+          || name.startsWith("include") && !name.equals("includeScope"),
+          "the copy is narrowed by <" + name + ">: the image would lack jars the class path has");
+    }
+    String buildSh = Files.readString(Repo.EIF_BUILD.resolve("build.sh"));
+    assertTrue(buildSh.contains("find \"$artifacts/lib\" -maxdepth 1 -name '*.jar'"),
+        "build.sh copies every jar of lib/ into the image");
+
+    // After `mvn package` the directory exists: then check it directly.
+    Path lib = Repo.ROOT.resolve("enclave-app/target/lib");
+    if (Files.isDirectory(lib)) {
+      try (var jars = Files.list(lib)) {
+        List<String> names = jars.map(p -> p.getFileName().toString()).toList();
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("java-json-canonicalization-")), names.toString());
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("authorization-")), names.toString());
+      }
+    }
+  }
+
   @Test
   void runtimeHasExactlyTheListedModulesAndNoCdsArchive() throws Exception {
     String release = Files.readString(runtime.resolve("release"));
@@ -105,7 +157,11 @@ class JlinkRuntimeTest {
     Process enclave = new ProcessBuilder(java, "-cp", cp, "io.nitrosign.enclave.EnclaveMain",
         "--listen", "unix:" + socket, "--local-mode", "--nsm", "simulated",
         "--simulated-nsm-ca", ca.toString(), "--kms-auth-key-id", "a", "--kms-exec-key-id", "e",
-        "--kms-region", "us-east-1", "--kms-endpoint", "http://127.0.0.1:1")
+        "--kms-region", "us-east-1", "--kms-endpoint", "http://127.0.0.1:1",
+        // the authorization options the production image bakes in (the export quorum's keys
+        // are decoded at start, on bc-fips's curve arithmetic)
+        "--public-base-url", "https://signer.example.com",
+        "--export-quorum", "2:" + BuildScriptTest.p256Spki() + "," + BuildScriptTest.p256Spki())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       // Wait for the outcome, not for a time: the loop ends when the enclave is SEALED or gone.

@@ -285,6 +285,111 @@ class TerraformTest {
         && template.contains("cpu_count: ${enclave_cpu_count}"), "allocator configuration");
   }
 
+  private static final List<String> GOOD_URLS = List.of("https://signer.example.com",
+      "https://wallets.internal.example.com:8443", "https://example.com/signer/v2");
+  private static final List<String> BAD_URLS = List.of("https://signer.example.com/",
+      "http://signer.example.com", "signer.example.com", "https://", "https://signer.example.com/a/",
+      "https://signer example.com", "https://signer.example.com?x=1", "https://signer.example.com\"");
+
+  /** The public base URL: a validated variable, rendered as the parent host's publicBaseUrl. */
+  @Test
+  void publicBaseUrlIsAValidatedVariableRenderedIntoTheParentHostConfiguration() throws Exception {
+    JsonNode v = files.get(MODULE.resolve("variables.tf")).path("variable").path("public_base_url").get(0);
+    assertNotNull(v, "variable public_base_url in the module");
+    assertFalse(v.has("default"), "required: the EIF is built with the same value, there is no safe default");
+    assertTrue(v.path("description").asText().contains("--public-base-url"), "names the EIF build option");
+    String condition = v.path("validation").get(0).path("condition").asText();
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("can\\(regex\\(\"([^\"]+)\", var\\.public_base_url\\)\\)").matcher(condition);
+    assertTrue(m.find(), condition);
+    // RE2 and java.util.regex agree on this pattern (classes, groups, counted repetition only)
+    java.util.regex.Pattern tf = java.util.regex.Pattern.compile(m.group(1));
+    // what the parent host and the enclave accept (ParentHostConfiguration, EnclaveMain)
+    java.util.regex.Pattern parent = java.util.regex.Pattern.compile(
+        io.nitrosign.parent.ParentHostConfiguration.class.getDeclaredField("publicBaseUrl")
+            .getAnnotation(jakarta.validation.constraints.Pattern.class).regexp());
+    for (String ok : GOOD_URLS) {
+      assertTrue(tf.matcher(ok).find(), "terraform accepts " + ok);
+      assertTrue(parent.matcher(ok).matches(), "so does the parent host: " + ok);
+    }
+    for (String no : BAD_URLS) {
+      assertFalse(tf.matcher(no).find(), "terraform refuses " + no);
+    }
+    // the build script and the Dockerfile check the same shape
+    assertTrue(Files.readString(Repo.EIF_BUILD.resolve("build.sh")).contains("url_re='" + m.group(1) + "'"),
+        "build.sh checks --public-base-url with the terraform pattern " + m.group(1));
+    assertTrue(Files.readString(Repo.EIF_BUILD.resolve("Dockerfile")).contains(
+        "[[ \"$PUBLIC_BASE_URL\" =~ " + m.group(1) + " ||"), "the Dockerfile checks the same pattern");
+
+    assertTrue(local("user_data").asText().matches("(?s).*\\bpublic_base_url\\s+= var\\.public_base_url\\n.*"),
+        "the template gets the variable: " + local("user_data").asText());
+    String template = Files.readString(MODULE.resolve("templates/user-data.yaml.tftpl"));
+    JsonNode yaml = parentHostYaml(template, "https://signer.example.com");
+    assertEquals("https://signer.example.com", yaml.path("publicBaseUrl").asText(),
+        "a top-level publicBaseUrl in parent-host.yml: " + yaml);
+    assertTrue(yaml.has("enclave") && yaml.has("database"), "the whole configuration was parsed");
+
+    JsonNode example = files.get(Repo.TERRAFORM.resolve("examples/complete/main.tf"));
+    assertEquals("${var.public_base_url}",
+        example.path("module").path("appliance").get(0).path("public_base_url").asText());
+    JsonNode outputs = files.get(Repo.TERRAFORM.resolve("examples/complete/outputs.tf")).path("output");
+    String command = outputs.path("eif_build_command").get(0).path("value").asText();
+    for (String part : List.of("--auth-key-id", "--exec-key-id", "--region", "--public-base-url",
+        "module.appliance.public_base_url")) {
+      assertTrue(command.contains(part), part + " in the example's eif_build_command: " + command);
+    }
+    assertTrue(Files.readString(Repo.TERRAFORM.resolve("examples/complete/terraform.tfvars.example"))
+        .contains("public_base_url"), "the example tfvars sets it");
+  }
+
+  /**
+   * The parent host's YAML as the template writes it (the content of
+   * /opt/nitrosign/parent-host.yml), with every template variable replaced by a sample value.
+   */
+  private static JsonNode parentHostYaml(String template, String publicBaseUrl) throws Exception {
+    List<String> lines = template.lines().toList();
+    int start = lines.indexOf("  - path: /opt/nitrosign/parent-host.yml");
+    assertTrue(start >= 0, "parent-host.yml is written by the template");
+    StringBuilder yaml = new StringBuilder();
+    int i = start + 1;
+    while (!lines.get(i).strip().equals("content: |")) {
+      i++;
+    }
+    for (i++; i < lines.size() && (lines.get(i).isEmpty() || lines.get(i).startsWith("      ")); i++) {
+      yaml.append(lines.get(i).isEmpty() ? "" : lines.get(i).substring(6)).append('\n');
+    }
+    String text = yaml.toString().replace("${public_base_url}", publicBaseUrl)
+        .replace("$${", "{").replaceAll("\\$\\{[a-z_]+\\}", "1");
+    return new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(text);
+  }
+
+  /** Where a terraform binary exists (not in CI): its own evaluation of the validation. */
+  @Test
+  void terraformItselfRefusesABadPublicBaseUrl() throws Exception {
+    Repo.Result which = Repo.run(List.of("bash", "-c", "command -v terraform"), Repo.ROOT, null, 30);
+    org.junit.jupiter.api.Assumptions.assumeTrue(which.exit() == 0, "no terraform binary");
+    String variables = Files.readString(MODULE.resolve("variables.tf"));
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("(?s)variable \"public_base_url\" \\{.*?\\n\\}\\n").matcher(variables);
+    assertTrue(m.find());
+    Path dir = Files.createTempDirectory("nitrosign-tf-var");
+    try {
+      Files.writeString(dir.resolve("main.tf"), m.group());
+      Map<String, String> env = Map.of("TF_CLI_CONFIG_FILE", "/dev/null", "TF_IN_AUTOMATION", "1",
+          "CHECKPOINT_DISABLE", "1");
+      for (String url : List.of(GOOD_URLS.get(0), BAD_URLS.get(0), BAD_URLS.get(1))) {
+        Repo.Result r = Repo.run(List.of("terraform", "plan", "-input=false", "-lock=false",
+            "-var", "public_base_url=" + url), dir, env, 120);
+        assertEquals(GOOD_URLS.contains(url) ? 0 : 1, r.exit(), url + ": " + r.output());
+        if (r.exit() != 0) {
+          assertTrue(r.output().contains("public_base_url must be an https URL"), r.output());
+        }
+      }
+    } finally {
+      Repo.deleteTree(dir);
+    }
+  }
+
   @Test
   void everyVariableAndOutputIsDocumented() {
     files.forEach((p, json) -> {
