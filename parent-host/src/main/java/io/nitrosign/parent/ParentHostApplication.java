@@ -13,7 +13,6 @@ import io.nitrosign.parent.api.ApiModule;
 import io.nitrosign.parent.app.AppModule;
 import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
 import io.nitrosign.parent.app.CreateAppCommand;
-import io.nitrosign.parent.authz.RequestAuthorizer;
 import io.nitrosign.parent.db.Migrations;
 import io.nitrosign.parent.enclave.EnclaveClientGateway;
 import io.nitrosign.parent.enclave.EnclaveHealthCheck;
@@ -86,7 +85,7 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     AppModule.install(env, jdbi, random, clock);
     PrivyRequestAuthorizer authorizer = new PrivyRequestAuthorizer(config.getPublicBaseUrl(), clock);
     WalletModule.install(env, jdbi, enclave, random, clock, authorizer);
-    KeyQuorumModule.install(env, jdbi, requestAuthorizer(authorizer), random, clock);
+    KeyQuorumModule.install(env, jdbi, authorizer, random, clock);
 
     // KMS-mode enclaves: credentials, first-boot provisioning, unsealing after restarts.
     SealingConfiguration sealing = config.getSealing();
@@ -96,13 +95,5 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     env.lifecycle().manage(bootstrapper);
     env.admin().addTask(SealingTasks.rotate(bootstrapper));
     env.admin().addTask(SealingTasks.reseal(new WalletResealer(jdbi, enclave, clock)));
-  }
-
-  /**
-   * Checks owners' signatures on requests that need them (key quorum changes): Privy's request
-   * signatures, verified by the same check the enclave runs. Tests may substitute their own.
-   */
-  protected RequestAuthorizer requestAuthorizer(PrivyRequestAuthorizer privy) {
-    return privy;
   }
 }

@@ -73,10 +73,10 @@ public final class PrivyRequestAuthorizer implements RequestAuthorizer {
   }
 
   @Override
-  public void require(KeyQuorum owner, String method, String path, byte[] body,
+  public void require(KeyQuorum owner, String appId, String method, String path, byte[] body,
       HttpHeaders headers) {
     RequestAuthorization auth = signedRequest(method, path, body, headers);
-    verify(auth, method, path, auth.getAppId(), List.of(owner));
+    verify(auth, method, path, appId, List.of(owner));
   }
 
   /** The API error for a refused check. */

@@ -13,11 +13,14 @@ public interface RequestAuthorizer {
 
   /**
    * Returns when {@code headers} carry a threshold of valid signatures of {@code owner} over this
-   * request; throws {@link io.nitrosign.parent.api.ApiException} 401 otherwise.
+   * request, signed for app {@code appId} (its {@code privy-app-id}); throws
+   * {@link io.nitrosign.parent.api.ApiException} 401 otherwise.
    *
+   * @param appId the authenticated app the request is made as
    * @param method the HTTP method ("PATCH", "DELETE", ...)
    * @param path the request path as signed, e.g. {@code /v1/key_quorums/<id>}
    * @param body the request body bytes exactly as received (empty when there is none)
    */
-  void require(KeyQuorum owner, String method, String path, byte[] body, HttpHeaders headers);
+  void require(KeyQuorum owner, String appId, String method, String path, byte[] body,
+      HttpHeaders headers);
 }

@@ -244,7 +244,7 @@ public final class KeyQuorumManager {
       LOG.error("stored owner of key quorum {} does not parse", current.id());
       throw ApiException.internal();
     }
-    authorizer.require(owner, method, path(current.id()), body, headers);
+    authorizer.require(owner, current.appId(), method, path(current.id()), body, headers);
   }
 
   /** {@code q} with its owner set to itself as it now is (Privy: a quorum governs itself). */

@@ -14,7 +14,8 @@ public final class Params {
   /** A required hex string ({@code 0x} optional) of at most {@code maxBytes} bytes. */
   public static byte[] hex(ObjectNode params, String field, int maxBytes) {
     String text = JsonBodies.requiredText(params, "params.", field);
-    if (text.length() > 2 * maxBytes + 2) {
+    int digits = text.startsWith("0x") || text.startsWith("0X") ? text.length() - 2 : text.length();
+    if (digits > 2 * maxBytes) {
       throw ApiException.invalidRequest("params." + field + " exceeds " + maxBytes + " bytes");
     }
     try {

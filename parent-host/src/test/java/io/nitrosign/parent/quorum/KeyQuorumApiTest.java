@@ -1,6 +1,5 @@
 package io.nitrosign.parent.quorum;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,27 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dropwizard.core.setup.Environment;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.nitrosign.authz.RequestSigner;
 import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.Ids;
 import io.nitrosign.parent.ParentHostApplication;
 import io.nitrosign.parent.ParentHostConfiguration;
 import io.nitrosign.parent.TestApp;
 import io.nitrosign.parent.TestPostgres;
-import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.app.AppManager;
 import io.nitrosign.parent.app.CreatedApp;
 import io.nitrosign.parent.audit.AuditRow;
 import io.nitrosign.parent.audit.AuditStore;
-import io.nitrosign.parent.authz.RequestAuthorizer;
 import io.nitrosign.parent.wallet.Wallet;
 import io.nitrosign.parent.wallet.WalletOwnership;
 import io.nitrosign.parent.wallet.WalletOwnershipStore;
 import io.nitrosign.parent.wallet.WalletShare;
 import io.nitrosign.parent.wallet.WalletStore;
-import io.nitrosign.proto.v1.KeyQuorum;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,45 +34,36 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** /v1/key_quorums end to end: real database, real app, a recording request authorizer. */
+/**
+ * /v1/key_quorums end to end: real database, real app, and the real request authorizer: changes
+ * are signed with {@link RequestSigner} exactly as Privy's SDK signs them (url = the base URL the
+ * client calls, from the Host header since the test app has no public base URL configured).
+ */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class KeyQuorumApiTest {
 
-  /** One call of the authorizer. */
-  record Call(KeyQuorum owner, String method, String path, String body, String signature) {}
-
-  static final List<Call> CALLS = new CopyOnWriteArrayList<>();
-  static volatile boolean refuse;
-
-  /** The application with a request authorizer that records its calls (and may refuse). */
-  public static final class RecordingApp extends ParentHostApplication {
-    @Override
-    protected RequestAuthorizer requestAuthorizer(
-        io.nitrosign.parent.authz.PrivyRequestAuthorizer privy) {
-      return (owner, method, path, body, headers) -> {
-        CALLS.add(new Call(owner, method, path, new String(body, StandardCharsets.UTF_8),
-            headers.getHeaderString("privy-authorization-signature")));
-        if (refuse) {
-          throw ApiException.unauthorized("missing or invalid authorization signatures");
-        }
-      };
+  /** An authorization key pair as a client holds it. */
+  record Key(String publicKey, RequestSigner signer) {
+    static Key fresh() {
+      RequestSigner.KeyPairText kp = RequestSigner.generate();
+      return new Key(kp.publicKey(), RequestSigner.fromPkcs8Base64(kp.privateKey()));
     }
   }
 
   private static final TestPostgres.Db DB = TestPostgres.newDatabase();
   private static final DropwizardAppExtension<ParentHostConfiguration> APP =
-      new DropwizardAppExtension<>(RecordingApp.class, TestApp.config(DB));
+      new DropwizardAppExtension<>(ParentHostApplication.class, TestApp.config(DB));
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -91,12 +78,6 @@ class KeyQuorumApiTest {
     AppManager apps = new AppManager(jdbi, RANDOM, Clock.systemUTC(), JSON);
     appA = apps.create("app a", false);
     appB = apps.create("app b", false);
-  }
-
-  @BeforeEach
-  void reset() {
-    CALLS.clear();
-    refuse = false;
   }
 
   // ---------------------------------------------------------------------------------- create
@@ -195,7 +176,8 @@ class KeyQuorumApiTest {
 
   @Test
   void quorumsNestOneLevelDeepWithinTheSameApp() throws Exception {
-    String child = create(appA, TestKeys.p256());
+    Key childKey = Key.fresh();
+    String child = create(appA, childKey);
     Reply parent = call("POST", "/v1/key_quorums", "{\"public_keys\":[\"" + TestKeys.p256()
         + "\"],\"key_quorum_ids\":[\"" + child + "\"],\"authorization_threshold\":2}", appA);
     assertEquals(200, parent.status, parent.body);
@@ -211,10 +193,10 @@ class KeyQuorumApiTest {
     assertError(call("POST", "/v1/key_quorums", "{\"key_quorum_ids\":[\"" + Ids.random(RANDOM)
         + "\"]}", appA), 404, "key_quorum_not_found");
 
-    // a nested quorum cannot gain children of its own
+    // a nested quorum cannot gain children of its own (asked with its owner's signature)
     String other = create(appA, TestKeys.p256());
-    Reply deepen = call("PATCH", "/v1/key_quorums/" + child, "{\"key_quorum_ids\":[\"" + other
-        + "\"]}", appA);
+    Reply deepen = signed("PATCH", "/v1/key_quorums/" + child, "{\"key_quorum_ids\":[\"" + other
+        + "\"]}", appA, childKey);
     assertRefused(deepen, "key_quorum_ids");
   }
 
@@ -222,128 +204,188 @@ class KeyQuorumApiTest {
 
   @Test
   void anotherAppsQuorumIsAsAbsentAsANonexistentOne() throws Exception {
-    String id = create(appA, TestKeys.p256());
+    Key k = Key.fresh();
+    String id = create(appA, k);
     Reply other = call("GET", "/v1/key_quorums/" + id, null, appB);
     Reply none = call("GET", "/v1/key_quorums/" + Ids.random(RANDOM), null, appA);
     assertError(other, 404, "key_quorum_not_found");
     assertError(none, 404, "key_quorum_not_found");
     assertEquals(none.body, other.body);
     assertError(call("GET", "/v1/key_quorums/BAD%20ID", null, appA), 404, "key_quorum_not_found");
+    // not found comes before any authorization: unsigned, and signed by the quorum's own key
     assertError(call("PATCH", "/v1/key_quorums/" + id, "{\"display_name\":\"x\"}", appB), 404,
         "key_quorum_not_found");
     assertError(call("DELETE", "/v1/key_quorums/" + id, null, appB), 404, "key_quorum_not_found");
-    assertTrue(CALLS.isEmpty(), "no authorization is asked for a quorum that is not found");
+    assertError(signed("PATCH", "/v1/key_quorums/" + id, "{\"display_name\":\"x\"}", appB, k), 404,
+        "key_quorum_not_found");
+    assertError(signed("DELETE", "/v1/key_quorums/" + id, null, appB, k), 404,
+        "key_quorum_not_found");
+    assertEquals(0, audit(appB, "key_quorum.update").size() + audit(appB, "key_quorum.delete").size(),
+        "nothing is recorded about a quorum that is not found");
+    assertTrue(call("GET", "/v1/key_quorums/" + id, null, appA).json().get("display_name").isNull());
   }
 
   // -------------------------------------------------------------------------------- update
 
   @Test
   void anUpdateIsAuthorizedByTheQuorumItselfThenReplacesWhatItNames() throws Exception {
-    String k1 = TestKeys.p256();
+    Key k1 = Key.fresh();
     String id = create(appA, k1);
-    String k2 = TestKeys.p256();
-    String body = "{\"public_keys\":[\"" + k1 + "\",\"" + k2 + "\"],\"authorization_threshold\":2}";
-    Reply r = call("PATCH", "/v1/key_quorums/" + id, body, appA,
-        "privy-authorization-signature", "sig1");
+    Key k2 = Key.fresh();
+    String path = "/v1/key_quorums/" + id;
+    String body = "{\"public_keys\":[\"" + k1.publicKey() + "\",\"" + k2.publicKey()
+        + "\"],\"authorization_threshold\":2}";
+    // the owner asked is the quorum as it was: k1 alone, 1 of 1
+    Reply r = signed("PATCH", path, body, appA, k1);
     assertEquals(200, r.status, r.body);
     assertEquals(2, r.json().get("authorization_threshold").asInt());
     assertEquals(2, r.json().get("authorization_keys").size());
 
-    assertEquals(1, CALLS.size());
-    Call c = CALLS.get(0);
-    assertEquals("PATCH", c.method());
-    assertEquals("/v1/key_quorums/" + id, c.path());
-    assertEquals(body, c.body());
-    assertEquals("sig1", c.signature());
-    // the owner asked is the quorum as it was: one key, 1 of 1
-    assertEquals(id, c.owner().getId());
-    assertEquals(1, c.owner().getThreshold());
-    assertEquals(1, c.owner().getPublicKeysCount());
-    assertArrayEquals(Base64.getDecoder().decode(k1), c.owner().getPublicKeys(0).toByteArray());
-
-    // the next change is asked of the quorum as it now is
-    Reply rename = call("PATCH", "/v1/key_quorums/" + id, "{\"display_name\":\"renamed\"}", appA);
-    assertEquals(200, rename.status, rename.body);
-    assertEquals("renamed", rename.json().get("display_name").asText());
-    assertEquals(2, rename.json().get("authorization_keys").size(), "absent fields are kept");
-    assertEquals(2, CALLS.get(1).owner().getThreshold());
-    assertEquals(2, CALLS.get(1).owner().getPublicKeysCount());
+    // the next change is asked of the quorum as it now is: 2 of {k1, k2}
+    String rename = "{\"display_name\":\"renamed\"}";
+    assertError(signed("PATCH", path, rename, appA, k1), 401, "insufficient_signatures");
+    assertError(signed("PATCH", path, rename, appA, k2), 401, "insufficient_signatures");
+    Reply renamed = signed("PATCH", path, rename, appA, k2, k1);
+    assertEquals(200, renamed.status, renamed.body);
+    assertEquals("renamed", renamed.json().get("display_name").asText());
+    assertEquals(2, renamed.json().get("authorization_keys").size(), "absent fields are kept");
     assertTrue(audit(appA, "key_quorum.update").stream().anyMatch(a -> a.detail().contains(id)
         && "succeeded".equals(a.outcome())));
 
-    assertRefused(call("PATCH", "/v1/key_quorums/" + id, "{}", appA), "at least one field");
-    assertRefused(call("PATCH", "/v1/key_quorums/" + id, "{\"authorization_threshold\":3}", appA),
+    assertRefused(signed("PATCH", path, "{}", appA, k1, k2), "at least one field");
+    assertRefused(signed("PATCH", path, "{\"authorization_threshold\":3}", appA, k1, k2),
         "authorization_threshold");
-    assertRefused(call("PATCH", "/v1/key_quorums/" + id, "{\"public_keys\":[]}", appA), "member");
+    assertRefused(signed("PATCH", path, "{\"public_keys\":[]}", appA, k1, k2), "member");
   }
 
   @Test
-  void aRefusedAuthorizationLeavesTheQuorumAsItWasAndIsAudited() throws Exception {
-    String id = create(appA, TestKeys.p256());
-    refuse = true;
-    assertError(call("PATCH", "/v1/key_quorums/" + id, "{\"display_name\":\"stolen\"}", appA),
-        401, "unauthorized");
-    assertError(call("DELETE", "/v1/key_quorums/" + id, null, appA), 401, "unauthorized");
-    Reply got = call("GET", "/v1/key_quorums/" + id, null, appA);
-    assertEquals(200, got.status);
-    assertTrue(got.json().get("display_name").isNull());
-    List<AuditRow> rejected = audit(appA, "key_quorum.update").stream()
-        .filter(a -> a.detail().contains(id)).toList();
-    assertEquals(1, rejected.size());
-    assertEquals("rejected", rejected.get(0).outcome());
-    assertEquals("unauthorized", rejected.get(0).errorCode());
-    assertEquals(1, audit(appA, "key_quorum.delete").stream()
-        .filter(a -> a.detail().contains(id) && "rejected".equals(a.outcome())).count());
+  void refusedAuthorizationsAreTypedAuditedAndChangeNothing() throws Exception {
+    Key a = Key.fresh();
+    Key b = Key.fresh();
+    Key c = Key.fresh();
+    String id = createBody(appA, "{\"public_keys\":[\"" + a.publicKey() + "\",\"" + b.publicKey()
+        + "\",\"" + c.publicKey() + "\"],\"authorization_threshold\":2}");
+    String path = "/v1/key_quorums/" + id;
+    JsonNode before = call("GET", path, null, appA).json();
+    String body = "{\"display_name\":\"stolen\",\"authorization_threshold\":1}";
+    long now = System.currentTimeMillis();
+
+    assertError(call("PATCH", path, body, appA), 401, "missing_authorization_signature");
+    assertError(call("PATCH", path, body, appA, "privy-authorization-signature", "",
+        "privy-request-expiry", Long.toString(now + 60_000), "privy-app-id", appA.app().id()),
+        401, "missing_authorization_signature");
+    // signatures by keys that are not members
+    assertError(signed("PATCH", path, body, appA, Key.fresh(), Key.fresh()), 401,
+        "invalid_authorization_signature");
+    // members' signatures over another body than the one sent
+    assertError(call("PATCH", path, body, appA, headers("PATCH", path,
+        "{\"display_name\":\"harmless\"}", appA, now + 60_000, a, b)), 401,
+        "invalid_authorization_signature");
+    // members' signatures for another URL, method or app
+    assertError(call("PATCH", path, body, appA, headers("PATCH",
+        "http://api.example.com" + path, body, appA.app().id(), now + 60_000, a, b)), 401,
+        "invalid_authorization_signature");
+    assertError(call("PATCH", path, body, appA, headers("POST", path, body, appA, now + 60_000, a, b)),
+        401, "invalid_authorization_signature");
+    // signed for another app: the app filter refuses the privy-app-id header before anything
+    // else (not audited here); signed for no app id and sent without the header: the owner check
+    // compares with the authenticated app
+    assertError(call("PATCH", path, body, appA, headers("PATCH", url(path), body, appB.app().id(),
+        now + 60_000, a, b)), 401, "unauthorized");
+    String[] noAppId = Arrays.copyOf(headers("PATCH", path, body, "", now + 60_000, a, b), 4);
+    assertError(call("PATCH", path, body, appA, noAppId), 401, "invalid_authorization_signature");
+    // expired (beyond the minute of allowed skew)
+    assertError(call("PATCH", path, body, appA, headers("PATCH", path, body, appA, now - 120_000, a, b)),
+        401, "request_expired");
+    // one member of the two needed
+    assertError(signed("PATCH", path, body, appA, a), 401, "insufficient_signatures");
+    assertError(signed("PATCH", path, body, appA, c, c), 401, "insufficient_signatures");
+    assertError(signed("PATCH", path, body, appA, c, Key.fresh()), 401, "insufficient_signatures");
+
+    assertError(call("DELETE", path, null, appA), 401, "missing_authorization_signature");
+    assertError(signed("DELETE", path, null, appA, Key.fresh()), 401,
+        "invalid_authorization_signature");
+    assertError(call("DELETE", path, null, appA, headers("DELETE", path, null, appA, now - 120_000,
+        a, b)), 401, "request_expired");
+    assertError(signed("DELETE", path, null, appA, b), 401, "insufficient_signatures");
+
+    assertEquals(before, call("GET", path, null, appA).json(), "nothing changed");
+    assertEquals(List.of("insufficient_signatures", "insufficient_signatures",
+        "insufficient_signatures", "invalid_authorization_signature",
+        "invalid_authorization_signature", "invalid_authorization_signature",
+        "invalid_authorization_signature", "invalid_authorization_signature",
+        "missing_authorization_signature", "missing_authorization_signature", "request_expired"),
+        rejections(appA, "key_quorum.update", id));
+    assertEquals(List.of("insufficient_signatures", "invalid_authorization_signature",
+        "missing_authorization_signature", "request_expired"),
+        rejections(appA, "key_quorum.delete", id));
+    assertEquals(0, audit(appA, "key_quorum.update").stream()
+        .filter(r -> r.detail().contains(id) && "succeeded".equals(r.outcome())).count());
+
+    // the members' signatures still do what they sign
+    Reply ok = signed("PATCH", path, body, appA, c, a);
+    assertEquals(200, ok.status, ok.body);
+    assertEquals("stolen", ok.json().get("display_name").asText());
+    assertEquals(200, signed("DELETE", path, null, appA, b).status, "now 1 of 3");
   }
 
   @Test
   void changingANestedQuorumChangesWhatItsParentNeedsToBeChanged() throws Exception {
-    String child = create(appA, TestKeys.p256());
+    Key oldKey = Key.fresh();
+    String child = create(appA, oldKey);
     String parent = createBody(appA, "{\"key_quorum_ids\":[\"" + child + "\"]}");
-    String newKey = TestKeys.p256();
-    assertEquals(200, call("PATCH", "/v1/key_quorums/" + child, "{\"public_keys\":[\"" + newKey
-        + "\"]}", appA).status);
-    assertEquals(200, call("PATCH", "/v1/key_quorums/" + parent, "{\"display_name\":\"p\"}",
-        appA).status);
-    KeyQuorum owner = CALLS.get(CALLS.size() - 1).owner();
-    assertEquals(parent, owner.getId());
-    assertEquals(child, owner.getQuorums(0).getId());
-    assertArrayEquals(Base64.getDecoder().decode(newKey),
-        owner.getQuorums(0).getPublicKeys(0).toByteArray());
+    // the parent is governed through its member, the child quorum
+    assertEquals(200, signed("PATCH", "/v1/key_quorums/" + parent, "{\"display_name\":\"p\"}",
+        appA, oldKey).status);
+    Key newKey = Key.fresh();
+    assertEquals(200, signed("PATCH", "/v1/key_quorums/" + child, "{\"public_keys\":[\""
+        + newKey.publicKey() + "\"]}", appA, oldKey).status);
+    assertError(signed("PATCH", "/v1/key_quorums/" + parent, "{\"display_name\":\"q\"}", appA,
+        oldKey), 401, "invalid_authorization_signature");
+    Reply r = signed("PATCH", "/v1/key_quorums/" + parent, "{\"display_name\":\"q\"}", appA, newKey);
+    assertEquals(200, r.status, r.body);
+    assertEquals("q", r.json().get("display_name").asText());
   }
 
   // -------------------------------------------------------------------------------- delete
 
   @Test
   void aDeletedQuorumIsGoneAndTheDeletionIsAudited() throws Exception {
-    String id = create(appA, TestKeys.p256());
-    Reply r = call("DELETE", "/v1/key_quorums/" + id, null, appA);
+    Key k = Key.fresh();
+    String id = create(appA, k);
+    Reply r = signed("DELETE", "/v1/key_quorums/" + id, null, appA, k);
     assertEquals(200, r.status, r.body);
     assertTrue(r.json().get("success").asBoolean());
-    assertEquals("DELETE", CALLS.get(0).method());
-    assertEquals("", CALLS.get(0).body());
     assertError(call("GET", "/v1/key_quorums/" + id, null, appA), 404, "key_quorum_not_found");
     assertEquals(1, audit(appA, "key_quorum.delete").stream()
         .filter(a -> a.detail().contains(id) && "succeeded".equals(a.outcome())).count());
+    // a replay finds nothing to delete
+    assertError(signed("DELETE", "/v1/key_quorums/" + id, null, appA, k), 404,
+        "key_quorum_not_found");
   }
 
   @Test
   void aQuorumNestedInAnotherCannotBeDeleted() throws Exception {
-    String child = create(appA, TestKeys.p256());
+    Key k = Key.fresh();
+    String child = create(appA, k);
     createBody(appA, "{\"key_quorum_ids\":[\"" + child + "\"]}");
-    Reply r = call("DELETE", "/v1/key_quorums/" + child, null, appA);
+    Reply r = signed("DELETE", "/v1/key_quorums/" + child, null, appA, k);
     assertError(r, 409, "key_quorum_in_use");
     assertTrue(r.json().get("error").asText().contains("nested"));
   }
 
   @Test
   void aQuorumThatOwnsOrSignsForAWalletCannotBeDeletedAndTheWalletShowsIt() throws Exception {
-    String owner = create(appA, TestKeys.p256());
-    String signer = create(appA, TestKeys.p256());
+    Key ownerKey = Key.fresh();
+    Key signerKey = Key.fresh();
+    String owner = create(appA, ownerKey);
+    String signer = create(appA, signerKey);
     Wallet w = insertWallet(appA, new WalletOwnership(owner,
         List.of(new WalletOwnership.Signer(signer, List.of())), List.of()));
-    assertError(call("DELETE", "/v1/key_quorums/" + owner, null, appA), 409, "key_quorum_in_use");
-    assertError(call("DELETE", "/v1/key_quorums/" + signer, null, appA), 409, "key_quorum_in_use");
+    assertError(signed("DELETE", "/v1/key_quorums/" + owner, null, appA, ownerKey), 409,
+        "key_quorum_in_use");
+    assertError(signed("DELETE", "/v1/key_quorums/" + signer, null, appA, signerKey), 409,
+        "key_quorum_in_use");
 
     Reply got = call("GET", "/v1/wallets/" + w.id(), null, appA);
     assertEquals(200, got.status, got.body);
@@ -370,6 +412,48 @@ class KeyQuorumApiTest {
 
   private static String create(CreatedApp app, String key) throws Exception {
     return createBody(app, keys(key));
+  }
+
+  private static String create(CreatedApp app, Key key) throws Exception {
+    return createBody(app, keys(key.publicKey()));
+  }
+
+  /** The URL the client calls, as it signs it. */
+  private static String url(String path) {
+    return "http://127.0.0.1:" + APP.getLocalPort() + path;
+  }
+
+  /**
+   * The Privy headers of a request signed by {@code keys} as the SDK signs it: {@code url} is a
+   * path (signed as {@link #url}) or a full URL; {@code body} null for none.
+   */
+  private static String[] headers(String method, String url, String body, String appId,
+      long expiryMillis, Key... keys) {
+    String signedUrl = url.startsWith("/") ? url(url) : url;
+    String expiry = Long.toString(expiryMillis);
+    String signatures = Arrays.stream(keys).map(k -> k.signer().signRequest(method, signedUrl,
+        body == null ? "" : body, appId, null, expiry)).collect(Collectors.joining(","));
+    return new String[] {"privy-authorization-signature", signatures,
+        "privy-request-expiry", expiry, "privy-app-id", appId};
+  }
+
+  private static String[] headers(String method, String url, String body, CreatedApp app,
+      long expiryMillis, Key... keys) {
+    return headers(method, url, body, app.app().id(), expiryMillis, keys);
+  }
+
+  /** The request as a client sends it, signed by {@code keys}, expiring in a minute. */
+  private static Reply signed(String method, String path, String body, CreatedApp app, Key... keys)
+      throws Exception {
+    return call(method, path, body, app,
+        headers(method, path, body, app, System.currentTimeMillis() + 60_000, keys));
+  }
+
+  /** The error codes of the rejected {@code action}s of quorum {@code id}, sorted. */
+  private static List<String> rejections(CreatedApp app, String action, String id) {
+    return audit(app, action).stream()
+        .filter(r -> r.detail().contains(id) && "rejected".equals(r.outcome()))
+        .map(AuditRow::errorCode).sorted().toList();
   }
 
   private static String createBody(CreatedApp app, String body) throws Exception {

@@ -44,8 +44,8 @@ class Ed25519MethodsTest {
   private static final Base64.Encoder B64 = Base64.getEncoder();
 
   /** wallet-core tests/chains/Solana/SignerTests.cpp, TEST(SolanaSigner, SignRawMessage). */
-  private static final byte[] WC_RAW_KEY = Base58.decode("GjXseuD8JavBjKMdd6GEsPYZPV7tMMa46GS2JRS5tHRq", "k");
-  private static final byte[] WC_RAW_SIGNED_TX = HEX.parseHex(
+  static final byte[] WC_RAW_KEY = Base58.decode("GjXseuD8JavBjKMdd6GEsPYZPV7tMMa46GS2JRS5tHRq", "k");
+  static final byte[] WC_RAW_SIGNED_TX = HEX.parseHex(
       "016e7f8349977b482bccf0bfc202ad917295803831e59ccb865b97d657464791ebfe3336879b84b9f165e464a3"
           + "4751fe30d54b01f3c9f33f969aafe1e85951b10901000203207be13c43c4528592eaf3fd34e064c641c5be3cb6"
           + "691877d7ade94dff36734108eaea30723c33b52507bc54024910612f885e4c80c10b99a047fd42c0acbace0000"
@@ -53,8 +53,8 @@ class Ed25519MethodsTest {
           + "040404040404040404040404040404040401020200010c020000002a00000000000000");
 
   /** wallet-core SignerTests.cpp, TEST(SolanaSigner, SignTransferToken_3vZ67C) (mainnet tx 3vZ67C…). */
-  private static final byte[] WC_TOKEN_KEY = Base58.decode("9YtuoD4sH4h88CVM8DSnkfoAaLY7YeGC2TarDJ8eyMS5", "k");
-  private static final byte[] WC_TOKEN_SIGNED_TX = Base58.decode(
+  static final byte[] WC_TOKEN_KEY = Base58.decode("9YtuoD4sH4h88CVM8DSnkfoAaLY7YeGC2TarDJ8eyMS5", "k");
+  static final byte[] WC_TOKEN_SIGNED_TX = Base58.decode(
       "PGfKqEaH2zZXDMZLcU6LUKdBSzU1GJWJ1CJXtRYCxaCH7k8uok38WSadZfrZw3TGejiau7nSpan2GvbK26hQim24jR"
           + "e2AupmcYJFrgsdaCt1Aqs5kpGjPqzgj9krgxTZwwob3xgC1NdHK5BcNwhxwRtrCphGEH7zUFpGFrFrHzgpf2KY8FvP"
           + "iPELQyxzTBuyNtjLjMMreehSKShEjD9Xzp1QeC1pEF8JL6vUKzxMXuveoEYem8q8JiWszYzmTMfDk13JPgv7pXFGMq"
@@ -66,16 +66,16 @@ class Ed25519MethodsTest {
    * rust/tw_tests/tests/chains/solana/, fn test_solana_decode_transaction, encoded_tx (also in
    * chains' SolanaVectors.V0_JUPITER_TX).
    */
-  private static final byte[] V0_JUPITER_TX = Base64.getDecoder().decode(
+  static final byte[] V0_JUPITER_TX = Base64.getDecoder().decode(
       "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAACAAQAHEIoR5xuWyrvjIW4xU7CWlPOfyFAiy8B295hGo6tNjBmRCgUkQaFYTleMcAX2p74eBXQZd1dwDyQZAPJfSv2KGc5kcFLJj5qd2BVMaSNGVPfVBm74GbLwUq5/U1Ccdqc2gokZQxRDpMq7aeToP3nRaWIP4RXMxN+LJetccXMPq/QumgOqt7kkqk07cyPCKgYoQ4fQtOqqZn5sEqjWHYj3CDS5ha48uggePWu090s1ff4yoCjAvULeZ+cqYFn+Adk5Teyfw71W3u/F6VTnLQEPW96gJr5Kcm3bGi08n224JyF++PTko52VL0CIM2xtl0WkvNslD6Wawxr7yd9HYllN4Lz8lFwXilWGgyJdOq1qqBuZbE49glHeCO/sJHNnIHC0BgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAwZGb+UhFzL/7K26csOb57yM5bvF9xJrLEObOkAAAAAEedVb8jHAbu50xW7OaBUH/bGy3qP0jlECsc2iVrwTjwbd9uHXZaGT2cvhRs7reawctIXtX1s3kTqM9YV+/wCpjJclj04kifG7PRApFI4NgwtaE5na/xCEBI572Nvp+Fm0P/on9df2SnTAmx8pWHneSwmrNt/J3VFLMhqns4zl6OL4d+g9rsaIj0Orta57MRu3jDSWCJf85ae4LBbiD/GXvOojZjsHekJrpRUuPggLJr943hDVD5UareeEucjCvaoHCgAFAsBcFQAKAAkDBBcBAAAAAAANBgAGACMJDAEBCQIABgwCAAAAAMqaOwAAAAAMAQYBEQs1DA8ABgEFAiMhCwsOCx0MDxoBGQcYBAgDJBscDB4PBwUQEhEfFR8UFwcFISITHw8MDCAfFgstwSCbM0HWnIEAAwAAABEBZAABCh0BAyZHAQMAypo7AAAAAJaWFAYAAAAAMgAADAMGAAABCQPZoILFk7gfE2y5bt3AC+g/4OwNzdiHKBhIbdeYvYFEjQPKyMkExMUkx0R25UNa/g5KsG0vfUwdUJ8e8HecK/Jkd3qm9XefBOB0BaD1+J+dBJz09vfyGuRYZH09HfdE/kL8v6Ql+H03+tO+9lMmmVg8O1c6gAN6eX0Cbn4=");
 
   /**
    * StellarCN/py-stellar-base tests/test_fee_bump_transaction.py, test_to_xdr (Testnet): a fee bump
    * and the seed of its fee source.
    */
-  private static final String PY_FEE_BUMP =
+  static final String PY_FEE_BUMP =
       "AAAABQAAAADgSJG2GOUMy/H9lHyjYZOwyuyytH8y0wWaoc596L+bEgAAAAAAAAGQAAAAAgAAAAAcVPE+R/n1VnbIrAK3tu5yVfTkhkqVz04ShWk2SrF3wAAAAMgAAAAAAAAACAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAAAAAAAAQAAAADgSJG2GOUMy/H9lHyjYZOwyuyytH8y0wWaoc596L+bEgAAAAAAAAAEqBfIAAAAAAAAAAABSrF3wAAAAEAordQh63kT50muRLVYaWW7Pgtt8i1tc4t9Bv9MWFWFN3WfTHSU2Jxv7hedjZEyfBPvaS/XnwvYJFcHgPDd1JkNAAAAAAAAAAHov5sSAAAAQKu/RuArXn/P13IIJ8WlnVDStwOquXM0CsWzA4ooZY6gqJ3k1EfmMVIJ0cir0bMTJD9r+g2IUZCANU7wdC38PA0=";
-  private static final byte[] PY_FEE_SOURCE_SEED =
+  static final byte[] PY_FEE_SOURCE_SEED =
       StrKey.decodeSeed("SB7ZMPZB3YMMK5CUWENXVLZWBK4KYX4YU5JBXQNZSK2DP2Q7V3LVTO5V");
   private static final byte[] PY_INNER_SEED =
       StrKey.decodeSeed("SBKTIFHJSS3JJWEZO2W74DZSA45WZU56LOL3AY7GAW63BXPEJQFYV53E");
@@ -91,7 +91,7 @@ class Ed25519MethodsTest {
   }
 
   /** The Ed25519 public key of a seed: SunEC's key generator fed the seed as its randomness. */
-  private static byte[] publicKey(byte[] seed) throws Exception {
+  static byte[] publicKey(byte[] seed) throws Exception {
     java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("Ed25519", "SunEC");
     g.initialize(NamedParameterSpec.ED25519, new java.security.SecureRandom() {
       @Override
@@ -103,7 +103,7 @@ class Ed25519MethodsTest {
     return Arrays.copyOfRange(spki, spki.length - 32, spki.length);
   }
 
-  private static Wallet wallet(ChainType chain, byte[] publicKey) {
+  static Wallet wallet(ChainType chain, byte[] publicKey) {
     return new Wallet("w1", "app", chain.wireName(), Wallet.CURVE_ED25519, publicKey,
         chain.address(publicKey), new byte[0], 1, Instant.now());
   }
@@ -135,7 +135,7 @@ class Ed25519MethodsTest {
     return b.build();
   }
 
-  private static byte[] unsignedSolana(byte[] signed) {
+  static byte[] unsignedSolana(byte[] signed) {
     byte[] out = signed.clone();
     Arrays.fill(out, 1, 1 + 64 * out[0], (byte) 0);
     return out;
@@ -297,7 +297,7 @@ class Ed25519MethodsTest {
 
   // ---------------------------------------------------------------------------------- stellar
 
-  private static byte[] withoutLastSignature(byte[] xdr) {
+  static byte[] withoutLastSignature(byte[] xdr) {
     byte[] out = Arrays.copyOf(xdr, xdr.length - 72);
     Arrays.fill(out, out.length - 4, out.length, (byte) 0);
     return out;

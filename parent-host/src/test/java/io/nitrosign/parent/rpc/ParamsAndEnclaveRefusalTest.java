@@ -36,6 +36,18 @@ class ParamsAndEnclaveRefusalTest {
   }
 
   @Test
+  void hexIsBoundedByItsBytesWithOrWithoutThePrefix() {
+    for (String prefix : new String[] {"", "0x", "0X"}) {
+      assertEquals(4, Params.hex(params(prefix + "00ff00ff"), "bytes", 4).length);
+      ApiException e = assertThrows(ApiException.class,
+          () -> Params.hex(params(prefix + "00ff00ff00"), "bytes", 4), prefix);
+      assertEquals("params.bytes exceeds 4 bytes", e.getMessage());
+    }
+    assertEquals(0, Params.hex(params("0x"), "bytes", 0).length);
+    assertThrows(ApiException.class, () -> Params.hex(params("0xabc"), "bytes", 4));
+  }
+
+  @Test
   void anEnclaveRefusalIsA400NamingTheFieldAndOtherEnclaveErrorsAre502() {
     ApiException refused = EnclaveFailures.toApi(new EnclaveCallException(
         EnclaveCallException.Kind.ERROR, ErrorCode.MALFORMED_PAYLOAD,
