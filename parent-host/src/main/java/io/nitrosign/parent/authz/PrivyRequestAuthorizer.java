@@ -63,20 +63,21 @@ public final class PrivyRequestAuthorizer implements RequestAuthorizer {
    *     {@code invalid_authorization_signature}, {@code request_expired} or
    *     {@code insufficient_signatures}
    */
-  public void verify(RequestAuthorization auth, String method, String path, String appId,
+  public Accepted verify(RequestAuthorization auth, String method, String path, String appId,
       List<KeyQuorum> quorums) {
     RequestCheck.Result r =
         RequestCheck.check(auth, method, path, appId, quorums, bounds, clock.millis());
     if (!r.ok()) {
       throw refusal(r.verdict(), r.detail());
     }
+    return new Accepted(r.payloadDigest(), r.expiryMillis());
   }
 
   @Override
-  public void require(KeyQuorum owner, String appId, String method, String path, byte[] body,
+  public Accepted require(KeyQuorum owner, String appId, String method, String path, byte[] body,
       HttpHeaders headers) {
     RequestAuthorization auth = signedRequest(method, path, body, headers);
-    verify(auth, method, path, appId, List.of(owner));
+    return verify(auth, method, path, appId, List.of(owner));
   }
 
   /** The API error for a refused check. */

@@ -14,13 +14,18 @@ public interface RequestAuthorizer {
   /**
    * Returns when {@code headers} carry a threshold of valid signatures of {@code owner} over this
    * request, signed for app {@code appId} (its {@code privy-app-id}); throws
-   * {@link io.nitrosign.parent.api.ApiException} 401 otherwise.
+   * {@link io.nitrosign.parent.api.ApiException} 401 otherwise. The caller records the returned
+   * {@link Accepted} ({@link UsedAuthorizations}) in the transaction that acts on the request, so
+   * the same signed request is never acted on twice.
    *
    * @param appId the authenticated app the request is made as
    * @param method the HTTP method ("PATCH", "DELETE", ...)
    * @param path the request path as signed, e.g. {@code /v1/key_quorums/<id>}
    * @param body the request body bytes exactly as received (empty when there is none)
    */
-  void require(KeyQuorum owner, String appId, String method, String path, byte[] body,
+  Accepted require(KeyQuorum owner, String appId, String method, String path, byte[] body,
       HttpHeaders headers);
+
+  /** A checked request: SHA-256 of its signed payload, and when it expires (Unix ms). */
+  record Accepted(byte[] payloadDigest, long expiryMillis) {}
 }

@@ -13,6 +13,7 @@ import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.audit.AuditStore;
 import io.nitrosign.parent.audit.Outcome;
 import io.nitrosign.parent.authz.RequestAuthorizer;
+import io.nitrosign.parent.authz.UsedAuthorizations;
 import io.nitrosign.proto.v1.KeyQuorum;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.security.SecureRandom;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,7 +129,7 @@ public final class KeyQuorumManager {
         StoredKeyQuorum current = store.findForUpdate(app.id(), id)
             .orElseThrow(ApiException::keyQuorumNotFound);
         found[0] = true;
-        authorize(current, "PATCH", body, headers);
+        authorize(h, current, "PATCH", body, headers);
         ObjectNode root = bodies.object(body);
         if (root.isEmpty()) {
           throw ApiException.invalidRequest("request body must set at least one field");
@@ -209,7 +211,7 @@ public final class KeyQuorumManager {
         StoredKeyQuorum current = store.findForUpdate(app.id(), id)
             .orElseThrow(ApiException::keyQuorumNotFound);
         found[0] = true;
-        authorize(current, "DELETE", new byte[0], headers);
+        authorize(h, current, "DELETE", new byte[0], headers);
         if (store.walletReferences(id) > 0) {
           throw new ApiException(409, ErrorCodes.KEY_QUORUM_IN_USE,
               "key quorum is the owner or an additional signer of a wallet");
@@ -233,7 +235,8 @@ public final class KeyQuorumManager {
 
   // --------------------------------------------------------------------------------- helpers
 
-  private void authorize(StoredKeyQuorum current, String method, byte[] body, HttpHeaders headers) {
+  private void authorize(Handle h, StoredKeyQuorum current, String method, byte[] body,
+      HttpHeaders headers) {
     if (current.owner() == null) {
       return;
     }
@@ -244,7 +247,9 @@ public final class KeyQuorumManager {
       LOG.error("stored owner of key quorum {} does not parse", current.id());
       throw ApiException.internal();
     }
-    authorizer.require(owner, current.appId(), method, path(current.id()), body, headers);
+    RequestAuthorizer.Accepted accepted =
+        authorizer.require(owner, current.appId(), method, path(current.id()), body, headers);
+    new UsedAuthorizations(h).record(accepted, clock.instant());
   }
 
   /** {@code q} with its owner set to itself as it now is (Privy: a quorum governs itself). */

@@ -259,6 +259,25 @@ class KeyQuorumApiTest {
   }
 
   @Test
+  void aSignedChangeIsAppliedOnceAndItsReplayIsRefused() throws Exception {
+    Key k1 = Key.fresh();
+    Key k2 = Key.fresh();
+    String id = create(appA, k1);
+    String path = "/v1/key_quorums/" + id;
+    // add k2, then remove it again; replaying the signed "add k2" must not bring it back
+    String add = "{\"public_keys\":[\"" + k1.publicKey() + "\",\"" + k2.publicKey()
+        + "\"],\"authorization_threshold\":1}";
+    String[] addHeaders = headers("PATCH", path, add, appA, System.currentTimeMillis() + 60_000, k1);
+    Reply added = call("PATCH", path, add, appA, addHeaders);
+    assertEquals(200, added.status, added.body);
+    String remove = "{\"public_keys\":[\"" + k1.publicKey() + "\"]}";
+    assertEquals(200, signed("PATCH", path, remove, appA, k1).status);
+    assertError(call("PATCH", path, add, appA, addHeaders), 401, "authorization_replayed");
+    assertEquals(1, call("GET", path, null, appA).json().get("authorization_keys").size());
+    assertTrue(rejections(appA, "key_quorum.update", id).contains("authorization_replayed"));
+  }
+
+  @Test
   void refusedAuthorizationsAreTypedAuditedAndChangeNothing() throws Exception {
     Key a = Key.fresh();
     Key b = Key.fresh();
