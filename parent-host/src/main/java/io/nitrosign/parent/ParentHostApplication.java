@@ -11,6 +11,7 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.nitrosign.parent.api.ApiModule;
 import io.nitrosign.parent.app.AppModule;
+import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
 import io.nitrosign.parent.app.CreateAppCommand;
 import io.nitrosign.parent.db.Migrations;
@@ -82,9 +83,12 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     env.jersey().register(new EnclaveResource(enclave));
 
     ApiModule.install(env.jersey());
-    AppModule.install(env, jdbi, random, clock);
+    // Group commit for audit rows in transactions of their own (signing, failed logins).
+    AuditWriter auditWriter = new AuditWriter(jdbi, clock);
+    env.lifecycle().manage(auditWriter);
+    AppModule.install(env, jdbi, random, clock, auditWriter);
     PrivyRequestAuthorizer authorizer = new PrivyRequestAuthorizer(config.getPublicBaseUrl(), clock);
-    WalletModule.install(env, jdbi, enclave, random, clock, authorizer);
+    WalletModule.install(env, jdbi, enclave, random, clock, authorizer, auditWriter);
     KeyQuorumModule.install(env, jdbi, authorizer, random, clock);
 
     // KMS-mode enclaves: credentials, first-boot provisioning, unsealing after restarts.

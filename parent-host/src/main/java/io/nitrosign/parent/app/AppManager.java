@@ -57,7 +57,21 @@ public final class AppManager {
       new AuditStore(h, clock).append(new AuditEvent(app.id(), null, AuditEvent.APP_CREATE,
           Outcome.SUCCEEDED, null, detail));
     });
+    synchronized (unknownIds) {
+      unknownIds.remove(app.id());
+    }
     return new CreatedApp(app, secret);
+  }
+
+  /**
+   * The outcome of checking credentials: the authenticated app, or null; and, for failures, the id
+   * of the existing app the credentials named (wrong secret, disabled app), or null when they named
+   * no app. Never the raw id the caller sent.
+   */
+  public record Login(App app, String namedAppId) {
+    public boolean succeeded() {
+      return app != null;
+    }
   }
 
   /**
@@ -65,34 +79,59 @@ public final class AppManager {
    * look the same to the caller, and cost the same hash-and-compare.
    */
   public Optional<App> authenticate(String appId, String secret) {
+    return Optional.ofNullable(login(appId, secret).app());
+  }
+
+  /** Like {@link #authenticate}, also telling a failure for a real app from one for no app. */
+  public Login login(String appId, String secret) {
     Optional<AppStore.Row> row = Ids.plausible(appId) ? lookup(appId) : Optional.empty();
     byte[] salt = row.map(AppStore.Row::secretSalt).orElse(dummySalt);
     byte[] hash = row.map(AppStore.Row::secretHash).orElse(dummyHash);
     boolean ok = AppSecrets.matches(secret, salt, hash);
     if (!ok || row.isEmpty() || row.get().app().disabled()) {
-      return Optional.empty();
+      return new Login(null, row.map(r -> r.app().id()).orElse(null));
     }
-    return Optional.of(row.get().app());
+    return new Login(row.get().app(), row.get().app().id());
   }
 
   /**
    * How long an app row (salt, hash, flags; no secret) may be served from memory. Every request
    * still compares the secret in constant time; a change made through another parent host (an app
-   * disabled, a flag changed) applies here within this time. Unknown ids are not cached.
+   * disabled, a flag changed) applies here within this time. Unknown ids are remembered for the
+   * same time (a bounded negative cache), so repeating an unknown id costs no database query.
    */
   static final java.time.Duration APP_CACHE_TTL = java.time.Duration.ofSeconds(5);
   private static final int APP_CACHE_MAX = 10_000;
+  static final int UNKNOWN_CACHE_MAX = 10_000;
 
   private record CachedRow(AppStore.Row row, java.time.Instant until) {}
 
   private final java.util.concurrent.ConcurrentHashMap<String, CachedRow> appCache =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Unknown app id → until when it is known to be unknown; oldest entries go first when full. */
+  private final java.util.Map<String, java.time.Instant> unknownIds =
+      new java.util.LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, java.time.Instant> e) {
+          return size() > UNKNOWN_CACHE_MAX;
+        }
+      };
+
   private Optional<AppStore.Row> lookup(String appId) {
     java.time.Instant now = clock.instant();
     CachedRow cached = appCache.get(appId);
     if (cached != null && now.isBefore(cached.until())) {
       return Optional.of(cached.row());
+    }
+    synchronized (unknownIds) {
+      java.time.Instant until = unknownIds.get(appId);
+      if (until != null) {
+        if (now.isBefore(until)) {
+          return Optional.empty();
+        }
+        unknownIds.remove(appId);
+      }
     }
     Optional<AppStore.Row> row = jdbi.withHandle(h -> new AppStore(h).find(appId));
     if (row.isPresent()) {
@@ -102,6 +141,9 @@ public final class AppManager {
       appCache.put(appId, new CachedRow(row.get(), now.plus(APP_CACHE_TTL)));
     } else {
       appCache.remove(appId);
+      synchronized (unknownIds) {
+        unknownIds.put(appId, now.plus(APP_CACHE_TTL));
+      }
     }
     return row;
   }

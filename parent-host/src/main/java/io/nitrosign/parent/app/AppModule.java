@@ -1,7 +1,9 @@
 package io.nitrosign.parent.app;
 
 import io.dropwizard.core.setup.Environment;
+import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.auth.AppAuthFilter;
+import io.nitrosign.parent.auth.AuthFailures;
 import java.security.SecureRandom;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
@@ -10,9 +12,11 @@ import org.jdbi.v3.core.Jdbi;
 public final class AppModule {
   private AppModule() {}
 
-  public static AppManager install(Environment env, Jdbi jdbi, SecureRandom random, Clock clock) {
+  public static AppManager install(Environment env, Jdbi jdbi, SecureRandom random, Clock clock,
+      AuditWriter auditWriter) {
     AppManager apps = new AppManager(jdbi, random, clock, env.getObjectMapper());
-    env.jersey().register(new AppAuthFilter(apps));
+    AuthFailures failures = new AuthFailures(env.metrics(), auditWriter::offer, clock);
+    env.jersey().register(new AppAuthFilter(apps, failures));
     return apps;
   }
 }

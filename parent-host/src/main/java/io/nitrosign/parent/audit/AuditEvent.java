@@ -16,4 +16,6 @@ public record AuditEvent(String appId, String walletId, String action, Outcome o
   public static final String KEY_QUORUM_UPDATE = "key_quorum.update";
   public static final String KEY_QUORUM_DELETE = "key_quorum.delete";
   public static final String APP_CREATE = "app.create";
+  /** A request refused for missing, malformed or wrong app credentials (rate-limited). */
+  public static final String AUTH_FAILURE = "auth.failure";
 }

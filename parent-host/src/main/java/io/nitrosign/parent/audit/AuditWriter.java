@@ -82,6 +82,18 @@ public final class AuditWriter implements Managed {
     }
   }
 
+  /**
+   * Queues the event without waiting for its commit (for rows that record a refusal and guard
+   * nothing, such as failed logins). Returns false when the queue is full or the writer stopped;
+   * a row that the database refuses is only logged, like any other.
+   */
+  public boolean offer(AuditEvent event) {
+    if (!running) {
+      return false;
+    }
+    return queue.offer(new Pending(event, new CompletableFuture<>()));
+  }
+
   private void loop() {
     List<Pending> batch = new ArrayList<>(MAX_BATCH);
     while (running || !queue.isEmpty()) {

@@ -13,9 +13,8 @@ public final class WalletModule {
   private WalletModule() {}
 
   public static WalletManager install(Environment env, Jdbi jdbi, EnclaveGateway enclave,
-      SecureRandom random, Clock clock, PrivyRequestAuthorizer authorizer) {
-    AuditWriter auditWriter = new AuditWriter(jdbi, clock);
-    env.lifecycle().manage(auditWriter);
+      SecureRandom random, Clock clock, PrivyRequestAuthorizer authorizer,
+      AuditWriter auditWriter) {
     WalletManager manager = new WalletManager(jdbi, enclave, auditWriter, env.getObjectMapper(),
         random, clock, env.metrics(), authorizer);
     env.jersey().register(new WalletResource(manager,
