@@ -62,7 +62,10 @@ class CreateAppCommandTest {
     assertTrue(failure.isEmpty(), () -> cliErr.toString(StandardCharsets.UTF_8));
 
     String out = stdout.toString(StandardCharsets.UTF_8);
-    String[] lines = out.strip().split("\n");
+    // the command's output is one JSON line; the console log appender may add its own lines
+    // (which ones depends on what earlier tests in this JVM did to logging)
+    String[] lines = java.util.Arrays.stream(out.strip().split("\n"))
+        .filter(l -> l.startsWith("{")).toArray(String[]::new);
     assertEquals(1, lines.length, out);
     JsonNode line = new ObjectMapper().readTree(lines[0]);
     assertEquals(2, line.size());
