@@ -414,6 +414,36 @@ class LocalStackEndToEndTest {
   }
 
   @Test
+  @Order(55)
+  void rotationProvisionsStoresThenActivatesAndNewWalletsSealUnderTheNewVersion() throws Exception {
+    Http admin = new Http(stack.adminUrl());
+    Http.Reply rotated = admin.post("/tasks/rotate-sealing-keys", null, "");
+    assertEquals(200, rotated.status(), () -> rotated.raw().body());
+    assertEquals(2, rotated.body().get("version").asInt(), () -> rotated.raw().body());
+    assertEquals(4, stack.kmsCallCount("GenerateDataKey", "allowed"), "one data key per kind");
+
+    Http.Reply created = http.post("/v1/wallets", auth, "{\"chain_type\":\"ethereum\"}");
+    assertEquals(200, created.status(), () -> created.raw().body());
+    String newWallet = created.body().get("id").asText();
+    try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), "postgres", "");
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT (SELECT key_version FROM wallets WHERE id = ?),"
+                + " (SELECT count(*) FROM sealing_keys WHERE version = 2),"
+                + " (SELECT count(*) FROM audit_log WHERE action = 'sealing.rotate')")) {
+      ps.setString(1, newWallet);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next());
+        assertEquals(2, rs.getInt(1), "the new wallet is sealed under the activated version");
+        assertEquals(2, rs.getInt(2), "both blobs of version 2 are stored");
+        assertEquals(1, rs.getInt(3));
+      }
+    }
+    // the version-1 wallet still signs
+    String signature = personalSign("after rotation", "utf-8");
+    assertEquals(walletAddress, recover("after rotation", signature));
+  }
+
+  @Test
   @Order(60)
   void everyAttemptIsAudited() throws Exception {
     try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), "postgres", "");

@@ -3,6 +3,7 @@ package io.nitrosign.enclave.service;
 import static io.nitrosign.enclave.service.EnclaveRoutes.Lane.INLINE;
 import static io.nitrosign.enclave.service.EnclaveRoutes.Lane.KMS;
 import static io.nitrosign.enclave.service.EnclaveRoutes.Lane.SIGNING;
+import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.ACTIVATE_SEALING_KEY;
 import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.EXPORT_KEY;
 import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.GENERATE_KEY;
 import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.GET_ATTESTATION;
@@ -59,9 +60,9 @@ public final class EnclaveRoutes {
    * for UPDATE_AUTHORITY), change the one field {@link EnclaveService} builds for it.
    */
   public record Handlers(Handler health, Handler getAttestation, Handler setCredentials,
-      Handler provisionSealingKeys, Handler unsealSealingKeys, Handler generateKey, Handler sign,
-      Handler getImportKey, Handler importKey, Handler exportKey, Handler reseal,
-      Handler updateAuthority) {}
+      Handler provisionSealingKeys, Handler activateSealingKey, Handler unsealSealingKeys,
+      Handler generateKey, Handler sign, Handler getImportKey, Handler importKey,
+      Handler exportKey, Handler reseal, Handler updateAuthority) {}
 
   /** One row: in {@code state}, {@code request} is served on {@code lane} by {@code handler}. */
   public record Route(EnclaveState state, BodyCase request, Lane lane,
@@ -77,13 +78,19 @@ public final class EnclaveRoutes {
       new Route(SEALED,  HEALTH,                 INLINE,  Handlers::health),
       new Route(SEALED,  GET_ATTESTATION,        SIGNING, Handlers::getAttestation),
       new Route(SEALED,  SET_CREDENTIALS,        KMS,     Handlers::setCredentials),
+      // first boot is two-phase too: provision v1 (pending), the parent stores the blobs,
+      // activate v1 (-> READY)
       new Route(SEALED,  PROVISION_SEALING_KEYS, KMS,     Handlers::provisionSealingKeys),
+      new Route(SEALED,  ACTIVATE_SEALING_KEY,   KMS,     Handlers::activateSealingKey),
       new Route(SEALED,  UNSEAL_SEALING_KEYS,    KMS,     Handlers::unsealSealingKeys),
 
       new Route(READY,   HEALTH,                 INLINE,  Handlers::health),
       new Route(READY,   GET_ATTESTATION,        SIGNING, Handlers::getAttestation),
       new Route(READY,   SET_CREDENTIALS,        KMS,     Handlers::setCredentials),
+      // rotation: provision current + 1 (pending), the parent stores the blobs, activate it;
+      // on the KMS lane, so provision and activation are ordered one after the other
       new Route(READY,   PROVISION_SEALING_KEYS, KMS,     Handlers::provisionSealingKeys),
+      new Route(READY,   ACTIVATE_SEALING_KEY,   KMS,     Handlers::activateSealingKey),
       new Route(READY,   GENERATE_KEY,           SIGNING, Handlers::generateKey),
       new Route(READY,   SIGN,                   SIGNING, Handlers::sign),
       new Route(READY,   GET_IMPORT_KEY,         SIGNING, Handlers::getImportKey),

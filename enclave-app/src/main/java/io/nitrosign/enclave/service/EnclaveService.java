@@ -130,6 +130,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
   private final ExecutorService kmsExecutor;
   private final SetCredentialsHandler setCredentials;
   private final ProvisionSealingKeysHandler provision;
+  private final ActivateSealingKeyHandler activateKey;
   private final UnsealSealingKeysHandler unsealKeys;
   private final EnclaveRoutes.Handlers handlers;
 
@@ -154,12 +155,14 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
             return t;
           }, new ThreadPoolExecutor.AbortPolicy());
       this.setCredentials = new SetCredentialsHandler(kmsSealing.credentials());
-      this.provision = new ProvisionSealingKeysHandler(kmsSealing, stateMachine, this::unseal);
+      this.provision = new ProvisionSealingKeysHandler(kmsSealing, stateMachine);
+      this.activateKey = new ActivateSealingKeyHandler(kmsSealing, stateMachine, this::unseal);
       this.unsealKeys = new UnsealSealingKeysHandler(kmsSealing, stateMachine, this::unseal);
     } else {
       this.kmsExecutor = null;
       this.setCredentials = null;
       this.provision = null;
+      this.activateKey = null;
       this.unsealKeys = null;
     }
     this.handlers = new EnclaveRoutes.Handlers(
@@ -167,6 +170,8 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
         r -> response().setGetAttestation(attestation.handle(r.getGetAttestation())).build(),
         r -> response().setSetCredentials(setCredentials.handle(r.getSetCredentials())).build(),
         r -> response().setProvisionSealingKeys(provision.handle(r.getProvisionSealingKeys()))
+            .build(),
+        r -> response().setActivateSealingKey(activateKey.handle(r.getActivateSealingKey()))
             .build(),
         r -> response().setUnsealSealingKeys(unsealKeys.handle(r.getUnsealSealingKeys())).build(),
         r -> response().setGenerateKey(operations().generate(r.getGenerateKey())).build(),
@@ -295,7 +300,8 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
           .addAllKeyVersions(k.versions());
     }
     if (kmsSealing != null) {
-      h.setCredentialsExpireAtMillis(kmsSealing.credentials().expiresAtMillis());
+      h.setCredentialsExpireAtMillis(kmsSealing.credentials().expiresAtMillis())
+          .setPendingKeyVersion(kmsSealing.pendingVersion());
     }
     return EnclaveResponse.newBuilder().setHealth(h).build();
   }

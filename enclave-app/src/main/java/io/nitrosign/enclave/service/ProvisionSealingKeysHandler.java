@@ -4,23 +4,25 @@ import com.google.protobuf.ByteString;
 import io.nitrosign.enclave.EnclaveException;
 import io.nitrosign.enclave.kms.AttestedKmsClient;
 import io.nitrosign.enclave.sealing.KmsSealingKeyProvider;
-import io.nitrosign.enclave.sealing.SealingKeyProvider;
 import io.nitrosign.proto.v1.EnclaveState;
 import io.nitrosign.proto.v1.ErrorCode;
 import io.nitrosign.proto.v1.ProvisionSealingKeysRequest;
 import io.nitrosign.proto.v1.ProvisionSealingKeysResponse;
 import io.nitrosign.proto.v1.SealingKeyBlob;
 import io.nitrosign.proto.v1.ShareKind;
-import java.util.function.Consumer;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ProvisionSealingKeys{version}}. SEALED (first boot, version 1): a data key under each KMS
- * key ({@code GenerateDataKey} with Recipient), both plaintexts kept in the enclave, the enclave
- * becomes READY. READY (rotation, version = current + 1): the new pair is added and becomes
- * current; older versions stay for opening existing shares. Returns the two encrypted blobs the
- * parent must store before it relies on the new version.
+ * {@code ProvisionSealingKeys{version}}, phase one of creating a sealing-key version: a data key
+ * under each KMS key ({@code GenerateDataKey} with Recipient), both plaintexts kept in the enclave
+ * as the <em>pending</em> version, the two encrypted blobs returned. SEALED (first boot): version
+ * 1. READY (rotation): version = current + 1. Nothing is sealed under a pending version and the
+ * current version does not change: only {@code ActivateSealingKey} naming the blobs the parent
+ * stored makes it current ({@link ActivateSealingKeyHandler}). A new provision replaces (wipes) a
+ * pending one, so a parent whose commit failed provisions again; any caller of the socket can do
+ * that, but it cannot change the current version by it.
  */
 final class ProvisionSealingKeysHandler {
 
@@ -28,18 +30,23 @@ final class ProvisionSealingKeysHandler {
 
   private final KmsSealing sealing;
   private final EnclaveStateMachine stateMachine;
-  private final Consumer<SealingKeyProvider> unseal;
 
-  ProvisionSealingKeysHandler(KmsSealing sealing, EnclaveStateMachine stateMachine,
-      Consumer<SealingKeyProvider> unseal) {
+  ProvisionSealingKeysHandler(KmsSealing sealing, EnclaveStateMachine stateMachine) {
     this.sealing = sealing;
     this.stateMachine = stateMachine;
-    this.unseal = unseal;
   }
 
   ProvisionSealingKeysResponse handle(ProvisionSealingKeysRequest request)
       throws EnclaveException {
     int version = request.getVersion();
+    int highest = sealing.highestActivated();
+    if (version <= 0) {
+      throw RequestValidation.invalid("version must be positive");
+    }
+    if (version <= highest) {
+      throw new EnclaveException(ErrorCode.STALE_KEY_VERSION,
+          "version is not above the highest activated");
+    }
     EnclaveState state = stateMachine.state();
     KmsSealingKeyProvider active = sealing.active();
     if (state == EnclaveState.SEALED) {
@@ -65,28 +72,12 @@ final class ProvisionSealingKeysHandler {
       auth.close();
       throw e;
     }
-
-    if (state == EnclaveState.SEALED) {
-      KmsSealingKeyProvider provider = new KmsSealingKeyProvider();
-      try {
-        provider.install(version, auth.plaintext(), exec.plaintext());
-        provider.makeCurrent(version);
-        sealing.activate(provider);
-        unseal.accept(provider);
-      } catch (EnclaveException | RuntimeException e) {
-        provider.close();
-        throw e;
-      }
-    } else {
-      active.install(version, auth.plaintext(), exec.plaintext());
-      active.makeCurrent(version);
-    }
-    LOG.info("sealing keys version {} provisioned under KMS; current version is {}", version,
-        version);
-    return ProvisionSealingKeysResponse.newBuilder()
-        .addBlobs(blob(ShareKind.AUTH, version, auth.ciphertextBlob(), authKeyId))
-        .addBlobs(blob(ShareKind.EXEC, version, exec.ciphertextBlob(), execKeyId))
-        .build();
+    List<SealingKeyBlob> blobs = List.of(
+        blob(ShareKind.AUTH, version, auth.ciphertextBlob(), authKeyId),
+        blob(ShareKind.EXEC, version, exec.ciphertextBlob(), execKeyId));
+    sealing.setPending(new KmsSealing.Pending(version, auth.plaintext(), exec.plaintext(), blobs));
+    LOG.info("sealing keys version {} provisioned under KMS and pending activation", version);
+    return ProvisionSealingKeysResponse.newBuilder().addAllBlobs(blobs).build();
   }
 
   /**

@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * decrypted by KMS with the attestation Recipient. Only when every version's AUTH and EXEC key
  * are in hand does the enclave install them and become READY; any failure wipes what was
  * decrypted and leaves it SEALED.
+ *
+ * <p>{@code current_version} must be the highest version among the blobs: the enclave keeps
+ * nothing across a restart, so the parent's stored versions (which only grow) are the record of
+ * what was activated, and the highest of them becomes both current and the floor below which
+ * nothing is provisioned or activated during this boot. A pending version (provisioned in this
+ * SEALED boot, never activated) is wiped.
  */
 final class UnsealSealingKeysHandler {
 
@@ -62,8 +68,10 @@ final class UnsealSealingKeysHandler {
         provider.install(e.getKey(), auth, exec);
       }
       provider.makeCurrent(request.getCurrentVersion());
+      sealing.setPending(null);
       sealing.activate(provider);
       unseal.accept(provider);
+      sealing.activated(request.getCurrentVersion());
     } catch (EnclaveException | RuntimeException e) {
       provider.close();
       throw e;
@@ -79,12 +87,12 @@ final class UnsealSealingKeysHandler {
   }
 
   /** Versions ascending, each with its AUTH blob at [0] and EXEC blob at [1]. */
-  private Map<Integer, SealingKeyBlob[]> validate(UnsealSealingKeysRequest request)
+  private TreeMap<Integer, SealingKeyBlob[]> validate(UnsealSealingKeysRequest request)
       throws EnclaveException {
     if (request.getBlobsCount() == 0 || request.getBlobsCount() > 2 * MAX_VERSIONS) {
       throw RequestValidation.invalid("between 2 and 512 blobs are required");
     }
-    Map<Integer, SealingKeyBlob[]> byVersion = new TreeMap<>();
+    TreeMap<Integer, SealingKeyBlob[]> byVersion = new TreeMap<>();
     for (SealingKeyBlob blob : request.getBlobsList()) {
       int slot;
       if (blob.getKind() == ShareKind.AUTH) {
@@ -116,6 +124,9 @@ final class UnsealSealingKeysHandler {
     }
     if (!byVersion.containsKey(request.getCurrentVersion())) {
       throw RequestValidation.invalid("current_version has no blobs");
+    }
+    if (byVersion.lastKey() != request.getCurrentVersion()) {
+      throw RequestValidation.invalid("current_version must be the highest stored version");
     }
     return byVersion;
   }

@@ -13,6 +13,7 @@ import io.nitrosign.enclave.kms.KmsEndpointConfig;
 import io.nitrosign.enclave.kms.KmsSealingConfig;
 import io.nitrosign.enclave.kms.KmsTestPeer;
 import io.nitrosign.enclave.kms.TestOnlyNsmDevice;
+import io.nitrosign.proto.v1.ActivateSealingKeyRequest;
 import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.EnclaveRequest;
 import io.nitrosign.proto.v1.EnclaveResponse;
@@ -100,6 +101,20 @@ class KmsSealingLifecycleTest {
     return r.getProvisionSealingKeys().getBlobsList();
   }
 
+  private EnclaveResponse activate(EnclaveService s, int version, List<SealingKeyBlob> blobs) {
+    return call(s, EnclaveRequest.newBuilder().setActivateSealingKey(
+        ActivateSealingKeyRequest.newBuilder().setVersion(version).addAllBlobs(blobs)));
+  }
+
+  /** Both phases, as the parent does them (storing the blobs in between). */
+  private List<SealingKeyBlob> provisionAndActivate(EnclaveService s, int version) {
+    List<SealingKeyBlob> blobs = provision(s, version);
+    EnclaveResponse r = activate(s, version, blobs);
+    assertTrue(r.hasActivateSealingKey(), r.toString());
+    assertEquals(version, r.getActivateSealingKey().getCurrentVersion());
+    return blobs;
+  }
+
   private EnclaveResponse unseal(EnclaveService s, List<SealingKeyBlob> blobs, int current) {
     return call(s, EnclaveRequest.newBuilder().setUnsealSealingKeys(
         UnsealSealingKeysRequest.newBuilder().addAllBlobs(blobs).setCurrentVersion(current)));
@@ -149,7 +164,12 @@ class KmsSealingLifecycleTest {
     assertEquals(AUTH_KEY, v1.get(0).getKmsKeyId());
     assertEquals(ShareKind.EXEC, v1.get(1).getKind());
     assertEquals(EXEC_KEY, v1.get(1).getKmsKeyId());
+    // provisioned, not activated: still SEALED, version 1 pending
+    assertEquals(EnclaveState.SEALED, health(first).getState());
+    assertEquals(1, health(first).getPendingKeyVersion());
+    assertTrue(activate(first, 1, v1).hasActivateSealingKey());
     HealthResponse h = health(first);
+    assertEquals(0, h.getPendingKeyVersion());
     assertEquals(EnclaveState.READY, h.getState());
     assertEquals(1, h.getCurrentKeyVersion());
     assertEquals(List.of(1), h.getKeyVersionsList());
@@ -175,6 +195,8 @@ class KmsSealingLifecycleTest {
         ProvisionSealingKeysRequest.newBuilder().setVersion(3))), ErrorCode.INVALID_REQUEST);
     List<SealingKeyBlob> v2 = provision(second, 2);
     assertEquals(2, v2.get(0).getVersion());
+    assertEquals(1, health(second).getCurrentKeyVersion());
+    assertTrue(activate(second, 2, v2).hasActivateSealingKey());
     assertEquals(2, health(second).getCurrentKeyVersion());
     assertEquals(List.of(1, 2), health(second).getKeyVersionsList());
     assertSigns(second, w1);
@@ -206,7 +228,7 @@ class KmsSealingLifecycleTest {
   void accessDeniedIsKmsErrorAndTheEnclaveStaysSealed() {
     EnclaveService first = boot();
     setCredentials(first);
-    List<SealingKeyBlob> v1 = provision(first, 1);
+    List<SealingKeyBlob> v1 = provisionAndActivate(first, 1);
     first.close();
 
     peer.deny(EXEC_KEY);
@@ -233,7 +255,7 @@ class KmsSealingLifecycleTest {
   void unsealRefusesBlobsForOtherKeysAndIncompleteSets() {
     EnclaveService first = boot();
     setCredentials(first);
-    List<SealingKeyBlob> v1 = provision(first, 1);
+    List<SealingKeyBlob> v1 = provisionAndActivate(first, 1);
     first.close();
 
     EnclaveService s = boot();
@@ -254,6 +276,141 @@ class KmsSealingLifecycleTest {
   }
 
   @Test
+  void aProvisionedButNotActivatedVersionIsNeverUsedForSealing() {
+    EnclaveService s = boot();
+    setCredentials(s);
+    provision(s, 1);
+    assertError(call(s, EnclaveRequest.newBuilder().setGenerateKey(
+        GenerateKeyRequest.newBuilder().setWalletId("w0").setCurve(Curve.SECP256K1))),
+        ErrorCode.NOT_READY);
+    provisionAndActivate(s, 1);
+    WalletKey w1 = generate(s, "w1");
+
+    provision(s, 2);
+    HealthResponse h = health(s);
+    assertEquals(1, h.getCurrentKeyVersion());
+    assertEquals(List.of(1), h.getKeyVersionsList());
+    assertEquals(2, h.getPendingKeyVersion());
+    WalletKey w2 = generate(s, "w2");
+    assertEquals(1, w2.getAuthShare().getKeyVersion());
+    assertEquals(1, w2.getExecShare().getKeyVersion());
+    EnclaveResponse resealed = call(s, EnclaveRequest.newBuilder()
+        .setReseal(ResealRequest.newBuilder().setKey(w1)));
+    assertEquals(1, resealed.getReseal().getKey().getAuthShare().getKeyVersion(),
+        resealed.toString());
+    // a share naming the pending version does not open
+    WalletKey claimsPending = w2.toBuilder().setAuthShare(w2.getAuthShare().toBuilder()
+        .setKeyVersion(2)).build();
+    assertError(call(s, EnclaveRequest.newBuilder().setSign(SignRequest.newBuilder()
+        .setKey(claimsPending).setDigest(ByteString.copyFrom(new byte[32])))),
+        ErrorCode.UNKNOWN_KEY_VERSION);
+    assertSigns(s, w2);
+  }
+
+  @Test
+  void activatingAVersionNotAboveTheHighestActivatedIsRefused() {
+    EnclaveService s = boot();
+    setCredentials(s);
+    List<SealingKeyBlob> v1 = provisionAndActivate(s, 1);
+    List<SealingKeyBlob> v2 = provisionAndActivate(s, 2);
+    assertError(activate(s, 2, v2), ErrorCode.STALE_KEY_VERSION);
+    assertError(activate(s, 1, v1), ErrorCode.STALE_KEY_VERSION);
+    assertError(call(s, EnclaveRequest.newBuilder().setProvisionSealingKeys(
+        ProvisionSealingKeysRequest.newBuilder().setVersion(2))), ErrorCode.STALE_KEY_VERSION);
+    assertError(call(s, EnclaveRequest.newBuilder().setProvisionSealingKeys(
+        ProvisionSealingKeysRequest.newBuilder().setVersion(1))), ErrorCode.STALE_KEY_VERSION);
+    assertEquals(2, health(s).getCurrentKeyVersion());
+    assertEquals(0, health(s).getPendingKeyVersion());
+    assertEquals(2, generate(s, "w").getAuthShare().getKeyVersion());
+  }
+
+  @Test
+  void anUnknownVersionIsRefusedAndSoAreBlobsThatWereNotProvisioned() {
+    EnclaveService s = boot();
+    setCredentials(s);
+    List<SealingKeyBlob> v1 = provisionAndActivate(s, 1);
+    assertError(activate(s, 2, v1), ErrorCode.UNKNOWN_KEY_VERSION);
+    List<SealingKeyBlob> v2 = provision(s, 2);
+    assertError(activate(s, 3, v2), ErrorCode.UNKNOWN_KEY_VERSION);
+    assertError(activate(s, 2, List.of()), ErrorCode.INVALID_REQUEST);
+    assertError(activate(s, 2, List.of(v2.get(0))), ErrorCode.INVALID_REQUEST);
+    assertError(activate(s, 2, List.of(v2.get(0), v2.get(1), v2.get(1))),
+        ErrorCode.INVALID_REQUEST);
+    SealingKeyBlob forged = v2.get(1).toBuilder()
+        .setCiphertextBlob(v1.get(1).getCiphertextBlob()).build();
+    assertError(activate(s, 2, List.of(v2.get(0), forged)), ErrorCode.INVALID_REQUEST);
+    assertError(activate(s, 0, v2), ErrorCode.INVALID_REQUEST);
+    assertEquals(1, health(s).getCurrentKeyVersion());
+    // none of the refusals consumed the pending version; in either order the blobs activate it
+    assertTrue(activate(s, 2, List.of(v2.get(1), v2.get(0))).hasActivateSealingKey());
+    assertEquals(2, health(s).getCurrentKeyVersion());
+  }
+
+  @Test
+  void aHostileCallersProvisionDoesNotChangeTheCurrentVersion() {
+    EnclaveService s = boot();
+    setCredentials(s);
+    provisionAndActivate(s, 1);
+    List<SealingKeyBlob> parents = provision(s, 2);
+    // another process on the socket provisions the same version: it only replaces the pending
+    List<SealingKeyBlob> hostile = provision(s, 2);
+    assertEquals(1, health(s).getCurrentKeyVersion());
+    assertEquals(1, generate(s, "w1").getAuthShare().getKeyVersion());
+    // the parent stored its own blobs; activating them does not activate the hostile keys
+    assertError(activate(s, 2, parents), ErrorCode.INVALID_REQUEST);
+    assertEquals(1, health(s).getCurrentKeyVersion());
+    // the parent provisions again, stores, activates
+    List<SealingKeyBlob> again = provision(s, 2);
+    assertError(activate(s, 2, hostile), ErrorCode.INVALID_REQUEST);
+    assertTrue(activate(s, 2, again).hasActivateSealingKey());
+    assertEquals(2, generate(s, "w2").getAuthShare().getKeyVersion());
+  }
+
+  @Test
+  void aFirstBootWhoseBlobsWereNotStoredProvisionsAgainAndActivatesOnlyTheStoredOnes() {
+    EnclaveService s = boot();
+    setCredentials(s);
+    List<SealingKeyBlob> lost = provision(s, 1); // the parent's commit fails: never activated
+    assertError(call(s, EnclaveRequest.newBuilder().setProvisionSealingKeys(
+        ProvisionSealingKeysRequest.newBuilder().setVersion(2))), ErrorCode.INVALID_REQUEST);
+    List<SealingKeyBlob> stored = provision(s, 1);
+    assertError(activate(s, 1, lost), ErrorCode.INVALID_REQUEST);
+    assertEquals(EnclaveState.SEALED, health(s).getState());
+    assertTrue(activate(s, 1, stored).hasActivateSealingKey());
+    assertEquals(EnclaveState.READY, health(s).getState());
+    WalletKey w = generate(s, "w");
+    s.close();
+
+    // the stored blobs are what a restart unseals
+    EnclaveService later = boot();
+    setCredentials(later);
+    assertTrue(unseal(later, stored, 1).hasUnsealSealingKeys());
+    assertSigns(later, w);
+  }
+
+  @Test
+  void aRestartedEnclaveUnsealsUnderTheHighestStoredVersionAndGoesOnFromThere() {
+    EnclaveService first = boot();
+    setCredentials(first);
+    List<SealingKeyBlob> stored = new ArrayList<>(provisionAndActivate(first, 1));
+    stored.addAll(provisionAndActivate(first, 2));
+    first.close();
+
+    EnclaveService s = boot();
+    setCredentials(s);
+    provision(s, 1); // a pending version from this SEALED boot is dropped by unseal
+    assertError(unseal(s, stored, 1), ErrorCode.INVALID_REQUEST);
+    assertTrue(unseal(s, stored, 2).hasUnsealSealingKeys());
+    assertEquals(2, health(s).getCurrentKeyVersion());
+    assertEquals(0, health(s).getPendingKeyVersion());
+    assertError(activate(s, 1, stored.subList(0, 2)), ErrorCode.STALE_KEY_VERSION);
+    assertError(call(s, EnclaveRequest.newBuilder().setProvisionSealingKeys(
+        ProvisionSealingKeysRequest.newBuilder().setVersion(2))), ErrorCode.STALE_KEY_VERSION);
+    provisionAndActivate(s, 3);
+    assertEquals(List.of(1, 2, 3), health(s).getKeyVersionsList());
+  }
+
+  @Test
   void kmsRequestsAreUnsupportedWithoutKmsConfiguration() {
     EnclaveStateMachine sm = new EnclaveStateMachine();
     EnclaveService local = new EnclaveService(EnclaveService.Options.of(sm, RANDOM, "test"));
@@ -261,6 +418,7 @@ class KmsSealingLifecycleTest {
     sm.transitionTo(EnclaveState.SEALED);
     assertError(call(local, EnclaveRequest.newBuilder().setProvisionSealingKeys(
         ProvisionSealingKeysRequest.newBuilder().setVersion(1))), ErrorCode.UNSUPPORTED);
+    assertError(activate(local, 1, List.of()), ErrorCode.UNSUPPORTED);
     assertEquals(0, health(local).getCredentialsExpireAtMillis());
   }
 }

@@ -1,5 +1,7 @@
 package io.nitrosign.parent.enclave;
 
+import io.nitrosign.proto.v1.ActivateSealingKeyRequest;
+import io.nitrosign.proto.v1.ActivateSealingKeyResponse;
 import io.nitrosign.proto.v1.EnclaveRequest;
 import io.nitrosign.proto.v1.EnclaveResponse;
 import io.nitrosign.proto.v1.ErrorCode;
@@ -131,6 +133,12 @@ public final class EnclaveClientGateway implements EnclaveGateway {
     return call(EnclaveRequest.newBuilder().setProvisionSealingKeys(request),
         EnclaveResponse.BodyCase.PROVISION_SEALING_KEYS,
         EnclaveResponse::getProvisionSealingKeys);
+  }
+
+  @Override
+  public ActivateSealingKeyResponse activateSealingKey(ActivateSealingKeyRequest request) {
+    return call(EnclaveRequest.newBuilder().setActivateSealingKey(request),
+        EnclaveResponse.BodyCase.ACTIVATE_SEALING_KEY, EnclaveResponse::getActivateSealingKey);
   }
 
   @Override

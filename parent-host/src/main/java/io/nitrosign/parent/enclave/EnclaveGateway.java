@@ -1,5 +1,7 @@
 package io.nitrosign.parent.enclave;
 
+import io.nitrosign.proto.v1.ActivateSealingKeyRequest;
+import io.nitrosign.proto.v1.ActivateSealingKeyResponse;
 import io.nitrosign.proto.v1.ExportKeyRequest;
 import io.nitrosign.proto.v1.ExportKeyResponse;
 import io.nitrosign.proto.v1.UpdateAuthorityResponse;
@@ -39,6 +41,9 @@ public interface EnclaveGateway extends AutoCloseable {
   void setCredentials(SetCredentialsRequest request);
 
   ProvisionSealingKeysResponse provisionSealingKeys(ProvisionSealingKeysRequest request);
+
+  /** Makes a provisioned (pending) sealing-key version current, naming the blobs stored for it. */
+  ActivateSealingKeyResponse activateSealingKey(ActivateSealingKeyRequest request);
 
   UnsealSealingKeysResponse unsealSealingKeys(UnsealSealingKeysRequest request);
 

@@ -6,6 +6,7 @@ import io.nitrosign.parent.audit.AuditStore;
 import io.nitrosign.parent.audit.Outcome;
 import io.nitrosign.parent.enclave.EnclaveCallException;
 import io.nitrosign.parent.enclave.EnclaveGateway;
+import io.nitrosign.proto.v1.ActivateSealingKeyRequest;
 import io.nitrosign.proto.v1.EnclaveState;
 import io.nitrosign.proto.v1.HealthResponse;
 import io.nitrosign.proto.v1.ProvisionSealingKeysRequest;
@@ -32,12 +33,22 @@ import org.slf4j.LoggerFactory;
  *   <li>AWS credentials: sends the configured credentials at boot and again before they expire
  *       (the enclave reports when the ones it holds expire);
  *   <li>first boot (no blobs stored): asks the enclave to provision version 1 (GenerateDataKey
- *       with Recipient under each KMS key) and stores the encrypted blobs;
- *   <li>every later boot: sends every stored blob; the enclave has KMS decrypt them.
+ *       with Recipient under each KMS key; the enclave keeps it pending), stores the encrypted
+ *       blobs and commits, then activates version 1 naming the stored blobs (the enclave becomes
+ *       READY);
+ *   <li>every later boot: sends every stored blob; the enclave has KMS decrypt them, and the
+ *       highest stored version is current.
  * </ol>
  *
- * Provisioning and rotation hold a database advisory lock, so parent hosts sharing one database
- * never create two version-1 key sets. A local-mode enclave (sealing keys from a local file) is
+ * <p>A version is activated only after its blobs are committed: if the store fails, nothing is
+ * activated and the enclave keeps sealing under the version it had (the pending keys are
+ * replaced by the next provisioning, or dropped at the next boot). If the activation fails after
+ * the commit, the stored version is finished later: by {@link #rotate()} (which activates a
+ * stored version the enclave is behind on) or by the next boot (which unseals the highest stored
+ * version as current).
+ *
+ * <p>Provisioning and rotation hold a database advisory lock, so parent hosts sharing one database
+ * never create two key sets of one version. A local-mode enclave (sealing keys from a local file) is
  * READY on its own and this does nothing.
  */
 public final class EnclaveBootstrapper implements Managed {
@@ -139,7 +150,7 @@ public final class EnclaveBootstrapper implements Managed {
   }
 
   private void unsealOrProvision() {
-    jdbi.useTransaction(h -> {
+    Integer provisioned = jdbi.inTransaction(h -> {
       SealingKeyStore store = new SealingKeyStore(h);
       store.lockForProvisioning();
       List<SealingKeyBlob> blobs = store.all();
@@ -149,38 +160,72 @@ public final class EnclaveBootstrapper implements Managed {
         store.insert(r.getBlobsList(), clock.instant());
         new AuditStore(h, clock).append(new AuditEvent(null, null, "sealing.provision",
             Outcome.SUCCEEDED, null, "{\"version\":1}"));
-        LOG.info("provisioned sealing keys version 1 (first boot); encrypted blobs stored");
-      } else {
-        int current = store.currentVersion();
-        enclave.unsealSealingKeys(UnsealSealingKeysRequest.newBuilder()
-            .addAllBlobs(blobs).setCurrentVersion(current).build());
-        LOG.info("enclave unsealed {} sealing-key blobs; current version {}", blobs.size(),
-            current);
+        return 1;
       }
+      int current = store.currentVersion();
+      enclave.unsealSealingKeys(UnsealSealingKeysRequest.newBuilder()
+          .addAllBlobs(blobs).setCurrentVersion(current).build());
+      LOG.info("enclave unsealed {} sealing-key blobs; current version {}", blobs.size(),
+          current);
+      return null;
     });
+    if (provisioned != null) {
+      activate(provisioned); // only after the commit
+      LOG.info("provisioned sealing keys version 1 (first boot); blobs stored, version activated");
+    }
   }
 
   /**
-   * Rotation: provisions version current + 1 (new wallets are sealed under it; old shares still
-   * open). Returns the new version.
+   * Rotation, in two phases: provisions version current + 1 (pending in the enclave), stores its
+   * blobs and commits, then activates it (new wallets are sealed under it; old shares still
+   * open). If the store fails nothing is activated and the enclave keeps the old version. If an
+   * earlier rotation stored a version but its activation failed (the enclave is still on the
+   * version before), this activates that stored version instead of creating another. Returns the
+   * version now current.
+   *
+   * @throws IllegalStateException the enclave is not READY, nothing provisioned yet, or the
+   *     enclave's current version is above every stored one (activated by someone else: its
+   *     blobs are not stored here)
    */
   public int rotate() {
-    return jdbi.inTransaction(h -> {
+    HealthResponse health = enclave.health();
+    if (health.getState() != EnclaveState.READY) {
+      throw new IllegalStateException("the enclave is not ready");
+    }
+    int enclaveCurrent = health.getCurrentKeyVersion();
+    int next = jdbi.inTransaction(h -> {
       SealingKeyStore store = new SealingKeyStore(h);
       store.lockForProvisioning();
       int current = store.currentVersion();
       if (current == 0) {
         throw new IllegalStateException("no sealing keys provisioned yet");
       }
-      int next = current + 1;
+      if (enclaveCurrent > current) {
+        throw new IllegalStateException("the enclave's current sealing-key version is not stored");
+      }
+      if (enclaveCurrent < current) {
+        LOG.warn("sealing-key version {} is stored but the enclave is on {}; activating it",
+            current, enclaveCurrent);
+        return current;
+      }
+      int version = current + 1;
       ProvisionSealingKeysResponse r = enclave.provisionSealingKeys(
-          ProvisionSealingKeysRequest.newBuilder().setVersion(next).build());
+          ProvisionSealingKeysRequest.newBuilder().setVersion(version).build());
       store.insert(r.getBlobsList(), clock.instant());
       new AuditStore(h, clock).append(new AuditEvent(null, null, "sealing.rotate",
-          Outcome.SUCCEEDED, null, "{\"version\":" + next + "}"));
-      LOG.info("rotated sealing keys to version {}", next);
-      return next;
+          Outcome.SUCCEEDED, null, "{\"version\":" + version + "}"));
+      return version;
     });
+    activate(next); // only after the commit
+    LOG.info("rotated sealing keys to version {}", next);
+    return next;
+  }
+
+  /** Phase two: names the committed blobs of {@code version} to the enclave. */
+  private void activate(int version) {
+    List<SealingKeyBlob> stored = jdbi.withHandle(h -> new SealingKeyStore(h).blobsOf(version));
+    enclave.activateSealingKey(ActivateSealingKeyRequest.newBuilder()
+        .setVersion(version).addAllBlobs(stored).build());
   }
 
   private static Duration min(Duration a, Duration b) {

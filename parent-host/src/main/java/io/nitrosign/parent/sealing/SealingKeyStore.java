@@ -29,13 +29,26 @@ public final class SealingKeyStore {
   public List<SealingKeyBlob> all() {
     return handle.createQuery("SELECT version, kind, kms_key_id, ciphertext_blob FROM sealing_keys"
             + " ORDER BY version, kind")
-        .map((rs, ctx) -> SealingKeyBlob.newBuilder()
-            .setVersion(rs.getInt("version"))
-            .setKind("auth".equals(rs.getString("kind")) ? ShareKind.AUTH : ShareKind.EXEC)
-            .setKmsKeyId(rs.getString("kms_key_id"))
-            .setCiphertextBlob(ByteString.copyFrom(rs.getBytes("ciphertext_blob")))
-            .build())
+        .map((rs, ctx) -> blob(rs))
         .list();
+  }
+
+  /** The blobs stored for {@code version} (AUTH then EXEC; empty when there are none). */
+  public List<SealingKeyBlob> blobsOf(int version) {
+    return handle.createQuery("SELECT version, kind, kms_key_id, ciphertext_blob FROM sealing_keys"
+            + " WHERE version = :v ORDER BY kind")
+        .bind("v", version)
+        .map((rs, ctx) -> blob(rs))
+        .list();
+  }
+
+  private static SealingKeyBlob blob(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return SealingKeyBlob.newBuilder()
+        .setVersion(rs.getInt("version"))
+        .setKind("auth".equals(rs.getString("kind")) ? ShareKind.AUTH : ShareKind.EXEC)
+        .setKmsKeyId(rs.getString("kms_key_id"))
+        .setCiphertextBlob(ByteString.copyFrom(rs.getBytes("ciphertext_blob")))
+        .build();
   }
 
   /** The highest version stored with both kinds, or 0 when there is none. */
