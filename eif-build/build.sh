@@ -21,7 +21,7 @@ usage: eif-build/build.sh --auth-key-id ID --exec-key-id ID --region REGION
                           [--export-quorum M:KEY1,KEY2,...]
                           [--vsock-port PORT] [--proxy-port PORT]
                           [--signing-cert CERT --signing-key KEY]
-                          [--out DIR] [--artifacts DIR] [--tag NAME]
+                          [--out DIR] [--artifacts DIR] [--checksums FILE] [--tag NAME]
 
   --auth-key-id ID     KMS key (ARN, id or alias/...) that wraps the auth-share data keys
   --exec-key-id ID     KMS key that wraps the exec-share data keys
@@ -45,6 +45,10 @@ usage: eif-build/build.sh --auth-key-id ID --exec-key-id ID --region REGION
   --out DIR            output directory (default eif-build/out)
   --artifacts DIR      directory with enclave-app.jar and lib/ (default enclave-app/target,
                        built with Maven when missing)
+  --checksums FILE     SHA-256 list of the third-party jars (default eif-build/artifacts.sha256);
+                       every jar staged into lib/ must be listed with its checksum, and every
+                       listed jar present, or the build stops before docker build (exit 1).
+                       Regenerate it after a deliberate dependency change: see checksums.sh
   --tag NAME           local Docker image name (default nitrosign-enclave:build)
   --help               this text
 
@@ -71,6 +75,7 @@ fail_tool() {
 auth_key="" exec_key="" region="" vsock_port=5000 proxy_port=8000
 public_base_url="" allow_any_origin=no export_quorum=""
 signing_cert="" signing_key="" out="$here/out" artifacts="" tag="nitrosign-enclave:build"
+checksums="$here/artifacts.sha256"
 
 need_value() {
   if [[ $# -lt 2 || -z "$2" || "$2" == --* ]]; then
@@ -93,6 +98,7 @@ while [[ $# -gt 0 ]]; do
     --signing-key) need_value "$@"; signing_key="$2"; shift 2 ;;
     --out) need_value "$@"; out="$2"; shift 2 ;;
     --artifacts) need_value "$@"; artifacts="$2"; shift 2 ;;
+    --checksums) need_value "$@"; checksums="$2"; shift 2 ;;
     --tag) need_value "$@"; tag="$2"; shift 2 ;;
     *) fail_usage "unknown argument: $1" ;;
   esac
@@ -145,6 +151,7 @@ if [[ -n "$signing_cert" || -n "$signing_key" ]]; then
   [[ -r "$signing_cert" ]] || fail_usage "--signing-cert: cannot read $signing_cert"
   [[ -r "$signing_key" ]] || fail_usage "--signing-key: cannot read $signing_key"
 fi
+[[ -r "$checksums" ]] || fail_usage "--checksums: cannot read $checksums"
 [[ "$tag" =~ ^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?$ ]] || fail_usage "--tag: not a Docker image name: $tag"
 
 # ---- build host -----------------------------------------------------------------------------
@@ -198,6 +205,15 @@ cp "$here/Dockerfile" "$here/jlink.sh" "$here/modules.txt" "$context/"
 cp "$artifacts/enclave-app.jar" "$context/"
 find "$artifacts/lib" -maxdepth 1 -name '*.jar' -print0 | LC_ALL=C sort -z | xargs -0 -I{} cp {} "$context/lib/"
 find "$context" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+
+# ---- supply chain: the staged jars (what the image will contain) against the committed list ------
+# shellcheck source=checksums.sh
+source "$here/checksums.sh"
+if ! verify_artifact_checksums "$context/lib" "$checksums"; then
+  echo "build.sh: the jars in $artifacts/lib do not match $checksums; not building" >&2
+  exit 1
+fi
+echo "build.sh: $(grep -c '^[0-9a-f]' "$checksums") third-party jars match $checksums"
 
 build_args=(
   --build-arg "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"

@@ -217,3 +217,47 @@ resource "aws_vpc_security_group_ingress_rule" "db_from_app" {
   to_port                      = 5432
   referenced_security_group_id = aws_security_group.app.id
 }
+
+# ---- KMS through an interface endpoint ------------------------------------------------------------
+# The enclave reaches KMS through the parent's vsock-proxy, which resolves kms.REGION.amazonaws.com
+# on the parent. With this endpoint's private DNS that name resolves to the endpoint inside the VPC,
+# so KMS sees aws:SourceVpce / aws:SourceVpc on the enclave's requests and the key policy can
+# require them (kms.tf). Without an endpoint the requests reach the public KMS endpoint through the
+# NAT gateway and carry neither key.
+
+resource "aws_security_group" "kms_endpoint" {
+  count = var.create_kms_vpc_endpoint ? 1 : 0
+
+  name        = "${var.name}-kms-endpoint"
+  description = "nitrosign KMS interface endpoint: HTTPS from the parent hosts only"
+  vpc_id      = local.vpc_id
+  tags        = merge(local.tags, { Name = "${var.name}-kms-endpoint" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "kms_endpoint_from_app" {
+  count = var.create_kms_vpc_endpoint ? 1 : 0
+
+  security_group_id            = aws_security_group.kms_endpoint[0].id
+  description                  = "KMS (vsock-proxy) from the parent hosts"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.app.id
+}
+
+resource "aws_vpc_endpoint" "kms" {
+  count = var.create_kms_vpc_endpoint ? 1 : 0
+
+  vpc_id              = local.vpc_id
+  service_name        = "com.amazonaws.${data.aws_region.current.name}.kms"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+  subnet_ids          = local.private_subnet_ids
+  security_group_ids  = [aws_security_group.kms_endpoint[0].id]
+  tags                = merge(local.tags, { Name = "${var.name}-kms" })
+}
+
+locals {
+  # The endpoint the enclave's KMS requests must come through (null: no network condition).
+  kms_vpc_endpoint_id = var.create_kms_vpc_endpoint ? aws_vpc_endpoint.kms[0].id : var.existing_kms_vpc_endpoint_id
+}

@@ -57,3 +57,18 @@ output "vpc_id" {
   description = "The VPC the appliance runs in."
   value       = local.vpc_id
 }
+
+output "key_alarm_topic_arn" {
+  description = "SNS topic that receives the sealing-key alarms (PutKeyPolicy, ScheduleKeyDeletion, DisableKey): subscribe the on-call address to it."
+  value       = local.key_alarm_topic_arn
+}
+
+output "kms_vpc_endpoint_id" {
+  description = "KMS interface endpoint the key policy requires for the enclave's requests (aws:SourceVpce), or null."
+  value       = local.kms_vpc_endpoint_id
+}
+
+output "pcr3_command" {
+  description = "Prints the PCR3 of enclaves on this deployment's parent instances (SHA-384 of 48 zero bytes and the instance role ARN), for enclave_pcr3_values."
+  value       = "python3 -c 'import hashlib,sys; print(hashlib.sha384(bytes(48) + sys.argv[1].encode()).hexdigest())' ${aws_iam_role.instance.arn}"
+}

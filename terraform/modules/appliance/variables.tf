@@ -206,6 +206,45 @@ variable "enclave_pcr8_values" {
   }
 }
 
+variable "enclave_pcr3_values" {
+  description = "Optional PCR3 values: SHA-384 of 48 zero bytes followed by the ARN of the parent instance's IAM role (output instance_role_arn; the output pcr3_command prints the command that computes it). When set, the key policy requires the enclave's attestation to carry one of them, so the public EIF started on a Nitro host under another role cannot unseal even with stolen credentials of this role."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for v in var.enclave_pcr3_values : can(regex("^[0-9a-f]{96}$", v))])
+    error_message = "enclave_pcr3_values must hold 96-digit lower-case hex SHA-384 values."
+  }
+}
+
+variable "enclave_pcr4_values" {
+  description = "Optional PCR4 values: SHA-384 of 48 zero bytes followed by the parent's instance id. When set, only enclaves on those instances can unseal. Instance ids change with every instance the Auto Scaling group starts (refresh, replacement), so this pins a fixed fleet and needs a policy update before each new instance; leave empty unless that is wanted."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for v in var.enclave_pcr4_values : can(regex("^[0-9a-f]{96}$", v))])
+    error_message = "enclave_pcr4_values must hold 96-digit lower-case hex SHA-384 values."
+  }
+}
+
+variable "create_kms_vpc_endpoint" {
+  description = "Create a KMS interface VPC endpoint (private DNS) in the private subnets and require, in the sealing keys' policy, that the enclave's Decrypt/GenerateDataKey come through it (aws:SourceVpce) with credentials delivered to an instance of this VPC (aws:ec2InstanceSourceVPC). Set false only with existing_kms_vpc_endpoint_id (an endpoint with private DNS that already serves this VPC) or to drop the network condition."
+  type        = bool
+  default     = true
+}
+
+variable "existing_kms_vpc_endpoint_id" {
+  description = "When create_kms_vpc_endpoint is false: the id (vpce-...) of an existing KMS interface endpoint with private DNS in vpc_id, required by the key policy instead. Null with create_kms_vpc_endpoint = false: no aws:SourceVpce condition (KMS reached over the NAT gateway; aws:ec2InstanceSourceVPC is still required)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.existing_kms_vpc_endpoint_id == null || can(regex("^vpce-[0-9a-f]{8,17}$", var.existing_kms_vpc_endpoint_id))
+    error_message = "existing_kms_vpc_endpoint_id must be a VPC endpoint id (vpce-...)."
+  }
+}
+
 variable "key_admin_arns" {
   description = "IAM principals that administer the two sealing keys (policy, rotation, deletion) without being able to use them. Must include the principal that runs Terraform, or KMS refuses the policy."
   type        = list(string)
@@ -282,6 +321,14 @@ variable "log_retention_days" {
 
 variable "log_kms_key_arn" {
   description = "KMS key to encrypt the CloudWatch log groups with (its policy must allow the logs service). Null uses CloudWatch's own encryption."
+  type        = string
+  default     = null
+}
+
+# ---- alarms ----------------------------------------------------------------------------------------
+
+variable "key_alarm_sns_topic_arn" {
+  description = "SNS topic that receives an event whenever someone calls PutKeyPolicy, ScheduleKeyDeletion or DisableKey on a sealing key (EventBridge rule on CloudTrail management events). Null creates a topic (output key_alarm_topic_arn) to subscribe to. A given topic's policy must allow events.amazonaws.com to publish. Needs a CloudTrail trail that logs management (write) events in this region."
   type        = string
   default     = null
 }

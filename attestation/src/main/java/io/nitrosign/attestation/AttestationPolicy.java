@@ -31,6 +31,8 @@ public final class AttestationPolicy {
   public static final Duration FUTURE_SKEW = Duration.ofMinutes(1);
   private static final Pattern PCR_NAME = Pattern.compile("PCR([0-9]{1,2})");
   private static final AttestationPolicy ANY = builder().build();
+  static final String NO_PCR0 = "PCR0 missing: every allowed PCR set must pin PCR0 (the"
+      + " measurement of the whole enclave image); a set without it would accept any image";
 
   private final List<SortedMap<Integer, byte[]>> pcrSets;
   private final boolean allowDebug;
@@ -72,6 +74,15 @@ public final class AttestationPolicy {
     return ANY;
   }
 
+  /**
+   * Whether this policy pins the enclave image (at least one allowed PCR set, each including PCR0).
+   * False for {@link #any()} and for a builder given no set: such a policy proves only that some
+   * Nitro enclave made the document, not which one.
+   */
+  public boolean checksPcrs() {
+    return !pcrSets.isEmpty();
+  }
+
   public boolean allowsDebug() {
     return allowDebug;
   }
@@ -81,7 +92,7 @@ public final class AttestationPolicy {
    * ({@code {"Measurements":{"HashAlgorithm":"Sha384 { ... }","PCR0":"hex",...}}}) or from a bare
    * {@code {"PCR0":"hex",...}} object. Keys other than {@code PCRn} are ignored.
    *
-   * @throws IllegalArgumentException if the JSON is malformed, holds no PCR, or a value is not hex
+   * @throws IllegalArgumentException if the JSON is malformed, holds no PCR0, or a value is not hex
    *     of 32, 48 or 64 bytes
    */
   public static Map<Integer, byte[]> pcrsFromNitroCliJson(String json) {
@@ -107,7 +118,11 @@ public final class AttestationPolicy {
         if (root.get(i).getType() != CBORType.Map) {
           throw new IllegalArgumentException("PCR JSON: element " + i + " is not an object");
         }
-        out.add(pcrsFromObject(root.get(i)));
+        try {
+          out.add(pcrsFromObject(root.get(i)));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("element " + i + ": " + e.getMessage(), e);
+        }
       }
     } else if (root.getType() == CBORType.Map) {
       out.add(pcrsFromObject(root));
@@ -165,6 +180,10 @@ public final class AttestationPolicy {
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException("PCR JSON: no PCRn entry found");
+    }
+    if (!out.containsKey(0)) {
+      throw new IllegalArgumentException(NO_PCR0 + " (found " + out.keySet().stream()
+          .map(i -> "PCR" + i).collect(java.util.stream.Collectors.joining(", ")) + ")");
     }
     return out;
   }
@@ -250,8 +269,17 @@ public final class AttestationPolicy {
 
     private Builder() {}
 
-    /** Replaces the allowed PCR sets: the document must match every PCR of at least one set. */
+    /**
+     * Replaces the allowed PCR sets: the document must match every PCR of at least one set.
+     *
+     * @throws IllegalArgumentException if the list is empty or a set is invalid (see
+     *     {@link #addAllowedPcrSet})
+     */
     public Builder allowedPcrSets(List<Map<Integer, byte[]>> sets) {
+      if (sets.isEmpty()) {
+        throw new IllegalArgumentException("no allowed PCR set given: an empty list would check"
+            + " no PCR at all");
+      }
       pcrSets.clear();
       for (Map<Integer, byte[]> s : sets) {
         addAllowedPcrSet(s);
@@ -259,10 +287,18 @@ public final class AttestationPolicy {
       return this;
     }
 
+    /**
+     * Adds an allowed PCR set: the document must match every PCR of at least one set.
+     *
+     * @throws IllegalArgumentException if the set is empty, lacks PCR0, or a value has a bad length
+     */
     public Builder addAllowedPcrSet(Map<Integer, byte[]> set) {
       Objects.requireNonNull(set, "set");
       if (set.isEmpty()) {
         throw new IllegalArgumentException("an allowed PCR set must name at least one PCR");
+      }
+      if (!set.containsKey(0)) {
+        throw new IllegalArgumentException(NO_PCR0);
       }
       SortedMap<Integer, byte[]> copy = new TreeMap<>();
       set.forEach((k, v) -> {

@@ -50,7 +50,7 @@ class BuildScriptTest {
     bin = Files.createDirectory(tmp.resolve("bin"));
     // Only the utilities the script uses: no docker, no nitro-cli, no mvn unless a test adds one.
     for (String tool : List.of("dirname", "basename", "git", "grep", "sed", "head", "tr", "find",
-        "sort", "xargs", "cp", "mkdir", "rm", "touch", "cat", "env")) {
+        "sort", "xargs", "cp", "mkdir", "rm", "touch", "cat", "env", "sha256sum")) {
       for (String dir : System.getenv("PATH").split(":")) {
         Path p = Path.of(dir, tool);
         if (Files.isExecutable(p)) {
@@ -69,6 +69,10 @@ class BuildScriptTest {
   private Repo.Result build(List<String> args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(bashPath(), SCRIPT));
     cmd.addAll(args);
+    Path list = tmp.resolve("artifacts.sha256");
+    if (Files.exists(list) && !args.contains("--checksums")) {
+      cmd.addAll(List.of("--checksums", list.toString())); // the stand-in jars' own list
+    }
     Map<String, String> env = new HashMap<>();
     env.put("PATH", bin.toString());
     env.put("SOURCE_DATE_EPOCH", "1700000000");
@@ -90,6 +94,15 @@ class BuildScriptTest {
       g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
       return java.util.Base64.getEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded());
     } catch (java.security.GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static String sha256(String content) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
   }
@@ -220,7 +233,43 @@ class BuildScriptTest {
     Files.writeString(artifacts.resolveSibling("enclave-app.jar"), "not really a jar");
     Files.writeString(artifacts.resolve("b.jar"), "b");
     Files.writeString(artifacts.resolve("a.jar"), "a");
+    Files.writeString(tmp.resolve("artifacts.sha256"), "# stand-ins\n"
+        + sha256("a") + "  lib/a.jar\n" + sha256("b") + "  lib/b.jar\n");
     return log;
+  }
+
+  @Test
+  void aTamperedJarStopsTheBuildBeforeDockerBuild() throws Exception {
+    Path log = fakeBuildHost();
+    Files.writeString(tmp.resolve("artifacts/lib/b.jar"), "b, with a backdoor");
+    Repo.Result r = build(with(GOOD, "--out", tmp.resolve("out").toString(),
+        "--artifacts", tmp.resolve("artifacts").toString()));
+    assertEquals(1, r.exit(), r.output());
+    assertTrue(r.output().contains("MISMATCH lib/b.jar"), r.output());
+    assertFalse(Files.readString(log).contains("docker build"), Files.readString(log));
+  }
+
+  @Test
+  void anUnlistedOrMissingJarStopsTheBuildBeforeDockerBuild() throws Exception {
+    Path log = fakeBuildHost();
+    Files.writeString(tmp.resolve("artifacts/lib/extra-1.0.jar"), "extra");
+    Files.delete(tmp.resolve("artifacts/lib/a.jar"));
+    Repo.Result r = build(with(GOOD, "--out", tmp.resolve("out").toString(),
+        "--artifacts", tmp.resolve("artifacts").toString()));
+    assertEquals(1, r.exit(), r.output());
+    assertTrue(r.output().contains("UNLISTED lib/extra-1.0.jar"), r.output());
+    assertTrue(r.output().contains("MISSING lib/a.jar"), r.output());
+    assertFalse(Files.readString(log).contains("docker build"), Files.readString(log));
+  }
+
+  @Test
+  void theRepositorysOwnModuleJarsNeedNoChecksum() throws Exception {
+    Path log = fakeBuildHost();
+    Files.writeString(tmp.resolve("artifacts/lib/chains-0.1.0-SNAPSHOT.jar"), "built from source");
+    Repo.Result r = build(with(GOOD, "--out", tmp.resolve("out").toString(),
+        "--artifacts", tmp.resolve("artifacts").toString()));
+    assertEquals(0, r.exit(), r.output());
+    assertTrue(Files.readString(log).contains("docker build"), Files.readString(log));
   }
 
   @Test

@@ -158,9 +158,10 @@ class TerraformTest {
         enclave.path("principals").get(0).path("identifiers").get(0).asText());
     assertTrue(boundToPcr0(enclave), "Decrypt/GenerateDataKey need ImageSha384 = " + PCR0_VAR);
 
-    // optional PCR8, bound to its variable
-    JsonNode pcr8 = enclave.path("dynamic").path("condition").get(0);
-    assertEquals("${local.pcr8_conditions}", pcr8.path("for_each").asText());
+    // optional PCR8, bound to its variable, among the enclave statement's further conditions
+    JsonNode extra = enclave.path("dynamic").path("condition").get(0);
+    assertEquals("${local.enclave_extra_conditions}", extra.path("for_each").asText());
+    assertTrue(local("enclave_extra_conditions").asText().contains("local.pcr8_conditions"));
     String pcr8Local = local("pcr8_conditions").toString();
     assertTrue(pcr8Local.contains("kms:RecipientAttestation:PCR8")
         && pcr8Local.contains("var.enclave_pcr8_values"), pcr8Local);
@@ -178,6 +179,125 @@ class TerraformTest {
     assertEquals("Null", c.path("test").asText());
     assertEquals("kms:RecipientAttestation:ImageSha384", c.path("variable").asText());
     assertEquals("true", c.path("values").get(0).asText());
+  }
+
+  /** The {@code {test, variable, values}} object of enclave_extra_conditions naming this key. */
+  private static String extraCondition(String variable) {
+    String all = local("enclave_extra_conditions").asText();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)\\{\\s*test\\s*=\\s*\"([A-Za-z]+)\"\\s*"
+        + "variable\\s*=\\s*\"" + java.util.regex.Pattern.quote(variable) + "\"\\s*values\\s*=\\s*([^\\n]+)\\n")
+        .matcher(all);
+    assertTrue(m.find(), variable + " in " + all);
+    return m.group(1) + " " + m.group(2).strip();
+  }
+
+  @Test
+  void theEnclaveStatementRequiresCredentialsOfThisVpcAndTheDeploymentsKmsEndpoint() {
+    // aws:SourceVpc/aws:SourceVpce exist only on requests through a VPC endpoint: the module
+    // creates a KMS interface endpoint with private DNS, so the vsock-proxy's
+    // kms.REGION.amazonaws.com resolves to it.
+    JsonNode endpoint = blocks("resource", "aws_vpc_endpoint").get("kms");
+    assertEquals("com.amazonaws.${data.aws_region.current.name}.kms", endpoint.path("service_name").asText());
+    assertEquals("Interface", endpoint.path("vpc_endpoint_type").asText());
+    assertTrue(endpoint.path("private_dns_enabled").asBoolean(), "private DNS: the proxy's KMS name resolves to the endpoint");
+    assertEquals("${local.private_subnet_ids}", endpoint.path("subnet_ids").asText());
+    assertEquals("${var.create_kms_vpc_endpoint ? 1 : 0}", endpoint.path("count").asText());
+    JsonNode createVar = files.get(MODULE.resolve("variables.tf")).path("variable").path("create_kms_vpc_endpoint").get(0);
+    assertTrue(createVar.path("default").asBoolean(), "the endpoint (and its condition) is on by default");
+    JsonNode ingress = blocks("resource", "aws_vpc_security_group_ingress_rule").get("kms_endpoint_from_app");
+    assertEquals("${aws_security_group.app.id}", ingress.path("referenced_security_group_id").asText());
+    assertEquals(443, ingress.path("from_port").asInt());
+
+    assertEquals("StringEquals [local.kms_vpc_endpoint_id]", extraCondition("aws:SourceVpce"));
+    assertEquals("StringEquals [local.vpc_id]", extraCondition("aws:ec2InstanceSourceVPC"));
+    assertTrue(local("kms_vpc_endpoint_id").asText().contains("aws_vpc_endpoint.kms[0].id"),
+        local("kms_vpc_endpoint_id").asText());
+
+    // and a Deny for every principal outside the endpoint, whatever else a statement allows
+    JsonNode doc = blocks("data", "aws_iam_policy_document").get("sealing_key");
+    JsonNode deny = statements(doc).stream()
+        .filter(st -> st.path("sid").asText().equals("DenyKeyMaterialOutsideTheVpcEndpoint"))
+        .findFirst().orElseThrow();
+    assertEquals("Deny", deny.path("effect").asText());
+    assertEquals("*", deny.path("principals").get(0).path("identifiers").get(0).asText());
+    List<String> actions = new ArrayList<>();
+    deny.path("actions").forEach(a -> actions.add(a.asText()));
+    assertTrue(actions.containsAll(List.of("kms:Decrypt", "kms:GenerateDataKey*")), actions.toString());
+    JsonNode c = conditions(deny).get(0);
+    assertEquals("StringNotEquals", c.path("test").asText());
+    assertEquals("aws:SourceVpce", c.path("variable").asText());
+    assertEquals("${local.kms_vpc_endpoint_id}", c.path("values").get(0).asText());
+  }
+
+  @Test
+  void optionalPcr3AndPcr4BindTheEnclaveToTheParentsRoleAndInstance() {
+    assertEquals("StringEqualsIgnoreCase var.enclave_pcr3_values", extraCondition("kms:RecipientAttestation:PCR3"));
+    assertEquals("StringEqualsIgnoreCase var.enclave_pcr4_values", extraCondition("kms:RecipientAttestation:PCR4"));
+    JsonNode vars = files.get(MODULE.resolve("variables.tf")).path("variable");
+    for (String v : List.of("enclave_pcr3_values", "enclave_pcr4_values")) {
+      assertTrue(vars.path(v).get(0).path("validation").toString().contains("^[0-9a-f]{96}$"), v);
+    }
+    String command = files.get(MODULE.resolve("outputs.tf")).path("output").path("pcr3_command")
+        .get(0).path("value").asText();
+    assertTrue(command.contains("hashlib.sha384(bytes(48) + ") && command.contains("aws_iam_role.instance.arn"), command);
+  }
+
+  @Test
+  void putKeyPolicyScheduleKeyDeletionAndDisableKeyOnASealingKeyRaiseAnAlarm() {
+    JsonNode alarms = files.get(MODULE.resolve("alarms.tf"));
+    JsonNode locals = alarms.path("locals").get(0);
+    List<String> events = new ArrayList<>();
+    locals.path("alarmed_key_events").forEach(e -> events.add(e.asText()));
+    assertEquals(List.of("PutKeyPolicy", "ScheduleKeyDeletion", "DisableKey"), events);
+    assertEquals(List.of("${aws_kms_key.auth_shares.key_id}", "${aws_kms_key.auth_shares.arn}",
+        "${aws_kms_key.exec_shares.key_id}", "${aws_kms_key.exec_shares.arn}"),
+        new ObjectMapper().convertValue(locals.path("sealing_key_references"), List.class));
+
+    JsonNode rule = blocks("resource", "aws_cloudwatch_event_rule").get("sealing_key_changes");
+    String pattern = rule.path("event_pattern").asText().replaceAll("\\s+", " ");
+    for (String part : List.of("source = [\"aws.kms\"]", "\"detail-type\" = [\"AWS API Call via CloudTrail\"]",
+        "eventSource = [\"kms.amazonaws.com\"]", "eventName = local.alarmed_key_events",
+        "requestParameters = { keyId = local.sealing_key_references }")) {
+      assertTrue(pattern.contains(part), part + " in " + pattern);
+    }
+    JsonNode target = blocks("resource", "aws_cloudwatch_event_target").get("sealing_key_changes");
+    assertEquals("${aws_cloudwatch_event_rule.sealing_key_changes.name}", target.path("rule").asText());
+    assertEquals("${local.key_alarm_topic_arn}", target.path("arn").asText());
+    assertTrue(locals.path("key_alarm_topic_arn").asText().contains("var.key_alarm_sns_topic_arn"));
+
+    // the topic the module creates lets exactly this rule publish
+    JsonNode topicPolicy = blocks("data", "aws_iam_policy_document").get("key_alarms_topic");
+    JsonNode st = statements(topicPolicy).get(0);
+    assertEquals("events.amazonaws.com", st.path("principals").get(0).path("identifiers").get(0).asText());
+    assertEquals("${aws_cloudwatch_event_rule.sealing_key_changes.arn}", conditions(st).get(0).path("values").get(0).asText());
+  }
+
+  /** Where a terraform binary and a local provider mirror exist: terraform's own validation. */
+  @Test
+  void terraformValidatesTheExampleWithTheModule() throws Exception {
+    Repo.Result which = Repo.run(List.of("bash", "-c", "command -v terraform"), Repo.ROOT, null, 30);
+    org.junit.jupiter.api.Assumptions.assumeTrue(which.exit() == 0, "no terraform binary");
+    Path plugins = Path.of(System.getenv().getOrDefault("NITROSIGN_TF_PLUGIN_DIR", "/opt/tf-plugins"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(plugins.resolve(
+        "registry.terraform.io/hashicorp/aws")), "no AWS provider mirror at " + plugins);
+    Path copy = Files.createTempDirectory("nitrosign-tf-validate");
+    try {
+      Repo.Result cp = Repo.run(List.of("cp", "-r", Repo.TERRAFORM.resolve("modules").toString(),
+          Repo.TERRAFORM.resolve("examples").toString(), copy.toString()), Repo.ROOT, null, 60);
+      assertEquals(0, cp.exit(), cp.output());
+      Repo.deleteTree(copy.resolve("examples/complete/.terraform"));
+      Path example = copy.resolve("examples/complete");
+      Map<String, String> env = Map.of("TF_CLI_CONFIG_FILE", "/dev/null", "TF_IN_AUTOMATION", "1",
+          "CHECKPOINT_DISABLE", "1");
+      Repo.Result init = Repo.run(List.of("terraform", "init", "-backend=false", "-input=false",
+          "-plugin-dir=" + plugins), example, env, 240);
+      assertEquals(0, init.exit(), init.output());
+      Repo.Result validate = Repo.run(List.of("terraform", "validate", "-no-color"), example, env, 240);
+      assertEquals(0, validate.exit(), validate.output());
+      assertTrue(validate.output().contains("The configuration is valid"), validate.output());
+    } finally {
+      Repo.deleteTree(copy);
+    }
   }
 
   @Test

@@ -95,8 +95,15 @@ public final class WalletImportCli {
               "--root", home.resolve("nsm").resolve("root.pem").toString()))));
       String pcrs = Files.readString(Path.of(opt.getOrDefault("--pcrs",
           home.resolve("nsm").resolve("pcrs.json").toString())), StandardCharsets.UTF_8);
+      Map<Integer, byte[]> expected;
+      try {
+        expected = AttestationPolicy.pcrsFromNitroCliJson(pcrs); // requires PCR0
+      } catch (IllegalArgumentException e) {
+        err.println("error: --pcrs: " + e.getMessage() + "; the key was NOT sent");
+        return 2;
+      }
       JsonNode wallet = importKey(env, opt.getOrDefault("--chain-type", "ethereum"), key, root,
-          AttestationPolicy.pcrsFromNitroCliJson(pcrs), err);
+          expected, err);
       out.println(wallet.toString());
       return 0;
     } catch (ImportException e) {

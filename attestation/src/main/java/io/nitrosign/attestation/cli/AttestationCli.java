@@ -33,21 +33,29 @@ import java.util.SortedMap;
 public final class AttestationCli {
 
   public static final String USAGE = String.join("\n",
-      "usage: attestation verify --doc FILE [--at EPOCH_SECONDS] [--pcrs PCRS.json] [--root ROOT.pem]",
-      "                          [--nonce HEX] [--purpose NAME] [--user-data HEX] [--public-key HEX]",
-      "                          [--max-age SECONDS] [--allow-debug] [--json]",
+      "usage: attestation verify --doc FILE (--pcrs PCRS.json | --any-pcrs) [--at EPOCH_SECONDS]",
+      "                          [--root ROOT.pem] [--nonce HEX] [--purpose NAME] [--user-data HEX]",
+      "                          [--public-key HEX] [--max-age SECONDS] [--allow-debug] [--json]",
       "       attestation show --doc FILE",
       "",
       "  verify   check the COSE_Sign1 ES384 signature, the certificate chain to the pinned AWS Nitro",
       "           root G1 (or --root) at --at (default: now), then the policy: PCRs (nitro-cli JSON,",
       "           or an array of such objects for upgrades), debug mode (refused unless --allow-debug),",
       "           nonce, user_data, public_key, maximum age. Exit 0 valid, 1 invalid, 2 usage error.",
+      "           --pcrs is required and every set in it must include PCR0 (the image measurement);",
+      "           --any-pcrs instead skips the image check: the output then says the image was NOT",
+      "           checked (it only proves that SOME Nitro enclave made the document).",
       "           --purpose fresh-signature|response-key|import-key|kms-recipient|client-request:",
       "           user_data must start with that purpose's tag (nitrosign/<purpose>/v1 and a 0x00",
       "           byte); --user-data is then the content after the tag, compared exactly.",
       "  show     print every field WITHOUT verifying anything (labelled UNVERIFIED).",
       "",
       "  FILE may hold the raw CBOR document, its base64 or its hex (detected automatically).");
+
+  /** Printed (stdout in text mode, always stderr) when --any-pcrs skipped the image check. */
+  static final String IMAGE_NOT_CHECKED = "WARNING: PCRs NOT CHECKED (--any-pcrs): the enclave IMAGE"
+      + " WAS NOT VERIFIED. This document proves only that SOME Nitro enclave made it, possibly one"
+      + " running any code at all; verify with --pcrs before trusting it as the appliance.";
 
   private AttestationCli() {}
 
@@ -77,7 +85,7 @@ public final class AttestationCli {
           return 0;
         }
         case "verify" -> {
-          return verify(a, out);
+          return verify(a, out, err);
         }
         case "show" -> {
           return show(a, out);
@@ -91,7 +99,8 @@ public final class AttestationCli {
     }
   }
 
-  private static int verify(Deque<String> a, PrintStream out) throws UsageException {
+  private static int verify(Deque<String> a, PrintStream out, PrintStream err)
+      throws UsageException {
     Path doc = null;
     Instant at = null;
     AttestationPolicy.Builder policy = AttestationPolicy.builder();
@@ -99,11 +108,14 @@ public final class AttestationCli {
     boolean json = false;
     AttestationPurpose purpose = null;
     byte[] userData = null;
+    boolean pcrsGiven = false;
+    boolean anyPcrs = false;
     while (!a.isEmpty()) {
       String opt = a.poll();
       switch (opt) {
         case "--allow-debug" -> policy.allowDebug(true);
         case "--json" -> json = true;
+        case "--any-pcrs" -> anyPcrs = true;
         case "--doc" -> doc = Path.of(value(a, opt));
         case "--at" -> at = epochSeconds(value(a, opt));
         case "--pcrs" -> {
@@ -113,6 +125,7 @@ public final class AttestationCli {
           } catch (IllegalArgumentException e) {
             throw new UsageException("--pcrs: " + e.getMessage());
           }
+          pcrsGiven = true;
         }
         case "--root" -> verifier = root(Path.of(value(a, opt)));
         case "--nonce" -> policy.expectNonce(hex(value(a, opt), opt));
@@ -130,6 +143,13 @@ public final class AttestationCli {
     }
     if (doc == null) {
       throw new UsageException("verify needs --doc FILE");
+    }
+    if (pcrsGiven && anyPcrs) {
+      throw new UsageException("--pcrs and --any-pcrs contradict each other: give one");
+    }
+    if (!pcrsGiven && !anyPcrs) {
+      throw new UsageException("verify needs --pcrs FILE (the expected PCRs of the enclave image,"
+          + " including PCR0) or, to skip the image check explicitly, --any-pcrs");
     }
     if (purpose == null) {
       policy.expectUserData(userData);
@@ -157,17 +177,23 @@ public final class AttestationCli {
     }
     try {
       AttestationDocument d = verifier.verify(bytes, policy.build(), at).document();
+      if (anyPcrs) {
+        err.println(IMAGE_NOT_CHECKED);
+      }
       if (json) {
-        out.println(json(true, null, null, d));
+        out.println(json(true, null, null, d, !anyPcrs));
       } else {
         out.println("VALID attestation document (verified at " + at + ", root sha256 "
-            + verifier.rootSha256() + ")");
+            + verifier.rootSha256() + ")" + (anyPcrs ? " -- ENCLAVE IMAGE NOT CHECKED (--any-pcrs)" : ""));
+        if (anyPcrs) {
+          out.println(IMAGE_NOT_CHECKED);
+        }
         printFields(d, out, "");
       }
       return 0;
     } catch (AttestationException e) {
       if (json) {
-        out.println(json(false, e.reason(), e.getMessage(), parsed));
+        out.println(json(false, e.reason(), e.getMessage(), parsed, !anyPcrs));
       } else {
         out.println("INVALID: " + e.getMessage());
       }
@@ -265,8 +291,10 @@ public final class AttestationCli {
     }
   }
 
-  static String json(boolean valid, Reason reason, String message, AttestationDocument d) {
+  static String json(boolean valid, Reason reason, String message, AttestationDocument d,
+      boolean pcrsChecked) {
     StringBuilder b = new StringBuilder("{\"valid\":").append(valid);
+    b.append(",\"pcrs_checked\":").append(pcrsChecked);
     b.append(",\"reason\":").append(reason == null ? "null" : str(reason.name()));
     if (message != null) {
       b.append(",\"message\":").append(str(message));

@@ -1,6 +1,7 @@
 package io.nitrosign.attestation.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -56,7 +57,7 @@ class AttestationCliTest {
     Path b64 = Files.writeString(dir.resolve("doc.b64"), Base64.getMimeEncoder().encodeToString(bytes) + "\n");
     Path hex = Files.writeString(dir.resolve("doc.hex"), HexFormat.of().formatHex(bytes));
     for (Path p : new Path[] {raw, b64, hex}) {
-      Result r = run("verify", "--doc", p.toString(), "--at", BLOCKY_AT);
+      Result r = run("verify", "--doc", p.toString(), "--any-pcrs", "--at", BLOCKY_AT);
       assertEquals(0, r.code(), p + ": " + r.out() + r.err());
       assertTrue(r.out().startsWith("VALID"), r.out());
     }
@@ -64,32 +65,32 @@ class AttestationCliTest {
 
   @Test
   void jsonOutput() throws IOException {
-    Result r = run("verify", "--doc", blocky().toString(), "--at", BLOCKY_AT, "--json");
+    Result r = run("verify", "--doc", blocky().toString(), "--any-pcrs", "--at", BLOCKY_AT, "--json");
     assertEquals(0, r.code());
     String json = r.out().trim();
-    assertTrue(json.startsWith("{\"valid\":true,\"reason\":null,\"module_id\":\"i-0a22e5c5f24d22174-enc0191cceb4289903f\""), json);
+    assertTrue(json.startsWith("{\"valid\":true,\"pcrs_checked\":false,\"reason\":null,\"module_id\":\"i-0a22e5c5f24d22174-enc0191cceb4289903f\""), json);
     assertTrue(json.contains("\"timestamp\":1725719859545"), json);
     assertTrue(json.contains("\"0\":\"" + P0 + "\""), json);
     assertTrue(json.endsWith("\"debug\":false,\"verified_fields\":true}"), json);
 
-    r = run("verify", "--doc", evervault().toString(), "--at", EVERVAULT_AT, "--json");
+    r = run("verify", "--doc", evervault().toString(), "--any-pcrs", "--at", EVERVAULT_AT, "--json");
     assertEquals(1, r.code());
-    assertTrue(r.out().startsWith("{\"valid\":false,\"reason\":\"DEBUG_MODE\""), r.out());
+    assertTrue(r.out().startsWith("{\"valid\":false,\"pcrs_checked\":false,\"reason\":\"DEBUG_MODE\""), r.out());
     assertTrue(r.out().contains("\"debug\":true"), r.out());
 
-    r = run("verify", "--doc", evervault().toString(), "--at", EVERVAULT_AT, "--json", "--allow-debug");
+    r = run("verify", "--doc", evervault().toString(), "--any-pcrs", "--at", EVERVAULT_AT, "--json", "--allow-debug");
     assertEquals(0, r.code(), r.out());
   }
 
   @Test
   void invalidDocumentsExitOne() throws IOException {
-    assertEquals(1, run("verify", "--doc", blocky().toString(), "--at", "1725800000").code()); // expired
+    assertEquals(1, run("verify", "--doc", blocky().toString(), "--any-pcrs", "--at", "1725800000").code()); // expired
     Path junk = Files.write(dir.resolve("junk"), new byte[] {1, 2, 3});
-    Result r = run("verify", "--doc", junk.toString(), "--at", BLOCKY_AT, "--json");
+    Result r = run("verify", "--doc", junk.toString(), "--any-pcrs", "--at", BLOCKY_AT, "--json");
     assertEquals(1, r.code());
     assertTrue(r.out().contains("\"reason\":\"MALFORMED\"") && r.out().contains("\"module_id\":null"), r.out());
     // wrong nonce
-    r = run("verify", "--doc", blocky().toString(), "--at", BLOCKY_AT, "--nonce", "00");
+    r = run("verify", "--doc", blocky().toString(), "--any-pcrs", "--at", BLOCKY_AT, "--nonce", "00");
     assertEquals(1, r.code());
     assertTrue(r.out().contains("NONCE_MISMATCH"), r.out());
   }
@@ -97,12 +98,12 @@ class AttestationCliTest {
   @Test
   void aPurposeRequiresItsTagInUserData() throws IOException {
     // a real AWS document from another application: its user_data carries no nitrosign tag
-    Result r = run("verify", "--doc", blocky().toString(), "--at", BLOCKY_AT,
+    Result r = run("verify", "--doc", blocky().toString(), "--any-pcrs", "--at", BLOCKY_AT,
         "--purpose", "fresh-signature", "--json");
     assertEquals(1, r.code());
     assertTrue(r.out().contains("\"reason\":\"PURPOSE_MISMATCH\""), r.out());
-    assertEquals(2, run("verify", "--doc", blocky().toString(), "--purpose", "anything").code());
-    assertEquals(2, run("verify", "--doc", blocky().toString(), "--purpose", "client-request",
+    assertEquals(2, run("verify", "--doc", blocky().toString(), "--any-pcrs", "--purpose", "anything").code());
+    assertEquals(2, run("verify", "--doc", blocky().toString(), "--any-pcrs", "--purpose", "client-request",
         "--user-data", "00".repeat(485)).code());
   }
 
@@ -120,7 +121,7 @@ class AttestationCliTest {
     try (InputStream in = AttestationCli.class.getResourceAsStream("/io/nitrosign/attestation/AWS_NitroEnclaves_Root-G1.pem")) {
       Files.write(root, in.readAllBytes());
     }
-    assertEquals(0, run("verify", "--doc", blocky().toString(), "--at", BLOCKY_AT, "--root", root.toString()).code());
+    assertEquals(0, run("verify", "--doc", blocky().toString(), "--any-pcrs", "--at", BLOCKY_AT, "--root", root.toString()).code());
   }
 
   @Test
@@ -130,16 +131,79 @@ class AttestationCliTest {
     assertEquals(2, run("verify").code());
     assertEquals(2, run("verify", "--doc").code());
     assertEquals(2, run("verify", "--doc", dir.resolve("missing").toString()).code());
-    assertEquals(2, run("verify", "--doc", blocky().toString(), "--at", "yesterday").code());
-    assertEquals(2, run("verify", "--doc", blocky().toString(), "--nonce", "xyz").code());
-    assertEquals(2, run("verify", "--doc", blocky().toString(), "--bogus").code());
+    assertEquals(2, run("verify", "--doc", blocky().toString(), "--any-pcrs", "--at", "yesterday").code());
+    assertEquals(2, run("verify", "--doc", blocky().toString(), "--any-pcrs", "--nonce", "xyz").code());
+    assertEquals(2, run("verify", "--doc", blocky().toString(), "--any-pcrs", "--bogus").code());
     Path notJson = Files.writeString(dir.resolve("x.json"), "nope");
     assertEquals(2, run("verify", "--doc", blocky().toString(), "--pcrs", notJson.toString()).code());
-    assertEquals(2, run("verify", "--doc", blocky().toString(), "--root", notJson.toString()).code());
+    assertEquals(2, run("verify", "--doc", blocky().toString(), "--any-pcrs", "--root", notJson.toString()).code());
     Result r = run("show");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("usage: attestation"), r.err());
     assertEquals(0, run("--help").code());
+  }
+
+  @Test
+  void verifyWithoutPcrsOrAnyPcrsIsAUsageErrorNotValid() throws IOException {
+    Result r = run("verify", "--doc", blocky().toString(), "--at", BLOCKY_AT);
+    assertEquals(2, r.code(), r.out());
+    assertFalse(r.out().contains("VALID"), r.out());
+    assertTrue(r.err().contains("--pcrs FILE") && r.err().contains("--any-pcrs"), r.err());
+  }
+
+  @Test
+  void pcrsAndAnyPcrsTogetherAreAUsageError() throws IOException {
+    Path good = Files.writeString(dir.resolve("pcrs.json"), "{\"PCR0\":\"" + P0 + "\"}");
+    Result r = run("verify", "--doc", blocky().toString(), "--at", BLOCKY_AT, "--pcrs",
+        good.toString(), "--any-pcrs");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("contradict"), r.err());
+  }
+
+  @Test
+  void anyPcrsSaysLoudlyThatTheImageWasNotCheckedAndStillExitsZero() throws IOException {
+    Result r = run("verify", "--doc", blocky().toString(), "--at", BLOCKY_AT, "--any-pcrs");
+    assertEquals(0, r.code(), r.out() + r.err());
+    String first = r.out().lines().findFirst().orElse("");
+    assertTrue(first.startsWith("VALID") && first.contains("ENCLAVE IMAGE NOT CHECKED"), first);
+    assertTrue(r.out().contains("PCRs NOT CHECKED"), r.out());
+    assertTrue(r.err().contains("PCRs NOT CHECKED"), r.err());
+    r = run("verify", "--doc", blocky().toString(), "--at", BLOCKY_AT, "--any-pcrs", "--json");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("\"pcrs_checked\":false"), r.out());
+    assertTrue(r.err().contains("PCRs NOT CHECKED"), r.err());
+  }
+
+  @Test
+  void anyPcrsStillFailsWhenSomethingElseDoesNotVerify() throws IOException {
+    Result r = run("verify", "--doc", blocky().toString(), "--at", "1725800000", "--any-pcrs");
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.out().startsWith("INVALID"), r.out());
+  }
+
+  @Test
+  void aPcrFileWithoutPcr0IsAUsageErrorWithAClearMessage() throws IOException {
+    String p1 = "11".repeat(48);
+    Path noPcr0 = Files.writeString(dir.resolve("nopcr0.json"), "{\"PCR1\":\"" + p1 + "\"}");
+    Result r = run("verify", "--doc", blocky().toString(), "--at", BLOCKY_AT, "--pcrs", noPcr0.toString());
+    assertEquals(2, r.code(), r.out());
+    assertTrue(r.err().contains("PCR0 missing"), r.err());
+    // in an upgrade array, every set must pin PCR0
+    Path array = Files.writeString(dir.resolve("array.json"),
+        "[{\"PCR0\":\"" + P0 + "\"},{\"PCR1\":\"" + p1 + "\"}]");
+    r = run("verify", "--doc", blocky().toString(), "--at", BLOCKY_AT, "--pcrs", array.toString());
+    assertEquals(2, r.code(), r.out());
+    assertTrue(r.err().contains("element 1") && r.err().contains("PCR0 missing"), r.err());
+  }
+
+  @Test
+  void aPcrFileMatchingTheDocumentReportsThatThePcrsWereChecked() throws IOException {
+    Path good = Files.writeString(dir.resolve("pcrs.json"), "{\"PCR0\":\"" + P0 + "\"}");
+    Result r = run("verify", "--doc", blocky().toString(), "--at", BLOCKY_AT, "--pcrs",
+        good.toString(), "--json");
+    assertEquals(0, r.code(), r.out());
+    assertTrue(r.out().startsWith("{\"valid\":true,\"pcrs_checked\":true"), r.out());
+    assertFalse(r.err().contains("NOT CHECKED"), r.err());
   }
 
   @Test
