@@ -3,6 +3,7 @@ package io.nitrosign.authz;
 import com.google.protobuf.ByteString;
 import io.nitrosign.chains.ChainFormatException;
 import io.nitrosign.chains.bitcoin.Psbt;
+import io.nitrosign.chains.bitcoin.PsbtWallet;
 import io.nitrosign.chains.ethereum.Eip7702Authorization;
 import io.nitrosign.chains.ethereum.EthTransaction;
 import io.nitrosign.chains.solana.SolanaSignMessage;
@@ -105,7 +106,12 @@ public final class RpcPayloads {
         Psbt psbt = encoding == null || encoding.equals("base64")
             ? Psbt.fromBase64(text(params, "psbt", "params."))
             : Psbt.parse(hex(params, "psbt", Psbt.MAX_SIZE));
-        b.setBitcoinPsbt(BitcoinPsbt.newBuilder().setPsbt(ByteString.copyFrom(psbt.serialize())));
+        PsbtWallet.SigningRules rules = PsbtWallet.SigningRules.fromParams(
+            params.get("allow_witness_utxo_only"), params.get("allowed_sighash_types"));
+        b.setBitcoinPsbt(BitcoinPsbt.newBuilder()
+            .setPsbt(ByteString.copyFrom(psbt.serialize()))
+            .setAllowWitnessUtxoOnly(rules.allowWitnessUtxoOnly())
+            .addAllAllowedSighashTypes(rules.allowedSighashTypes()));
       }
       default -> throw new ChainFormatException("method",
           "is not a signing method of a " + chainType + " wallet");

@@ -163,15 +163,22 @@ public final class ChainSignBench {
       + "\"wallet\":\"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826\"},\"to\":{\"name\":\"Bob\","
       + "\"wallet\":\"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB\"},\"contents\":\"Hello, Bob!\"}}";
 
-  /** A PSBT spending one P2WPKH output of the wallet (witness_utxo) to one P2WPKH output. */
+  /**
+   * A PSBT spending one P2WPKH output of the wallet (non_witness_utxo and witness_utxo, as the
+   * signer requires for segwit v0) to one P2WPKH output.
+   */
   private static byte[] p2wpkhPsbt(byte[] uncompressed) {
     byte[] spk = new byte[22];
     spk[1] = 0x14;
     System.arraycopy(Hashes.hash160(Secp256k1Points.compress(uncompressed)), 0, spk, 2, 20);
+    Transaction previous = new Transaction(2,
+        List.of(new Transaction.Input(new byte[32], 0, new byte[0], 0xffffffffL, List.of())),
+        List.of(new Transaction.Output(100_000, spk)), 0);
     Transaction tx = new Transaction(2,
-        List.of(new Transaction.Input(new byte[32], 0, new byte[0], 0xfffffffdL, List.of())),
+        List.of(new Transaction.Input(previous.txid(), 0, new byte[0], 0xfffffffdL, List.of())),
         List.of(new Transaction.Output(90_000, spk)), 0);
-    return Psbt.create(tx, List.of(List.of(Psbt.witnessUtxoEntry(100_000, spk)))).serialize();
+    return Psbt.create(tx, List.of(List.of(Psbt.nonWitnessUtxoEntry(previous),
+        Psbt.witnessUtxoEntry(100_000, spk)))).serialize();
   }
 
   /** A legacy Solana message: the wallet (fee payer) transfers 1 SOL with the System program. */

@@ -13,6 +13,7 @@ import io.nitrosign.chains.bitcoin.BitcoinAddress;
 import io.nitrosign.chains.bitcoin.Hashes;
 import io.nitrosign.chains.bitcoin.Psbt;
 import io.nitrosign.chains.bitcoin.Secp256k1Points;
+import io.nitrosign.chains.bitcoin.Sighash;
 import io.nitrosign.chains.bitcoin.Taproot;
 import io.nitrosign.chains.bitcoin.Transaction;
 import io.nitrosign.chains.solana.Base58;
@@ -54,6 +55,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   <li>BIP-84 (bip-0084.mediawiki) m/84'/0'/0'/0/0: privkey (WIF) and address;
  *   <li>BIP-86 (bip-0086.mediawiki) m/86'/0'/0'/0/0: xprv and address.
  * </ul>
+ *
+ * <p>BIP-143 does not publish its examples' previous transactions, so those PSBTs carry witness_utxo
+ * only and are sent with {@code allow_witness_utxo_only: true}; BIP-341's input 0 uses SIGHASH_SINGLE
+ * and is sent with {@code allowed_sighash_types: ["SINGLE"]}. Taproot signatures take fresh BIP-340
+ * aux randomness from the enclave's DRBG, so the published witness (made with zero aux_rand) is not
+ * reproduced here: the signature is verified instead (the enclave's BitcoinPsbtSignerTest
+ * reproduces it byte for byte with the zero aux injected).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BitcoinEndToEndTest {
@@ -165,7 +173,7 @@ class BitcoinEndToEndTest {
     p2wpkhWallet = wallet.get("id").asText();
     assertEquals(BitcoinAddress.p2wpkh("bc", HEX.parseHex(P2WPKH_PUBKEY)), wallet.get("address").asText());
     byte[] psbt = psbt(P2WPKH_UNSIGNED, List.of(List.of(), List.of(new byte[] {1}, txOut(600_000_000L, P2WPKH_SPK))), 2);
-    JsonNode data = signPsbt(p2wpkhWallet, Base64.getEncoder().encodeToString(psbt), null);
+    JsonNode data = signPsbt(p2wpkhWallet, Base64.getEncoder().encodeToString(psbt), null, true);
     assertEquals("base64", data.get("encoding").asText());
     JsonNode s = only(data.get("signed_inputs"));
     assertEquals(1, s.get("index").asInt());
@@ -194,7 +202,7 @@ class BitcoinEndToEndTest {
     String walletId = importKey(P2SH_KEY, "bitcoin").get("id").asText();
     byte[] psbt = psbt(P2SH_UNSIGNED, List.of(List.of(new byte[] {1}, txOut(1_000_000_000L, P2SH_SPK),
         new byte[] {4}, HEX.parseHex(P2SH_REDEEM))), 2);
-    JsonNode data = signPsbt(walletId, HEX.formatHex(psbt), "hex");
+    JsonNode data = signPsbt(walletId, HEX.formatHex(psbt), "hex", true);
     assertEquals("hex", data.get("encoding").asText());
     JsonNode s = only(data.get("signed_inputs"));
     assertEquals("p2sh-p2wpkh", s.get("kind").asText());
@@ -216,27 +224,37 @@ class BitcoinEndToEndTest {
 
   @Test
   @Order(50)
-  void signsBip341KeyPathVector() throws Exception {
+  void signsBip341KeyPathVectorWithFreshAuxRandomness() throws Exception {
     byte[] psbt = keyPathPsbt();
-    JsonNode data = signPsbt(keyPathWallet, Base64.getEncoder().encodeToString(psbt), null);
+    JsonNode data = signPsbt(keyPathWallet, Base64.getEncoder().encodeToString(psbt), null, false, "SINGLE");
     JsonNode s = only(data.get("signed_inputs"));
     assertEquals(0, s.get("index").asInt(), "only input 0 spends this key's BIP-86 output");
     assertEquals("p2tr", s.get("kind").asText());
     assertEquals(KP_HASH_TYPE, s.get("sighash_type").asInt());
     assertEquals(KP_SIGHASH, s.get("digest").asText());
-    assertEquals(KP_WITNESS, s.get("signature").asText(), "BIP-341's expected witness[0]");
+    byte[] witness0 = HEX.parseHex(s.get("signature").asText());
+    assertEquals(65, witness0.length);
+    assertEquals(KP_HASH_TYPE, witness0[64]);
     byte[] outputKey = HEX.parseHex(KP_UTXOS[0][0].substring(4));
     assertEquals(HEX.formatHex(outputKey), s.get("public_key").asText());
-    assertTrue(Bip340Verifier.verify(outputKey, HEX.parseHex(KP_SIGHASH),
-        Arrays.copyOf(HEX.parseHex(KP_WITNESS), 64)));
+    assertTrue(Bip340Verifier.verify(outputKey, HEX.parseHex(KP_SIGHASH), Arrays.copyOf(witness0, 64)));
     Psbt signed = Psbt.fromBase64(data.get("psbt").asText());
     List<Psbt.Entry> in0 = signed.inputEntries(0);
     Psbt.Entry tapKeySig = in0.get(in0.size() - 1);
     assertEquals("13", HEX.formatHex(tapKeySig.key()));
-    assertEquals(KP_WITNESS, HEX.formatHex(tapKeySig.value()));
-    // deterministic: the same request gives the same signature
-    assertEquals(KP_WITNESS, only(signPsbt(keyPathWallet,
-        Base64.getEncoder().encodeToString(psbt), null).get("signed_inputs")).get("signature").asText());
+    assertArrayEquals(witness0, tapKeySig.value());
+    // fresh aux randomness: the same request gives another valid signature
+    byte[] again = HEX.parseHex(only(signPsbt(keyPathWallet, Base64.getEncoder().encodeToString(psbt),
+        null, false, "SINGLE").get("signed_inputs")).get("signature").asText());
+    assertFalse(Arrays.equals(witness0, again));
+    assertTrue(Bip340Verifier.verify(outputKey, HEX.parseHex(KP_SIGHASH), Arrays.copyOf(again, 64)));
+    // SINGLE without allowed_sighash_types: refused
+    ObjectNode single = JSON.createObjectNode().put("psbt", Base64.getEncoder().encodeToString(psbt));
+    Http.Reply r = http.post("/v1/wallets/" + keyPathWallet + "/rpc", auth,
+        rpcBody(single).toString());
+    assertEquals(400, r.status(), () -> r.raw().body());
+    assertEquals("malformed_payload", r.body().get("code").asText());
+    assertTrue(r.raw().body().contains("inputs[0].sighash_type"), r.raw().body());
   }
 
   @Test
@@ -264,6 +282,15 @@ class BitcoinEndToEndTest {
     byte[] badType = psbt(P2WPKH_UNSIGNED, List.of(List.of(), List.of(new byte[] {1}, txOut(600_000_000L, P2WPKH_SPK),
         new byte[] {3}, new byte[] {0x41, 0, 0, 0})), 2);
     expect400(p2wpkhWallet, Base64.getEncoder().encodeToString(badType), "malformed_payload", "sighash");
+    // the wallet's segwit v0 input with witness_utxo only, and no allow_witness_utxo_only
+    expect400(p2wpkhWallet, b64, "malformed_payload", "inputs[1].non_witness_utxo");
+    // the amount lie (CVE-2020-14199): witness_utxo claims more than the previous output holds
+    Transaction prev = previous(50_000);
+    expect400(p2wpkhWallet, spending(prev, new byte[] {0}, prev.serialize(), new byte[] {1},
+        txOut(80_000, P2WPKH_SPK)), "malformed_payload", "inputs[0].witness_utxo");
+    // SIGHASH_NONE, not listed in allowed_sighash_types
+    expect400(p2wpkhWallet, spending(prev, new byte[] {0}, prev.serialize(), new byte[] {3},
+        new byte[] {2, 0, 0, 0}), "malformed_payload", "inputs[0].sighash_type");
     // an unknown parameter
     ObjectNode body = JSON.createObjectNode().put("method", "signPsbt");
     body.putObject("params").put("psbt", b64).put("broadcast", true);
@@ -295,6 +322,23 @@ class BitcoinEndToEndTest {
       assertEquals(REJECTED, rejected);
       assertEquals(1, succeeded);
     }
+  }
+
+  @Test
+  @Order(65)
+  void signsWithThePreviousTransactionAndListedPartialSighashTypes() throws Exception {
+    Transaction prev = previous(50_000);
+    JsonNode data = signPsbt(p2wpkhWallet, spending(prev, new byte[] {0}, prev.serialize(),
+        new byte[] {1}, txOut(50_000, P2WPKH_SPK)), null, false);
+    JsonNode s = only(data.get("signed_inputs"));
+    assertEquals(Sighash.ALL, s.get("sighash_type").asInt());
+    Transaction tx = Psbt.fromBase64(data.get("psbt").asText()).unsignedTx();
+    assertEquals(HEX.formatHex(Sighash.bip143(tx, 0,
+        Sighash.p2wpkhScriptCode(Hashes.hash160(HEX.parseHex(P2WPKH_PUBKEY))), 50_000, Sighash.ALL)),
+        s.get("digest").asText());
+    JsonNode partial = signPsbt(p2wpkhWallet, spending(prev, new byte[] {0}, prev.serialize(),
+        new byte[] {3}, new byte[] {(byte) 0x83, 0, 0, 0}), null, false, "SINGLE|ANYONECANPAY");
+    assertEquals(0x83, only(partial.get("signed_inputs")).get("sighash_type").asInt());
   }
 
   @Test
@@ -334,13 +378,46 @@ class BitcoinEndToEndTest {
     REJECTED.add(code);
   }
 
-  private static JsonNode signPsbt(String walletId, String psbt, String encoding) throws Exception {
+  /** A previous transaction paying {@code value} to BIP-143's P2WPKH key at output 0. */
+  static Transaction previous(long value) {
+    return new Transaction(2,
+        List.of(new Transaction.Input(new byte[32], 4, new byte[0], 0xffffffffL, List.of())),
+        List.of(new Transaction.Output(value, HEX.parseHex(P2WPKH_SPK))), 0);
+  }
+
+  /** A base64 PSBT spending output 0 of {@code prev}, input entries as (key, value, ...). */
+  static String spending(Transaction prev, byte[]... entries) {
+    Transaction tx = new Transaction(2,
+        List.of(new Transaction.Input(prev.txid(), 0, new byte[0], 0xfffffffdL, List.of())),
+        List.of(new Transaction.Output(40_000, HEX.parseHex(P2WPKH_SPK))), 0);
+    return Base64.getEncoder().encodeToString(
+        psbt(HEX.formatHex(tx.serializeNoWitness()), List.of(List.of(entries)), 1));
+  }
+
+  private static ObjectNode rpcBody(ObjectNode params) {
     ObjectNode body = JSON.createObjectNode().put("method", "signPsbt");
-    ObjectNode params = body.putObject("params").put("psbt", psbt);
+    body.set("params", params);
+    return body;
+  }
+
+  /**
+   * signPsbt with {@code allow_witness_utxo_only} (sent only when true) and the listed
+   * {@code allowed_sighash_types} (sent only when some are given).
+   */
+  private static JsonNode signPsbt(String walletId, String psbt, String encoding,
+      boolean allowWitnessUtxoOnly, String... allowedSighashTypes) throws Exception {
+    ObjectNode params = JSON.createObjectNode().put("psbt", psbt);
     if (encoding != null) {
       params.put("encoding", encoding);
     }
-    Http.Reply r = http.post("/v1/wallets/" + walletId + "/rpc", auth, body.toString());
+    if (allowWitnessUtxoOnly) {
+      params.put("allow_witness_utxo_only", true);
+    }
+    if (allowedSighashTypes.length > 0) {
+      params.putArray("allowed_sighash_types").addAll(
+          Arrays.stream(allowedSighashTypes).map(JSON.getNodeFactory()::textNode).toList());
+    }
+    Http.Reply r = http.post("/v1/wallets/" + walletId + "/rpc", auth, rpcBody(params).toString());
     assertEquals(200, r.status(), () -> r.raw().body());
     assertEquals("signPsbt", r.body().get("method").asText());
     return r.body().get("data");

@@ -417,9 +417,24 @@ public final class Psbt {
     if (fromWitness != null && fromFull != null
         && (fromWitness.value() != fromFull.value()
             || !Arrays.equals(fromWitness.scriptPubKey(), fromFull.scriptPubKey()))) {
-      throw new ChainFormatException("inputs[" + i + "]", "witness_utxo and non_witness_utxo disagree");
+      throw new ChainFormatException("inputs[" + i + "].witness_utxo",
+          "differs from the non_witness_utxo output (amount or script)");
     }
     return fromWitness != null ? fromWitness : fromFull;
+  }
+
+  /**
+   * Whether input {@code i} carries non_witness_utxo: the full previous transaction, whose txid
+   * {@link #parse} checked against the input's prevout, so its output's amount is authenticated.
+   */
+  public boolean hasNonWitnessUtxo(int i) {
+    checkInputIndex(i);
+    return find(inputs.get(i), IN_NON_WITNESS_UTXO) != null;
+  }
+
+  /** A non_witness_utxo entry (key type 0x00): the full previous transaction, serialized. */
+  public static Entry nonWitnessUtxoEntry(Transaction previous) {
+    return new Entry(new byte[] {IN_NON_WITNESS_UTXO}, previous.serialize());
   }
 
   /** Input value in satoshis. */
@@ -508,8 +523,10 @@ public final class Psbt {
   }
 
   /**
-   * The digest to sign for input {@code i}: BIP-143 for P2WPKH / P2SH-P2WPKH (witness_utxo
-   * required; sighash ALL unless the sighash_type field says otherwise), BIP-341 key path for P2TR
+   * The digest to sign for input {@code i}: BIP-143 for P2WPKH / P2SH-P2WPKH (the amount from
+   * witness_utxo or non_witness_utxo, which must agree when both are present; whether a
+   * witness_utxo alone is enough is {@link PsbtWallet}'s rule; sighash ALL unless the
+   * sighash_type field says otherwise), BIP-341 key path for P2TR
    * (every input's UTXO required unless ANYONECANPAY; DEFAULT unless the field says otherwise).
    */
   public InputSighash sighash(int i) {
@@ -532,9 +549,6 @@ public final class Psbt {
     }
     int ht = field == null ? Sighash.ALL : field;
     Sighash.checkSegwitV0Type(ht);
-    if (find(inputs.get(i), IN_WITNESS_UTXO) == null) {
-      throw new ChainFormatException(p + ".witness_utxo", "missing (needed for the segwit v0 sighash)");
-    }
     Transaction.Output spent = spentOutput(i);
     byte[] program = kind == InputKind.P2WPKH
         ? Arrays.copyOfRange(spent.scriptPubKey(), 2, 22)

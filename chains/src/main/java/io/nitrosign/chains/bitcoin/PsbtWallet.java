@@ -27,6 +27,13 @@ import java.util.List;
  * match: key-path spends of outputs with a script tree are not supported, and silently leaving
  * such an input unsigned would hand back a transaction the caller believes signed. A PSBT with no
  * input to sign is refused ({@code psbt}: no input of this wallet to sign).
+ *
+ * <p>What a request must accept explicitly ({@link SigningRules}), refused otherwise for each
+ * input to sign: a segwit v0 input without non_witness_utxo (BIP-143 signs the amount the PSBT
+ * claims, so a witness_utxo alone lets a creator lie about it across two signing rounds and
+ * spend the difference as fee, CVE-2020-14199; taproot signs every input's amount and script, so
+ * witness_utxo is enough there), and a sighash type other than DEFAULT and ALL (NONE, SINGLE and
+ * ANYONECANPAY leave outputs or inputs open for someone else to change).
  */
 public final class PsbtWallet {
 
@@ -46,6 +53,77 @@ public final class PsbtWallet {
    * its value in satoshis (null without a UTXO), and its role for this wallet.
    */
   public record InputView(int index, String script, Long value, Role role) {}
+
+  /**
+   * What one request accepts beyond the default: {@code allowWitnessUtxoOnly} lets segwit v0 inputs
+   * be signed on witness_utxo alone; {@code allowedSighashTypes} lists the partial sighash types
+   * ({@link Sighash#PARTIAL_TYPES}) that may be signed, ascending and without repeats (one spelling
+   * per meaning, since the enclave compares payloads). DEFAULT and ALL are always allowed.
+   */
+  public record SigningRules(boolean allowWitnessUtxoOnly, List<Integer> allowedSighashTypes) {
+
+    /** At most this many names in a request's list. */
+    public static final int MAX_NAMES = 16;
+
+    /** The default: non_witness_utxo required for segwit v0, only DEFAULT and ALL. */
+    public static final SigningRules STRICT = new SigningRules(false, List.of());
+
+    /**
+     * @throws ChainFormatException ({@code allowed_sighash_types}) when the list holds something
+     *     other than partial types in ascending order without repeats
+     */
+    public SigningRules {
+      allowedSighashTypes = List.copyOf(allowedSighashTypes);
+      int last = -1;
+      for (int t : allowedSighashTypes) {
+        if (!Sighash.PARTIAL_TYPES.contains(t) || t <= last) {
+          throw new ChainFormatException("allowed_sighash_types",
+              "must be partial sighash types (NONE, SINGLE, ANYONECANPAY), ascending, no repeats");
+        }
+        last = t;
+      }
+    }
+
+    /**
+     * The rules of a request's {@code params}: {@code allow_witness_utxo_only} (a boolean, false
+     * when absent) and {@code allowed_sighash_types} (a list of names as {@link Sighash#name}
+     * spells them, e.g. {@code "SINGLE|ANYONECANPAY"}; DEFAULT and ALL may be listed and change
+     * nothing). The parent and {@code RpcPayloads} both read params with this.
+     *
+     * @param names the list value ({@code null} when absent)
+     * @throws ChainFormatException naming the field when a value has the wrong type or a name is
+     *     unknown
+     */
+    public static SigningRules fromParams(Object allowWitnessUtxoOnly, Object names) {
+      if (allowWitnessUtxoOnly != null && !(allowWitnessUtxoOnly instanceof Boolean)) {
+        throw new ChainFormatException("params.allow_witness_utxo_only", "must be a boolean");
+      }
+      java.util.TreeSet<Integer> types = new java.util.TreeSet<>();
+      if (names != null) {
+        if (!(names instanceof List<?> list) || list.size() > MAX_NAMES) {
+          throw new ChainFormatException("params.allowed_sighash_types",
+              "must be a list of at most " + MAX_NAMES + " sighash type names");
+        }
+        for (int k = 0; k < list.size(); k++) {
+          int t = list.get(k) instanceof String n ? Sighash.fromName(n) : -1;
+          if (t < 0) {
+            throw new ChainFormatException("params.allowed_sighash_types[" + k + "]",
+                "must be one of ALL, NONE, SINGLE, ALL|ANYONECANPAY, NONE|ANYONECANPAY, "
+                    + "SINGLE|ANYONECANPAY, DEFAULT");
+          }
+          if (!Sighash.coversWholeTransaction(t)) {
+            types.add(t);
+          }
+        }
+      }
+      return new SigningRules(Boolean.TRUE.equals(allowWitnessUtxoOnly), List.copyOf(types));
+    }
+
+    /** Whether a signature of this sighash type may be made. */
+    public boolean allows(int hashType) {
+      return Sighash.coversWholeTransaction(hashType) || allowedSighashTypes.contains(hashType);
+    }
+  }
 
   private static final int IN_PARTIAL_SIG = 0x02;
   private static final int IN_FINAL_SCRIPTSIG = 0x07;
@@ -112,17 +190,32 @@ public final class PsbtWallet {
   }
 
   /**
-   * The digests to sign, in input order: one per input whose role is {@link Role#SIGN}.
+   * The digests to sign, in input order: one per input whose role is {@link Role#SIGN}, each
+   * checked against the request's {@code rules}.
    *
    * @throws ChainFormatException when there is none, or an input of this wallet cannot be signed
-   *     (missing witness_utxo or redeem script, unsupported sighash type, ...)
+   *     (missing UTXO or redeem script, unsupported sighash type, ...) or may not be under
+   *     {@code rules} (segwit v0 without non_witness_utxo, a sighash type not allowed)
    */
-  public List<Psbt.InputSighash> toSign(Psbt psbt) {
+  public List<Psbt.InputSighash> toSign(Psbt psbt, SigningRules rules) {
     List<Psbt.InputSighash> out = new ArrayList<>();
     for (InputView v : inputs(psbt)) {
-      if (v.role() == Role.SIGN) {
-        out.add(psbt.sighash(v.index()));
+      if (v.role() != Role.SIGN) {
+        continue;
       }
+      int i = v.index();
+      Psbt.InputSighash s = psbt.sighash(i);
+      if (s.kind() != Psbt.InputKind.P2TR_KEY_PATH && !rules.allowWitnessUtxoOnly()
+          && !psbt.hasNonWitnessUtxo(i)) {
+        throw new ChainFormatException("inputs[" + i + "].non_witness_utxo",
+            "missing: a segwit v0 input is signed only with its previous transaction "
+                + "(CVE-2020-14199) unless allow_witness_utxo_only is set");
+      }
+      if (!rules.allows(s.hashType())) {
+        throw new ChainFormatException("inputs[" + i + "].sighash_type",
+            Sighash.name(s.hashType()) + " is refused unless allowed_sighash_types lists it");
+      }
+      out.add(s);
     }
     if (out.isEmpty()) {
       throw new ChainFormatException("psbt", "no input of this wallet to sign");

@@ -11,7 +11,45 @@ public final class Sighash {
   public static final int SINGLE = 0x03;
   public static final int ANYONECANPAY = 0x80;
 
+  /**
+   * The sighash types that do not commit to the whole transaction: NONE, SINGLE, and every type
+   * with ANYONECANPAY (ascending). Only signed when a request lists them explicitly.
+   */
+  public static final List<Integer> PARTIAL_TYPES = List.of(0x02, 0x03, 0x81, 0x82, 0x83);
+
   private Sighash() {}
+
+  /** Whether a signature of this type commits to every input and output (DEFAULT or ALL). */
+  public static boolean coversWholeTransaction(int hashType) {
+    return hashType == DEFAULT || hashType == ALL;
+  }
+
+  /** The name of a sighash type: DEFAULT, ALL, NONE, SINGLE, with |ANYONECANPAY. */
+  public static String name(int type) {
+    if (type == DEFAULT) {
+      return "DEFAULT";
+    }
+    String base = switch (type & 0x1f) {
+      case ALL -> "ALL";
+      case NONE -> "NONE";
+      case SINGLE -> "SINGLE";
+      default -> Integer.toString(type & 0x1f);
+    };
+    return (type & ANYONECANPAY) != 0 ? base + "|ANYONECANPAY" : base;
+  }
+
+  /**
+   * The type of a name as {@link #name} spells it (DEFAULT, ALL, NONE, SINGLE, ALL|ANYONECANPAY,
+   * NONE|ANYONECANPAY, SINGLE|ANYONECANPAY), or -1 for anything else.
+   */
+  public static int fromName(String name) {
+    for (int t : List.of(DEFAULT, ALL, NONE, SINGLE, 0x81, 0x82, 0x83)) {
+      if (name(t).equals(name)) {
+        return t;
+      }
+    }
+    return -1;
+  }
 
   /** The BIP-143 scriptCode for a P2WPKH (or P2SH-P2WPKH) spend of the key with this HASH160. */
   public static byte[] p2wpkhScriptCode(byte[] pubKeyHash20) {

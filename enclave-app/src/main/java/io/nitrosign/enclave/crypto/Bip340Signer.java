@@ -5,6 +5,7 @@ import io.nitrosign.chains.bitcoin.Hashes;
 import io.nitrosign.chains.bitcoin.Secp256k1Points;
 import io.nitrosign.enclave.secret.SecretBytes;
 import java.math.BigInteger;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
@@ -15,16 +16,40 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
  * even-Y normalisation of the key and the nonce point, challenge BIP0340/challenge), and the
  * signature is verified ({@link Bip340Verifier}, in {@code chains}) before it is returned.
  *
+ * <p>The auxiliary randomness comes from an {@link AuxSource}: fresh bytes from the enclave's DRBG
+ * in production ({@link AuxSource#of}), as BIP-340 recommends (the nonce then also depends on
+ * fresh randomness, which protects against side channels and fault attacks on a nonce derived
+ * from the key and message alone). Signatures are therefore not deterministic; tests inject the
+ * BIP's published aux values to reproduce its vectors.
+ *
  * <p>The secret key is a {@link SecretBytes} owned by this object and wiped by {@link #close()};
  * intermediate byte arrays are wiped; {@code BigInteger} copies cannot be wiped and are dropped.
  */
 public final class Bip340Signer implements AutoCloseable {
+
+  /** Where the 32 bytes of auxiliary randomness of each signature come from. */
+  @FunctionalInterface
+  public interface AuxSource {
+    /** Fills {@code aux} (32 bytes) with the auxiliary randomness of the next signature. */
+    void next(byte[] aux);
+
+    /** Fresh random bytes from {@code random} (the enclave's DRBG in production). */
+    static AuxSource of(SecureRandom random) {
+      if (random == null) {
+        throw new IllegalArgumentException("random required");
+      }
+      return random::nextBytes;
+    }
+  }
+
   private final SecretBytes secretKey;
   private final byte[] publicKeyX;
+  private final AuxSource auxSource;
 
-  private Bip340Signer(SecretBytes secretKey, byte[] publicKeyX) {
+  private Bip340Signer(SecretBytes secretKey, byte[] publicKeyX, AuxSource auxSource) {
     this.secretKey = secretKey;
     this.publicKeyX = publicKeyX;
+    this.auxSource = auxSource;
   }
 
   /**
@@ -32,7 +57,10 @@ public final class Bip340Signer implements AutoCloseable {
    *
    * @throws IllegalArgumentException if the key is not 32 bytes or not in [1, n)
    */
-  public static Bip340Signer create(SecretBytes secretKey) {
+  public static Bip340Signer create(SecretBytes secretKey, AuxSource auxSource) {
+    if (auxSource == null) {
+      throw new IllegalArgumentException("aux source required");
+    }
     if (secretKey.length() != 32) {
       throw new IllegalArgumentException("secret key must be 32 bytes");
     }
@@ -41,7 +69,7 @@ public final class Bip340Signer implements AutoCloseable {
       throw new IllegalArgumentException("secret key out of range");
     }
     ECPoint p = new FixedPointCombMultiplier().multiply(Secp256k1.G, d).normalize();
-    return new Bip340Signer(secretKey.apply(SecretBytes::new), Secp256k1Points.xBytes(p));
+    return new Bip340Signer(secretKey.apply(SecretBytes::new), Secp256k1Points.xBytes(p), auxSource);
   }
 
   /** The 32-byte x-only public key. */
@@ -51,15 +79,14 @@ public final class Bip340Signer implements AutoCloseable {
 
   /**
    * Signs {@code message} (any length; Bitcoin uses 32-byte sighashes) with 32 bytes of auxiliary
-   * randomness {@code aux} (fresh random bytes in production; fixed in the BIP's test vectors).
+   * randomness drawn from the signer's {@link AuxSource}.
    */
-  public byte[] sign(byte[] message, byte[] aux) {
+  public byte[] sign(byte[] message) {
     if (message == null) {
       throw new IllegalArgumentException("message required");
     }
-    if (aux == null || aux.length != 32) {
-      throw new IllegalArgumentException("aux must be 32 bytes");
-    }
+    byte[] aux = new byte[32];
+    auxSource.next(aux);
     byte[] dBytes = secretKey.copy();
     byte[] t = null;
     byte[] rand = null;
@@ -94,6 +121,7 @@ public final class Bip340Signer implements AutoCloseable {
       }
       return sig;
     } finally {
+      Arrays.fill(aux, (byte) 0);
       Arrays.fill(dBytes, (byte) 0);
       if (t != null) {
         Arrays.fill(t, (byte) 0);

@@ -45,11 +45,13 @@ final class WalletOperations {
   private final ShareSealer sealer;
   private final SecureRandom random;
   private final RequestAuthorizer authorizer;
+  private final PayloadSigners signers;
 
   WalletOperations(ShareSealer sealer, SecureRandom random, RequestAuthorizer authorizer) {
     this.sealer = sealer;
     this.random = random;
     this.authorizer = authorizer;
+    this.signers = PayloadSigners.create(random);
   }
 
   /** The enclave's check of clients' signed requests. */
@@ -81,7 +83,7 @@ final class WalletOperations {
     }
     WalletKey key = request.getKey();
     RequestValidation.walletKey(key);
-    PayloadSigner signer = PayloadSigners.of(request);
+    PayloadSigner signer = signers.of(request);
     if (signer.curve() != key.getCurve()) {
       throw RequestValidation.invalid("payload does not match the wallet's curve");
     }

@@ -7,6 +7,7 @@ import io.nitrosign.enclave.crypto.Bip340Signer;
 import io.nitrosign.enclave.crypto.EcdsaSignature;
 import io.nitrosign.enclave.crypto.TaprootTweak;
 import io.nitrosign.enclave.secret.SecretBytes;
+import io.nitrosign.proto.v1.BitcoinPsbt;
 import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.InputSignature;
 import io.nitrosign.proto.v1.SignRequest;
@@ -21,18 +22,27 @@ import java.util.List;
  *
  * <p>Before anything is unsealed, {@link #prepare} parses the PSBT strictly, decides which inputs
  * are the wallet's from the wallet's public key (bound into its sealed shares) and computes every
- * digest itself. A PSBT with no input to sign is MALFORMED_PAYLOAD.
+ * digest itself, and applies the request's {@link PsbtWallet.SigningRules} (segwit v0 inputs need
+ * non_witness_utxo unless {@code allow_witness_utxo_only}; sighash types other than DEFAULT and
+ * ALL only when listed in {@code allowed_sighash_types}). A PSBT with no input to sign, or with an
+ * input the rules refuse, is MALFORMED_PAYLOAD naming the input.
  *
  * <p>Taproot: the secret key is tweaked as BIP-341's taproot_tweak_seckey (no merkle root), used
- * for this request only and wiped. The BIP-340 auxiliary randomness is 32 zero bytes: the nonce
- * is then still derived from the secret key and the sighash (BIP-340 allows a constant aux when
- * no randomness is wanted), signatures are deterministic like our RFC 6979 ECDSA, and BIP-341's
- * published key-path signatures (made with zero aux) come out byte for byte.
+ * for this request only and wiped. The BIP-340 auxiliary randomness is 32 fresh bytes per
+ * signature from the {@link Bip340Signer.AuxSource} (the enclave's DRBG), as BIP-340 recommends
+ * against side channels and faults: taproot signatures are not deterministic (the ECDSA ones,
+ * RFC 6979, still are).
  */
 final class BitcoinPsbtSigner implements PayloadSigner {
 
-  /** BIP-340 auxiliary randomness: 32 zero bytes (see the class comment). */
-  private static final byte[] ZERO_AUX = new byte[32];
+  private final Bip340Signer.AuxSource aux;
+
+  BitcoinPsbtSigner(Bip340Signer.AuxSource aux) {
+    if (aux == null) {
+      throw new IllegalArgumentException("aux source required");
+    }
+    this.aux = aux;
+  }
 
   @Override
   public Curve curve() {
@@ -42,9 +52,12 @@ final class BitcoinPsbtSigner implements PayloadSigner {
   @Override
   public Prepared prepare(SignRequest request) {
     byte[] publicKey = request.getKey().getPublicKey().toByteArray();
-    Psbt psbt = Psbt.parse(request.getBitcoinPsbt().getPsbt().toByteArray());
+    BitcoinPsbt payload = request.getBitcoinPsbt();
+    Psbt psbt = Psbt.parse(payload.getPsbt().toByteArray());
+    PsbtWallet.SigningRules rules = new PsbtWallet.SigningRules(
+        payload.getAllowWitnessUtxoOnly(), payload.getAllowedSighashTypesList());
     PsbtWallet wallet = PsbtWallet.of(publicKey);
-    List<Psbt.InputSighash> toSign = wallet.toSign(psbt);
+    List<Psbt.InputSighash> toSign = wallet.toSign(psbt, rules);
     boolean taproot = toSign.stream().anyMatch(s -> s.kind() == Psbt.InputKind.P2TR_KEY_PATH);
     // The output key costs a point multiplication: only for PSBTs with a taproot input to sign.
     byte[] outputKey = taproot ? wallet.taprootOutputKey() : null;
@@ -60,13 +73,13 @@ final class BitcoinPsbtSigner implements PayloadSigner {
         return out.build();
       }
       try (SecretBytes tweaked = TaprootTweak.tweakSecretKey(key.privateKey(), null);
-          Bip340Signer schnorr = Bip340Signer.create(tweaked)) {
+          Bip340Signer schnorr = Bip340Signer.create(tweaked, aux)) {
         if (!Arrays.equals(schnorr.publicKey(), outputKey)) {
           throw new IllegalStateException("tweaked key does not match the BIP-86 output key");
         }
         for (Psbt.InputSighash s : toSign) {
           if (s.kind() == Psbt.InputKind.P2TR_KEY_PATH) {
-            out.addInputSignatures(entry(s, schnorr.sign(s.digest(), ZERO_AUX), true));
+            out.addInputSignatures(entry(s, schnorr.sign(s.digest()), true));
           } else {
             out.addInputSignatures(ecdsa(key, s));
           }

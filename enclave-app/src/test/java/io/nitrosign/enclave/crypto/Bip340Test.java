@@ -12,7 +12,9 @@ import io.nitrosign.enclave.secret.SecretBytes;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,16 +43,18 @@ class Bip340Test {
   }
 
   @Test
-  void signRowsReproduceKeyAndSignature() throws Exception {
+  void signRowsReproduceKeyAndSignatureWithThePublishedAuxInjected() throws Exception {
     int signed = 0;
     for (String[] row : rows()) {
       if (row[1].isEmpty()) {
         continue;
       }
+      // the row's published aux_rand, injected as the signer's aux source
+      byte[] published = HEX.parseHex(row[3]);
       try (SecretBytes sk = new SecretBytes(HEX.parseHex(row[1]));
-          Bip340Signer signer = Bip340Signer.create(sk)) {
+          Bip340Signer signer = Bip340Signer.create(sk, aux -> System.arraycopy(published, 0, aux, 0, 32))) {
         assertEquals(row[2], HEX.formatHex(signer.publicKey()).toUpperCase(), "pubkey row " + row[0]);
-        byte[] sig = signer.sign(HEX.parseHex(row[4]), HEX.parseHex(row[3]));
+        byte[] sig = signer.sign(HEX.parseHex(row[4]));
         assertEquals(row[5], HEX.formatHex(sig).toUpperCase(), "signature row " + row[0]);
       }
       signed++;
@@ -60,19 +64,36 @@ class Bip340Test {
 
   @Test
   void signerRejectsBadKeysAndWipesOnClose() {
-    assertThrows(IllegalArgumentException.class, () -> Bip340Signer.create(new SecretBytes(new byte[32])));
-    assertThrows(IllegalArgumentException.class, () -> Bip340Signer.create(new SecretBytes(new byte[31])));
+    Bip340Signer.AuxSource random = Bip340Signer.AuxSource.of(new SecureRandom());
+    assertThrows(IllegalArgumentException.class, () -> Bip340Signer.create(new SecretBytes(new byte[32]), random));
+    assertThrows(IllegalArgumentException.class, () -> Bip340Signer.create(new SecretBytes(new byte[31]), random));
     byte[] k = new byte[32];
     k[31] = 3;
+    assertThrows(IllegalArgumentException.class, () -> Bip340Signer.create(new SecretBytes(k), null));
     SecretBytes sk = new SecretBytes(k);
-    Bip340Signer s = Bip340Signer.create(sk);
+    Bip340Signer s = Bip340Signer.create(sk, random);
     sk.close();
     byte[] msg = new byte[32];
-    byte[] sig = s.sign(msg, new byte[32]);
+    byte[] sig = s.sign(msg);
     assertTrue(Bip340Verifier.verify(s.publicKey(), msg, sig));
     s.close();
-    assertThrows(IllegalStateException.class, () -> s.sign(msg, new byte[32]));
+    assertThrows(IllegalStateException.class, () -> s.sign(msg));
     assertFalse(s.toString().contains("03"));
+  }
+
+  @Test
+  void eachSignatureDrawsFreshAuxSoSignaturesOfOneMessageDiffer() {
+    byte[] k = new byte[32];
+    k[31] = 5;
+    byte[] msg = new byte[32];
+    try (SecretBytes sk = new SecretBytes(k);
+        Bip340Signer s = Bip340Signer.create(sk, Bip340Signer.AuxSource.of(new SecureRandom()))) {
+      byte[] a = s.sign(msg);
+      byte[] b = s.sign(msg);
+      assertFalse(Arrays.equals(a, b));
+      assertTrue(Bip340Verifier.verify(s.publicKey(), msg, a));
+      assertTrue(Bip340Verifier.verify(s.publicKey(), msg, b));
+    }
   }
 
   @Test
@@ -97,14 +118,14 @@ class Bip340Test {
             Taproot.OutputKey q = Taproot.outputKey(internalPub, merkle);
             assertEquals(utxos.get(index).substring(4), HEX.formatHex(q.x()), "output key input " + index);
             try (SecretBytes tweaked = TaprootTweak.tweakSecretKey(internal, merkle);
-                Bip340Signer signer = Bip340Signer.create(tweaked)) {
+                Bip340Signer signer = Bip340Signer.create(tweaked, aux -> Arrays.fill(aux, (byte) 0))) {
               assertEquals(f[7], tweaked.apply(HEX::formatHex), "tweakedPrivkey input " + index);
               assertArrayEquals(q.x(), signer.publicKey());
               byte[] sigHash = HEX.parseHex(f[9]);
-              byte[] sig = signer.sign(sigHash, new byte[32]);
+              byte[] sig = signer.sign(sigHash);
               assertTrue(Bip340Verifier.verify(q.x(), sigHash, sig));
               String witness = HEX.formatHex(sig) + (hashType == 0 ? "" : String.format("%02x", hashType));
-              assertEquals(f[10], witness, "witness input " + index + " (aux_rand = 32 zero bytes)");
+              assertEquals(f[10], witness, "witness input " + index + " (aux_rand = 32 zero bytes, injected)");
             }
           }
           inputs++;

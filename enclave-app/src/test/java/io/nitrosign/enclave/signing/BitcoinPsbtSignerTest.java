@@ -15,6 +15,7 @@ import io.nitrosign.chains.bitcoin.PsbtWallet;
 import io.nitrosign.chains.bitcoin.Sighash;
 import io.nitrosign.chains.bitcoin.Taproot;
 import io.nitrosign.chains.bitcoin.Transaction;
+import io.nitrosign.enclave.crypto.Bip340Signer;
 import io.nitrosign.enclave.crypto.Secp256k1Signer;
 import io.nitrosign.enclave.crypto.Secp256k1Verifier;
 import io.nitrosign.enclave.secret.SecretBytes;
@@ -28,6 +29,7 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -40,6 +42,11 @@ import org.junit.jupiter.api.Test;
  * transactions, spent outputs, private keys, sigHash and signature copied from the "Example"
  * section) and BIP-341's keyPathSpending[0] input 0, the one key-path-only (BIP-86-style) input
  * of that vector (bip341-keypath-vectors.txt; origin in its header).
+ *
+ * <p>BIP-143 does not publish its examples' previous transactions, so those PSBTs carry
+ * witness_utxo only and are signed with {@code allow_witness_utxo_only}; BIP-341's input 0 uses
+ * SIGHASH_SINGLE, allowed explicitly, and its published signature was made with aux_rand = 32 zero
+ * bytes, which the test injects ({@link #ZERO_AUX}; production draws aux from the DRBG).
  */
 class BitcoinPsbtSignerTest {
   static final HexFormat HEX = HexFormat.of();
@@ -88,19 +95,41 @@ class BitcoinPsbtSignerTest {
     return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
   }
 
+  /** BIP-340 aux_rand of 32 zero bytes: what BIP-341's published key-path signatures used. */
+  static final Bip340Signer.AuxSource ZERO_AUX = aux -> Arrays.fill(aux, (byte) 0);
+  /** As production: fresh randomness per signature. */
+  static final Bip340Signer.AuxSource RANDOM_AUX = Bip340Signer.AuxSource.of(new SecureRandom());
+
+  /** The payload with the default rules (non_witness_utxo required, DEFAULT and ALL only). */
+  static BitcoinPsbt strict(byte[] psbt) {
+    return BitcoinPsbt.newBuilder().setPsbt(ByteString.copyFrom(psbt)).build();
+  }
+
+  /** The payload accepting witness_utxo alone (BIP-143's examples have no previous transactions). */
+  static BitcoinPsbt witnessUtxoOnly(byte[] psbt, Integer... allowedSighashTypes) {
+    return BitcoinPsbt.newBuilder().setPsbt(ByteString.copyFrom(psbt)).setAllowWitnessUtxoOnly(true)
+        .addAllAllowedSighashTypes(List.of(allowedSighashTypes)).build();
+  }
+
   static SignRequest request(byte[] publicKey, byte[] psbt) {
+    return request(publicKey, strict(psbt));
+  }
+
+  static SignRequest request(byte[] publicKey, BitcoinPsbt payload) {
     return SignRequest.newBuilder()
         .setKey(WalletKey.newBuilder().setWalletId("w").setCurve(Curve.SECP256K1)
             .setPublicKey(ByteString.copyFrom(publicKey)))
-        .setBitcoinPsbt(BitcoinPsbt.newBuilder().setPsbt(ByteString.copyFrom(psbt)))
+        .setBitcoinPsbt(payload)
         .build();
   }
 
-  /** Signs {@code psbt} with the wallet of {@code privateKeyHex}, as WalletOperations would. */
-  static SignResponse sign(String privateKeyHex, byte[] psbt) throws Exception {
+  /** Signs the payload with the wallet of {@code privateKeyHex}, as WalletOperations would. */
+  static SignResponse sign(String privateKeyHex, BitcoinPsbt payload, Bip340Signer.AuxSource aux)
+      throws Exception {
     try (SecretBytes sk = new SecretBytes(HEX.parseHex(privateKeyHex));
         Secp256k1Signer signer = Secp256k1Signer.create(sk)) {
-      PayloadSigner.Prepared prepared = new BitcoinPsbtSigner().prepare(request(signer.publicKey(), psbt));
+      PayloadSigner.Prepared prepared =
+          new BitcoinPsbtSigner(aux).prepare(request(signer.publicKey(), payload));
       return prepared.sign(new UnsealedKey(sk, signer));
     }
   }
@@ -127,7 +156,7 @@ class BitcoinPsbtSignerTest {
   void bip143NativeP2wpkhExampleByteForByte() throws Exception {
     byte[] raw = psbt(HEX.parseHex(P2WPKH_UNSIGNED), List.of(List.of(),
         List.of(new byte[] {0x01}, txOut(600_000_000L, HEX.parseHex(P2WPKH_SPK)))), 2);
-    SignResponse r = sign(P2WPKH_KEY, raw);
+    SignResponse r = sign(P2WPKH_KEY, witnessUtxoOnly(raw), RANDOM_AUX);
     assertEquals(1, r.getInputSignaturesCount());
     InputSignature s = r.getInputSignatures(0);
     assertEquals(1, s.getInputIndex());
@@ -144,7 +173,7 @@ class BitcoinPsbtSignerTest {
     byte[] raw = psbt(HEX.parseHex(P2SH_UNSIGNED), List.of(
         List.of(new byte[] {0x01}, txOut(1_000_000_000L, HEX.parseHex(P2SH_SPK)),
             new byte[] {0x04}, HEX.parseHex(P2SH_REDEEM))), 2);
-    SignResponse r = sign(P2SH_KEY, raw);
+    SignResponse r = sign(P2SH_KEY, witnessUtxoOnly(raw), RANDOM_AUX);
     InputSignature s = r.getInputSignatures(0);
     assertEquals(0, s.getInputIndex());
     assertEquals(P2SH_SIGHASH, HEX.formatHex(s.getDigest().toByteArray()));
@@ -190,13 +219,16 @@ class BitcoinPsbtSignerTest {
   }
 
   @Test
-  void bip341KeyPathInputZeroByteForByte() throws Exception {
+  void bip341KeyPathInputZeroByteForByteWithTheBipsZeroAuxInjected() throws Exception {
     KeyPathVectors v = keyPathVectors();
     String[] f = v.inputs().get(0);
     assertEquals("0", f[1]);
     assertEquals("null", f[4]); // no script tree: the BIP-86 case
     int hashType = Integer.parseInt(f[2]);
-    SignResponse r = sign(f[3], keyPathPsbt(v, hashType));
+    assertEquals(Sighash.SINGLE, hashType);
+    BitcoinPsbt payload = strict(keyPathPsbt(v, hashType)).toBuilder()
+        .addAllowedSighashTypes(Sighash.SINGLE).build();
+    SignResponse r = sign(f[3], payload, ZERO_AUX);
     assertEquals(1, r.getInputSignaturesCount(), "only input 0 is this key's BIP-86 output");
     InputSignature s = r.getInputSignatures(0);
     assertTrue(s.getSchnorr());
@@ -230,7 +262,8 @@ class BitcoinPsbtSignerTest {
               new byte[] {0x03}, u32(v0Type)),
           List.of(new byte[] {0x01}, txOut(400_000, p2tr), new byte[] {0x03}, u32(trType)));
       byte[] raw = psbt(tx, maps, 4);
-      SignResponse r = sign(P2WPKH_KEY, raw);
+      SignResponse r = sign(P2WPKH_KEY,
+          witnessUtxoOnly(raw, Sighash.PARTIAL_TYPES.toArray(new Integer[0])), RANDOM_AUX);
       assertEquals(3, r.getInputSignaturesCount());
       Psbt parsed = Psbt.parse(raw);
       int[] expectedIndexes = {0, 2, 3};
@@ -259,7 +292,7 @@ class BitcoinPsbtSignerTest {
     byte[] good = psbt(HEX.parseHex(P2WPKH_UNSIGNED), List.of(List.of(),
         List.of(new byte[] {0x01}, txOut(600_000_000L, HEX.parseHex(P2WPKH_SPK)))), 2);
     byte[] pub = publicKey(P2WPKH_KEY);
-    BitcoinPsbtSigner signer = new BitcoinPsbtSigner();
+    BitcoinPsbtSigner signer = new BitcoinPsbtSigner(RANDOM_AUX);
     // no input of this wallet (BIP-143's P2SH-P2WPKH key)
     ChainFormatException e = assertThrows(ChainFormatException.class,
         () -> signer.prepare(request(publicKey(P2SH_KEY), good)));
@@ -284,6 +317,93 @@ class BitcoinPsbtSignerTest {
     byte[] withRoot = keyPathPsbt(v, 3, new byte[] {0x18}, new byte[32]);
     assertEquals("inputs[0].tap_merkle_root", assertThrows(ChainFormatException.class,
         () -> signer.prepare(request(publicKey(f[3]), withRoot))).field());
+  }
+
+  @Test
+  void taprootSignaturesTakeFreshAuxRandomnessAndAreNotDeterministic() throws Exception {
+    KeyPathVectors v = keyPathVectors();
+    String[] f = v.inputs().get(0);
+    BitcoinPsbt payload = strict(keyPathPsbt(v, Sighash.SINGLE)).toBuilder()
+        .addAllowedSighashTypes(Sighash.SINGLE).build();
+    int[] draws = {0};
+    Bip340Signer.AuxSource counting = aux -> {
+      draws[0]++;
+      RANDOM_AUX.next(aux);
+    };
+    InputSignature a = sign(f[3], payload, counting).getInputSignatures(0);
+    InputSignature b = sign(f[3], payload, counting).getInputSignatures(0);
+    assertEquals(2, draws[0], "one aux draw per signature");
+    assertArrayEquals(a.getDigest().toByteArray(), b.getDigest().toByteArray());
+    assertFalse(Arrays.equals(a.getSignature().toByteArray(), b.getSignature().toByteArray()));
+    byte[] outputKey = HEX.parseHex(v.utxos().get(0)[1].substring(4));
+    assertTrue(Bip340Verifier.verify(outputKey, a.getDigest().toByteArray(), a.getSignature().toByteArray()));
+    assertTrue(Bip340Verifier.verify(outputKey, b.getDigest().toByteArray(), b.getSignature().toByteArray()));
+    assertFalse(HEX.formatHex(a.getSignature().toByteArray()).equals(f[10].substring(0, 128)),
+        "not the zero-aux signature");
+  }
+
+  /** A previous transaction paying {@code value} to {@code spk} at output 0. */
+  static Transaction previous(long value, byte[] spk) {
+    return new Transaction(2,
+        List.of(new Transaction.Input(new byte[32], 3, new byte[0], 0xffffffffL, List.of())),
+        List.of(new Transaction.Output(value, spk)), 0);
+  }
+
+  /** A PSBT spending output 0 of {@code prev} with the given input entries (key, value, ...). */
+  static byte[] spending(Transaction prev, byte[]... entries) {
+    Transaction tx = new Transaction(2,
+        List.of(new Transaction.Input(prev.txid(), 0, new byte[0], 0xfffffffdL, List.of())),
+        List.of(new Transaction.Output(40_000, HEX.parseHex(P2WPKH_SPK))), 0);
+    return psbt(tx.serializeNoWitness(), List.of(List.of(entries)), 1);
+  }
+
+  @Test
+  void segwitV0InputsNeedTheirPreviousTransactionBeforeAnythingIsUnsealed() throws Exception {
+    byte[] spk = HEX.parseHex(P2WPKH_SPK);
+    byte[] pub = publicKey(P2WPKH_KEY);
+    BitcoinPsbtSigner signer = new BitcoinPsbtSigner(RANDOM_AUX);
+    Transaction prev = previous(50_000, spk);
+    byte[] witnessOnly = spending(prev, new byte[] {0x01}, txOut(50_000, spk));
+    ChainFormatException e = assertThrows(ChainFormatException.class,
+        () -> signer.prepare(request(pub, witnessOnly)));
+    assertEquals("inputs[0].non_witness_utxo", e.field());
+    assertEquals(1, sign(P2WPKH_KEY, witnessUtxoOnly(witnessOnly), RANDOM_AUX).getInputSignaturesCount());
+    // with the previous transaction: signed on its amount, no flag needed
+    byte[] both = spending(prev, new byte[] {0x00}, prev.serialize(), new byte[] {0x01}, txOut(50_000, spk));
+    InputSignature s = sign(P2WPKH_KEY, strict(both), RANDOM_AUX).getInputSignatures(0);
+    assertArrayEquals(Sighash.bip143(Psbt.parse(both).unsignedTx(), 0,
+        Sighash.p2wpkhScriptCode(Hashes.hash160(PsbtWallet.of(pub).compressedKey())), 50_000, Sighash.ALL),
+        s.getDigest().toByteArray());
+    // the amount lie (CVE-2020-14199): witness_utxo claims more than the previous output holds
+    byte[] lie = spending(prev, new byte[] {0x00}, prev.serialize(), new byte[] {0x01}, txOut(90_000, spk));
+    for (BitcoinPsbt payload : List.of(strict(lie), witnessUtxoOnly(lie))) {
+      assertEquals("inputs[0].witness_utxo", assertThrows(ChainFormatException.class,
+          () -> signer.prepare(request(pub, payload))).field());
+    }
+  }
+
+  @Test
+  void partialSighashTypesAreRefusedUnlessThePayloadListsThem() throws Exception {
+    byte[] spk = HEX.parseHex(P2WPKH_SPK);
+    byte[] pub = publicKey(P2WPKH_KEY);
+    BitcoinPsbtSigner signer = new BitcoinPsbtSigner(RANDOM_AUX);
+    Transaction prev = previous(50_000, spk);
+    for (int type : Sighash.PARTIAL_TYPES) {
+      byte[] raw = spending(prev, new byte[] {0x00}, prev.serialize(), new byte[] {0x03}, u32(type));
+      ChainFormatException e = assertThrows(ChainFormatException.class,
+          () -> signer.prepare(request(pub, raw)));
+      assertEquals("inputs[0].sighash_type", e.field());
+      assertTrue(e.getMessage().contains(Sighash.name(type)), e.getMessage());
+      BitcoinPsbt allowed = strict(raw).toBuilder().addAllowedSighashTypes(type).build();
+      assertEquals(type, sign(P2WPKH_KEY, allowed, RANDOM_AUX).getInputSignatures(0).getSighashType());
+    }
+    // the payload's list must be canonical: partial types, ascending, no repeats
+    byte[] all = spending(prev, new byte[] {0x00}, prev.serialize());
+    for (List<Integer> bad : List.of(List.of(0x01), List.of(0x83, 0x02), List.of(0x03, 0x03), List.of(0x84))) {
+      BitcoinPsbt payload = strict(all).toBuilder().addAllAllowedSighashTypes(bad).build();
+      assertEquals("allowed_sighash_types", assertThrows(ChainFormatException.class,
+          () -> signer.prepare(request(pub, payload))).field(), bad.toString());
+    }
   }
 
   /** A version-2 transaction with {@code inputs} distinct prevouts and {@code outputs} P2WPKH outputs. */

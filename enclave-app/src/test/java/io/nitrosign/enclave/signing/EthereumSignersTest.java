@@ -36,7 +36,7 @@ class EthereumSignersTest {
 
   /** Signs {@code request} with {@code privateKeyHex} the way WalletOperations does. */
   static SignResponse sign(String privateKeyHex, SignRequest request) throws EnclaveException {
-    PayloadSigner signer = PayloadSigners.of(request);
+    PayloadSigner signer = PayloadSigners.create(new java.security.SecureRandom()).of(request);
     PayloadSigner.Prepared prepared = signer.prepare(request);
     try (SecretBytes key = new SecretBytes(hex(privateKeyHex));
         Secp256k1Signer secp = Secp256k1Signer.create(key)) {
@@ -190,7 +190,7 @@ class EthereumSignersTest {
   // ------------------------------------------------------------------ refusals (nothing signed)
 
   private static ChainFormatException refused(SignRequest request) {
-    return assertThrows(ChainFormatException.class, () -> PayloadSigners.of(request).prepare(request));
+    return assertThrows(ChainFormatException.class, () -> PayloadSigners.create(new java.security.SecureRandom()).of(request).prepare(request));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.nitrosign.parent.rpc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.nitrosign.attestation.AttestedSignatureException;
@@ -35,8 +36,13 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code signPsbt} for Bitcoin wallets, in the shape wallets use for it (sats-connect / Leather
  * {@code signPsbt}, Bitcoin Core {@code walletprocesspsbt}): {@code params: {psbt, encoding:
- * "base64"|"hex"}} (base64 by default) → {@code data: {psbt, encoding, signed_inputs: [...]}}, the
- * PSBT with this wallet's partial_sig / tap_key_sig entries added, in the request's encoding.
+ * "base64"|"hex", allow_witness_utxo_only?: boolean, allowed_sighash_types?: ["SINGLE|ANYONECANPAY",
+ * ...]}} (base64 by default) → {@code data: {psbt, encoding, signed_inputs: [...]}}, the PSBT with
+ * this wallet's partial_sig / tap_key_sig entries added, in the request's encoding.
+ *
+ * <p>By default a segwit v0 input to sign needs non_witness_utxo (CVE-2020-14199) and only
+ * DEFAULT and ALL are signed; the two optional params accept more, per request
+ * ({@link PsbtWallet.SigningRules}, read the same way by {@code RpcPayloads} for owned wallets).
  *
  * <p>Which inputs are the wallet's is {@link PsbtWallet}'s rule, the same one the enclave applies;
  * a PSBT with none to sign is refused here (400 {@code malformed_payload}, audited as rejected)
@@ -61,15 +67,36 @@ final class SignPsbt implements RpcMethod {
 
   @Override
   public Prepared prepare(ObjectNode params, Wallet wallet) {
-    JsonBodies.onlyFields(params, "params.", Set.of("psbt", "encoding"));
+    JsonBodies.onlyFields(params, "params.",
+        Set.of("psbt", "encoding", "allow_witness_utxo_only", "allowed_sighash_types"));
+    PsbtWallet.SigningRules rules = rules(params);
     String encoding = Params.encoding(params, "base64", "hex");
     Psbt psbt = encoding.equals("base64")
         ? Psbt.fromBase64(JsonBodies.requiredText(params, "params.", "psbt"))
         : Psbt.parse(Params.hex(params, "psbt", Bodies.MAX_BODY_BYTES));
     PsbtWallet owner = PsbtWallet.of(wallet.publicKey());
     List<PsbtWallet.InputView> inputs = owner.inputs(psbt);
-    List<Psbt.InputSighash> toSign = owner.toSign(psbt);
-    return new PsbtPrepared(wallet, encoding, psbt, owner, inputs, toSign);
+    List<Psbt.InputSighash> toSign = owner.toSign(psbt, rules);
+    return new PsbtPrepared(wallet, encoding, psbt, rules, owner, inputs, toSign);
+  }
+
+  /** The request's {@link PsbtWallet.SigningRules}, from the JSON params. */
+  static PsbtWallet.SigningRules rules(ObjectNode params) {
+    JsonNode allow = params.get("allow_witness_utxo_only");
+    JsonNode names = params.get("allowed_sighash_types");
+    List<Object> list = null;
+    if (names != null && !names.isNull()) {
+      if (!names.isArray()) {
+        throw new ChainFormatException("params.allowed_sighash_types", "must be a list");
+      }
+      list = new ArrayList<>();
+      for (JsonNode n : names) {
+        list.add(n.isTextual() ? n.textValue() : n.toString());
+      }
+    }
+    Object allowValue = allow == null || allow.isNull() ? null
+        : allow.isBoolean() ? (Object) allow.booleanValue() : allow.toString();
+    return PsbtWallet.SigningRules.fromParams(allowValue, list);
   }
 
   /** A PSBT decoded for policy, with the digests the parent expects the enclave to sign. */
@@ -77,15 +104,17 @@ final class SignPsbt implements RpcMethod {
     private final Wallet wallet;
     private final String encoding;
     private final Psbt psbt;
+    private final PsbtWallet.SigningRules rules;
     private final PsbtWallet owner;
     private final List<Psbt.InputSighash> toSign;
     private final Map<String, Object> decoded;
 
-    PsbtPrepared(Wallet wallet, String encoding, Psbt psbt, PsbtWallet owner,
-        List<PsbtWallet.InputView> inputs, List<Psbt.InputSighash> toSign) {
+    PsbtPrepared(Wallet wallet, String encoding, Psbt psbt, PsbtWallet.SigningRules rules,
+        PsbtWallet owner, List<PsbtWallet.InputView> inputs, List<Psbt.InputSighash> toSign) {
       this.wallet = wallet;
       this.encoding = encoding;
       this.psbt = psbt;
+      this.rules = rules;
       this.owner = owner;
       this.toSign = toSign;
       this.decoded = decode(wallet.chain(), psbt, inputs, toSign);
@@ -93,7 +122,10 @@ final class SignPsbt implements RpcMethod {
 
     @Override
     public void payload(SignRequest.Builder request) {
-      request.setBitcoinPsbt(BitcoinPsbt.newBuilder().setPsbt(ByteString.copyFrom(psbt.serialize())));
+      request.setBitcoinPsbt(BitcoinPsbt.newBuilder()
+          .setPsbt(ByteString.copyFrom(psbt.serialize()))
+          .setAllowWitnessUtxoOnly(rules.allowWitnessUtxoOnly())
+          .addAllAllowedSighashTypes(rules.allowedSighashTypes()));
     }
 
     @Override
@@ -209,16 +241,7 @@ final class SignPsbt implements RpcMethod {
 
   /** The name of a sighash type: DEFAULT, ALL, NONE, SINGLE, with |ANYONECANPAY. */
   static String sighashName(int type) {
-    if (type == Sighash.DEFAULT) {
-      return "DEFAULT";
-    }
-    String base = switch (type & 0x1f) {
-      case Sighash.ALL -> "ALL";
-      case Sighash.NONE -> "NONE";
-      case Sighash.SINGLE -> "SINGLE";
-      default -> Integer.toString(type & 0x1f);
-    };
-    return (type & Sighash.ANYONECANPAY) != 0 ? base + "|ANYONECANPAY" : base;
+    return Sighash.name(type);
   }
 
   /** What policy and the audit row see: inputs, outputs, amounts, fee, sighash types. */

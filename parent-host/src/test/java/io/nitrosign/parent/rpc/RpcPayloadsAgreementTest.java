@@ -12,6 +12,7 @@ import io.dropwizard.jackson.Jackson;
 import io.nitrosign.authz.Jcs;
 import io.nitrosign.authz.PrivyRequest;
 import io.nitrosign.authz.RpcPayloads;
+import io.nitrosign.chains.bitcoin.Transaction;
 import io.nitrosign.chains.ChainFormatException;
 import io.nitrosign.chains.ethereum.Eip712;
 import io.nitrosign.chains.ethereum.TypedDataJson;
@@ -335,15 +336,26 @@ class RpcPayloadsAgreementTest {
   void bitcoinSignPsbtBase64AndHex() {
     for (ChainType chain : new ChainType[] {ChainType.BITCOIN, ChainType.BITCOIN_TESTNET}) {
       Wallet p2wpkh = SignPsbtTest.wallet(chain, SignPsbtTest.P2WPKH_PUBKEY);
+      // BIP-143's example carries witness_utxo only: signed with allow_witness_utxo_only
       byte[] psbt = SignPsbtTest.p2wpkhPsbt();
-      assertAgree(p2wpkh, rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(psbt) + "\"}"));
+      String allow = ",\"allow_witness_utxo_only\":true";
+      assertAgree(p2wpkh, rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(psbt) + "\"" + allow + "}"));
       assertAgree(p2wpkh, rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(psbt)
-          + "\",\"encoding\":\"base64\"}"));
-      assertAgree(p2wpkh, rpc("signPsbt", "{\"psbt\":\"" + HEX.formatHex(psbt) + "\",\"encoding\":\"hex\"}"));
-      assertAgree(p2wpkh, rpc("signPsbt", "{\"psbt\":\"0x" + HEX.formatHex(psbt) + "\",\"encoding\":\"hex\"}"));
+          + "\",\"encoding\":\"base64\"" + allow + "}"));
+      assertAgree(p2wpkh, rpc("signPsbt", "{\"psbt\":\"" + HEX.formatHex(psbt) + "\",\"encoding\":\"hex\"" + allow + "}"));
+      assertAgree(p2wpkh, rpc("signPsbt", "{\"psbt\":\"0x" + HEX.formatHex(psbt) + "\",\"encoding\":\"hex\"" + allow + "}"));
+      assertAgree(p2wpkh, rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(psbt) + "\"" + allow
+          + ",\"allowed_sighash_types\":[\"SINGLE|ANYONECANPAY\",\"NONE\",\"ALL\",\"NONE\"]}"));
+      assertAgree(p2wpkh, rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(psbt) + "\"" + allow
+          + ",\"allowed_sighash_types\":[]}"));
+      // a PSBT with its previous transaction, no flag
+      Transaction prev = SignPsbtTest.previous(50_000);
+      assertAgree(p2wpkh, rpc("signPsbt", "{\"psbt\":\"" + SignPsbtTest.spending(prev, new byte[] {0},
+          prev.serialize()) + "\",\"allow_witness_utxo_only\":false}"));
+      // BIP-341's input 0 uses SINGLE
       Wallet keyPath = SignPsbtTest.wallet(chain, "02" + SignPsbtTest.KP_INTERNAL_PUBKEY);
       assertAgree(keyPath, rpc("signPsbt", "{\"psbt\":\""
-          + B64.encodeToString(SignPsbtTest.keyPathPsbt()) + "\"}"));
+          + B64.encodeToString(SignPsbtTest.keyPathPsbt()) + "\",\"allowed_sighash_types\":[\"SINGLE\"]}"));
     }
   }
 
@@ -458,6 +470,11 @@ class RpcPayloadsAgreementTest {
         rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(java.util.Arrays.copyOf(psbt, psbt.length - 3)) + "\"}"),
         rpc("signPsbt", "{}"),
         rpc("signPsbt", "{\"psbt\":42}"),
+        rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(psbt) + "\",\"allow_witness_utxo_only\":\"true\"}"),
+        rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(psbt) + "\",\"allow_witness_utxo_only\":1}"),
+        rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(psbt) + "\",\"allowed_sighash_types\":\"SINGLE\"}"),
+        rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(psbt) + "\",\"allowed_sighash_types\":[3]}"),
+        rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(psbt) + "\",\"allowed_sighash_types\":[\"single\"]}"),
         rpc("secp256k1_sign", "{\"hash\":\"0x1234\"}"),
         rpc("personal_sign", "{\"message\":\"x\"}"),
         rpc("raw_sign", "{\"bytes\":\"0x72\"}")}) {
@@ -489,7 +506,12 @@ class RpcPayloadsAgreementTest {
         {xlm, rpc("signTransaction", "{\"envelope\":\"" + Ed25519MethodsTest.PY_FEE_BUMP + "\",\"network_passphrase\":\"\"}")},
         {sol, rpc("signTransaction", "{\"transaction\":\"" + B64.encodeToString(
             Ed25519MethodsTest.unsignedSolana(Ed25519MethodsTest.WC_RAW_SIGNED_TX)) + "\"}")},
-        {otherBtc, rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(SignPsbtTest.p2wpkhPsbt()) + "\"}")}};
+        {otherBtc, rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(SignPsbtTest.p2wpkhPsbt()) + "\"}")},
+        // witness_utxo only without the flag, and SINGLE not allowed: the signers' rules
+        {SignPsbtTest.wallet(ChainType.BITCOIN, SignPsbtTest.P2WPKH_PUBKEY),
+            rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(SignPsbtTest.p2wpkhPsbt()) + "\"}")},
+        {SignPsbtTest.wallet(ChainType.BITCOIN, "02" + SignPsbtTest.KP_INTERNAL_PUBKEY),
+            rpc("signPsbt", "{\"psbt\":\"" + B64.encodeToString(SignPsbtTest.keyPathPsbt()) + "\"}")}};
     for (Object[] c : cases) {
       Wallet w = (Wallet) c[0];
       String body = (String) c[1];

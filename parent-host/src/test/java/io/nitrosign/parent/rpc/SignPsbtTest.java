@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.nitrosign.chains.ChainFormatException;
 import io.nitrosign.chains.bitcoin.Psbt;
+import io.nitrosign.chains.bitcoin.Sighash;
+import io.nitrosign.chains.bitcoin.Transaction;
 import io.nitrosign.chains.bitcoin.Secp256k1Points;
 import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.enclave.EnclaveCallException;
@@ -115,6 +117,21 @@ class SignPsbtTest {
     return p;
   }
 
+  /**
+   * Params accepting witness_utxo alone: BIP-143 does not publish its examples' previous
+   * transactions, so their PSBTs cannot carry non_witness_utxo.
+   */
+  static ObjectNode witnessUtxoOnly(String psbt, String encoding) {
+    return params(psbt, encoding).put("allow_witness_utxo_only", true);
+  }
+
+  /** Params allowing SIGHASH_SINGLE: BIP-341's key-path input 0 uses it. */
+  static ObjectNode singleAllowed(String psbt) {
+    ObjectNode p = params(psbt, null);
+    p.putArray("allowed_sighash_types").add("SINGLE");
+    return p;
+  }
+
   static byte[] rs(String der) {
     byte[] d = HEX.parseHex(der);
     byte[] out = new byte[64];
@@ -134,10 +151,12 @@ class SignPsbtTest {
   void bip143P2wpkhDecodedAndPublishedSignatureAccepted() {
     Wallet w = wallet(ChainType.BITCOIN, P2WPKH_PUBKEY);
     RpcMethod m = RpcMethods.of("signPsbt", ChainType.BITCOIN);
-    RpcMethod.Prepared p = m.prepare(params(Base64.getEncoder().encodeToString(p2wpkhPsbt()), null), w);
+    RpcMethod.Prepared p = m.prepare(witnessUtxoOnly(Base64.getEncoder().encodeToString(p2wpkhPsbt()), null), w);
     SignRequest.Builder b = SignRequest.newBuilder();
     p.payload(b);
     assertEquals(HEX.formatHex(p2wpkhPsbt()), HEX.formatHex(b.getBitcoinPsbt().getPsbt().toByteArray()));
+    assertTrue(b.getBitcoinPsbt().getAllowWitnessUtxoOnly());
+    assertEquals(List.of(), b.getBitcoinPsbt().getAllowedSighashTypesList());
 
     Map<String, Object> d = p.decoded();
     assertEquals("bitcoin", d.get("network"));
@@ -168,7 +187,7 @@ class SignPsbtTest {
   @Test
   void tamperedAnswersAreProtocolErrors() {
     Wallet w = wallet(ChainType.BITCOIN, P2WPKH_PUBKEY);
-    RpcMethod.Prepared p = new SignPsbt().prepare(params(HEX.formatHex(p2wpkhPsbt()), "hex"), w);
+    RpcMethod.Prepared p = new SignPsbt().prepare(witnessUtxoOnly(HEX.formatHex(p2wpkhPsbt()), "hex"), w);
     byte[] good = rs(P2WPKH_SIG);
     byte[] flipped = good.clone();
     flipped[63] ^= 1;
@@ -201,7 +220,11 @@ class SignPsbtTest {
   @SuppressWarnings("unchecked")
   void bip341KeyPathPublishedSignatureBecomesTapKeySig() {
     Wallet w = wallet(ChainType.BITCOIN, "02" + KP_INTERNAL_PUBKEY);
-    RpcMethod.Prepared p = new SignPsbt().prepare(params(Base64.getEncoder().encodeToString(keyPathPsbt()), null), w);
+    RpcMethod.Prepared p = new SignPsbt().prepare(singleAllowed(Base64.getEncoder().encodeToString(keyPathPsbt())), w);
+    SignRequest.Builder b = SignRequest.newBuilder();
+    p.payload(b);
+    assertEquals(List.of(Sighash.SINGLE), b.getBitcoinPsbt().getAllowedSighashTypesList());
+    assertEquals(false, b.getBitcoinPsbt().getAllowWitnessUtxoOnly()); // taproot: witness_utxo is enough
     Map<String, Object> d = p.decoded();
     assertEquals(List.of("SINGLE"), d.get("sighash_types"));
     long in = 0;
@@ -243,6 +266,85 @@ class SignPsbtTest {
     assertThrows(ApiException.class, () -> m.prepare(params(good, null).put("broadcast", true), w));
     assertThrows(ApiException.class, () -> m.prepare(JSON.createObjectNode(), w));
     // testnet wallet: addresses use tb
-    assertEquals("bitcoin-testnet", m.prepare(params(good, null), w).decoded().get("network"));
+    assertEquals("bitcoin-testnet", m.prepare(witnessUtxoOnly(good, null), w).decoded().get("network"));
+    // the signing rules' params, of the wrong type or with an unknown name
+    assertEquals("params.allow_witness_utxo_only", assertThrows(ChainFormatException.class,
+        () -> m.prepare(params(good, null).put("allow_witness_utxo_only", "true"), w)).field());
+    ObjectNode notAList = witnessUtxoOnly(good, null).put("allowed_sighash_types", "SINGLE");
+    assertEquals("params.allowed_sighash_types",
+        assertThrows(ChainFormatException.class, () -> m.prepare(notAList, w)).field());
+    ObjectNode unknown = witnessUtxoOnly(good, null);
+    unknown.putArray("allowed_sighash_types").add("SINGLE").add("sighash_single");
+    assertEquals("params.allowed_sighash_types[1]",
+        assertThrows(ChainFormatException.class, () -> m.prepare(unknown, w)).field());
+  }
+
+  /** A previous transaction paying {@code value} to BIP-143's P2WPKH key at output 0. */
+  static Transaction previous(long value) {
+    return new Transaction(2,
+        List.of(new Transaction.Input(new byte[32], 9, new byte[0], 0xffffffffL, List.of())),
+        List.of(new Transaction.Output(value, HEX.parseHex(P2WPKH_SPK))), 0);
+  }
+
+  /** A PSBT spending output 0 of {@code prev}, input entries as (key, value, ...). */
+  static String spending(Transaction prev, byte[]... entries) {
+    Transaction tx = new Transaction(2,
+        List.of(new Transaction.Input(prev.txid(), 0, new byte[0], 0xfffffffdL, List.of())),
+        List.of(new Transaction.Output(40_000, HEX.parseHex(P2WPKH_SPK))), 0);
+    return Base64.getEncoder().encodeToString(
+        psbt(HEX.formatHex(tx.serializeNoWitness()), List.of(List.of(entries)), 1));
+  }
+
+  @Test
+  void segwitV0InputsWithoutTheirPreviousTransactionAreMalformedUnlessTheRequestAcceptsTheRisk() {
+    Wallet w = wallet(ChainType.BITCOIN, P2WPKH_PUBKEY);
+    SignPsbt m = new SignPsbt();
+    // BIP-143's example: witness_utxo only
+    String example = Base64.getEncoder().encodeToString(p2wpkhPsbt());
+    ChainFormatException e = assertThrows(ChainFormatException.class, () -> m.prepare(params(example, null), w));
+    assertEquals("inputs[1].non_witness_utxo", e.field());
+    // with the previous transaction: accepted without the flag, the flag stays false in the payload
+    Transaction prev = previous(50_000);
+    String both = spending(prev, new byte[] {0}, prev.serialize(), new byte[] {1}, txOut(50_000, P2WPKH_SPK));
+    SignRequest.Builder b = SignRequest.newBuilder();
+    m.prepare(params(both, null), w).payload(b);
+    assertEquals(false, b.getBitcoinPsbt().getAllowWitnessUtxoOnly());
+    // the amount lie (CVE-2020-14199): refused with and without the flag
+    String lie = spending(prev, new byte[] {0}, prev.serialize(), new byte[] {1}, txOut(70_000, P2WPKH_SPK));
+    for (ObjectNode params : List.of(params(lie, null), witnessUtxoOnly(lie, null))) {
+      assertEquals("inputs[0].witness_utxo",
+          assertThrows(ChainFormatException.class, () -> m.prepare(params, w)).field());
+    }
+  }
+
+  @Test
+  void partialSighashTypesAreMalformedByDefaultAndSignedWhenListed() {
+    Wallet w = wallet(ChainType.BITCOIN, P2WPKH_PUBKEY);
+    SignPsbt m = new SignPsbt();
+    Transaction prev = previous(50_000);
+    for (int type : Sighash.PARTIAL_TYPES) {
+      String raw = spending(prev, new byte[] {0}, prev.serialize(), new byte[] {3},
+          new byte[] {(byte) type, 0, 0, 0});
+      ChainFormatException e = assertThrows(ChainFormatException.class, () -> m.prepare(params(raw, null), w));
+      assertEquals("inputs[0].sighash_type", e.field());
+      ObjectNode allowed = params(raw, null);
+      allowed.putArray("allowed_sighash_types").add(Sighash.name(type)).add("ALL");
+      RpcMethod.Prepared p = m.prepare(allowed, w);
+      SignRequest.Builder b = SignRequest.newBuilder();
+      p.payload(b);
+      assertEquals(List.of(type), b.getBitcoinPsbt().getAllowedSighashTypesList());
+      assertEquals(List.of(Sighash.name(type)), p.decoded().get("sighash_types"));
+    }
+  }
+
+  @Test
+  void allowedSighashTypesReachTheEnclaveAscendingWithoutRepeats() {
+    Wallet w = wallet(ChainType.BITCOIN, P2WPKH_PUBKEY);
+    ObjectNode params = witnessUtxoOnly(Base64.getEncoder().encodeToString(p2wpkhPsbt()), null);
+    params.putArray("allowed_sighash_types").add("SINGLE|ANYONECANPAY").add("NONE").add("DEFAULT")
+        .add("NONE").add("ALL");
+    SignRequest.Builder b = SignRequest.newBuilder();
+    new SignPsbt().prepare(params, w).payload(b);
+    assertEquals(List.of(0x02, 0x83), b.getBitcoinPsbt().getAllowedSighashTypesList());
   }
 }
