@@ -253,7 +253,7 @@ class BoundedResourcesTest {
       throws Exception {
     long budget = 6L * MIB;
     WireServer server = server(new WireServer.Limits(8, 1024, 3L * MIB, budget));
-    handler.serveDelayMillis = 20; // one request every 20 ms: far slower than the flood
+    handler.serveDelayMillis = 100; // one request every 100 ms: far slower than the flood
     int connections = 4;
     int framesPerConnection = 24;
     ExecutorService flooders = Executors.newFixedThreadPool(connections * 2);
