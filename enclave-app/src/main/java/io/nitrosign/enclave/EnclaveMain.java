@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * The enclave process. Usage:
  *
  * <pre>
- * java -jar enclave-app.jar [--listen ADDRESS] [--max-frame-bytes N]
+ * java -jar enclave-app.jar [--listen ADDRESS] [--max-frame-bytes N] [--max-connections N]
+ *                           [--max-pending-request-bytes N]
+ *                           [--max-pending-request-bytes-per-connection N]
  *                           [--nsm nitro|simulated [--simulated-nsm-ca DIR] --local-mode]
  *                           --kms-auth-key-id ID --kms-exec-key-id ID --kms-region R
  *                           [--kms-endpoint URL] [--kms-vsock-proxy CID:PORT]
@@ -62,8 +64,8 @@ public final class EnclaveMain {
   private EnclaveMain() {}
 
   /** Parsed command line. */
-  record Options(EnclaveAddress listen, int maxFrameBytes, boolean localMode, NsmKind nsm,
-      Path simulatedNsmCa, Optional<KmsSealingConfig> kms,
+  record Options(EnclaveAddress listen, int maxFrameBytes, WireServer.Limits limits,
+      boolean localMode, NsmKind nsm, Path simulatedNsmCa, Optional<KmsSealingConfig> kms,
       RequestAuthorizer.Settings authorization) {}
 
   /** Which NSM device to use. */
@@ -84,6 +86,12 @@ public final class EnclaveMain {
       "  --listen ADDRESS            unix:/path | vsock:any:PORT | tcp:127.0.0.1:PORT"
           + " (default vsock:any:5000)",
       "  --max-frame-bytes N         largest accepted frame (default 1048576)",
+      "  --max-connections N         connections open at once; more are closed at once"
+          + " (default " + WireServer.Limits.DEFAULT_MAX_CONNECTIONS + ")",
+      "  --max-pending-request-bytes N  bytes of requests read but not yet answered, all"
+          + " connections (default " + WireServer.Limits.DEFAULT_MAX_PENDING_BYTES + ")",
+      "  --max-pending-request-bytes-per-connection N  the same, per connection (default "
+          + WireServer.Limits.DEFAULT_MAX_PENDING_BYTES_PER_CONNECTION + ")",
       "  --nsm nitro|simulated       NSM device (default nitro: /dev/nsm); simulated needs"
           + " --local-mode",
       "  --simulated-nsm-ca DIR      the devkit's simulated NSM root CA (with --nsm simulated)",
@@ -102,6 +110,10 @@ public final class EnclaveMain {
   static Options parse(String[] args) throws UsageException {
     String listen = "vsock:any:5000";
     int maxFrame = 1 << 20;
+    WireServer.Limits defaults = WireServer.Limits.defaults();
+    long maxConnections = defaults.maxConnections();
+    long maxPending = defaults.maxPendingBytes();
+    long maxPendingPerConnection = defaults.maxPendingBytesPerConnection();
     boolean localMode = false;
     NsmKind nsm = NsmKind.NITRO;
     Path nsmCa = null;
@@ -127,6 +139,12 @@ public final class EnclaveMain {
             throw new UsageException("--max-frame-bytes must be at least 1024");
           }
         }
+        case "--max-connections" ->
+            maxConnections = positive(value(args, ++i, a), a, Integer.MAX_VALUE);
+        case "--max-pending-request-bytes" ->
+            maxPending = positive(value(args, ++i, a), a, Long.MAX_VALUE);
+        case "--max-pending-request-bytes-per-connection" ->
+            maxPendingPerConnection = positive(value(args, ++i, a), a, Long.MAX_VALUE);
         case "--local-mode" -> localMode = true;
         case "--nsm" -> {
           String kind = value(args, ++i, a);
@@ -159,6 +177,16 @@ public final class EnclaveMain {
     if (nsmCa != null && nsm != NsmKind.SIMULATED) {
       throw new UsageException("--simulated-nsm-ca requires --nsm simulated");
     }
+    if (maxPendingPerConnection < maxFrame) {
+      throw new UsageException(
+          "--max-pending-request-bytes-per-connection must be at least --max-frame-bytes");
+    }
+    if (maxPending < maxPendingPerConnection) {
+      throw new UsageException("--max-pending-request-bytes must be at least"
+          + " --max-pending-request-bytes-per-connection");
+    }
+    WireServer.Limits limits = new WireServer.Limits((int) maxConnections,
+        defaults.maxInFlightPerConnection(), maxPendingPerConnection, maxPending);
     Optional<KmsSealingConfig> kms = Optional.empty();
     boolean anyKms = authKeyId != null || execKeyId != null || region != null || endpoint != null
         || vsockProxy != null;
@@ -192,7 +220,7 @@ public final class EnclaveMain {
     RequestAuthorizer.Settings authorization = RequestAuthorizer.Settings.defaults()
         .withPublicBaseUrl(publicBaseUrl)
         .withExportQuorum(Optional.ofNullable(exportQuorum == null ? null : exportQuorum(exportQuorum)));
-    return new Options(address, maxFrame, localMode, nsm, nsmCa, kms, authorization);
+    return new Options(address, maxFrame, limits, localMode, nsm, nsmCa, kms, authorization);
   }
 
   /** {@code M:KEY1,KEY2,...}: an M-of-N quorum of base64 DER SPKI P-256 keys. */
@@ -226,6 +254,19 @@ public final class EnclaveMain {
   /** A log-safe reason: an NSM code or an exception class, never exception text. */
   private static String reason(Exception e) {
     return e instanceof NsmException n ? n.code().name() : e.getClass().getName();
+  }
+
+  private static long positive(String v, String flag, long max) throws UsageException {
+    long n;
+    try {
+      n = Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + " needs a number");
+    }
+    if (n < 1 || n > max) {
+      throw new UsageException(flag + " must be a positive number");
+    }
+    return n;
   }
 
   private static String value(String[] args, int i, String flag) throws UsageException {
@@ -294,7 +335,8 @@ public final class EnclaveMain {
         version == null ? "dev" : version, device, kmsSealing, options.authorization()));
     WireServer server;
     try {
-      server = WireServer.start(options.listen(), options.maxFrameBytes(), service);
+      server = WireServer.start(options.listen(), options.maxFrameBytes(), options.limits(),
+          service);
     } catch (Exception e) {
       LOG.error("cannot listen on {}: {}", options.listen(), e.getClass().getName());
       stateMachine.fail();

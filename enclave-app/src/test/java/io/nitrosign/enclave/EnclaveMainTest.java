@@ -20,6 +20,22 @@ class EnclaveMainTest {
     assertEquals(1 << 20, o.maxFrameBytes());
     assertEquals(EnclaveMain.NsmKind.NITRO, o.nsm());
     assertTrue(o.kms().isEmpty());
+    assertEquals(io.nitrosign.wire.WireServer.Limits.defaults(), o.limits());
+  }
+
+  @Test
+  void resourceLimitsAreEnclaveOptionsWithSafeDefaults() throws Exception {
+    io.nitrosign.wire.WireServer.Limits d = EnclaveMain.parse(new String[0]).limits();
+    assertEquals(64, d.maxConnections());
+    assertEquals(64L << 20, d.maxPendingBytes());
+    assertEquals(16L << 20, d.maxPendingBytesPerConnection());
+    assertTrue(d.maxPendingBytesPerConnection() >= (1 << 20), "a maximum-size frame fits");
+    io.nitrosign.wire.WireServer.Limits o = EnclaveMain.parse(new String[] {
+        "--max-connections", "4", "--max-pending-request-bytes", "33554432",
+        "--max-pending-request-bytes-per-connection", "8388608"}).limits();
+    assertEquals(4, o.maxConnections());
+    assertEquals(32L << 20, o.maxPendingBytes());
+    assertEquals(8L << 20, o.maxPendingBytesPerConnection());
   }
 
   @Test
@@ -63,6 +79,13 @@ class EnclaveMainTest {
         {"--listen", "http://x"},
         {"--max-frame-bytes", "lots"},
         {"--max-frame-bytes", "10"},
+        {"--max-connections", "0"},
+        {"--max-connections", "many"},
+        {"--max-connections", "3000000000"},
+        {"--max-pending-request-bytes", "-1"},
+        {"--max-pending-request-bytes-per-connection", "1024"},
+        {"--max-pending-request-bytes", "1048576",
+            "--max-pending-request-bytes-per-connection", "2097152"},
         {"--local-sealing-key-dir", "/tmp/keys"},
         {"--nsm", "simulated", "--simulated-nsm-ca", "/tmp/ca"},
         {"--local-mode", "--nsm", "simulated"},

@@ -13,7 +13,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Server side, one per connection: hands each request to the {@link RequestHandler} and writes the
  * response, tagged with the request's id, whenever it completes (in any order). Bounds the number
- * of requests in flight on the connection.
+ * of requests in flight on the connection and the serialized bytes they hold, on the connection
+ * and (through the shared {@link ResourceBudget}) across the server.
+ *
+ * <p>A request over a budget is answered {@code RESOURCE_EXHAUSTED} at once and dropped, rather
+ * than stopping to read: the peer learns at once that it should back off, the other requests on
+ * the connection (Health among them) keep flowing, and the frame being refused is already the only
+ * one this connection holds, so refusing costs no more memory than the read that preceded it.
  */
 final class RequestDispatcher extends SimpleChannelInboundHandler<EnclaveRequest> {
 
@@ -22,13 +28,22 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<EnclaveRequest
   private final RequestHandler handler;
   private final int maxFrameBytes;
   private final int maxInFlight;
+  private final long maxPendingBytes;
+  private final ResourceBudget budget;
   /** Touched only on the channel's event loop. */
   private int inFlight;
+  /** Serialized bytes of this connection's unanswered requests; touched only on the event loop. */
+  private long pendingBytes;
 
-  RequestDispatcher(RequestHandler handler, int maxFrameBytes, int maxInFlight) {
+  /** Fixed detail of the refusal when a byte budget is exhausted. */
+  static final String BUDGET_EXHAUSTED = "request byte budget exhausted";
+
+  RequestDispatcher(RequestHandler handler, int maxFrameBytes, ResourceBudget budget) {
     this.handler = handler;
     this.maxFrameBytes = maxFrameBytes;
-    this.maxInFlight = maxInFlight;
+    this.maxInFlight = budget.limits().maxInFlightPerConnection();
+    this.maxPendingBytes = budget.limits().maxPendingBytesPerConnection();
+    this.budget = budget;
   }
 
   @Override
@@ -43,6 +58,13 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<EnclaveRequest
           "too many requests in flight on this connection"));
       return;
     }
+    long size = request.getSerializedSize();
+    if (pendingBytes + size > maxPendingBytes || !budget.tryReserve(size)) {
+      budget.requestRefused();
+      ctx.writeAndFlush(ErrorResponses.error(id, ErrorCode.RESOURCE_EXHAUSTED, BUDGET_EXHAUSTED));
+      return;
+    }
+    pendingBytes += size;
     inFlight++;
     CompletableFuture<EnclaveResponse> result;
     try {
@@ -53,10 +75,10 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<EnclaveRequest
     } catch (RuntimeException | Error e) {
       result = CompletableFuture.failedFuture(e);
     }
-    result.whenComplete((response, failure) -> respond(ctx, id, response, failure));
+    result.whenComplete((response, failure) -> respond(ctx, id, size, response, failure));
   }
 
-  private void respond(ChannelHandlerContext ctx, long id, EnclaveResponse response,
+  private void respond(ChannelHandlerContext ctx, long id, long size, EnclaveResponse response,
       Throwable failure) {
     EnclaveResponse out;
     if (failure != null || response == null) {
@@ -74,11 +96,14 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<EnclaveRequest
     try {
       ctx.executor().execute(() -> {
         inFlight--;
+        pendingBytes -= size;
+        budget.release(size);
         if (ctx.channel().isActive()) {
           ctx.writeAndFlush(toWrite);
         }
       });
     } catch (RejectedExecutionException e) {
+      budget.release(size);
       log.debug("server shutting down; dropping response to request {}", id);
     }
   }

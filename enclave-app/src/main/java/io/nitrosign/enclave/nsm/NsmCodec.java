@@ -115,10 +115,27 @@ public final class NsmCodec {
         .EncodeToBytes();
   }
 
+  /**
+   * {@code {"GetRandom": {"random": bstr}}}, written by hand into one exact-size array: the CBOR
+   * library would keep copies of the random bytes (in its object and its output buffer) that we
+   * could not wipe. The bytes are the same as the library's encoding.
+   */
   public static byte[] encodeGetRandomResponse(byte[] random) {
-    return variant("GetRandom", CBORObject.NewOrderedMap().Add("random", bytes(random)))
-        .EncodeToBytes();
+    int n = random.length;
+    byte[] head = n < 24 ? new byte[] {(byte) (0x40 | n)}
+        : n < 0x100 ? new byte[] {0x58, (byte) n}
+        : n < 0x10000 ? new byte[] {0x59, (byte) (n >>> 8), (byte) n}
+        : new byte[] {0x5a, (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+    byte[] out = new byte[GET_RANDOM_RESPONSE_PREFIX.length + head.length + n];
+    System.arraycopy(GET_RANDOM_RESPONSE_PREFIX, 0, out, 0, GET_RANDOM_RESPONSE_PREFIX.length);
+    System.arraycopy(head, 0, out, GET_RANDOM_RESPONSE_PREFIX.length, head.length);
+    System.arraycopy(random, 0, out, GET_RANDOM_RESPONSE_PREFIX.length + head.length, n);
+    return out;
   }
+
+  /** {@code a1 69 "GetRandom" a1 66 "random"}: everything before the random byte string. */
+  private static final byte[] GET_RANDOM_RESPONSE_PREFIX = {(byte) 0xa1, 0x69,
+      'G', 'e', 't', 'R', 'a', 'n', 'd', 'o', 'm', (byte) 0xa1, 0x66, 'r', 'a', 'n', 'd', 'o', 'm'};
 
   public static byte[] encodeDescribePcrResponse(NsmDevice.Pcr pcr) {
     return variant("DescribePCR", CBORObject.NewOrderedMap()
@@ -153,9 +170,52 @@ public final class NsmCodec {
     return bstr(r.get("document"));
   }
 
+  /**
+   * The random bytes of a GetRandom response, in a new array the caller owns (and wipes). The
+   * response as the NSM writes it is read by hand, so the only copy is the returned one; anything
+   * else (an error, another encoding) goes through the CBOR library, whose byte string is returned
+   * itself rather than copied, so the caller's wipe reaches it.
+   */
   public static byte[] decodeGetRandom(byte[] response) throws NsmException {
+    byte[] direct = directGetRandom(response);
+    if (direct != null) {
+      return direct;
+    }
     CBORObject r = body(response, "GetRandom", "random");
     return bstr(r.get("random"));
+  }
+
+  /** The random bytes if {@code response} is exactly prefix, bstr header, bytes; else null. */
+  private static byte[] directGetRandom(byte[] response) {
+    int p = GET_RANDOM_RESPONSE_PREFIX.length;
+    if (response == null || response.length <= p) {
+      return null;
+    }
+    for (int i = 0; i < p; i++) {
+      if (response[i] != GET_RANDOM_RESPONSE_PREFIX[i]) {
+        return null;
+      }
+    }
+    int initial = response[p] & 0xff;
+    int headerBytes;
+    long length;
+    if (initial >= 0x40 && initial < 0x58) {
+      headerBytes = 1;
+      length = initial - 0x40;
+    } else if (initial == 0x58 && response.length > p + 1) {
+      headerBytes = 2;
+      length = response[p + 1] & 0xff;
+    } else if (initial == 0x59 && response.length > p + 2) {
+      headerBytes = 3;
+      length = ((response[p + 1] & 0xff) << 8) | (response[p + 2] & 0xff);
+    } else {
+      return null;
+    }
+    int start = p + headerBytes;
+    if (response.length - start != length) {
+      return null;
+    }
+    return java.util.Arrays.copyOfRange(response, start, response.length);
   }
 
   public static NsmDevice.Pcr decodeDescribePcr(byte[] response) throws NsmException {

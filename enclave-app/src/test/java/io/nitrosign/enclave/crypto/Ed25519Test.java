@@ -114,4 +114,15 @@ class Ed25519Test {
       assertEquals("Ed25519Signer[<redacted>]", signer.toString());
     }
   }
+
+  @Test
+  void closingTheSignerDestroysBcFipsKeyObjectAndRefusesToSign() {
+    byte[] seed = HEX.parseHex(RFC8032[0][0]);
+    Ed25519Signer signer = Ed25519Signer.create(new SecretBytes(seed.clone()));
+    org.bouncycastle.crypto.asymmetric.AsymmetricEdDSAPrivateKey key = signer.keyObjectForTests();
+    assertFalse(key.isDestroyed());
+    signer.close();
+    assertTrue(key.isDestroyed(), "BC-FIPS's copy of the seed is zeroed on close");
+    assertThrows(IllegalStateException.class, () -> signer.sign(new byte[0]));
+  }
 }

@@ -185,4 +185,25 @@ class NsmCodecTest {
     return List.of(NsmCodec::decodeAttestation, NsmCodec::decodeGetRandom,
         NsmCodec::decodeDescribePcr, NsmCodec::decodeDescribeNsm);
   }
+
+  @Test
+  void theHandWrittenGetRandomResponseIsByteForByteTheCborLibrarysEncodingAndDecodesBack()
+      throws Exception {
+    for (int n : new int[] {0, 1, 23, 24, 255, 256, 1000, 65535, 70000}) {
+      byte[] random = new byte[n];
+      new java.util.Random(n).nextBytes(random);
+      byte[] library = com.upokecenter.cbor.CBORObject.NewOrderedMap().Add("GetRandom",
+          com.upokecenter.cbor.CBORObject.NewOrderedMap().Add("random",
+              com.upokecenter.cbor.CBORObject.FromObject(random.clone()))).EncodeToBytes();
+      byte[] ours = NsmCodec.encodeGetRandomResponse(random);
+      assertArrayEquals(library, ours, "length " + n);
+      byte[] decoded = NsmCodec.decodeGetRandom(ours);
+      assertArrayEquals(random, decoded, "length " + n);
+      java.util.Arrays.fill(ours, (byte) 0);
+      assertArrayEquals(random, decoded, "the decoded bytes are a copy the caller owns");
+    }
+    // a response with trailing bytes is not read directly, and the library refuses it
+    byte[] trailing = java.util.Arrays.copyOf(NsmCodec.encodeGetRandomResponse(new byte[4]), 26);
+    assertThrows(NsmException.class, () -> NsmCodec.decodeGetRandom(trailing));
+  }
 }
