@@ -3,6 +3,7 @@ package io.nitrosign.parent;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.nitrosign.parent.admin.AdminConfiguration;
 import io.nitrosign.parent.enclave.EnclaveConfiguration;
 import io.nitrosign.parent.sealing.SealingConfiguration;
 import jakarta.validation.Valid;
@@ -14,6 +15,10 @@ public class ParentHostConfiguration extends Configuration {
   @Valid
   @NotNull
   private DataSourceFactory database = new DataSourceFactory();
+
+  @Valid
+  @NotNull
+  private AdminConfiguration admin = new AdminConfiguration();
 
   @Valid
   @NotNull
@@ -40,6 +45,16 @@ public class ParentHostConfiguration extends Configuration {
   @JsonProperty("publicBaseUrl")
   public void setPublicBaseUrl(String publicBaseUrl) {
     this.publicBaseUrl = publicBaseUrl;
+  }
+
+  @JsonProperty("admin")
+  public AdminConfiguration getAdmin() {
+    return admin;
+  }
+
+  @JsonProperty("admin")
+  public void setAdmin(AdminConfiguration admin) {
+    this.admin = admin;
   }
 
   @JsonProperty("sealing")
