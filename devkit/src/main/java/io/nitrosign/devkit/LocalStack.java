@@ -35,7 +35,7 @@ import java.util.Optional;
  * home/run/              pid files, the enclave's AF_UNIX socket
  * home/logs/             one log per process
  * home/parent-host.yml   the parent host's configuration, written by {@code up}
- * home/stack.env         BASE_URL, ADMIN_URL, APP_ID, APP_SECRET of the demo app
+ * home/stack.env         BASE_URL, ADMIN_URL, ADMIN_TASK_TOKEN, APP_ID, APP_SECRET of the demo app
  * </pre>
  */
 public final class LocalStack {
@@ -60,6 +60,7 @@ public final class LocalStack {
   /** The local KMS's access key id (not a secret; the secret is generated per home). */
   static final String KMS_ACCESS_KEY_ID = "NITROSIGNLOCALKMS";
   static final String KMS_SECRET_ENV = "NITROSIGN_LOCAL_KMS_SECRET";
+  static final String ADMIN_TOKEN_ENV = "NITROSIGN_ADMIN_TASK_TOKEN";
 
   private static final String DATABASE = "nitrosign";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -186,7 +187,8 @@ public final class LocalStack {
     Path config = writeParentConfig();
     out.println("parent-host  starting on " + baseUrl() + " (admin " + adminUrl() + ")");
     parent.start(s.parent().command(List.of("-Xmx512m"),
-        List.of("server", config.toString())), s.home(), Map.of(KMS_SECRET_ENV, kmsSecret()));
+        List.of("server", config.toString())), s.home(),
+        Map.of(KMS_SECRET_ENV, kmsSecret(), ADMIN_TOKEN_ENV, adminTaskToken()));
   }
 
   /** Writes the parent host's configuration for this stack. */
@@ -209,6 +211,9 @@ public final class LocalStack {
         "  user: postgres",
         "  password: \"\"",
         "publicBaseUrl: " + baseUrl(),
+        "admin:",
+        "  # bearer token for POST " + adminUrl() + "/tasks/NAME (ADMIN_TASK_TOKEN in stack.env)",
+        "  taskToken: ${" + ADMIN_TOKEN_ENV + ":-}",
         "enclave:",
         "  address: unix:" + enclaveSocket(),
         "sealing:",
@@ -325,6 +330,11 @@ public final class LocalStack {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("BASE_URL", baseUrl());
     env.put("ADMIN_URL", adminUrl());
+    try {
+      env.put("ADMIN_TASK_TOKEN", adminTaskToken());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     env.put("APP_ID", appId);
     env.put("APP_SECRET", secret);
     return env;
@@ -401,6 +411,20 @@ public final class LocalStack {
   }
 
   /** The local KMS's secret access key: random per home, in a 0600 file, passed by environment. */
+  /** The admin task token of this stack (random, 0600 in the stack's home). */
+  String adminTaskToken() throws IOException {
+    Path file = s.home().resolve("admin-task-token");
+    if (!Files.exists(file)) {
+      byte[] b = new byte[32];
+      new java.security.SecureRandom().nextBytes(b);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(b),
+          StandardCharsets.UTF_8);
+    }
+    return Files.readString(file, StandardCharsets.UTF_8).trim();
+  }
+
   String kmsSecret() throws IOException {
     Path file = kmsDir().resolve("access-secret");
     if (!Files.exists(file)) {

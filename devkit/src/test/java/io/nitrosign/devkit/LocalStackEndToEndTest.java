@@ -99,6 +99,34 @@ class LocalStackEndToEndTest {
   }
 
   @Test
+  @Order(15)
+  void adminTasksNeedTheStacksAdminTokenAndTheAdminPortIsLoopbackOnly() throws Exception {
+    String token = stack.readStackEnv().get("ADMIN_TASK_TOKEN");
+    assertNotNull(token, "stack.env has ADMIN_TASK_TOKEN");
+    assertTrue(stack.adminUrl().startsWith("http://127.0.0.1:"), stack.adminUrl());
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    java.util.function.Function<String, java.net.http.HttpResponse<String>> reseal = bearer -> {
+      java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(stack.adminUrl() + "/tasks/reseal-wallets"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+      if (bearer != null) {
+        b.header("Authorization", "Bearer " + bearer);
+      }
+      try {
+        return client.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+    assertEquals(401, reseal.apply(null).statusCode());
+    assertEquals(401, reseal.apply(token + "x").statusCode());
+    java.net.http.HttpResponse<String> ok = reseal.apply(token);
+    assertEquals(200, ok.statusCode(), ok.body());
+    assertTrue(ok.body().contains("\"resealed\""), ok.body());
+    assertTrue(stack.healthy(), "/healthcheck stays open");
+  }
+
+  @Test
   @Order(20)
   void createsAWalletAndSignsAPersonalMessage() throws Exception {
     Http.Reply created = http.post("/v1/wallets", auth, "{\"chain_type\":\"ethereum\"}");
