@@ -18,7 +18,7 @@ import io.nitrosign.parent.api.ApiModule;
 import io.nitrosign.parent.app.AppModule;
 import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
 import io.nitrosign.parent.app.CreateAppCommand;
-import io.nitrosign.parent.db.Migrations;
+import io.nitrosign.parent.db.MigrateCommand;
 import io.nitrosign.parent.enclave.EnclaveClientGateway;
 import io.nitrosign.parent.enclave.EnclaveHealthCheck;
 import io.nitrosign.parent.enclave.EnclaveResource;
@@ -55,6 +55,7 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
         bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
     bootstrap.addCommand(new CreateAppCommand());
+    bootstrap.addCommand(new MigrateCommand());
   }
 
   @Override
@@ -70,8 +71,10 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     SecureRandom random = new SecureRandom();
     Clock clock = Clock.systemUTC();
 
+    if (config.isMigrateOnStart()) {
+      config.migrate(env.metrics());
+    }
     ManagedDataSource dataSource = config.getDatabase().build(env.metrics(), DATABASE);
-    Migrations.migrate(dataSource);
     // Registers the "database" health check (the validation query, SELECT 1) and manages the pool.
     Jdbi jdbi = new JdbiFactory().build(env, config.getDatabase(), dataSource, DATABASE);
 

@@ -16,6 +16,20 @@ public class ParentHostConfiguration extends Configuration {
   @NotNull
   private DataSourceFactory database = new DataSourceFactory();
 
+  /**
+   * The schema owner's connection, for Flyway only (migrations and the grants to
+   * {@code database.user}); absent: {@code database} is used. The service itself never connects
+   * with it.
+   */
+  @Valid
+  private DataSourceFactory migrationDatabase;
+
+  /**
+   * Run the migrations when the server (or create-app) starts. False where a separate
+   * {@code migrate} command runs them first (AWS), so the server never holds the owner's password.
+   */
+  private boolean migrateOnStart = true;
+
   @Valid
   @NotNull
   private AdminConfiguration admin = new AdminConfiguration();
@@ -45,6 +59,41 @@ public class ParentHostConfiguration extends Configuration {
   @JsonProperty("publicBaseUrl")
   public void setPublicBaseUrl(String publicBaseUrl) {
     this.publicBaseUrl = publicBaseUrl;
+  }
+
+  @JsonProperty("migrationDatabase")
+  public DataSourceFactory getMigrationDatabase() {
+    return migrationDatabase;
+  }
+
+  @JsonProperty("migrationDatabase")
+  public void setMigrationDatabase(DataSourceFactory migrationDatabase) {
+    this.migrationDatabase = migrationDatabase;
+  }
+
+  @JsonProperty("migrateOnStart")
+  public boolean isMigrateOnStart() {
+    return migrateOnStart;
+  }
+
+  @JsonProperty("migrateOnStart")
+  public void setMigrateOnStart(boolean migrateOnStart) {
+    this.migrateOnStart = migrateOnStart;
+  }
+
+  /** Runs the migrations as the owner ({@code migrationDatabase}, else {@code database}). */
+  public void migrate(com.codahale.metrics.MetricRegistry metrics) {
+    io.dropwizard.db.ManagedDataSource owner = io.nitrosign.parent.db.Migrations
+        .ownerOf(database, migrationDatabase).build(metrics, "migrations");
+    try {
+      io.nitrosign.parent.db.Migrations.migrate(owner, database.getUser());
+    } finally {
+      try {
+        owner.stop();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing the migration connection pool", e);
+      }
+    }
   }
 
   @JsonProperty("admin")
