@@ -31,6 +31,8 @@ locals {
     db_name               = aws_db_instance.this.db_name
     db_user               = aws_db_instance.this.username
     db_secret_arn         = aws_db_instance.this.master_user_secret[0].secret_arn
+    db_service_user       = local.db_service_role
+    db_service_secret_arn = aws_secretsmanager_secret.db_service.arn
     log_group_parent_host = aws_cloudwatch_log_group.this["parent_host"].name
     log_group_vsock_proxy = aws_cloudwatch_log_group.this["vsock_proxy"].name
     log_group_nitro       = aws_cloudwatch_log_group.this["nitro_enclave"].name

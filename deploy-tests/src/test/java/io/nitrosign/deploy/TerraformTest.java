@@ -386,7 +386,9 @@ class TerraformTest {
     assertTrue(template.contains("openssl pkcs12 -export") && template.contains(
         "-out parent-host.p12.new -passout env:NITROSIGN_TLS_KEYSTORE_PASSWORD"), "keystore at boot");
     assertTrue(template.contains("EnvironmentFile=/run/nitrosign/instance.env"));
-    assertTrue(template.contains("Requires=nitrosign-db-secret.service nitrosign-instance-secrets.service"));
+    assertTrue(template.lines().anyMatch(l -> l.contains("Requires=nitrosign-db-secret.service")
+        && l.contains("nitrosign-instance-secrets.service") && l.contains("nitrosign-db-migrate.service")),
+        "the parent host starts after its keystore and its database role exist");
     assertTrue(template.contains("[systemctl, enable, --now, nitrosign-instance-secrets.service]"));
   }
 
@@ -405,6 +407,50 @@ class TerraformTest {
               "a rule covers the admin port: " + r));
     }
     assertFalse(blocks("resource", "aws_lb_target_group").toString().contains("8081"));
+  }
+
+  @Test
+  void theParentHostConnectsAsTheServiceRoleAndOnlyTheMigrateUnitHoldsTheOwnersPassword() throws Exception {
+    String template = Files.readString(MODULE.resolve("templates/user-data.yaml.tftpl"));
+    JsonNode yaml = parentHostYaml(template, "https://signer.example.com");
+    assertFalse(yaml.path("migrateOnStart").asBoolean(true), "the server does not migrate");
+    assertEquals("{NITROSIGN_DB_PASSWORD}", yaml.path("database").path("password").asText());
+    assertEquals("{NITROSIGN_DB_OWNER_PASSWORD}", yaml.path("migrationDatabase").path("password").asText());
+    assertTrue(template.contains("        user: ${db_service_user}\n        password: $${NITROSIGN_DB_PASSWORD}"),
+        "database: is the service role");
+    assertTrue(template.contains("        user: ${db_user}\n        password: \"$${NITROSIGN_DB_OWNER_PASSWORD}\""),
+        "migrationDatabase: is the owner");
+    assertTrue(local("user_data").asText().contains("db_service_user       = local.db_service_role"));
+    assertEquals("nitrosign_service", local("db_service_role").asText());
+    assertFalse(local("db_service_role").asText().equals(
+        blocks("resource", "aws_db_instance").get("this").path("username").asText()), "not the owner");
+
+    // systemd units: the owner's password reaches the migrate unit only
+    String parentUnit = unit(template, "nitrosign-parent-host.service");
+    String migrateUnit = unit(template, "nitrosign-db-migrate.service");
+    assertFalse(parentUnit.contains("db-owner.env"), parentUnit);
+    assertTrue(parentUnit.contains("EnvironmentFile=/run/nitrosign/db.env"));
+    assertTrue(migrateUnit.contains("EnvironmentFile=/run/nitrosign/db-owner.env"));
+    assertTrue(migrateUnit.contains("parent-host.jar migrate /opt/nitrosign/parent-host.yml"));
+    assertTrue(template.contains("printf 'NITROSIGN_DB_PASSWORD=%s\\n' \"$service\" > /run/nitrosign/db.env.new"),
+        "db.env holds the service role's password");
+
+    // the service role's password: Secrets Manager, readable by the instance role
+    JsonNode version = blocks("resource", "aws_secretsmanager_secret_version").get("db_service");
+    assertTrue(version.path("secret_string").asText().contains("random_password.db_service.result"));
+    JsonNode instancePolicy = blocks("data", "aws_iam_policy_document").values().stream()
+        .flatMap(d -> statements(d).stream())
+        .filter(st -> st.path("sid").asText().equals("DatabasePassword")).findFirst().orElseThrow();
+    assertTrue(instancePolicy.path("resources").toString().contains("aws_secretsmanager_secret.db_service.arn"));
+    assertTrue(files.get(MODULE.resolve("versions.tf")).toString().contains("hashicorp/random"));
+  }
+
+  /** The content of a systemd unit the template writes. */
+  private static String unit(String template, String name) {
+    int start = template.indexOf("  - path: /etc/systemd/system/" + name);
+    assertTrue(start >= 0, name);
+    int end = template.indexOf("\n  - path:", start + 1);
+    return template.substring(start, end < 0 ? template.length() : end);
   }
 
   /**
