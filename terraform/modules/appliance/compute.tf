@@ -31,6 +31,8 @@ locals {
     db_name               = aws_db_instance.this.db_name
     db_user               = aws_db_instance.this.username
     db_secret_arn         = aws_db_instance.this.master_user_secret[0].secret_arn
+    db_service_user       = local.db_service_role
+    db_service_secret_arn = aws_secretsmanager_secret.db_service.arn
     log_group_parent_host = aws_cloudwatch_log_group.this["parent_host"].name
     log_group_vsock_proxy = aws_cloudwatch_log_group.this["vsock_proxy"].name
     log_group_nitro       = aws_cloudwatch_log_group.this["nitro_enclave"].name
@@ -145,15 +147,20 @@ resource "aws_lb" "api" {
 
 resource "aws_lb_target_group" "api" {
   name                 = "${var.name}-api"
-  port                 = 8080
-  protocol             = "HTTP"
+  port                 = 8443
+  protocol             = "HTTPS"
   vpc_id               = local.vpc_id
   deregistration_delay = 30
 
-  # The admin health check: database reachable and enclave READY.
+  # TLS to the instance: the parent host serves HTTPS with a certificate generated at boot
+  # (user-data, nitrosign-instance-secrets). An ALB does not validate target certificates: this
+  # encrypts the hop inside the VPC against passive capture, it does not authenticate the target.
+  # GET /health on the API port: database reachable and enclave READY (the admin port is
+  # bound to 127.0.0.1).
   health_check {
-    port                = "8081"
-    path                = "/healthcheck"
+    protocol            = "HTTPS"
+    port                = "traffic-port"
+    path                = "/health"
     matcher             = "200"
     interval            = 15
     healthy_threshold   = 2

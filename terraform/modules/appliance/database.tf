@@ -58,3 +58,31 @@ resource "aws_db_instance" "this" {
 
   tags = local.tags
 }
+
+# ---- the service's own role ---------------------------------------------------------------------
+# The parent host does not connect as the owner (the master user above): it connects as
+# nitrosign_service, which has DML only and INSERT/SELECT on audit_log, so it cannot drop the
+# audit triggers or rewrite history. At boot, nitrosign-db-migrate.service ("parent-host.jar
+# migrate", as the owner) creates the role with this password and runs the migrations, which grant
+# it its privileges. The password is in Secrets Manager and, like every random_password, in the
+# Terraform state: keep the state encrypted and access-controlled.
+
+locals {
+  db_service_role = "nitrosign_service"
+}
+
+resource "random_password" "db_service" {
+  length  = 40
+  special = false
+}
+
+resource "aws_secretsmanager_secret" "db_service" {
+  name_prefix = "${var.name}-db-service-"
+  description = "nitrosign: password of the parent host's database role ${local.db_service_role}"
+  tags        = local.tags
+}
+
+resource "aws_secretsmanager_secret_version" "db_service" {
+  secret_id     = aws_secretsmanager_secret.db_service.id
+  secret_string = jsonencode({ username = local.db_service_role, password = random_password.db_service.result })
+}

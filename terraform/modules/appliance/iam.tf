@@ -60,7 +60,7 @@ data "aws_iam_policy_document" "instance" {
     sid       = "DatabasePassword"
     effect    = "Allow"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_db_instance.this.master_user_secret[0].secret_arn]
+    resources = [aws_db_instance.this.master_user_secret[0].secret_arn, aws_secretsmanager_secret.db_service.arn]
   }
 
   statement {

@@ -143,19 +143,10 @@ resource "aws_vpc_security_group_ingress_rule" "lb_https" {
 
 resource "aws_vpc_security_group_egress_rule" "lb_to_api" {
   security_group_id            = aws_security_group.lb.id
-  description                  = "to the parent hosts' API"
+  description                  = "to the parent hosts' API (HTTPS) and its /health"
   ip_protocol                  = "tcp"
-  from_port                    = 8080
-  to_port                      = 8080
-  referenced_security_group_id = aws_security_group.app.id
-}
-
-resource "aws_vpc_security_group_egress_rule" "lb_to_health" {
-  security_group_id            = aws_security_group.lb.id
-  description                  = "health checks on the admin port"
-  ip_protocol                  = "tcp"
-  from_port                    = 8081
-  to_port                      = 8081
+  from_port                    = 8443
+  to_port                      = 8443
   referenced_security_group_id = aws_security_group.app.id
 }
 
@@ -166,21 +157,13 @@ resource "aws_security_group" "app" {
   tags        = merge(local.tags, { Name = "${var.name}-parent-host" })
 }
 
+# The admin port (8081) is bound to 127.0.0.1 on the instance and has no rule here.
 resource "aws_vpc_security_group_ingress_rule" "app_api" {
   security_group_id            = aws_security_group.app.id
-  description                  = "API from the load balancer"
+  description                  = "API (HTTPS) and health checks from the load balancer"
   ip_protocol                  = "tcp"
-  from_port                    = 8080
-  to_port                      = 8080
-  referenced_security_group_id = aws_security_group.lb.id
-}
-
-resource "aws_vpc_security_group_ingress_rule" "app_health" {
-  security_group_id            = aws_security_group.app.id
-  description                  = "health checks from the load balancer"
-  ip_protocol                  = "tcp"
-  from_port                    = 8081
-  to_port                      = 8081
+  from_port                    = 8443
+  to_port                      = 8443
   referenced_security_group_id = aws_security_group.lb.id
 }
 

@@ -462,6 +462,119 @@ class TerraformTest {
         .contains("public_base_url"), "the example tfvars sets it");
   }
 
+  @Test
+  void theLoadBalancerForwardsHttpsAndTheParentHostServesHttpsOnTheTargetPort() throws Exception {
+    JsonNode tg = blocks("resource", "aws_lb_target_group").get("api");
+    assertEquals("HTTPS", tg.path("protocol").asText(), "TLS from the load balancer to the instance");
+    JsonNode hc = tg.path("health_check").get(0);
+    assertEquals("HTTPS", hc.path("protocol").asText(), "health checks over TLS too");
+    assertEquals("traffic-port", hc.path("port").asText(), "health checks on the API port");
+    assertEquals("/health", hc.path("path").asText());
+    int port = tg.path("port").asInt();
+    JsonNode listener = blocks("resource", "aws_lb_listener").get("https");
+    assertEquals("HTTPS", listener.path("protocol").asText());
+    assertEquals("${aws_lb_target_group.api.arn}",
+        listener.path("default_action").get(0).path("target_group_arn").asText());
+    blocks("resource", "aws_lb_listener").values().forEach(l ->
+        assertEquals("HTTPS", l.path("protocol").asText(), "no plain HTTP listener: " + l));
+
+    // the security groups open exactly the target port between the load balancer and the hosts
+    JsonNode out = blocks("resource", "aws_vpc_security_group_egress_rule").get("lb_to_api");
+    JsonNode in = blocks("resource", "aws_vpc_security_group_ingress_rule").get("app_api");
+    for (JsonNode rule : List.of(out, in)) {
+      assertEquals(port, rule.path("from_port").asInt());
+      assertEquals(port, rule.path("to_port").asInt());
+    }
+    for (JsonNode rule : blocks("resource", "aws_vpc_security_group_ingress_rule").values()) {
+      if (rule.path("security_group_id").asText().equals("${aws_security_group.app.id}")) {
+        assertEquals(port, rule.path("from_port").asInt(), "only the API port into the hosts: " + rule);
+      }
+    }
+
+    String template = Files.readString(MODULE.resolve("templates/user-data.yaml.tftpl"));
+    JsonNode server = parentHostYaml(template, "https://signer.example.com").path("server");
+    JsonNode apps = server.path("applicationConnectors");
+    assertEquals(1, apps.size(), apps.toString());
+    JsonNode https = apps.get(0);
+    assertEquals("https", https.path("type").asText(), "the API connector is TLS: " + https);
+    assertEquals(port, https.path("port").asInt(), "the connector listens on the target group's port");
+    assertEquals("/run/nitrosign/tls/parent-host.p12", https.path("keyStorePath").asText());
+    assertEquals("PKCS12", https.path("keyStoreType").asText());
+    assertEquals("{NITROSIGN_TLS_KEYSTORE_PASSWORD}", https.path("keyStorePassword").asText(),
+        "the keystore password comes from the environment");
+    // the keystore is made at boot and handed to the parent host's unit
+    assertTrue(template.contains("openssl pkcs12 -export") && template.contains(
+        "-out parent-host.p12.new -passout env:NITROSIGN_TLS_KEYSTORE_PASSWORD"), "keystore at boot");
+    assertTrue(template.contains("EnvironmentFile=/run/nitrosign/instance.env"));
+    assertTrue(template.lines().anyMatch(l -> l.contains("Requires=nitrosign-db-secret.service")
+        && l.contains("nitrosign-instance-secrets.service") && l.contains("nitrosign-db-migrate.service")),
+        "the parent host starts after its keystore and its database role exist");
+    assertTrue(template.contains("[systemctl, enable, --now, nitrosign-instance-secrets.service]"));
+  }
+
+  @Test
+  void theAdminPortIsLoopbackOnlyAndItsTasksNeedATokenInTheRenderedConfiguration() throws Exception {
+    String template = Files.readString(MODULE.resolve("templates/user-data.yaml.tftpl"));
+    JsonNode yaml = parentHostYaml(template, "https://signer.example.com");
+    JsonNode admins = yaml.path("server").path("adminConnectors");
+    assertTrue(admins.size() > 0);
+    admins.forEach(a -> assertEquals("127.0.0.1", a.path("bindHost").asText(), "admin: " + a));
+    assertEquals("{NITROSIGN_ADMIN_TASK_TOKEN}", yaml.path("admin").path("taskToken").asText());
+    // no rule lets anything reach the admin port
+    for (String kind : List.of("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule")) {
+      blocks("resource", kind).values().forEach(r ->
+          assertFalse(r.path("from_port").asInt() <= 8081 && r.path("to_port").asInt() >= 8081,
+              "a rule covers the admin port: " + r));
+    }
+    assertFalse(blocks("resource", "aws_lb_target_group").toString().contains("8081"));
+  }
+
+  @Test
+  void theParentHostConnectsAsTheServiceRoleAndOnlyTheMigrateUnitHoldsTheOwnersPassword() throws Exception {
+    String template = Files.readString(MODULE.resolve("templates/user-data.yaml.tftpl"));
+    JsonNode yaml = parentHostYaml(template, "https://signer.example.com");
+    assertFalse(yaml.path("migrateOnStart").asBoolean(true), "the server does not migrate");
+    // (unquoted, the test's stand-in {VAR} parses as a YAML map: compare the text)
+    assertTrue(yaml.path("database").path("password").toString().contains("NITROSIGN_DB_PASSWORD"));
+    assertFalse(yaml.path("database").toString().contains("OWNER"), "no owner password in database:");
+    assertEquals("{NITROSIGN_DB_OWNER_PASSWORD}", yaml.path("migrationDatabase").path("password").asText());
+    assertTrue(template.contains("        user: ${db_service_user}\n        password: $${NITROSIGN_DB_PASSWORD}"),
+        "database: is the service role");
+    assertTrue(template.contains("        user: ${db_user}\n        password: \"$${NITROSIGN_DB_OWNER_PASSWORD}\""),
+        "migrationDatabase: is the owner");
+    assertTrue(local("user_data").asText().contains("db_service_user       = local.db_service_role"));
+    assertEquals("nitrosign_service", local("db_service_role").asText());
+    assertFalse(local("db_service_role").asText().equals(
+        blocks("resource", "aws_db_instance").get("this").path("username").asText()), "not the owner");
+
+    // systemd units: the owner's password reaches the migrate unit only
+    String parentUnit = unit(template, "nitrosign-parent-host.service");
+    String migrateUnit = unit(template, "nitrosign-db-migrate.service");
+    assertFalse(parentUnit.contains("db-owner.env"), parentUnit);
+    assertTrue(parentUnit.contains("EnvironmentFile=/run/nitrosign/db.env"));
+    assertTrue(migrateUnit.contains("EnvironmentFile=/run/nitrosign/db-owner.env"));
+    assertTrue(migrateUnit.contains("parent-host.jar migrate /opt/nitrosign/parent-host.yml"));
+    assertTrue(template.contains("printf 'NITROSIGN_DB_PASSWORD=%s\\n' \"$service\" > /run/nitrosign/db.env.new"),
+        "db.env holds the service role's password");
+
+    // the service role's password: Secrets Manager, readable by the instance role
+    JsonNode version = blocks("resource", "aws_secretsmanager_secret_version").get("db_service");
+    assertTrue(version.path("secret_string").asText().contains("random_password.db_service.result"));
+    JsonNode instancePolicy = blocks("data", "aws_iam_policy_document").values().stream()
+        .flatMap(d -> statements(d).stream())
+        .filter(st -> st.path("sid").asText().equals("DatabasePassword")).findFirst().orElseThrow();
+    assertTrue(instancePolicy.path("resources").toString().contains("aws_secretsmanager_secret.db_service.arn"));
+    assertTrue(files.get(MODULE.resolve("versions.tf")).toString().contains("hashicorp/random"));
+  }
+
+  /** The content of a systemd unit the template writes. */
+  private static String unit(String template, String name) {
+    int start = template.indexOf("  - path: /etc/systemd/system/" + name);
+    assertTrue(start >= 0, name);
+    int end = template.indexOf("\n  - path:", start + 1);
+    return template.substring(start, end < 0 ? template.length() : end);
+  }
+
   /**
    * The parent host's YAML as the template writes it (the content of
    * /opt/nitrosign/parent-host.yml), with every template variable replaced by a sample value.

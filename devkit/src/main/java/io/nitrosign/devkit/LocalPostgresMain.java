@@ -16,8 +16,13 @@ import java.util.concurrent.CountDownLatch;
  * 127.0.0.1 only. The data directory is initialised on first start and reused afterwards, so a
  * second {@code ./appliance local up} sees the wallets created before. When the database exists
  * and the server accepts connections, READY_FILE is written; SIGTERM stops the server cleanly.
+ * With {@code NITROSIGN_DB_SERVICE_PASSWORD} in the environment it also creates (or
+ * re-passwords) the parent host's login role {@code nitrosign_service}.
  */
 public final class LocalPostgresMain {
+
+  static final String SERVICE_ROLE = "nitrosign_service";
+  static final String SERVICE_PASSWORD_ENV = "NITROSIGN_DB_SERVICE_PASSWORD";
 
   private LocalPostgresMain() {}
 
@@ -73,6 +78,21 @@ public final class LocalPostgresMain {
       if (!exists) {
         st.execute("CREATE DATABASE " + database);
         System.out.println("created database " + database);
+      }
+      // The parent host's login role (docs/local-mode.md): created here, where the superuser
+      // is, with the password from the environment; the migrations grant it DML only.
+      String password = System.getenv(SERVICE_PASSWORD_ENV);
+      if (password != null && !password.isEmpty()) {
+        boolean role;
+        try (ResultSet rs = st.executeQuery(
+            "SELECT 1 FROM pg_roles WHERE rolname = '" + SERVICE_ROLE + "'")) {
+          role = rs.next();
+        }
+        st.execute((role ? "ALTER ROLE " : "CREATE ROLE ") + SERVICE_ROLE + " LOGIN");
+        // the driver computes the SCRAM verifier: the password is not in any statement
+        c.unwrap(org.postgresql.PGConnection.class)
+            .alterUserPassword(SERVICE_ROLE, password.toCharArray(), "scram-sha-256");
+        System.out.println((role ? "updated" : "created") + " role " + SERVICE_ROLE);
       }
     }
     Files.writeString(readyFile, Long.toString(ProcessHandle.current().pid()));

@@ -35,7 +35,7 @@ import java.util.Optional;
  * home/run/              pid files, the enclave's AF_UNIX socket
  * home/logs/             one log per process
  * home/parent-host.yml   the parent host's configuration, written by {@code up}
- * home/stack.env         BASE_URL, ADMIN_URL, APP_ID, APP_SECRET of the demo app
+ * home/stack.env         BASE_URL, ADMIN_URL, ADMIN_TASK_TOKEN, APP_ID, APP_SECRET of the demo app
  * </pre>
  */
 public final class LocalStack {
@@ -60,6 +60,10 @@ public final class LocalStack {
   /** The local KMS's access key id (not a secret; the secret is generated per home). */
   static final String KMS_ACCESS_KEY_ID = "NITROSIGNLOCALKMS";
   static final String KMS_SECRET_ENV = "NITROSIGN_LOCAL_KMS_SECRET";
+  static final String ADMIN_TOKEN_ENV = "NITROSIGN_ADMIN_TASK_TOKEN";
+  /** The parent host's database role (no DDL; INSERT/SELECT on audit_log) and its password. */
+  static final String SERVICE_ROLE = "nitrosign_service";
+  static final String SERVICE_PASSWORD_ENV = "NITROSIGN_DB_SERVICE_PASSWORD";
 
   private static final String DATABASE = "nitrosign";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -149,7 +153,7 @@ public final class LocalStack {
     String durability = Boolean.getBoolean("nitrosign.pg.fast") ? "fast" : "durable";
     postgres.start(s.postgres().command(List.of("-Xmx256m"), List.of(
         s.home().resolve("pg").toString(), Integer.toString(s.pgPort()), DATABASE,
-        ready.toString(), durability)), s.home());
+        ready.toString(), durability)), s.home(), Map.of(SERVICE_PASSWORD_ENV, servicePassword()));
     waitFor(postgres, () -> Files.exists(ready), "PostgreSQL to accept connections");
   }
 
@@ -186,7 +190,9 @@ public final class LocalStack {
     Path config = writeParentConfig();
     out.println("parent-host  starting on " + baseUrl() + " (admin " + adminUrl() + ")");
     parent.start(s.parent().command(List.of("-Xmx512m"),
-        List.of("server", config.toString())), s.home(), Map.of(KMS_SECRET_ENV, kmsSecret()));
+        List.of("server", config.toString())), s.home(),
+        Map.of(KMS_SECRET_ENV, kmsSecret(), ADMIN_TOKEN_ENV, adminTaskToken(),
+            SERVICE_PASSWORD_ENV, servicePassword()));
   }
 
   /** Writes the parent host's configuration for this stack. */
@@ -203,12 +209,22 @@ public final class LocalStack {
         "    - type: http",
         "      bindHost: 127.0.0.1",
         "      port: " + s.adminPort(),
+        "# the service's role: DML only, INSERT/SELECT on audit_log (LocalPostgresMain creates it)",
         "database:",
+        "  driverClass: org.postgresql.Driver",
+        "  url: " + jdbcUrl(),
+        "  user: " + SERVICE_ROLE,
+        "  password: ${" + SERVICE_PASSWORD_ENV + "}",
+        "# the owner, for the migrations only",
+        "migrationDatabase:",
         "  driverClass: org.postgresql.Driver",
         "  url: " + jdbcUrl(),
         "  user: postgres",
         "  password: \"\"",
         "publicBaseUrl: " + baseUrl(),
+        "admin:",
+        "  # bearer token for POST " + adminUrl() + "/tasks/NAME (ADMIN_TASK_TOKEN in stack.env)",
+        "  taskToken: ${" + ADMIN_TOKEN_ENV + ":-}",
         "enclave:",
         "  address: unix:" + enclaveSocket(),
         "sealing:",
@@ -288,6 +304,7 @@ public final class LocalStack {
                 java.util.stream.Stream.of(config.toString()))).toList());
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put(KMS_SECRET_ENV, kmsSecret());
+    pb.environment().put(SERVICE_PASSWORD_ENV, servicePassword());
     Process p = pb.directory(s.home().toFile())
         .redirectOutput(outFile.toFile())
         .redirectError(ProcessBuilder.Redirect.appendTo(
@@ -325,6 +342,11 @@ public final class LocalStack {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("BASE_URL", baseUrl());
     env.put("ADMIN_URL", adminUrl());
+    try {
+      env.put("ADMIN_TASK_TOKEN", adminTaskToken());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     env.put("APP_ID", appId);
     env.put("APP_SECRET", secret);
     return env;
@@ -401,6 +423,29 @@ public final class LocalStack {
   }
 
   /** The local KMS's secret access key: random per home, in a 0600 file, passed by environment. */
+  /** The service role's database password (random, 0600 in the stack's home). */
+  String servicePassword() throws IOException {
+    return secretFile("db-service-password");
+  }
+
+  /** The admin task token of this stack (random, 0600 in the stack's home). */
+  String adminTaskToken() throws IOException {
+    return secretFile("admin-task-token");
+  }
+
+  private String secretFile(String name) throws IOException {
+    Path file = s.home().resolve(name);
+    if (!Files.exists(file)) {
+      byte[] b = new byte[32];
+      new java.security.SecureRandom().nextBytes(b);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(b),
+          StandardCharsets.UTF_8);
+    }
+    return Files.readString(file, StandardCharsets.UTF_8).trim();
+  }
+
   String kmsSecret() throws IOException {
     Path file = kmsDir().resolve("access-secret");
     if (!Files.exists(file)) {

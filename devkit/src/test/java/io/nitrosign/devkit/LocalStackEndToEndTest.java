@@ -99,6 +99,59 @@ class LocalStackEndToEndTest {
   }
 
   @Test
+  @Order(15)
+  void adminTasksNeedTheStacksAdminTokenAndTheAdminPortIsLoopbackOnly() throws Exception {
+    String token = stack.readStackEnv().get("ADMIN_TASK_TOKEN");
+    assertNotNull(token, "stack.env has ADMIN_TASK_TOKEN");
+    assertTrue(stack.adminUrl().startsWith("http://127.0.0.1:"), stack.adminUrl());
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    java.util.function.Function<String, java.net.http.HttpResponse<String>> reseal = bearer -> {
+      java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(stack.adminUrl() + "/tasks/reseal-wallets"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+      if (bearer != null) {
+        b.header("Authorization", "Bearer " + bearer);
+      }
+      try {
+        return client.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+    assertEquals(401, reseal.apply(null).statusCode());
+    assertEquals(401, reseal.apply(token + "x").statusCode());
+    java.net.http.HttpResponse<String> ok = reseal.apply(token);
+    assertEquals(200, ok.statusCode(), ok.body());
+    // the task ran (its answer, not the filter's); before provisioning it reports that
+    assertTrue(ok.body().contains("\"resealed\"") || ok.body().contains("sealing keys"), ok.body());
+    assertTrue(stack.healthy(), "/healthcheck stays open");
+  }
+
+  @Test
+  @Order(16)
+  void theParentHostConnectsAsTheServiceRoleWhichCannotRewriteTheAuditLog() throws Exception {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(stack.jdbcUrl(), "postgres", "");
+        java.sql.Statement st = c.createStatement()) {
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT DISTINCT usename FROM pg_stat_activity"
+          + " WHERE datname = 'nitrosign' AND pid <> pg_backend_pid() AND usename IS NOT NULL")) {
+        java.util.Set<String> users = new java.util.HashSet<>();
+        while (rs.next()) {
+          users.add(rs.getString(1));
+        }
+        assertEquals(java.util.Set.of("nitrosign_service"), users, "the parent host's pool");
+      }
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT has_table_privilege('nitrosign_service',"
+          + " 'audit_log', 'UPDATE'), has_table_privilege('nitrosign_service', 'audit_log', 'DELETE'),"
+          + " has_table_privilege('nitrosign_service', 'audit_log', 'TRUNCATE'),"
+          + " has_table_privilege('nitrosign_service', 'audit_log', 'INSERT')")) {
+        assertTrue(rs.next());
+        assertEquals(List.of(false, false, false, true),
+            List.of(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4)));
+      }
+    }
+  }
+
+  @Test
   @Order(20)
   void createsAWalletAndSignsAPersonalMessage() throws Exception {
     Http.Reply created = http.post("/v1/wallets", auth, "{\"chain_type\":\"ethereum\"}");

@@ -9,12 +9,17 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.jetty.ConnectorFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.nitrosign.parent.admin.HealthResource;
+import io.nitrosign.parent.admin.TaskAuthFilter;
 import io.nitrosign.parent.api.ApiModule;
 import io.nitrosign.parent.app.AppModule;
 import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
 import io.nitrosign.parent.app.CreateAppCommand;
-import io.nitrosign.parent.db.Migrations;
+import io.nitrosign.parent.db.MigrateCommand;
 import io.nitrosign.parent.enclave.EnclaveClientGateway;
 import io.nitrosign.parent.enclave.EnclaveHealthCheck;
 import io.nitrosign.parent.enclave.EnclaveResource;
@@ -51,6 +56,7 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
         bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
     bootstrap.addCommand(new CreateAppCommand());
+    bootstrap.addCommand(new MigrateCommand());
   }
 
   @Override
@@ -59,11 +65,17 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     if (config.getServerFactory() instanceof AbstractServerFactory server) {
       server.setRegisterDefaultExceptionMappers(false);
     }
+    bindAdminToLoopbackByDefault(config);
+    // Admin tasks (rotation, reseal) need admin.taskToken; /healthcheck, /ping stay open.
+    env.admin().addFilter("task-auth", new TaskAuthFilter(config.getAdmin().taskToken()))
+        .addMappingForUrlPatterns(null, true, "/tasks/*");
     SecureRandom random = new SecureRandom();
     Clock clock = Clock.systemUTC();
 
+    if (config.isMigrateOnStart()) {
+      config.migrate(env.metrics());
+    }
     ManagedDataSource dataSource = config.getDatabase().build(env.metrics(), DATABASE);
-    Migrations.migrate(dataSource);
     // Registers the "database" health check (the validation query, SELECT 1) and manages the pool.
     Jdbi jdbi = new JdbiFactory().build(env, config.getDatabase(), dataSource, DATABASE);
 
@@ -81,6 +93,7 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     });
     env.healthChecks().register("enclave", new EnclaveHealthCheck(enclave));
     env.jersey().register(new EnclaveResource(enclave));
+    env.jersey().register(new HealthResource(env.healthChecks()));
 
     ApiModule.install(env.jersey());
     // Group commit for audit rows in transactions of their own (signing, failed logins).
@@ -99,5 +112,20 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     env.lifecycle().manage(bootstrapper);
     env.admin().addTask(SealingTasks.rotate(bootstrapper));
     env.admin().addTask(SealingTasks.reseal(new WalletResealer(jdbi, enclave, clock)));
+  }
+
+  /**
+   * Admin connectors without a bindHost listen on 127.0.0.1, not on every interface (Dropwizard's
+   * default): the admin port serves tasks and health details for operators on the instance only.
+   */
+  static void bindAdminToLoopbackByDefault(ParentHostConfiguration config) {
+    if (config.getServerFactory() instanceof DefaultServerFactory server) {
+      for (ConnectorFactory c : server.getAdminConnectors()) {
+        if (c instanceof HttpConnectorFactory http && (http.getBindHost() == null
+            || http.getBindHost().isBlank())) {
+          http.setBindHost("127.0.0.1");
+        }
+      }
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.nitrosign.parent;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.nitrosign.parent.admin.AdminConfiguration;
 import io.nitrosign.parent.enclave.EnclaveConfiguration;
 import io.nitrosign.parent.sealing.SealingConfiguration;
 import jakarta.validation.Valid;
@@ -14,6 +15,24 @@ public class ParentHostConfiguration extends Configuration {
   @Valid
   @NotNull
   private DataSourceFactory database = new DataSourceFactory();
+
+  /**
+   * The schema owner's connection, for Flyway only (migrations and the grants to
+   * {@code database.user}); absent: {@code database} is used. The service itself never connects
+   * with it.
+   */
+  @Valid
+  private DataSourceFactory migrationDatabase;
+
+  /**
+   * Run the migrations when the server (or create-app) starts. False where a separate
+   * {@code migrate} command runs them first (AWS), so the server never holds the owner's password.
+   */
+  private boolean migrateOnStart = true;
+
+  @Valid
+  @NotNull
+  private AdminConfiguration admin = new AdminConfiguration();
 
   @Valid
   @NotNull
@@ -40,6 +59,51 @@ public class ParentHostConfiguration extends Configuration {
   @JsonProperty("publicBaseUrl")
   public void setPublicBaseUrl(String publicBaseUrl) {
     this.publicBaseUrl = publicBaseUrl;
+  }
+
+  @JsonProperty("migrationDatabase")
+  public DataSourceFactory getMigrationDatabase() {
+    return migrationDatabase;
+  }
+
+  @JsonProperty("migrationDatabase")
+  public void setMigrationDatabase(DataSourceFactory migrationDatabase) {
+    this.migrationDatabase = migrationDatabase;
+  }
+
+  @JsonProperty("migrateOnStart")
+  public boolean isMigrateOnStart() {
+    return migrateOnStart;
+  }
+
+  @JsonProperty("migrateOnStart")
+  public void setMigrateOnStart(boolean migrateOnStart) {
+    this.migrateOnStart = migrateOnStart;
+  }
+
+  /** Runs the migrations as the owner ({@code migrationDatabase}, else {@code database}). */
+  public void migrate(com.codahale.metrics.MetricRegistry metrics) {
+    io.dropwizard.db.ManagedDataSource owner = io.nitrosign.parent.db.Migrations
+        .ownerOf(database, migrationDatabase).build(metrics, "migrations");
+    try {
+      io.nitrosign.parent.db.Migrations.migrate(owner, database.getUser());
+    } finally {
+      try {
+        owner.stop();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing the migration connection pool", e);
+      }
+    }
+  }
+
+  @JsonProperty("admin")
+  public AdminConfiguration getAdmin() {
+    return admin;
+  }
+
+  @JsonProperty("admin")
+  public void setAdmin(AdminConfiguration admin) {
+    this.admin = admin;
   }
 
   @JsonProperty("sealing")

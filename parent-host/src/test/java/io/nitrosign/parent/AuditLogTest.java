@@ -30,21 +30,21 @@ class AuditLogTest {
   @BeforeAll
   static void migrateEmptyDatabase() {
     db = TestPostgres.newDatabase();
-    migration = Migrations.migrate(db.superuser());
+    migration = Migrations.migrate(db.superuser(), db.user());
     jdbi = Jdbi.create(db.superuser());
   }
 
   @Test
   void migrationsApplyOnAnEmptyDatabase() {
     assertTrue(migration.success);
-    assertEquals(4, migration.migrationsExecuted);
+    assertEquals(5, migration.migrationsExecuted);
     Set<String> tables = Set.copyOf(jdbi.withHandle(h -> h.createQuery(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
         .mapTo(String.class).list()));
     assertTrue(tables.containsAll(Set.of("apps", "wallets", "wallet_shares", "audit_log",
         "key_quorums", "key_quorum_keys", "key_quorum_children", "wallet_additional_signers")), tables.toString());
     // Running again is a no-op.
-    assertEquals(0, Migrations.migrate(db.superuser()).migrationsExecuted);
+    assertEquals(0, Migrations.migrate(db.superuser(), db.user()).migrationsExecuted);
   }
 
   @Test

@@ -33,7 +33,7 @@ class AuditWriterTest {
   @BeforeAll
   static void setUp() {
     TestPostgres.Db db = TestPostgres.newDatabase();
-    Migrations.migrate(db.superuser());
+    Migrations.migrate(db.superuser(), db.user());
     jdbi = Jdbi.create(db.superuser());
     writer = new AuditWriter(jdbi, Clock.systemUTC());
   }

@@ -11,18 +11,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A parent-host configuration built in code: random ports, a fresh database, no enclave. */
+/**
+ * A parent-host configuration built in code: random ports, a fresh database migrated by its
+ * owner and used as the service role, no enclave.
+ */
 public final class TestApp {
   private TestApp() {}
 
   public static ParentHostConfiguration config(TestPostgres.Db db) {
     ParentHostConfiguration c = new ParentHostConfiguration();
+    // The service connects as its own role; the migrations run as the owner, as in production.
     DataSourceFactory d = new DataSourceFactory();
     d.setDriverClass("org.postgresql.Driver");
     d.setUrl(db.url());
-    d.setUser(db.user());
-    d.setPassword("");
+    d.setUser(TestPostgres.SERVICE_ROLE);
+    d.setPassword(TestPostgres.SERVICE_PASSWORD);
     c.setDatabase(d);
+    DataSourceFactory owner = new DataSourceFactory();
+    owner.setDriverClass("org.postgresql.Driver");
+    owner.setUrl(db.url());
+    owner.setUser(db.user());
+    owner.setPassword("");
+    c.setMigrationDatabase(owner);
 
     DefaultServerFactory server = new DefaultServerFactory();
     HttpConnectorFactory app = new HttpConnectorFactory();

@@ -15,11 +15,20 @@ import javax.sql.DataSource;
  */
 public final class TestPostgres {
 
+  /** The service's login role (cluster-wide), made once per server as the application's is. */
+  public static final String SERVICE_ROLE = "nitrosign_service";
+  public static final String SERVICE_PASSWORD = "test-service-password-0123456789";
+
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static EmbeddedPostgres server;
 
   /** A fresh, empty database on the shared server, accessed as the superuser. */
-  public record Db(String name, String url, String user, DataSource superuser) {}
+  public record Db(String name, String url, String user, DataSource superuser) {
+    /** A connection to this database as the service role (no DDL, audit_log INSERT/SELECT). */
+    public Connection asServiceRole() throws SQLException {
+      return java.sql.DriverManager.getConnection(url, SERVICE_ROLE, SERVICE_PASSWORD);
+    }
+  }
 
   private TestPostgres() {}
 
@@ -27,8 +36,12 @@ public final class TestPostgres {
     if (server == null) {
       try {
         server = EmbeddedPostgres.builder().start();
+        io.nitrosign.parent.db.ServiceRole.ensure(server.getPostgresDatabase(), SERVICE_ROLE,
+            SERVICE_PASSWORD);
       } catch (IOException e) {
         throw new UncheckedIOException("starting embedded PostgreSQL", e);
+      } catch (SQLException e) {
+        throw new IllegalStateException("creating the service role", e);
       }
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
@@ -49,6 +62,8 @@ public final class TestPostgres {
     } catch (SQLException e) {
       throw new IllegalStateException("creating test database", e);
     }
-    return new Db(name, pg.getJdbcUrl("postgres", name), "postgres", pg.getDatabase("postgres", name));
+    // the URL without ?user=: a user in the URL would override the one a connection asks for
+    String url = pg.getJdbcUrl("postgres", name).replaceFirst("\\?.*$", "");
+    return new Db(name, url, "postgres", pg.getDatabase("postgres", name));
   }
 }

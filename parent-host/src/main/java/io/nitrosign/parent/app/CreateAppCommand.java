@@ -6,7 +6,6 @@ import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
 import io.nitrosign.parent.ParentHostConfiguration;
-import io.nitrosign.parent.db.Migrations;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -43,9 +42,11 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
     PrintStream stdout = System.out;
     System.setOut(System.err);
     try {
+      if (config.isMigrateOnStart()) {
+        config.migrate(bootstrap.getMetricRegistry());
+      }
       ManagedDataSource dataSource = config.getDatabase().build(bootstrap.getMetricRegistry(), "create-app");
       try {
-        Migrations.migrate(dataSource);
         ObjectMapper json = bootstrap.getObjectMapper();
         AppManager apps = new AppManager(Jdbi.create(dataSource), new SecureRandom(),
             Clock.systemUTC(), json);

@@ -32,7 +32,7 @@ class AppLookupCacheTest {
   @BeforeAll
   static void database() {
     TestPostgres.Db db = TestPostgres.newDatabase();
-    Migrations.migrate(db.superuser());
+    Migrations.migrate(db.superuser(), db.user());
     jdbi = Jdbi.create(db.superuser());
     jdbi.setSqlLogger(new SqlLogger() {
       @Override

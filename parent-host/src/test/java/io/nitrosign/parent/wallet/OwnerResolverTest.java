@@ -47,7 +47,7 @@ class OwnerResolverTest {
   @BeforeAll
   static void database() {
     TestPostgres.Db db = TestPostgres.newDatabase();
-    Migrations.migrate(db.superuser());
+    Migrations.migrate(db.superuser(), db.user());
     jdbi = Jdbi.create(db.superuser());
     AppManager apps = new AppManager(jdbi, RANDOM, Clock.systemUTC(), JSON);
     CreatedApp a = apps.create("a", false);
