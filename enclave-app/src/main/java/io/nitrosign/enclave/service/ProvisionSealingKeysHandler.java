@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * key ({@code GenerateDataKey} with Recipient), both plaintexts kept in the enclave, the enclave
  * becomes READY. READY (rotation, version = current + 1): the new pair is added and becomes
  * current; older versions stay for opening existing shares. Returns the two encrypted blobs the
- * parent must store before it relies on the new version.
+ * parent must store before it relies on the new version. Each data key is generated with the
+ * encryption context {@code {deployment, kind, version}} ({@code KmsSealingConfig}), which
+ * KMS binds into its blob.
  */
 final class ProvisionSealingKeysHandler {
 
@@ -57,10 +59,12 @@ final class ProvisionSealingKeysHandler {
     AttestedKmsClient kms = sealing.kms();
     String authKeyId = sealing.config().keyId(ShareKind.AUTH);
     String execKeyId = sealing.config().keyId(ShareKind.EXEC);
-    AttestedKmsClient.DataKey auth = kms.generateDataKey(authKeyId);
+    AttestedKmsClient.DataKey auth = kms.generateDataKey(authKeyId,
+        sealing.config().encryptionContext(ShareKind.AUTH, version));
     AttestedKmsClient.DataKey exec;
     try {
-      exec = kms.generateDataKey(execKeyId);
+      exec = kms.generateDataKey(execKeyId,
+          sealing.config().encryptionContext(ShareKind.EXEC, version));
     } catch (EnclaveException | RuntimeException e) {
       auth.close();
       throw e;

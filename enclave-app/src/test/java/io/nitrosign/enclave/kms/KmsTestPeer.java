@@ -53,6 +53,7 @@ public final class KmsTestPeer implements AutoCloseable {
   private final List<Captured> requests = new CopyOnWriteArrayList<>();
   private final Map<String, byte[]> dataKeysByBlob = new ConcurrentHashMap<>();
   private final Map<String, String> keyIdByBlob = new ConcurrentHashMap<>();
+  private final Map<String, JsonNode> contextByBlob = new ConcurrentHashMap<>();
   private final Set<String> deniedKeyIds = ConcurrentHashMap.newKeySet();
   private volatile String forcedError;
   private volatile boolean garbleRecipientCiphertext;
@@ -123,11 +124,14 @@ public final class KmsTestPeer implements AutoCloseable {
         String blob64 = Base64.getEncoder().encodeToString(blob);
         dataKeysByBlob.put(blob64, dataKey);
         keyIdByBlob.put(blob64, keyId);
+        contextByBlob.put(blob64, context(body));
         answer.put("CiphertextBlob", blob64);
       } else if ("TrentService.Decrypt".equals(target)) {
         String blob64 = body.path("CiphertextBlob").asText();
         dataKey = dataKeysByBlob.get(blob64);
-        if (dataKey == null || !keyId.equals(keyIdByBlob.get(blob64))) {
+        // as AWS: the encryption context is bound to the blob and must be given again, equal
+        if (dataKey == null || !keyId.equals(keyIdByBlob.get(blob64))
+            || !context(body).equals(contextByBlob.get(blob64))) {
           error(exchange, "InvalidCiphertextException");
           return;
         }
@@ -145,6 +149,18 @@ public final class KmsTestPeer implements AutoCloseable {
     } catch (Exception e) {
       send(exchange, 500, "{\"__type\":\"KMSInternalException\"}".getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** The EncryptionContext of a request body as a map (empty when there is none). */
+  public static Map<String, String> contextOf(JsonNode body) {
+    Map<String, String> m = new java.util.TreeMap<>();
+    context(body).fields().forEachRemaining(f -> m.put(f.getKey(), f.getValue().asText()));
+    return m;
+  }
+
+  private static JsonNode context(JsonNode body) {
+    JsonNode ec = body.get("EncryptionContext");
+    return ec == null || ec.isNull() ? JSON.createObjectNode() : ec;
   }
 
   private static PublicKey recipientKey(JsonNode body) throws Exception {
