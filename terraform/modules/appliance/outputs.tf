@@ -57,3 +57,13 @@ output "vpc_id" {
   description = "The VPC the appliance runs in."
   value       = local.vpc_id
 }
+
+output "account_id" {
+  description = "AWS account of the KMS keys: pass it to eif-build/build.sh --account-id."
+  value       = data.aws_caller_identity.current.account_id
+}
+
+output "deployment_id" {
+  description = "The deployment's name (var.name): pass it to eif-build/build.sh --deployment-id; the enclave binds it into every data key's KMS encryption context."
+  value       = var.name
+}
