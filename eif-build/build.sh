@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the nitrosign enclave image (EIF) and writes its measurements.
 #
-#   eif-build/build.sh --auth-key-id ID --exec-key-id ID --region REGION \
-#                      --public-base-url URL [--export-quorum M:KEY1,KEY2,...] [options]
+#   eif-build/build.sh --auth-key-id ARN --exec-key-id ARN --region REGION \
+#                      --account-id ACCOUNT --deployment-id ID --public-base-url URL [--export-quorum M:KEY1,KEY2,...] [options]
 #
 # Steps: build the Maven artifacts if they are missing; stage a small Docker build context;
 # docker build with SOURCE_DATE_EPOCH; nitro-cli build-enclave; pcr.json with PCR0, PCR1, PCR2
@@ -16,16 +16,22 @@ root="$(cd "$here/.." && pwd)"
 
 usage() {
   cat <<USAGE
-usage: eif-build/build.sh --auth-key-id ID --exec-key-id ID --region REGION
+usage: eif-build/build.sh --auth-key-id ARN --exec-key-id ARN --region REGION
+                          --account-id ACCOUNT --deployment-id ID
                           --public-base-url URL | --allow-any-origin
                           [--export-quorum M:KEY1,KEY2,...]
                           [--vsock-port PORT] [--proxy-port PORT]
                           [--signing-cert CERT --signing-key KEY]
                           [--out DIR] [--artifacts DIR] [--checksums FILE] [--tag NAME]
 
-  --auth-key-id ID     KMS key (ARN, id or alias/...) that wraps the auth-share data keys
-  --exec-key-id ID     KMS key that wraps the exec-share data keys
-  --region REGION      AWS region of KMS, e.g. eu-west-1
+  --auth-key-id ARN    KMS key that wraps the auth-share data keys: a full key ARN,
+                       arn:aws:kms:REGION:ACCOUNT:key/UUID (no aliases, no bare key ids: those
+                       resolve in whatever account the parent's credentials belong to)
+  --exec-key-id ARN    KMS key that wraps the exec-share data keys (a key ARN likewise)
+  --region REGION      AWS region of KMS, e.g. eu-west-1; both key ARNs must be in it
+  --account-id ACCOUNT AWS account (12 digits) both key ARNs must be in
+  --deployment-id ID   this deployment's name (1-64 of A-Z a-z 0-9 . _ -), e.g. the terraform
+                       name; bound into every data key as the KMS encryption context
   --public-base-url URL
                        the API's public base URL as clients sign requests for it, e.g.
                        https://signer.example.com (https, no trailing slash); the same value
@@ -52,7 +58,7 @@ usage: eif-build/build.sh --auth-key-id ID --exec-key-id ID --region REGION
   --tag NAME           local Docker image name (default nitrosign-enclave:build)
   --help               this text
 
-The key ids, region, ports, public base URL and export quorum are baked into the image and so
+The key ARNs, account, region, deployment id, ports, public base URL and export quorum are baked into the image and so
 into its measurements (PCR0): changing any of them gives a new PCR0, which the KMS key policies
 must list (terraform variable enclave_pcr0_values) before the new image can unseal anything.
 Writes DIR/nitrosign.eif, DIR/pcr.json and DIR/build-enclave.json.
@@ -72,7 +78,7 @@ fail_tool() {
   exit 3
 }
 
-auth_key="" exec_key="" region="" vsock_port=5000 proxy_port=8000
+auth_key="" exec_key="" region="" account_id="" deployment_id="" vsock_port=5000 proxy_port=8000
 public_base_url="" allow_any_origin=no export_quorum=""
 signing_cert="" signing_key="" out="$here/out" artifacts="" tag="nitrosign-enclave:build"
 checksums="$here/artifacts.sha256"
@@ -89,6 +95,8 @@ while [[ $# -gt 0 ]]; do
     --auth-key-id) need_value "$@"; auth_key="$2"; shift 2 ;;
     --exec-key-id) need_value "$@"; exec_key="$2"; shift 2 ;;
     --region) need_value "$@"; region="$2"; shift 2 ;;
+    --account-id) need_value "$@"; account_id="$2"; shift 2 ;;
+    --deployment-id) need_value "$@"; deployment_id="$2"; shift 2 ;;
     --public-base-url) need_value "$@"; public_base_url="$2"; shift 2 ;;
     --allow-any-origin) allow_any_origin=yes; shift ;;
     --export-quorum) need_value "$@"; export_quorum="$2"; shift 2 ;;
@@ -108,11 +116,17 @@ done
 [[ -n "$auth_key" ]] || fail_usage "--auth-key-id is required"
 [[ -n "$exec_key" ]] || fail_usage "--exec-key-id is required"
 [[ -n "$region" ]] || fail_usage "--region is required"
-key_re='^[A-Za-z0-9:/_.-]+$'
-[[ "$auth_key" =~ $key_re ]] || fail_usage "--auth-key-id: not a KMS key id, ARN or alias: $auth_key"
-[[ "$exec_key" =~ $key_re ]] || fail_usage "--exec-key-id: not a KMS key id, ARN or alias: $exec_key"
-[[ "$auth_key" != "$exec_key" ]] || fail_usage "--auth-key-id and --exec-key-id must be two different keys"
 [[ "$region" =~ ^[a-z]{2}(-[a-z]+)+-[0-9]+$ ]] || fail_usage "--region: not an AWS region: $region"
+[[ -n "$account_id" ]] || fail_usage "--account-id is required"
+[[ -n "$deployment_id" ]] || fail_usage "--deployment-id is required"
+[[ "$account_id" =~ ^[0-9]{12}$ ]] || fail_usage "--account-id: not a 12-digit AWS account id: $account_id"
+[[ "$deployment_id" =~ ^[A-Za-z0-9._-]{1,64}$ ]] || fail_usage "--deployment-id: 1 to 64 letters, digits, '.', '_' or '-': $deployment_id"
+# The enclave's own check (KmsSealingConfig): a key ARN in the configured region and account.
+uuid_re='[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+key_re="^arn:aws(-cn|-us-gov)?:kms:${region}:${account_id}:key/${uuid_re}\$"
+[[ "$auth_key" =~ $key_re ]] || fail_usage "--auth-key-id: not a KMS key ARN in $region and account $account_id (arn:aws:kms:$region:$account_id:key/UUID; no aliases): $auth_key"
+[[ "$exec_key" =~ $key_re ]] || fail_usage "--exec-key-id: not a KMS key ARN in $region and account $account_id (arn:aws:kms:$region:$account_id:key/UUID; no aliases): $exec_key"
+[[ "$auth_key" != "$exec_key" ]] || fail_usage "--auth-key-id and --exec-key-id must be two different keys"
 # The same shape as the enclave's own check (EnclaveMain), narrowed to https and to characters
 # that need no quoting in the java @argfile: scheme, host[:port], optional path, no trailing slash.
 url_re='^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-])?$'
@@ -220,6 +234,8 @@ build_args=(
   --build-arg "AUTH_KEY_ID=$auth_key"
   --build-arg "EXEC_KEY_ID=$exec_key"
   --build-arg "REGION=$region"
+  --build-arg "ACCOUNT_ID=$account_id"
+  --build-arg "DEPLOYMENT_ID=$deployment_id"
   --build-arg "VSOCK_PORT=$vsock_port"
   --build-arg "PROXY_PORT=$proxy_port"
   --build-arg "PUBLIC_BASE_URL=$public_base_url"

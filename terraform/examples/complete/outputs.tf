@@ -18,6 +18,16 @@ output "region" {
   value       = module.appliance.region
 }
 
+output "account_id" {
+  description = "eif-build/build.sh --account-id"
+  value       = module.appliance.account_id
+}
+
+output "deployment_id" {
+  description = "eif-build/build.sh --deployment-id"
+  value       = module.appliance.deployment_id
+}
+
 output "public_base_url" {
   description = "eif-build/build.sh --public-base-url"
   value       = module.appliance.public_base_url
@@ -30,6 +40,8 @@ output "eif_build_command" {
     "--auth-key-id", module.appliance.auth_key_arn,
     "--exec-key-id", module.appliance.exec_key_arn,
     "--region", module.appliance.region,
+    "--account-id", module.appliance.account_id,
+    "--deployment-id", module.appliance.deployment_id,
     "--public-base-url", module.appliance.public_base_url,
   ])
 }

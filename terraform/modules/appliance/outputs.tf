@@ -72,3 +72,13 @@ output "pcr3_command" {
   description = "Prints the PCR3 of enclaves on this deployment's parent instances (SHA-384 of 48 zero bytes and the instance role ARN), for enclave_pcr3_values."
   value       = "python3 -c 'import hashlib,sys; print(hashlib.sha384(bytes(48) + sys.argv[1].encode()).hexdigest())' ${aws_iam_role.instance.arn}"
 }
+
+output "account_id" {
+  description = "AWS account of the KMS keys: pass it to eif-build/build.sh --account-id."
+  value       = data.aws_caller_identity.current.account_id
+}
+
+output "deployment_id" {
+  description = "The deployment's name (var.name): pass it to eif-build/build.sh --deployment-id; the enclave binds it into every data key's KMS encryption context."
+  value       = var.name
+}

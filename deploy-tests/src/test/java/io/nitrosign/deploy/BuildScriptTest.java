@@ -27,10 +27,13 @@ import org.junit.jupiter.api.Test;
 class BuildScriptTest {
 
   private static final String SCRIPT = Repo.EIF_BUILD.resolve("build.sh").toString();
-  private static final List<String> KMS = List.of("--auth-key-id",
-      "arn:aws:kms:eu-west-1:111122223333:key/0c1d2e3f-aaaa-bbbb-cccc-111122223333",
-      "--exec-key-id", "arn:aws:kms:eu-west-1:444455556666:key/9f8e7d6c-dddd-eeee-ffff-444455556666",
-      "--region", "eu-west-1");
+  static final String AUTH_ARN =
+      "arn:aws:kms:eu-west-1:111122223333:key/0c1d2e3f-aaaa-bbbb-cccc-111122223333";
+  static final String EXEC_ARN =
+      "arn:aws:kms:eu-west-1:111122223333:key/9f8e7d6c-dddd-eeee-ffff-444455556666";
+  private static final List<String> KMS = List.of("--auth-key-id", AUTH_ARN,
+      "--exec-key-id", EXEC_ARN, "--region", "eu-west-1", "--account-id", "111122223333",
+      "--deployment-id", "prod-eu");
   private static final String URL = "https://signer.example.com";
   private static final List<String> GOOD = with(KMS, "--public-base-url", URL);
   /** Two export-quorum keys: base64 DER SPKI P-256, as './appliance authkey new' writes them. */
@@ -125,7 +128,7 @@ class BuildScriptTest {
     assertEquals(0, r.exit(), r.output());
     for (String opt : List.of("--auth-key-id", "--exec-key-id", "--region", "--vsock-port",
         "--proxy-port", "--signing-cert", "--signing-key", "--out", "--public-base-url",
-        "--allow-any-origin", "--export-quorum")) {
+        "--allow-any-origin", "--export-quorum", "--account-id", "--deployment-id")) {
       assertTrue(r.output().contains(opt), opt + " missing from --help:\n" + r.output());
     }
   }
@@ -139,10 +142,29 @@ class BuildScriptTest {
     cases.put(List.of("--auth-key-id"), "--auth-key-id needs a value");
     cases.put(List.of("--auth-key-id", "a", "--exec-key-id", "b", "--region", "Europe"),
         "not an AWS region");
-    cases.put(List.of("--auth-key-id", "a b", "--exec-key-id", "b", "--region", "eu-west-1"),
-        "not a KMS key id");
-    cases.put(List.of("--auth-key-id", "k", "--exec-key-id", "k", "--region", "eu-west-1"),
-        "two different keys");
+    cases.put(List.of("--auth-key-id", "a", "--exec-key-id", "b", "--region", "eu-west-1"),
+        "--account-id is required");
+    cases.put(List.of("--auth-key-id", "a", "--exec-key-id", "b", "--region", "eu-west-1",
+        "--account-id", "111122223333"), "--deployment-id is required");
+    List<String> rest = List.of("--region", "eu-west-1", "--account-id", "111122223333",
+        "--deployment-id", "prod-eu", "--public-base-url", URL);
+    cases.put(with(List.of("--auth-key-id", "alias/nitrosign-auth", "--exec-key-id", EXEC_ARN),
+        rest.toArray(String[]::new)), "not a KMS key ARN");
+    cases.put(with(List.of("--auth-key-id", "0c1d2e3f-aaaa-bbbb-cccc-111122223333",
+        "--exec-key-id", EXEC_ARN), rest.toArray(String[]::new)), "not a KMS key ARN");
+    cases.put(with(List.of("--auth-key-id", AUTH_ARN.replace("eu-west-1", "us-east-1"),
+        "--exec-key-id", EXEC_ARN), rest.toArray(String[]::new)), "not a KMS key ARN");
+    cases.put(with(List.of("--auth-key-id", AUTH_ARN, "--exec-key-id",
+        EXEC_ARN.replace("111122223333", "444455556666")), rest.toArray(String[]::new)),
+        "not a KMS key ARN");
+    cases.put(with(List.of("--auth-key-id", AUTH_ARN, "--exec-key-id", AUTH_ARN),
+        rest.toArray(String[]::new)), "two different keys");
+    cases.put(with(List.of("--auth-key-id", AUTH_ARN, "--exec-key-id", EXEC_ARN, "--region",
+        "eu-west-1", "--account-id", "1111-2222-3333", "--deployment-id", "d")),
+        "not a 12-digit AWS account id");
+    cases.put(with(List.of("--auth-key-id", AUTH_ARN, "--exec-key-id", EXEC_ARN, "--region",
+        "eu-west-1", "--account-id", "111122223333", "--deployment-id", "prod eu")),
+        "--deployment-id: 1 to 64");
     cases.put(with(GOOD, "--vsock-port", "80a"), "ports must be numbers");
     cases.put(with(GOOD, "--proxy-port", "0"), "ports must be numbers");
     cases.put(with(GOOD, "--signing-cert", "/etc/hostname"), "go together");
@@ -285,6 +307,7 @@ class BuildScriptTest {
         .orElseThrow(() -> new AssertionError(calls));
     for (String arg : List.of("SOURCE_DATE_EPOCH=1700000000", "REGION=eu-west-1", "VSOCK_PORT=5005",
         "PROXY_PORT=8000", "AUTH_KEY_ID=" + GOOD.get(1), "EXEC_KEY_ID=" + GOOD.get(3),
+        "ACCOUNT_ID=111122223333", "DEPLOYMENT_ID=prod-eu",
         "PUBLIC_BASE_URL=" + URL + " ", "ALLOW_ANY_ORIGIN=no ", "EXPORT_QUORUM= ")) {
       assertTrue(dockerBuild.contains("--build-arg " + arg), arg + " in " + dockerBuild);
     }

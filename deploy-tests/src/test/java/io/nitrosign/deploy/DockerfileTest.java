@@ -123,11 +123,14 @@ class DockerfileTest {
         .reduce("", (a, b) -> a + " " + b);
     for (String label : List.of("io.nitrosign.kms-auth-key-id=\"${AUTH_KEY_ID}\"",
         "io.nitrosign.kms-exec-key-id=\"${EXEC_KEY_ID}\"", "io.nitrosign.kms-region=\"${REGION}\"",
+        "io.nitrosign.kms-account-id=\"${ACCOUNT_ID}\"",
+        "io.nitrosign.deployment-id=\"${DEPLOYMENT_ID}\"",
         "io.nitrosign.public-base-url=\"${PUBLIC_BASE_URL}\"",
         "io.nitrosign.export-quorum=\"${EXPORT_QUORUM}\"")) {
       assertTrue(labels.contains(label), label + " in " + labels);
     }
-    for (String arg : List.of("AUTH_KEY_ID", "EXEC_KEY_ID", "REGION", "PUBLIC_BASE_URL", "EXPORT_QUORUM")) {
+    for (String arg : List.of("AUTH_KEY_ID", "EXEC_KEY_ID", "REGION", "ACCOUNT_ID", "DEPLOYMENT_ID",
+        "PUBLIC_BASE_URL", "EXPORT_QUORUM")) {
       assertTrue(last.stream().anyMatch(i -> i.keyword().equals("ARG") && i.args().equals(arg)),
           "ARG " + arg + " is declared in the final stage (else its LABEL is empty)");
     }
@@ -153,9 +156,11 @@ class DockerfileTest {
       Files.createDirectories(tmp.resolve("out/app"));
       Map<String, String> env = new HashMap<>(Map.of("SOURCE_DATE_EPOCH", "1700000000",
           "AUTH_KEY_ID", "arn:aws:kms:eu-west-1:111122223333:key/0c1d2e3f-aaaa-bbbb-cccc-111122223333",
-          "EXEC_KEY_ID", "arn:aws:kms:eu-west-1:444455556666:key/9f8e7d6c-dddd-eeee-ffff-444455556666",
+          "EXEC_KEY_ID", "arn:aws:kms:eu-west-1:111122223333:key/9f8e7d6c-dddd-eeee-ffff-444455556666",
           "REGION", "eu-west-1", "VSOCK_PORT", "5000", "PROXY_PORT", "8000",
           "ALLOW_ANY_ORIGIN", "no", "PATH", System.getenv("PATH")));
+      env.put("ACCOUNT_ID", "111122223333");
+      env.put("DEPLOYMENT_ID", "prod-eu");
       env.putAll(buildArgs);
       List<String> shell = new ArrayList<>(List.of("bash", "-o", "pipefail", "-c",
           run.replace("/out", tmp.resolve("out").toString())));
@@ -243,6 +248,36 @@ class DockerfileTest {
   }
 
   @Test
+  void argumentFileStepRefusesKeyIdsThatAreNotKeyArnsOfTheAccountAndRegion() throws Exception {
+    String good = "arn:aws:kms:eu-west-1:111122223333:key/0c1d2e3f-aaaa-bbbb-cccc-111122223333";
+    Map<Map<String, String>, String> bad = new java.util.LinkedHashMap<>();
+    bad.put(Map.of("AUTH_KEY_ID", "alias/nitrosign-auth"), "AUTH_KEY_ID missing or not a key ARN");
+    bad.put(Map.of("AUTH_KEY_ID", "0c1d2e3f-aaaa-bbbb-cccc-111122223333"),
+        "AUTH_KEY_ID missing or not a key ARN");
+    bad.put(Map.of("AUTH_KEY_ID", good.replace("eu-west-1", "us-east-1")),
+        "AUTH_KEY_ID missing or not a key ARN");
+    bad.put(Map.of("EXEC_KEY_ID", good.replace("111122223333", "444455556666")),
+        "EXEC_KEY_ID missing or not a key ARN");
+    bad.put(Map.of("ACCOUNT_ID", ""), "ACCOUNT_ID missing or invalid");
+    bad.put(Map.of("DEPLOYMENT_ID", "a b"), "DEPLOYMENT_ID missing or invalid");
+    for (Map.Entry<Map<String, String>, String> c : bad.entrySet()) {
+      Map<String, String> args = new HashMap<>(c.getKey());
+      args.put("PUBLIC_BASE_URL", "https://signer.example.com");
+      var result = runArgsStep(args);
+      assertEquals(1, result.getKey().exit(), c.getKey() + ": " + result.getKey().output());
+      assertTrue(result.getKey().output().contains(c.getValue()),
+          c.getKey() + ": " + result.getKey().output());
+    }
+    var ok = runArgsStep(Map.of("PUBLIC_BASE_URL", "https://signer.example.com"));
+    assertEquals(0, ok.getKey().exit(), ok.getKey().output());
+    List<String> lines = ok.getValue();
+    assertEquals("111122223333", lines.get(lines.indexOf("--kms-account-id") + 1));
+    assertEquals("prod-eu", lines.get(lines.indexOf("--deployment-id") + 1));
+    Optional<?> kms = (Optional<?>) accessor(parseEnclaveArgs(lines), "kms");
+    assertEquals("prod-eu", accessor(kms.orElseThrow(), "deploymentId"));
+  }
+
+  @Test
   void withoutThePublicBaseUrlOnlyAnExplicitAllowAnyOriginBuildsAndThenTheFlagIsAbsent() throws Exception {
     var result = runArgsStep(Map.of("PUBLIC_BASE_URL", "", "ALLOW_ANY_ORIGIN", "yes"));
     assertEquals(0, result.getKey().exit(), result.getKey().output());
@@ -263,7 +298,8 @@ class DockerfileTest {
         .orElseThrow(() -> new AssertionError("no RUN writes /app/enclave.args")).args();
     for (String flag : List.of("-jar /app/enclave-app.jar", "--listen \"vsock:any:${VSOCK_PORT}\"",
         "--nsm nitro", "--kms-auth-key-id \"$AUTH_KEY_ID\"", "--kms-exec-key-id \"$EXEC_KEY_ID\"",
-        "--kms-region \"$REGION\"", "--kms-vsock-proxy \"3:${PROXY_PORT}\"",
+        "--kms-region \"$REGION\"", "--kms-account-id \"$ACCOUNT_ID\"",
+        "--deployment-id \"$DEPLOYMENT_ID\"", "--kms-vsock-proxy \"3:${PROXY_PORT}\"",
         "--public-base-url \"$PUBLIC_BASE_URL\"", "--export-quorum \"$EXPORT_QUORUM\"")) {
       assertTrue(run.contains(flag), flag + " missing from the enclave's command line: " + run);
     }

@@ -156,8 +156,12 @@ class JlinkRuntimeTest {
     Path log = work.resolve("enclave.log");
     Process enclave = new ProcessBuilder(java, "-cp", cp, "io.nitrosign.enclave.EnclaveMain",
         "--listen", "unix:" + socket, "--local-mode", "--nsm", "simulated",
-        "--simulated-nsm-ca", ca.toString(), "--kms-auth-key-id", "a", "--kms-exec-key-id", "e",
-        "--kms-region", "us-east-1", "--kms-endpoint", "http://127.0.0.1:1",
+        "--simulated-nsm-ca", ca.toString(), "--kms-auth-key-id",
+        "arn:aws:kms:us-east-1:111122223333:key/0000a001-0000-4000-8000-000000000001",
+        "--kms-exec-key-id",
+        "arn:aws:kms:us-east-1:111122223333:key/0000e001-0000-4000-8000-000000000002",
+        "--kms-region", "us-east-1", "--kms-account-id", "111122223333",
+        "--deployment-id", "jlink-test", "--kms-endpoint", "http://127.0.0.1:1",
         // the authorization options the production image bakes in (the export quorum's keys
         // are decoded at start, on bc-fips's curve arithmetic)
         "--public-base-url", "https://signer.example.com",

@@ -454,7 +454,8 @@ class TerraformTest {
         example.path("module").path("appliance").get(0).path("public_base_url").asText());
     JsonNode outputs = files.get(Repo.TERRAFORM.resolve("examples/complete/outputs.tf")).path("output");
     String command = outputs.path("eif_build_command").get(0).path("value").asText();
-    for (String part : List.of("--auth-key-id", "--exec-key-id", "--region", "--public-base-url",
+    for (String part : List.of("--auth-key-id", "--exec-key-id", "--region", "--account-id",
+        "--deployment-id", "module.appliance.account_id", "--public-base-url",
         "module.appliance.public_base_url")) {
       assertTrue(command.contains(part), part + " in the example's eif_build_command: " + command);
     }

@@ -174,6 +174,10 @@ public final class LocalStack {
         "--kms-auth-key-id", keys.get("auth").get("Arn").asText(),
         "--kms-exec-key-id", keys.get("exec").get("Arn").asText(),
         "--kms-region", REGION,
+        // the local KMS's key ARNs are full ARNs in this account and region, as the enclave
+        // requires; the deployment id goes into every data key's encryption context
+        "--kms-account-id", io.nitrosign.devkit.kms.LocalKeyStore.ACCOUNT,
+        "--deployment-id", "local",
         "--kms-endpoint", kmsUrl(),
         "--public-base-url", baseUrl(),
         "--export-quorum", "1:" + exportQuorumPublicKey())), s.home());

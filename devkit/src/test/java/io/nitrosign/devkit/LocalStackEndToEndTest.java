@@ -470,7 +470,8 @@ class LocalStackEndToEndTest {
   @Order(55)
   void rotationProvisionsStoresThenActivatesAndNewWalletsSealUnderTheNewVersion() throws Exception {
     Http admin = new Http(stack.adminUrl());
-    Http.Reply rotated = admin.post("/tasks/rotate-sealing-keys", null, "");
+    Http.Reply rotated = admin.post("/tasks/rotate-sealing-keys",
+        "Bearer " + stack.readStackEnv().get("ADMIN_TASK_TOKEN"), "");
     assertEquals(200, rotated.status(), () -> rotated.raw().body());
     assertEquals(2, rotated.body().get("version").asInt(), () -> rotated.raw().body());
     assertEquals(4, stack.kmsCallCount("GenerateDataKey", "allowed"), "one data key per kind");

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *                           [--max-pending-request-bytes N]
  *                           [--max-pending-request-bytes-per-connection N]
  *                           [--nsm nitro|simulated [--simulated-nsm-ca DIR] --local-mode]
- *                           --kms-auth-key-id ID --kms-exec-key-id ID --kms-region R
+ *                           --kms-auth-key-id ARN --kms-exec-key-id ARN --kms-region R
+ *                           --kms-account-id ACCOUNT --deployment-id ID
  *                           [--kms-endpoint URL] [--kms-vsock-proxy CID:PORT]
  * </pre>
  *
@@ -50,8 +51,10 @@ import org.slf4j.LoggerFactory;
  * data keys to. Without a working NSM the enclave does not crash-loop: it stays FAILED and serves
  * Health only.
  *
- * <p>Sealing keys come from KMS only: the key ids, region and route are on the command line so
- * that they are part of the measured enclave image, never chosen by the parent. The enclave
+ * <p>Sealing keys come from KMS only: the key ARNs, account, region, deployment id and route are
+ * on the command line so that they are part of the measured enclave image, never chosen by the
+ * parent. Key ids must be full key ARNs in the configured account and region: an alias or a bare
+ * key id would be resolved in whatever account the parent's credentials belong to. The enclave
  * starts SEALED and waits for {@code SetCredentials} and then {@code ProvisionSealingKeys} (first
  * boot) or {@code UnsealSealingKeys} (every later boot). In local mode the KMS is the devkit's
  * local KMS, which checks the simulated NSM's documents against the key policy exactly as AWS does.
@@ -82,7 +85,8 @@ public final class EnclaveMain {
 
   static final String USAGE = String.join("\n",
       "usage: enclave-app [--listen ADDRESS] [--max-frame-bytes N] [--nsm nitro|simulated]",
-      "                   --kms-auth-key-id ID --kms-exec-key-id ID --kms-region R [...]",
+      "                   --kms-auth-key-id ARN --kms-exec-key-id ARN --kms-region R",
+      "                   --kms-account-id ACCOUNT --deployment-id ID [...]",
       "  --listen ADDRESS            unix:/path | vsock:any:PORT | tcp:127.0.0.1:PORT"
           + " (default vsock:any:5000)",
       "  --max-frame-bytes N         largest accepted frame (default 1048576)",
@@ -96,9 +100,13 @@ public final class EnclaveMain {
           + " --local-mode",
       "  --simulated-nsm-ca DIR      the devkit's simulated NSM root CA (with --nsm simulated)",
       "  --local-mode                INSECURE local development: allows the simulated NSM",
-      "  --kms-auth-key-id ID        KMS key (id, ARN or alias) of the auth-share data keys",
-      "  --kms-exec-key-id ID        KMS key of the exec-share data keys",
-      "  --kms-region R              AWS region of KMS, e.g. eu-west-1",
+      "  --kms-auth-key-id ARN       KMS key of the auth-share data keys: a full key ARN,"
+          + " arn:aws:kms:R:ACCOUNT:key/UUID (no aliases, no bare key ids)",
+      "  --kms-exec-key-id ARN       KMS key of the exec-share data keys (a key ARN likewise)",
+      "  --kms-region R              AWS region of KMS, e.g. eu-west-1; both key ARNs must be in it",
+      "  --kms-account-id ACCOUNT    AWS account (12 digits) both key ARNs must be in",
+      "  --deployment-id ID          this deployment's name (1-64 of A-Z a-z 0-9 . _ -), bound"
+          + " into every data key as the KMS encryption context",
       "  --kms-endpoint URL          KMS endpoint override (default https://kms.R.amazonaws.com)",
       "  --kms-vsock-proxy CID:PORT  reach KMS through the parent's vsock-proxy (e.g. 3:8000);"
           + " TLS terminates in the enclave",
@@ -122,6 +130,8 @@ public final class EnclaveMain {
     String publicBaseUrl = "";
     String exportQuorum = null;
     String region = null;
+    String accountId = null;
+    String deploymentId = null;
     String endpoint = null;
     String vsockProxy = null;
     for (int i = 0; i < args.length; i++) {
@@ -160,6 +170,8 @@ public final class EnclaveMain {
         case "--kms-auth-key-id" -> authKeyId = value(args, ++i, a);
         case "--kms-exec-key-id" -> execKeyId = value(args, ++i, a);
         case "--kms-region" -> region = value(args, ++i, a);
+        case "--kms-account-id" -> accountId = value(args, ++i, a);
+        case "--deployment-id" -> deploymentId = value(args, ++i, a);
         case "--kms-endpoint" -> endpoint = value(args, ++i, a);
         case "--kms-vsock-proxy" -> vsockProxy = value(args, ++i, a);
         case "--public-base-url" -> publicBaseUrl = value(args, ++i, a);
@@ -189,17 +201,18 @@ public final class EnclaveMain {
         defaults.maxInFlightPerConnection(), maxPendingPerConnection, maxPending);
     Optional<KmsSealingConfig> kms = Optional.empty();
     boolean anyKms = authKeyId != null || execKeyId != null || region != null || endpoint != null
-        || vsockProxy != null;
+        || vsockProxy != null || accountId != null || deploymentId != null;
     if (anyKms) {
-      if (authKeyId == null || execKeyId == null || region == null) {
-        throw new UsageException(
-            "KMS sealing needs --kms-auth-key-id, --kms-exec-key-id and --kms-region");
+      if (authKeyId == null || execKeyId == null || region == null || accountId == null
+          || deploymentId == null) {
+        throw new UsageException("KMS sealing needs --kms-auth-key-id, --kms-exec-key-id,"
+            + " --kms-region, --kms-account-id and --deployment-id");
       }
       try {
         Optional<URI> override = endpoint == null ? Optional.empty() : Optional.of(new URI(endpoint));
         Optional<KmsEndpointConfig.VsockProxy> proxy =
             Optional.ofNullable(vsockProxy).map(KmsEndpointConfig.VsockProxy::parse);
-        kms = Optional.of(new KmsSealingConfig(authKeyId, execKeyId,
+        kms = Optional.of(new KmsSealingConfig(authKeyId, execKeyId, accountId, deploymentId,
             new KmsEndpointConfig(region, override, proxy)));
       } catch (URISyntaxException e) {
         throw new UsageException("--kms-endpoint is not a URL");
@@ -368,9 +381,9 @@ public final class EnclaveMain {
       stateMachine.fail();
     } else if (kmsSealing != null) {
       KmsSealingConfig kms = options.kms().get();
-      LOG.info("sealing keys come from KMS (auth key {}, exec key {}, region {}{}); waiting for"
-          + " SetCredentials and ProvisionSealingKeys or UnsealSealingKeys", kms.authKeyId(),
-          kms.execKeyId(), kms.endpoint().region(), kms.endpoint().vsockProxy()
+      LOG.info("sealing keys come from KMS (auth key {}, exec key {}, region {}, deployment {}{});"
+          + " waiting for SetCredentials and ProvisionSealingKeys or UnsealSealingKeys",
+          kms.authKeyId(), kms.execKeyId(), kms.endpoint().region(), kms.deploymentId(), kms.endpoint().vsockProxy()
               .map(p -> ", via vsock proxy " + p.cid() + ":" + p.port()).orElse(""));
     } else {
       LOG.warn("no sealing-key source: no --kms-* options were given; the enclave stays SEALED"

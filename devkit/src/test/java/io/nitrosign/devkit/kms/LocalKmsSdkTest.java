@@ -197,6 +197,47 @@ class LocalKmsSdkTest {
   }
 
   @Test
+  void aRecipientDecryptWithAnotherOrNoEncryptionContextFailsWithInvalidCiphertextLikeAws()
+      throws Exception {
+    KeyMetadata key = createKey(LocalKmsMain.enclavePolicy(List.of(PCR_GOOD)));
+    Map<String, String> ec = Map.of("deployment", "local", "kind", "auth", "version", "1");
+    GenerateDataKeyResponse dk = kms.generateDataKey(b -> b.keyId(key.arn())
+        .keySpec(DataKeySpec.AES_256).encryptionContext(ec)
+        .recipient(recipient(PCR_GOOD, Instant.now())));
+    byte[] dataKey = openForRecipient(dk.ciphertextForRecipient().asByteArray(),
+        attestation.recipient.getPrivate());
+    // the same context opens it
+    DecryptResponse dec = kms.decrypt(b -> b.ciphertextBlob(dk.ciphertextBlob())
+        .keyId(key.arn()).encryptionContext(ec).recipient(recipient(PCR_GOOD, Instant.now())));
+    assertArrayEquals(dataKey, openForRecipient(dec.ciphertextForRecipient().asByteArray(),
+        attestation.recipient.getPrivate()));
+    // a different version, kind or deployment, a missing context, or an extra pair does not
+    for (Map<String, String> wrong : List.of(
+        Map.of("deployment", "local", "kind", "auth", "version", "2"),
+        Map.of("deployment", "local", "kind", "exec", "version", "1"),
+        Map.of("deployment", "other", "kind", "auth", "version", "1"),
+        Map.of("deployment", "local", "kind", "auth"),
+        Map.of("deployment", "local", "kind", "auth", "version", "1", "extra", "x"),
+        Map.<String, String>of())) {
+      assertEquals("InvalidCiphertextException", errorCode(() -> kms.decrypt(b -> b
+          .ciphertextBlob(dk.ciphertextBlob()).keyId(key.arn()).encryptionContext(wrong)
+          .recipient(recipient(PCR_GOOD, Instant.now())))), wrong.toString());
+    }
+    assertEquals("InvalidCiphertextException", errorCode(() -> kms.decrypt(b -> b
+        .ciphertextBlob(dk.ciphertextBlob()).keyId(key.arn())
+        .recipient(recipient(PCR_GOOD, Instant.now())))), "no EncryptionContext at all");
+  }
+
+  @Test
+  void keyArnsAreFullArnsWithTheAccountAndRegionTheEnclaveChecks() {
+    KeyMetadata key = createKey(PERMISSIVE);
+    assertTrue(key.arn().matches("arn:aws:kms:us-east-1:" + LocalKeyStore.ACCOUNT + ":key/"
+        + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), key.arn());
+    assertTrue(LocalKeyStore.ACCOUNT.matches("\\d{12}"));
+    assertEquals(LocalKeyStore.ACCOUNT, key.awsAccountId());
+  }
+
+  @Test
   void ciphertextForRecipientHasTheStructureAwsKmsUses() throws Exception {
     KeyMetadata key = createKey(LocalKmsMain.enclavePolicy(List.of(PCR_GOOD)));
     byte[] cms = kms.generateDataKey(b -> b.keyId(key.keyId()).numberOfBytes(32)

@@ -13,10 +13,10 @@ import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
 import org.bouncycastle.jcajce.provider.BouncyCastleFipsProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,9 +80,18 @@ public final class AttestedKmsClient implements AutoCloseable {
    */
   public static AttestedKmsClient create(KmsEndpointConfig endpoint, CredentialsHolder credentials,
       NsmDevice nsm, SecureRandom random) {
+    return create(endpoint, credentials, nsm, random, PinnedTrust.amazonRoots());
+  }
+
+  /**
+   * As {@link #create(KmsEndpointConfig, CredentialsHolder, NsmDevice, SecureRandom)}, with TLS
+   * trusting only {@code trust} (the Amazon roots in production; a test CA in tests).
+   */
+  public static AttestedKmsClient create(KmsEndpointConfig endpoint, CredentialsHolder credentials,
+      NsmDevice nsm, SecureRandom random, PinnedTrust trust) {
     Provider provider = BcFips.provider();
     KeyPair rsa = generateRsa(provider, random);
-    SdkHttpClient http = httpClient(endpoint, random);
+    SdkHttpClient http = httpClient(endpoint, random, trust);
     KmsClientBuilder builder = KmsClient.builder()
         .region(Region.of(endpoint.region()))
         .credentialsProvider(credentials)
@@ -107,12 +116,18 @@ public final class AttestedKmsClient implements AutoCloseable {
     }
   }
 
-  /** {@code GenerateDataKey(KeyId, AES_256, Recipient)}; the plaintext is opened in here. */
-  public DataKey generateDataKey(String keyId) throws EnclaveException {
+  /**
+   * {@code GenerateDataKey(KeyId, AES_256, EncryptionContext, Recipient)}; the plaintext is opened
+   * in here. KMS binds {@code encryptionContext} into the blob: Decrypt needs the same one.
+   */
+  public DataKey generateDataKey(String keyId, Map<String, String> encryptionContext)
+      throws EnclaveException {
+    Map<String, String> context = requireContext(encryptionContext);
     RecipientInfo recipient = recipient();
     GenerateDataKeyResponse response = call("GenerateDataKey", () -> kms.generateDataKey(r -> r
         .keyId(keyId)
         .keySpec(DataKeySpec.AES_256)
+        .encryptionContext(context)
         .recipient(recipient)));
     if (response.plaintext() != null || response.ciphertextForRecipient() == null
         || response.ciphertextBlob() == null) {
@@ -123,18 +138,33 @@ public final class AttestedKmsClient implements AutoCloseable {
     return new DataKey(plaintext, response.ciphertextBlob().asByteArray());
   }
 
-  /** {@code Decrypt(CiphertextBlob, KeyId, Recipient)}; the plaintext is opened in here. */
-  public SecretBytes decrypt(String keyId, byte[] ciphertextBlob) throws EnclaveException {
+  /**
+   * {@code Decrypt(CiphertextBlob, KeyId, EncryptionContext, Recipient)}; the plaintext is opened
+   * in here. KMS refuses (InvalidCiphertextException) unless the context is the one the blob was
+   * generated with.
+   */
+  public SecretBytes decrypt(String keyId, byte[] ciphertextBlob,
+      Map<String, String> encryptionContext) throws EnclaveException {
+    Map<String, String> context = requireContext(encryptionContext);
     RecipientInfo recipient = recipient();
     DecryptResponse response = call("Decrypt", () -> kms.decrypt(r -> r
         .keyId(keyId)
         .ciphertextBlob(SdkBytes.fromByteArray(ciphertextBlob))
+        .encryptionContext(context)
         .recipient(recipient)));
     if (response.plaintext() != null || response.ciphertextForRecipient() == null) {
       LOG.warn("KMS Decrypt answered without CiphertextForRecipient");
       throw new EnclaveException(ErrorCode.KMS_ERROR, "kms response is malformed");
     }
     return open(response.ciphertextForRecipient());
+  }
+
+  /** Every call the enclave makes names its deployment, share kind and version. */
+  private static Map<String, String> requireContext(Map<String, String> encryptionContext) {
+    if (encryptionContext == null || encryptionContext.isEmpty()) {
+      throw new IllegalArgumentException("an encryption context is required");
+    }
+    return Map.copyOf(encryptionContext);
   }
 
   /** This boot's RSA public key (DER SubjectPublicKeyInfo), as put into attestation documents. */
@@ -216,30 +246,26 @@ public final class AttestedKmsClient implements AutoCloseable {
     }
   }
 
-  private static SdkHttpClient httpClient(KmsEndpointConfig endpoint, SecureRandom random) {
+  /**
+   * TLS trusts only {@code trust}, never the JDK's trust store: through the vsock proxy the
+   * pinned context is the socket factory's; on a direct https endpoint (a FIPS endpoint, tests)
+   * the SDK's Apache client gets the same trust managers. A plain-http endpoint (the devkit's
+   * local KMS, local mode only) has no TLS to pin.
+   */
+  private static SdkHttpClient httpClient(KmsEndpointConfig endpoint, SecureRandom random,
+      PinnedTrust trust) {
+    TrustManager[] trustManagers = trust.trustManagers();
     ApacheHttpClient.Builder http = ApacheHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(5))
         .socketTimeout(Duration.ofSeconds(10))
-        .maxConnections(4);
+        .maxConnections(4)
+        .tlsTrustManagersProvider(() -> trustManagers);
     endpoint.vsockProxy().ifPresent(proxy -> {
-      VsockTlsSocketFactory factory = new VsockTlsSocketFactory(tls(random), proxy, endpoint.kmsHost());
+      VsockTlsSocketFactory factory =
+          new VsockTlsSocketFactory(trust.sslContext(random), proxy, endpoint.kmsHost());
       http.socketFactory(factory).dnsResolver(factory.dnsResolver());
     });
     return http.build();
-  }
-
-  /** TLS with the JDK's trust store (the Amazon roots KMS certificates chain to). */
-  private static SSLContext tls(SecureRandom random) {
-    try {
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init((java.security.KeyStore) null);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), random);
-      return ctx;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot set up TLS for KMS", e);
-    }
   }
 
   /**

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * stored makes it current ({@link ActivateSealingKeyHandler}). A new provision replaces (wipes) a
  * pending one, so a parent whose commit failed provisions again; any caller of the socket can do
  * that, but it cannot change the current version by it.
+ * Each data key is generated with the encryption context {@code {deployment, kind, version}}
+ * ({@code KmsSealingConfig}), which KMS binds into its blob.
  */
 final class ProvisionSealingKeysHandler {
 
@@ -64,10 +66,12 @@ final class ProvisionSealingKeysHandler {
     AttestedKmsClient kms = sealing.kms();
     String authKeyId = sealing.config().keyId(ShareKind.AUTH);
     String execKeyId = sealing.config().keyId(ShareKind.EXEC);
-    AttestedKmsClient.DataKey auth = kms.generateDataKey(authKeyId);
+    AttestedKmsClient.DataKey auth = kms.generateDataKey(authKeyId,
+        sealing.config().encryptionContext(ShareKind.AUTH, version));
     AttestedKmsClient.DataKey exec;
     try {
-      exec = kms.generateDataKey(execKeyId);
+      exec = kms.generateDataKey(execKeyId,
+          sealing.config().encryptionContext(ShareKind.EXEC, version));
     } catch (EnclaveException | RuntimeException e) {
       auth.close();
       throw e;

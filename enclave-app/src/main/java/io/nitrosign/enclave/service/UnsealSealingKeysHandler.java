@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code UnsealSealingKeys{blobs, current_version}} (SEALED only): every blob is checked first
  * (share kind, version, size, and that it names the KMS key configured for its kind), then each is
- * decrypted by KMS with the attestation Recipient. Only when every version's AUTH and EXEC key
+ * decrypted by KMS with the attestation Recipient and the encryption context of its kind and
+ * version (a blob presented under another kind or version, or from another deployment, is
+ * refused by KMS). Only when every version's AUTH and EXEC key
  * are in hand does the enclave install them and become READY; any failure wipes what was
  * decrypted and leaves it SEALED.
  *
@@ -83,7 +85,8 @@ final class UnsealSealingKeysHandler {
 
   private SecretBytes decrypt(AttestedKmsClient kms, SealingKeyBlob blob)
       throws EnclaveException {
-    return kms.decrypt(blob.getKmsKeyId(), blob.getCiphertextBlob().toByteArray());
+    return kms.decrypt(blob.getKmsKeyId(), blob.getCiphertextBlob().toByteArray(),
+        sealing.config().encryptionContext(blob.getKind(), blob.getVersion()));
   }
 
   /** Versions ascending, each with its AUTH blob at [0] and EXEC blob at [1]. */

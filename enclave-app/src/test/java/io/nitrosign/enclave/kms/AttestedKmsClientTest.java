@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +29,10 @@ import org.junit.jupiter.api.Test;
  */
 class AttestedKmsClientTest {
 
-  static final String AUTH_KEY = "1234abcd-12ab-34cd-56ef-1234567890ab";
+  static final String AUTH_KEY =
+      "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  static final Map<String, String> CONTEXT =
+      Map.of("deployment", "prod-eu", "kind", "auth", "version", "1");
 
   private KmsTestPeer peer;
   private TestOnlyNsmDevice nsm;
@@ -61,7 +65,7 @@ class AttestedKmsClientTest {
   @Test
   void generateDataKeySendsRecipientWithAttestationAndOpensTheAnswer() throws Exception {
     giveCredentials();
-    try (AttestedKmsClient.DataKey key = client.generateDataKey(AUTH_KEY)) {
+    try (AttestedKmsClient.DataKey key = client.generateDataKey(AUTH_KEY, CONTEXT)) {
       assertEquals(1, peer.requests().size());
       KmsTestPeer.Captured r = peer.requests().get(0);
       assertEquals("TrentService.GenerateDataKey", r.target());
@@ -75,6 +79,7 @@ class AttestedKmsClientTest {
       JsonNode body = r.body();
       assertEquals(AUTH_KEY, body.get("KeyId").asText());
       assertEquals("AES_256", body.get("KeySpec").asText());
+      assertEquals(CONTEXT, contextOf(body));
       assertEquals("RSAES_OAEP_SHA_256", body.get("Recipient").get("KeyEncryptionAlgorithm").asText());
       byte[] doc = Base64.getDecoder().decode(body.get("Recipient").get("AttestationDocument").asText());
       assertArrayEquals(client.recipientPublicKey(), TestOnlyNsmDevice.publicKeyOf(doc));
@@ -93,11 +98,11 @@ class AttestedKmsClientTest {
     giveCredentials();
     byte[] blob;
     byte[] expected;
-    try (AttestedKmsClient.DataKey key = client.generateDataKey(AUTH_KEY)) {
+    try (AttestedKmsClient.DataKey key = client.generateDataKey(AUTH_KEY, CONTEXT)) {
       blob = key.ciphertextBlob();
       expected = key.plaintext().copy();
     }
-    try (SecretBytes plain = client.decrypt(AUTH_KEY, blob)) {
+    try (SecretBytes plain = client.decrypt(AUTH_KEY, blob, CONTEXT)) {
       assertArrayEquals(expected, plain.copy());
     }
     KmsTestPeer.Captured r = peer.requests().get(1);
@@ -106,12 +111,41 @@ class AttestedKmsClientTest {
     assertArrayEquals(blob, Base64.getDecoder().decode(r.body().get("CiphertextBlob").asText()));
     assertEquals("RSAES_OAEP_SHA_256",
         r.body().get("Recipient").get("KeyEncryptionAlgorithm").asText());
+    assertEquals(CONTEXT, contextOf(r.body()));
     assertEquals(2, nsm.documents());
   }
 
   @Test
+  void decryptWithAnotherEncryptionContextIsRefusedByKms() throws Exception {
+    giveCredentials();
+    byte[] blob;
+    try (AttestedKmsClient.DataKey key = client.generateDataKey(AUTH_KEY, CONTEXT)) {
+      blob = key.ciphertextBlob();
+    }
+    Map<String, String> otherVersion = Map.of("deployment", "prod-eu", "kind", "auth",
+        "version", "2");
+    EnclaveException e = assertThrows(EnclaveException.class,
+        () -> client.decrypt(AUTH_KEY, blob, otherVersion));
+    assertEquals(ErrorCode.KMS_ERROR, e.code());
+    assertEquals("kms refused the request", e.detail());
+  }
+
+  @Test
+  void aCallWithoutAnEncryptionContextIsNotSent() throws Exception {
+    giveCredentials();
+    assertThrows(IllegalArgumentException.class, () -> client.generateDataKey(AUTH_KEY, Map.of()));
+    assertThrows(IllegalArgumentException.class,
+        () -> client.decrypt(AUTH_KEY, new byte[] {1}, Map.of()));
+    assertEquals(0, peer.requests().size());
+  }
+
+  private static Map<String, String> contextOf(JsonNode body) {
+    return KmsTestPeer.contextOf(body);
+  }
+
+  @Test
   void withoutCredentialsNothingIsSent() {
-    EnclaveException e = assertThrows(EnclaveException.class, () -> client.generateDataKey(AUTH_KEY));
+    EnclaveException e = assertThrows(EnclaveException.class, () -> client.generateDataKey(AUTH_KEY, CONTEXT));
     assertEquals(ErrorCode.CREDENTIALS_MISSING, e.code());
     assertEquals(0, peer.requests().size());
   }
@@ -120,11 +154,11 @@ class AttestedKmsClientTest {
   void accessDeniedIsATypedKmsErrorWithAFixedDetail() throws Exception {
     giveCredentials();
     peer.deny(AUTH_KEY);
-    EnclaveException e = assertThrows(EnclaveException.class, () -> client.generateDataKey(AUTH_KEY));
+    EnclaveException e = assertThrows(EnclaveException.class, () -> client.generateDataKey(AUTH_KEY, CONTEXT));
     assertEquals(ErrorCode.KMS_ERROR, e.code());
     assertEquals("kms denied access", e.detail());
     EnclaveException d = assertThrows(EnclaveException.class,
-        () -> client.decrypt(AUTH_KEY, new byte[] {1, 2, 3}));
+        () -> client.decrypt(AUTH_KEY, new byte[] {1, 2, 3}, CONTEXT));
     assertEquals(ErrorCode.KMS_ERROR, d.code());
   }
 
@@ -132,11 +166,11 @@ class AttestedKmsClientTest {
   void otherKmsErrorsMapToKmsErrorOrCredentialsMissing() throws Exception {
     giveCredentials();
     peer.failWith("KMSInvalidStateException");
-    EnclaveException e = assertThrows(EnclaveException.class, () -> client.generateDataKey(AUTH_KEY));
+    EnclaveException e = assertThrows(EnclaveException.class, () -> client.generateDataKey(AUTH_KEY, CONTEXT));
     assertEquals(ErrorCode.KMS_ERROR, e.code());
     assertEquals("kms refused the request", e.detail());
     peer.failWith("ExpiredTokenException");
-    e = assertThrows(EnclaveException.class, () -> client.generateDataKey(AUTH_KEY));
+    e = assertThrows(EnclaveException.class, () -> client.generateDataKey(AUTH_KEY, CONTEXT));
     assertEquals(ErrorCode.CREDENTIALS_MISSING, e.code());
   }
 
@@ -144,10 +178,10 @@ class AttestedKmsClientTest {
   void unknownBlobAndMalformedRecipientCiphertextAreKmsErrors() throws Exception {
     giveCredentials();
     EnclaveException e = assertThrows(EnclaveException.class,
-        () -> client.decrypt(AUTH_KEY, "forged".getBytes()));
+        () -> client.decrypt(AUTH_KEY, "forged".getBytes(), CONTEXT));
     assertEquals(ErrorCode.KMS_ERROR, e.code());
     peer.garbleRecipientCiphertext();
-    e = assertThrows(EnclaveException.class, () -> client.generateDataKey(AUTH_KEY));
+    e = assertThrows(EnclaveException.class, () -> client.generateDataKey(AUTH_KEY, CONTEXT));
     assertEquals(ErrorCode.KMS_ERROR, e.code());
     assertEquals("kms response is malformed", e.detail());
   }
@@ -156,7 +190,7 @@ class AttestedKmsClientTest {
   void nsmFailureIsNsmError() throws Exception {
     giveCredentials();
     nsm.setFailing(true);
-    EnclaveException e = assertThrows(EnclaveException.class, () -> client.generateDataKey(AUTH_KEY));
+    EnclaveException e = assertThrows(EnclaveException.class, () -> client.generateDataKey(AUTH_KEY, CONTEXT));
     assertEquals(ErrorCode.NSM_ERROR, e.code());
     assertEquals(0, peer.requests().size());
   }
@@ -170,7 +204,7 @@ class AttestedKmsClientTest {
     try (AttestedKmsClient dead = AttestedKmsClient.create(
         endpoint(URI.create("http://127.0.0.1:" + port)), credentials, nsm, new SecureRandom())) {
       giveCredentials();
-      EnclaveException e = assertThrows(EnclaveException.class, () -> dead.generateDataKey(AUTH_KEY));
+      EnclaveException e = assertThrows(EnclaveException.class, () -> dead.generateDataKey(AUTH_KEY, CONTEXT));
       assertEquals(ErrorCode.KMS_ERROR, e.code());
       assertEquals("kms unreachable", e.detail());
     }

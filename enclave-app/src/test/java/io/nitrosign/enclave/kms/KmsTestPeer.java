@@ -53,18 +53,32 @@ public final class KmsTestPeer implements AutoCloseable {
   private final List<Captured> requests = new CopyOnWriteArrayList<>();
   private final Map<String, byte[]> dataKeysByBlob = new ConcurrentHashMap<>();
   private final Map<String, String> keyIdByBlob = new ConcurrentHashMap<>();
+  private final Map<String, JsonNode> contextByBlob = new ConcurrentHashMap<>();
   private final Set<String> deniedKeyIds = ConcurrentHashMap.newKeySet();
   private volatile String forcedError;
   private volatile boolean garbleRecipientCiphertext;
 
   public KmsTestPeer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this(null);
+  }
+
+  /** A peer on HTTPS with {@code tls} (its certificate for 127.0.0.1), or HTTP when null. */
+  public KmsTestPeer(javax.net.ssl.SSLContext tls) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      server = HttpServer.create(address, 0);
+    } else {
+      com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+      server = https;
+    }
     server.createContext("/", this::handle);
     server.start();
   }
 
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    String scheme = server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http";
+    return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort());
   }
 
   public List<Captured> requests() {
@@ -123,11 +137,14 @@ public final class KmsTestPeer implements AutoCloseable {
         String blob64 = Base64.getEncoder().encodeToString(blob);
         dataKeysByBlob.put(blob64, dataKey);
         keyIdByBlob.put(blob64, keyId);
+        contextByBlob.put(blob64, context(body));
         answer.put("CiphertextBlob", blob64);
       } else if ("TrentService.Decrypt".equals(target)) {
         String blob64 = body.path("CiphertextBlob").asText();
         dataKey = dataKeysByBlob.get(blob64);
-        if (dataKey == null || !keyId.equals(keyIdByBlob.get(blob64))) {
+        // as AWS: the encryption context is bound to the blob and must be given again, equal
+        if (dataKey == null || !keyId.equals(keyIdByBlob.get(blob64))
+            || !context(body).equals(contextByBlob.get(blob64))) {
           error(exchange, "InvalidCiphertextException");
           return;
         }
@@ -145,6 +162,18 @@ public final class KmsTestPeer implements AutoCloseable {
     } catch (Exception e) {
       send(exchange, 500, "{\"__type\":\"KMSInternalException\"}".getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** The EncryptionContext of a request body as a map (empty when there is none). */
+  public static Map<String, String> contextOf(JsonNode body) {
+    Map<String, String> m = new java.util.TreeMap<>();
+    context(body).fields().forEachRemaining(f -> m.put(f.getKey(), f.getValue().asText()));
+    return m;
+  }
+
+  private static JsonNode context(JsonNode body) {
+    JsonNode ec = body.get("EncryptionContext");
+    return ec == null || ec.isNull() ? JSON.createObjectNode() : ec;
   }
 
   private static PublicKey recipientKey(JsonNode body) throws Exception {

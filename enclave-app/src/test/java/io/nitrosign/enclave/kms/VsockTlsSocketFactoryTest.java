@@ -91,7 +91,9 @@ class VsockTlsSocketFactoryTest {
         new SecureRandom())) {
       assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
         EnclaveException e = assertThrows(EnclaveException.class,
-            () -> client.generateDataKey("alias/nitrosign-auth"));
+            () -> client.generateDataKey(
+                "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                java.util.Map.of("deployment", "d", "kind", "auth", "version", "1")));
         assertEquals(ErrorCode.KMS_ERROR, e.code());
         assertEquals("kms unreachable", e.detail());
       });

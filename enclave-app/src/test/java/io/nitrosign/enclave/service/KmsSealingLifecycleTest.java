@@ -49,8 +49,10 @@ import org.junit.jupiter.api.Test;
 class KmsSealingLifecycleTest {
 
   private static final SecureRandom RANDOM = Drbg.create(new OsSeedSource());
-  private static final String AUTH_KEY = "arn:aws:kms:eu-west-1:111122223333:key/auth-0001";
-  private static final String EXEC_KEY = "arn:aws:kms:eu-west-1:444455556666:key/exec-0001";
+  private static final String AUTH_KEY =
+      "arn:aws:kms:eu-west-1:111122223333:key/0000a001-0000-4000-8000-000000000001";
+  private static final String EXEC_KEY =
+      "arn:aws:kms:eu-west-1:111122223333:key/0000e001-0000-4000-8000-000000000002";
 
   private KmsTestPeer peer;
   private final List<EnclaveService> services = new ArrayList<>();
@@ -70,7 +72,7 @@ class KmsSealingLifecycleTest {
   /** A fresh enclave boot: new RSA key, no credentials, SEALED. */
   private EnclaveService boot() {
     EnclaveStateMachine sm = new EnclaveStateMachine();
-    KmsSealingConfig config = new KmsSealingConfig(AUTH_KEY, EXEC_KEY,
+    KmsSealingConfig config = new KmsSealingConfig(AUTH_KEY, EXEC_KEY, "111122223333", "test-eu",
         new KmsEndpointConfig("eu-west-1", Optional.of(peer.endpoint()), Optional.empty()));
     CredentialsHolder credentials = new CredentialsHolder(Clock.systemUTC());
     AttestedKmsClient kms = AttestedKmsClient.create(config.endpoint(), credentials,
@@ -222,6 +224,41 @@ class KmsSealingLifecycleTest {
     assertSigns(third, w2);
     assertError(call(third, EnclaveRequest.newBuilder().setSign(SignRequest.newBuilder()
         .setKey(w1).setDigest(ByteString.copyFrom(new byte[32])))), ErrorCode.UNKNOWN_KEY_VERSION);
+  }
+
+  @Test
+  void everyGenerateDataKeyAndDecryptCarriesTheDeploymentKindAndVersionAsEncryptionContext() {
+    EnclaveService first = boot();
+    setCredentials(first);
+    List<SealingKeyBlob> v1 = provision(first, 1);
+    first.close();
+    EnclaveService second = boot();
+    setCredentials(second);
+    assertTrue(unseal(second, v1, 1).hasUnsealSealingKeys());
+    List<KmsTestPeer.Captured> r = peer.requests();
+    assertEquals(4, r.size());
+    for (KmsTestPeer.Captured c : r) {
+      String kind = c.body().get("KeyId").asText().equals(AUTH_KEY) ? "auth" : "exec";
+      assertEquals(java.util.Map.of("deployment", "test-eu", "kind", kind, "version", "1"),
+          KmsTestPeer.contextOf(c.body()), c.target());
+    }
+  }
+
+  @Test
+  void aBlobRelabelledAsAnotherVersionIsRefusedByKmsAndTheEnclaveStaysSealed() {
+    EnclaveService first = boot();
+    setCredentials(first);
+    List<SealingKeyBlob> v1 = provision(first, 1);
+    first.close();
+    // the parent presents the version 1 blobs as version 2: KMS is asked with version "2" in the
+    // context, which is not the one the blob was generated with
+    List<SealingKeyBlob> relabelled = List.of(v1.get(0).toBuilder().setVersion(2).build(),
+        v1.get(1).toBuilder().setVersion(2).build());
+    EnclaveService s = boot();
+    setCredentials(s);
+    EnclaveResponse u = unseal(s, relabelled, 2);
+    assertError(u, ErrorCode.KMS_ERROR);
+    assertEquals(EnclaveState.SEALED, health(s).getState());
   }
 
   @Test
