@@ -64,16 +64,17 @@ resource "aws_db_instance" "this" {
 # nitrosign_service, which has DML only and INSERT/SELECT on audit_log, so it cannot drop the
 # audit triggers or rewrite history. At boot, nitrosign-db-migrate.service ("parent-host.jar
 # migrate", as the owner) creates the role with this password and runs the migrations, which grant
-# it its privileges. The password is in Secrets Manager and, like every random_password, in the
-# Terraform state: keep the state encrypted and access-controlled.
+# it its privileges. The password is drawn once by Secrets Manager (GetRandomPassword, through the
+# aws provider: no other provider needed) and kept: later applies ignore a newly drawn value. It is
+# in Secrets Manager and in the Terraform state: keep the state encrypted and access-controlled.
 
 locals {
   db_service_role = "nitrosign_service"
 }
 
-resource "random_password" "db_service" {
-  length  = 40
-  special = false
+data "aws_secretsmanager_random_password" "db_service" {
+  password_length     = 40
+  exclude_punctuation = true
 }
 
 resource "aws_secretsmanager_secret" "db_service" {
@@ -84,5 +85,10 @@ resource "aws_secretsmanager_secret" "db_service" {
 
 resource "aws_secretsmanager_secret_version" "db_service" {
   secret_id     = aws_secretsmanager_secret.db_service.id
-  secret_string = jsonencode({ username = local.db_service_role, password = random_password.db_service.result })
+  secret_string = jsonencode({ username = local.db_service_role, password = data.aws_secretsmanager_random_password.db_service.random_password })
+
+  # the data source draws a new value at every plan; the first one is the password
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
 }

@@ -560,12 +560,16 @@ class TerraformTest {
 
     // the service role's password: Secrets Manager, readable by the instance role
     JsonNode version = blocks("resource", "aws_secretsmanager_secret_version").get("db_service");
-    assertTrue(version.path("secret_string").asText().contains("random_password.db_service.result"));
+    assertTrue(version.path("secret_string").asText()
+        .contains("data.aws_secretsmanager_random_password.db_service.random_password"));
+    assertTrue(version.path("lifecycle").toString().contains("secret_string"),
+        "the password is drawn once: later applies ignore a new draw");
     JsonNode instancePolicy = blocks("data", "aws_iam_policy_document").values().stream()
         .flatMap(d -> statements(d).stream())
         .filter(st -> st.path("sid").asText().equals("DatabasePassword")).findFirst().orElseThrow();
     assertTrue(instancePolicy.path("resources").toString().contains("aws_secretsmanager_secret.db_service.arn"));
-    assertTrue(files.get(MODULE.resolve("versions.tf")).toString().contains("hashicorp/random"));
+    // only the aws provider: nothing else to fetch (and pin) for the module
+    assertFalse(files.get(MODULE.resolve("versions.tf")).toString().contains("hashicorp/random"));
   }
 
   /** The content of a systemd unit the template writes. */
