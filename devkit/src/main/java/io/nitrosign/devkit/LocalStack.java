@@ -426,35 +426,26 @@ public final class LocalStack {
         .trim();
   }
 
-  /** The local KMS's secret access key: random per home, in a 0600 file, passed by environment. */
   /** The service role's database password (random, 0600 in the stack's home). */
   String servicePassword() throws IOException {
-    return secretFile("db-service-password");
+    return secretFile(s.home().resolve("db-service-password"), 32);
   }
 
   /** The admin task token of this stack (random, 0600 in the stack's home). */
   String adminTaskToken() throws IOException {
-    return secretFile("admin-task-token");
+    return secretFile(s.home().resolve("admin-task-token"), 32);
   }
 
-  private String secretFile(String name) throws IOException {
-    Path file = s.home().resolve(name);
-    if (!Files.exists(file)) {
-      byte[] b = new byte[32];
-      new java.security.SecureRandom().nextBytes(b);
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(b),
-          StandardCharsets.UTF_8);
-    }
-    return Files.readString(file, StandardCharsets.UTF_8).trim();
-  }
-
+  /** The local KMS's secret access key: random per home, in a 0600 file, passed by environment. */
   String kmsSecret() throws IOException {
-    Path file = kmsDir().resolve("access-secret");
+    return secretFile(kmsDir().resolve("access-secret"), 30);
+  }
+
+  /** A random secret of {@code bytes} bytes (base64url), made once in a 0600 file. */
+  private static String secretFile(Path file, int bytes) throws IOException {
     if (!Files.exists(file)) {
-      Files.createDirectories(kmsDir());
-      byte[] b = new byte[30];
+      Files.createDirectories(file.getParent());
+      byte[] b = new byte[bytes];
       new java.security.SecureRandom().nextBytes(b);
       Files.createFile(file, PosixFilePermissions.asFileAttribute(
           PosixFilePermissions.fromString("rw-------")));
