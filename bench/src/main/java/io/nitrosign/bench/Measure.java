@@ -146,6 +146,62 @@ final class Measure {
     return sorted[Math.min(sorted.length - 1, (int) Math.floor(q * sorted.length))] / 1e6;
   }
 
+  /** Prepares one round of single-use inputs for the baseline or the other kind; untimed. */
+  interface RoundPreparer {
+    IndexedOp prepare(boolean other, int ops) throws Exception;
+  }
+
+  /**
+   * Compares two kinds of operation side by side: one warm-up round (discarded) and
+   * {@code rounds} measured rounds, each running {@code ops} prepared operations of both kinds on
+   * {@code threads} threads, the kind that goes first alternating so neither always meets a
+   * cooler or hotter machine. Prints a row per kind and round, then the rates over the sums of
+   * the measured rounds and their ratio (other / baseline), with each round's own ratio.
+   */
+  static void compareInterleaved(String baseline, String other, int rounds, int threads, int ops,
+      RoundPreparer preparer) throws Exception {
+    System.out.printf("%-6s %-10s %9s %9s %9s %12s%n", "round", "wallet", "ops/s", "p50 ms",
+        "p99 ms", "prepare s");
+    double baseSeconds = 0;
+    double otherSeconds = 0;
+    long baseOps = 0;
+    long otherOps = 0;
+    List<Double> ratios = new ArrayList<>();
+    for (int round = 0; round <= rounds; round++) {
+      String label = round == 0 ? "warm" : Integer.toString(round);
+      boolean otherFirst = round % 2 == 1;
+      Result b = null;
+      Result o = null;
+      for (int k = 0; k < 2; k++) {
+        boolean isOther = (k == 0) == otherFirst;
+        long p0 = System.nanoTime();
+        IndexedOp op = preparer.prepare(isOther, ops);
+        double prepare = (System.nanoTime() - p0) / 1e9;
+        Result r = runOps(isOther ? other : baseline, threads, ops, op);
+        System.out.printf("%-6s %-10s %9.0f %9.3f %9.3f %12.1f%n", label, r.name(),
+            r.opsPerSecond(), r.p50Millis(), r.p99Millis(), prepare);
+        if (isOther) {
+          o = r;
+        } else {
+          b = r;
+        }
+      }
+      if (round > 0) {
+        baseSeconds += b.seconds();
+        baseOps += b.ops();
+        otherSeconds += o.seconds();
+        otherOps += o.ops();
+        ratios.add(o.opsPerSecond() / b.opsPerSecond());
+      }
+    }
+    double baseRate = baseOps / baseSeconds;
+    double otherRate = otherOps / otherSeconds;
+    System.out.printf("%nover %d measured rounds: %s %.0f ops/s, %s %.0f ops/s, %s/%s = %.2f"
+            + " (per round: %s)%n%n", rounds, baseline, baseRate, other, otherRate, other,
+        baseline, otherRate / baseRate,
+        ratios.stream().map(x -> String.format("%.2f", x)).toList());
+  }
+
   /** The KEY=VALUE lines of a stack.env file ({@code ./appliance local up} writes it). */
   static java.util.Map<String, String> stackEnv(java.nio.file.Path file) throws java.io.IOException {
     java.util.Map<String, String> env = new java.util.LinkedHashMap<>();

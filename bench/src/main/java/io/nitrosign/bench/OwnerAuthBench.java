@@ -102,54 +102,18 @@ public final class OwnerAuthBench {
           .setVersion(1).setAppId(APP).setChainType("ethereum").setOwner(ownerQuorum).build());
 
       AtomicInteger serial = new AtomicInteger();
-      System.out.printf("%-6s %-10s %9s %9s %9s %12s%n", "round", "wallet", "ops/s", "p50 ms",
-          "p99 ms", "prepare s");
-      double appSeconds = 0;
-      double ownedSeconds = 0;
-      long appOps = 0;
-      long ownedOps = 0;
-      List<Double> ratios = new ArrayList<>();
-      for (int round = 0; round <= rounds; round++) {
-        String label = round == 0 ? "warm" : Integer.toString(round);
-        // alternate which kind goes first, so neither always runs on a cooler/hotter machine
-        boolean ownedFirst = round % 2 == 1;
-        Measure.Result a = null;
-        Measure.Result o = null;
-        for (int k = 0; k < 2; k++) {
-          boolean isOwned = (k == 0) == ownedFirst;
-          long p0 = System.nanoTime();
-          EnclaveRequest[] batch = isOwned
-              ? prepare(ops, serial, owned, owner, threads)
-              : prepare(ops, serial, appOwned, null, threads);
-          double prepare = (System.nanoTime() - p0) / 1e9;
-          Measure.Result r = Measure.runOps(isOwned ? "owned" : "app-owned", threads, ops, i -> {
-            EnclaveResponse x = service.handle(batch[i]).join();
-            if (!x.hasSign()) {
-              throw new IllegalStateException(x.getError().getCode() + ": "
-                  + x.getError().getDetail());
-            }
-          });
-          System.out.printf("%-6s %-10s %9.0f %9.3f %9.3f %12.1f%n", label, r.name(),
-              r.opsPerSecond(), r.p50Millis(), r.p99Millis(), prepare);
-          if (isOwned) {
-            o = r;
-          } else {
-            a = r;
+      Measure.compareInterleaved("app-owned", "owned", rounds, threads, ops, (isOwned, n) -> {
+        EnclaveRequest[] batch = isOwned
+            ? prepare(n, serial, owned, owner, threads)
+            : prepare(n, serial, appOwned, null, threads);
+        return i -> {
+          EnclaveResponse x = service.handle(batch[i]).join();
+          if (!x.hasSign()) {
+            throw new IllegalStateException(x.getError().getCode() + ": "
+                + x.getError().getDetail());
           }
-        }
-        if (round > 0) {
-          appSeconds += a.seconds();
-          appOps += a.ops();
-          ownedSeconds += o.seconds();
-          ownedOps += o.ops();
-          ratios.add(o.opsPerSecond() / a.opsPerSecond());
-        }
-      }
-      double appRate = appOps / appSeconds;
-      double ownedRate = ownedOps / ownedSeconds;
-      System.out.printf("%nall measured rounds: app-owned %.0f ops/s, owned %.0f ops/s,"
-          + " owned/app-owned x%.2f (per round: %s)%n%n", appRate, ownedRate,
-          ownedRate / appRate, ratios.stream().map(x -> String.format("%.2f", x)).toList());
+        };
+      });
     }
 
     if (breakdownSeconds > 0) {

@@ -6,11 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -63,66 +60,30 @@ public final class OwnerAuthHttpBench {
         + "{\"public_key\":\"" + pair.publicKey() + "\"}}");
 
     AtomicInteger serial = new AtomicInteger();
-    System.out.printf("%-6s %-10s %9s %9s %9s %12s%n", "round", "wallet", "ops/s", "p50 ms",
-        "p99 ms", "prepare s");
-    double appSeconds = 0;
-    double ownedSeconds = 0;
-    long appOps = 0;
-    long ownedOps = 0;
-    List<Double> ratios = new ArrayList<>();
-    for (int round = 0; round <= rounds; round++) {
-      String label = round == 0 ? "warm" : Integer.toString(round);
-      boolean ownedFirst = round % 2 == 1;
-      Measure.Result a = null;
-      Measure.Result o = null;
-      for (int k = 0; k < 2; k++) {
-        boolean isOwned = (k == 0) == ownedFirst;
-        long p0 = System.nanoTime();
-        HttpRequest[] requests = new HttpRequest[ops];
-        for (int i = 0; i < ops; i++) {
-          String body = "{\"method\":\"personal_sign\",\"params\":{\"message\":\"withdraw 1.5 ETH"
-              + " to 0xabc, ref " + serial.incrementAndGet() + "\",\"encoding\":\"utf-8\"}}";
-          String path = "/v1/wallets/" + (isOwned ? owned : appOwned) + "/rpc";
-          HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-              .header("Authorization", auth).header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(body));
-          if (isOwned) {
-            String expiry = Long.toString(System.currentTimeMillis() + 900_000);
-            b.header("privy-app-id", appId).header("privy-request-expiry", expiry)
-                .header("privy-authorization-signature",
-                    owner.signRequest("POST", base + path, body, appId, null, expiry));
-          }
-          requests[i] = b.build();
-        }
-        double prepare = (System.nanoTime() - p0) / 1e9;
-        Measure.Result r = Measure.runOps(isOwned ? "owned" : "app-owned", clients, ops, i -> {
-          HttpResponse<Void> resp = http.send(requests[i], HttpResponse.BodyHandlers.discarding());
-          if (resp.statusCode() != 200) {
-            throw new IllegalStateException("HTTP " + resp.statusCode());
-          }
-        });
-        System.out.printf("%-6s %-10s %9.0f %9.2f %9.2f %12.1f%n", label,
-            isOwned ? "owned" : "app-owned", r.opsPerSecond(), r.p50Millis(), r.p99Millis(),
-            prepare);
+    Measure.compareInterleaved("app-owned", "owned", rounds, clients, ops, (isOwned, n) -> {
+      HttpRequest[] requests = new HttpRequest[n];
+      for (int i = 0; i < n; i++) {
+        String body = "{\"method\":\"personal_sign\",\"params\":{\"message\":\"withdraw 1.5 ETH"
+            + " to 0xabc, ref " + serial.incrementAndGet() + "\",\"encoding\":\"utf-8\"}}";
+        String path = "/v1/wallets/" + (isOwned ? owned : appOwned) + "/rpc";
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", auth).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
         if (isOwned) {
-          o = r;
-        } else {
-          a = r;
+          String expiry = Long.toString(System.currentTimeMillis() + 900_000);
+          b.header("privy-app-id", appId).header("privy-request-expiry", expiry)
+              .header("privy-authorization-signature",
+                  owner.signRequest("POST", base + path, body, appId, null, expiry));
         }
+        requests[i] = b.build();
       }
-      if (round > 0) {
-        appSeconds += a.seconds();
-        appOps += a.ops();
-        ownedSeconds += o.seconds();
-        ownedOps += o.ops();
-        ratios.add(o.opsPerSecond() / a.opsPerSecond());
-      }
-    }
-    double app = appOps / appSeconds;
-    double own = ownedOps / ownedSeconds;
-    System.out.printf("%nover %d measured rounds: app-owned %.0f/s, owned %.0f/s, owned/app-owned"
-        + " = %.2f (rounds: %s)%n", rounds, app, own, own / app,
-        ratios.stream().map(x -> String.format("%.2f", x)).toList());
+      return i -> {
+        HttpResponse<Void> resp = http.send(requests[i], HttpResponse.BodyHandlers.discarding());
+        if (resp.statusCode() != 200) {
+          throw new IllegalStateException("HTTP " + resp.statusCode());
+        }
+      };
+    });
   }
 
   private static String create(HttpClient http, String base, String auth, String body)
