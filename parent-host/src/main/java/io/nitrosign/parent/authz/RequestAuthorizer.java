@@ -26,6 +26,9 @@ public interface RequestAuthorizer {
   Accepted require(KeyQuorum owner, String appId, String method, String path, byte[] body,
       HttpHeaders headers);
 
-  /** A checked request: SHA-256 of its signed payload, and when it expires (Unix ms). */
-  record Accepted(byte[] payloadDigest, long expiryMillis) {}
+  /**
+   * A checked request: SHA-256 of its signed payload, when it expires (Unix ms), and its body as
+   * the check parsed it (strictly: a JSON object, empty for no body).
+   */
+  record Accepted(byte[] payloadDigest, long expiryMillis, java.util.Map<String, Object> body) {}
 }

@@ -201,10 +201,10 @@ public final class EnclaveClientGateway implements EnclaveGateway {
     }
     if (response.getBodyCase() == EnclaveResponse.BodyCase.ERROR) {
       ErrorCode code = response.getError().getCode();
-      // Only a MALFORMED_PAYLOAD detail is passed on (a decoder's field and reason, cut short);
-      // other details stay in the parent.
+      // Only the details of refusals of the request are passed on (a decoder's field and reason,
+      // an authorization's fixed reason; cut short); other details stay in the parent.
       throw new EnclaveCallException(EnclaveCallException.Kind.ERROR, code,
-          code == ErrorCode.MALFORMED_PAYLOAD || isAuthorization(code)
+          EnclaveFailures.refusesTheRequest(code)
               ? printable(response.getError().getDetail(), 200) : "enclave error " + code);
     }
     if (response.getBodyCase() != expected) {
@@ -212,15 +212,6 @@ public final class EnclaveClientGateway implements EnclaveGateway {
           "enclave answered " + response.getBodyCase() + " to a " + expected + " request");
     }
     return body.apply(response);
-  }
-
-  /** Authorization refusals carry the enclave's fixed reason (never input data) to the client. */
-  private static boolean isAuthorization(ErrorCode code) {
-    return switch (code) {
-      case AUTHORIZATION_MISSING, AUTHORIZATION_INVALID, AUTHORIZATION_EXPIRED,
-          AUTHORIZATION_INSUFFICIENT, AUTHORIZATION_REPLAYED, PERMISSION_DENIED -> true;
-      default -> false;
-    };
   }
 
   @Override

@@ -16,10 +16,16 @@ public final class EnclaveFailures {
    * not a failure of the signing path.
    */
   public static boolean isRefusal(EnclaveCallException e) {
-    if (e.kind() != EnclaveCallException.Kind.ERROR) {
-      return false;
-    }
-    return switch (e.errorCode()) {
+    return e.kind() == EnclaveCallException.Kind.ERROR && refusesTheRequest(e.errorCode());
+  }
+
+  /**
+   * The enclave's codes for refusing the request itself (a payload it would not sign, an
+   * authorization it would not accept). Their details are fixed reasons or a decoder's field and
+   * reason, never secrets, so they are passed on to the client.
+   */
+  static boolean refusesTheRequest(io.nitrosign.proto.v1.ErrorCode code) {
+    return switch (code) {
       case MALFORMED_PAYLOAD, AUTHORIZATION_MISSING, AUTHORIZATION_INVALID, AUTHORIZATION_EXPIRED,
           AUTHORIZATION_INSUFFICIENT, AUTHORIZATION_REPLAYED, PERMISSION_DENIED -> true;
       default -> false;

@@ -22,9 +22,9 @@ import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.audit.AuditStore;
 import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.audit.Outcome;
-import io.nitrosign.authz.PrivyRequest;
 import io.nitrosign.authz.RpcPayloads;
 import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
+import io.nitrosign.parent.authz.RequestAuthorizer;
 import io.nitrosign.parent.authz.WalletAuthorities;
 import io.nitrosign.proto.v1.RequestAuthorization;
 import io.nitrosign.proto.v1.WalletAuthority;
@@ -337,12 +337,11 @@ public final class WalletManager {
         // The parent's early check; the enclave checks again and its check is the one that counts.
         String path = "/v1/wallets/" + wallet.id() + "/rpc";
         signed = authorizer.signedRequest("POST", path, body.get(), headers);
-        authorizer.verify(signed, "POST", path, app.id(),
+        RequestAuthorizer.Accepted accepted = authorizer.verify(signed, "POST", path, app.id(),
             WalletAuthorities.signers(authority.get()));
         try {
           // The payload exactly as the enclave derives it from the signed body.
-          ownerPayload = RpcPayloads.derive(PrivyRequest.parseObjectBody(body.get()),
-              authority.get().getChainType());
+          ownerPayload = RpcPayloads.derive(accepted.body(), authority.get().getChainType());
         } catch (ChainFormatException e) {
           // the parent's own decoding below names the field
           ownerPayload = null;
