@@ -6,7 +6,6 @@ import io.nitrosign.proto.v1.ErrorCode;
 import io.nitrosign.proto.v1.KeyQuorum;
 import io.nitrosign.proto.v1.RequestAuthorization;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,44 +21,45 @@ import java.util.Optional;
 public final class RequestAuthorizer {
 
   /**
-   * @param publicBaseUrl the deployment's public base URL as clients sign it (e.g.
-   *     {@code https://signer.example.com}), part of the measured enclave configuration; empty:
-   *     any {@code http(s)} origin is accepted and only the path is checked
+   * @param bounds what the signed-request check applies: the deployment's public base URL as
+   *     clients sign it (part of the measured enclave configuration; empty: any {@code http(s)}
+   *     origin is accepted and only the path is checked), the allowed clock skew and the longest
+   *     request lifetime
    * @param exportQuorum the deployment export quorum that authorizes exporting app-owned wallets;
    *     empty: such exports are refused
-   * @param maxSkew how far a request's expiry may lie in the past by the enclave's clock
-   * @param maxLifetime how far a request's expiry may lie in the future
    * @param maxReplayEntries the bound on remembered request digests
    */
-  public record Settings(String publicBaseUrl, Optional<KeyQuorum> exportQuorum, Duration maxSkew,
-      Duration maxLifetime, int maxReplayEntries) {
+  public record Settings(RequestCheck.Bounds bounds, Optional<KeyQuorum> exportQuorum,
+      int maxReplayEntries) {
 
-    /** No base URL, no export quorum, 60 s skew, 24 h lifetime, a million remembered digests. */
+    /** No base URL, no export quorum, the check's default bounds, a million remembered digests. */
     public static Settings defaults() {
-      return new Settings("", Optional.empty(), Duration.ofSeconds(60), Duration.ofHours(24),
-          1_000_000);
+      return new Settings(RequestCheck.Bounds.defaults(""), Optional.empty(), 1_000_000);
+    }
+
+    /** The public base URL signed requests must name (empty: any origin). */
+    public String publicBaseUrl() {
+      return bounds.publicBaseUrl();
     }
 
     public Settings withPublicBaseUrl(String url) {
-      return new Settings(url, exportQuorum, maxSkew, maxLifetime, maxReplayEntries);
+      return new Settings(new RequestCheck.Bounds(url, bounds.maxSkew(), bounds.maxLifetime()),
+          exportQuorum, maxReplayEntries);
     }
 
     public Settings withExportQuorum(Optional<KeyQuorum> quorum) {
-      return new Settings(publicBaseUrl, quorum, maxSkew, maxLifetime, maxReplayEntries);
+      return new Settings(bounds, quorum, maxReplayEntries);
     }
   }
 
   private final Settings settings;
   private final Clock clock;
   private final ReplayCache replays;
-  private final RequestCheck.Bounds bounds;
 
   public RequestAuthorizer(Settings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
     this.replays = new ReplayCache(settings.maxReplayEntries());
-    this.bounds = new RequestCheck.Bounds(settings.publicBaseUrl(), settings.maxSkew(),
-        settings.maxLifetime());
   }
 
   /** The deployment export quorum, if one is configured. */
@@ -95,7 +95,8 @@ public final class RequestAuthorizer {
   public Map<String, Object> authorize(RequestAuthorization auth, String method, String path,
       String appId, List<KeyQuorum> quorums, BodyCheck matches) throws EnclaveException {
     long now = clock.millis();
-    RequestCheck.Result r = RequestCheck.check(auth, method, path, appId, quorums, bounds, now);
+    RequestCheck.Result r = RequestCheck.check(auth, method, path, appId, quorums,
+        settings.bounds(), now);
     switch (r.verdict()) {
       case OK -> { }
       case MISSING -> throw new EnclaveException(ErrorCode.AUTHORIZATION_MISSING, r.detail());
@@ -106,7 +107,7 @@ public final class RequestAuthorizer {
     }
     matches.check(r.body());
     ReplayCache.Outcome outcome = replays.accept(r.payloadDigest(),
-        r.expiryMillis() + settings.maxSkew().toMillis(), now);
+        r.expiryMillis() + settings.bounds().maxSkew().toMillis(), now);
     if (outcome == ReplayCache.Outcome.REPLAYED) {
       throw new EnclaveException(ErrorCode.AUTHORIZATION_REPLAYED,
           "this signed request was already used");

@@ -1,6 +1,5 @@
 package io.nitrosign.enclave.service;
 
-import com.google.protobuf.ByteString;
 import io.nitrosign.authz.P256Key;
 import io.nitrosign.enclave.EnclaveException;
 import io.nitrosign.enclave.authority.Authorities;
@@ -61,11 +60,8 @@ final class AuthorityHandler {
             body -> requireMatches(body, now, next));
       }
     }
-    ByteString newOwner = request.getNewOwner();
-    WalletKey moved = operations.withUnsealedKey(key, unsealed ->
-        operations.sealWallet(key.getWalletId(), key.getCurve(), newOwner, unsealed.privateKey())
-            .key());
-    return UpdateAuthorityResponse.newBuilder().setKey(moved).build();
+    return UpdateAuthorityResponse.newBuilder()
+        .setKey(operations.resealed(key, request.getNewOwner())).build();
   }
 
   /** The new authority is what the signed body asks for, and otherwise what it was. */

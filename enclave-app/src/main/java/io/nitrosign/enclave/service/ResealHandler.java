@@ -24,10 +24,6 @@ final class ResealHandler {
     }
     WalletKey key = request.getKey();
     RequestValidation.walletKey(key);
-    // Opened exactly as Sign opens a wallet (both shares, rebuilt key checked against the public
-    // key), then split afresh and sealed under the current version exactly as GenerateKey seals.
-    WalletKey moved = operations.withUnsealedKey(key, unsealed ->
-        operations.sealWallet(key.getWalletId(), key.getCurve(), key.getOwner(), unsealed.privateKey()).key());
-    return ResealResponse.newBuilder().setKey(moved).build();
+    return ResealResponse.newBuilder().setKey(operations.resealed(key, key.getOwner())).build();
   }
 }

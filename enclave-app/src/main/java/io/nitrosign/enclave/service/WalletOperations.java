@@ -177,6 +177,16 @@ final class WalletOperations {
     }
   }
 
+  /**
+   * The wallet's key, opened exactly as Sign opens it (both shares, the rebuilt key checked
+   * against the public key), split afresh and sealed under the current version and {@code owner}.
+   * Shared by Reseal (same owner) and UpdateAuthority (a new one).
+   */
+  WalletKey resealed(WalletKey key, ByteString owner) throws EnclaveException {
+    return withUnsealedKey(key, unsealed ->
+        sealWallet(key.getWalletId(), key.getCurve(), owner, unsealed.privateKey()).key());
+  }
+
   private static byte[] publicKeyOf(Curve curve, SecretBytes privateKey) {
     if (curve == Curve.ED25519) {
       try (Ed25519Signer signer = Ed25519Signer.create(privateKey)) {
