@@ -23,7 +23,7 @@ final class IndependentVerifier {
   private static String problem = "";
 
   /** The packages of package.json; a tree missing any of them is reinstalled. */
-  private static final List<String> PACKAGES = List.of("ethers", "@privy-io/node");
+  private static final List<String> PACKAGES = List.of("ethers", "@privy-io/node", "@noble/curves");
 
   /**
    * Whether Node.js, ethers.js and Privy's Node SDK can be used; worked out (and installed) once
