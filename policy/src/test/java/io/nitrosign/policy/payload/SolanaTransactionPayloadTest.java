@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nitrosign.chains.solana.Base58;
+import io.nitrosign.chains.solana.SolanaAddress;
 import io.nitrosign.chains.solana.SolanaInstruction;
 import io.nitrosign.chains.solana.SolanaMessage;
 import io.nitrosign.chains.solana.SolanaTransaction;
@@ -192,5 +193,60 @@ class SolanaTransactionPayloadTest {
     List<Object> accounts = (List<Object>) swap.audit().get("accounts");
     assertTrue(accounts.stream().anyMatch(x -> x instanceof Map<?, ?> m
         && m.containsKey("lookup_table") && m.containsKey("table_index") && m.containsKey("writable")));
+  }
+
+  /**
+   * A v0 message built here (chains' SolanaInstructionTest builds its token messages the same
+   * way: no published transaction has these): Token-2022 Burn of 2^64-1 units and MintToChecked,
+   * whose token account and mint are loaded from a lookup table (FeXRmSWm…, writable entry 5,
+   * readonly entry 7). Accounts: 0 the owner (signer), 1 Token-2022, 2 table[5], 3 table[7].
+   */
+  static byte[] token2022WithLookupAccounts() {
+    java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+    o.write(0x80);
+    o.writeBytes(new byte[] {1, 0, 1});
+    o.write(2);
+    o.writeBytes(SolanaAddress.parse("3BocAWPm1oNXN5qkAV4QeDUmAPpkTcN1rrmCMWAfsXJY", "k").bytes());
+    o.writeBytes(SolanaAddress.parse(TOKEN_2022, "k").bytes());
+    o.writeBytes(new byte[32]);
+    o.write(2);
+    o.writeBytes(new byte[] {1, 3, 2, 3, 0, 9, 8, -1, -1, -1, -1, -1, -1, -1, -1});
+    o.writeBytes(new byte[] {1, 3, 3, 2, 0, 10, 14, 0, 1, 0, 0, 0, 0, 0, 0, 6});
+    o.write(1);
+    o.writeBytes(SolanaAddress.parse("FeXRmSWmwChZbB2EC7Qjw9XKk28yBrPj3k3nzT1DKfak", "k").bytes());
+    o.writeBytes(new byte[] {1, 5, 1, 7});
+    return o.toByteArray();
+  }
+
+  static final String TOKEN_2022 = "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb";
+
+  @Test
+  void burnAndMintToWithLookupAccountsUnknownToPolicy() {
+    SolanaMessage m = SolanaMessage.decode(token2022WithLookupAccounts());
+    SolanaTransactionPayload p = SolanaTransactionPayload.of(m, SolanaInstruction.decodeAll(m), 0);
+    Instruction burn = p.instructions().get(0);
+    assertEquals("token_2022", burn.program());
+    assertEquals("Burn", burn.name());
+    assertEquals(List.of("account", "mint", "authority", "amount"), List.copyOf(burn.fields().keySet()));
+    assertNull(burn.fields().get("account"));
+    assertNull(burn.fields().get("mint"));
+    assertEquals("3BocAWPm1oNXN5qkAV4QeDUmAPpkTcN1rrmCMWAfsXJY", burn.fields().get("authority"));
+    assertEquals(new BigInteger("18446744073709551615"), burn.fields().get("amount"));
+    assertEquals("token_burn", burn.audit().get("type"));
+    assertEquals("spl_token_2022", burn.audit().get("program"));
+    assertEquals("18446744073709551615", burn.audit().get("amount"));
+    assertEquals(Map.of("lookup_table", "FeXRmSWmwChZbB2EC7Qjw9XKk28yBrPj3k3nzT1DKfak",
+        "table_index", 5, "writable", true), burn.audit().get("account"));
+    assertEquals(Map.of("lookup_table", "FeXRmSWmwChZbB2EC7Qjw9XKk28yBrPj3k3nzT1DKfak",
+        "table_index", 7, "writable", false), burn.audit().get("mint"));
+
+    Instruction mint = p.instructions().get(1);
+    assertEquals("MintTo", mint.name());
+    assertEquals(List.of("mint", "account", "authority", "amount"), List.copyOf(mint.fields().keySet()));
+    assertNull(mint.fields().get("mint"));
+    assertNull(mint.fields().get("account"));
+    assertEquals(BigInteger.valueOf(256), mint.fields().get("amount"));
+    assertEquals("token_mint_to_checked", mint.audit().get("type"));
+    assertEquals(6, mint.audit().get("decimals"));
   }
 }
