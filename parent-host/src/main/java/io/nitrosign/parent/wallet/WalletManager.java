@@ -380,7 +380,7 @@ public final class WalletManager {
     if (request.attest() != null) {
       detail.put("attestation", request.attest().mode());
     }
-    detail.put("decoded", prepared.decoded());
+    detail.put("decoded", prepared.decoded().audit());
     SignRequest signRequest = signRequest(loaded, prepared, request.attest());
     if (signed != null) {
       SignRequest.Builder b = signRequest.toBuilder().setAuthorization(signed);
@@ -412,7 +412,7 @@ public final class WalletManager {
       throw api;
     }
 
-    detail.put("decoded", prepared.decoded());
+    detail.put("decoded", prepared.decoded().audit());
     String rendered = render(detail);
     try {
       auditWriter.appendDurably(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
