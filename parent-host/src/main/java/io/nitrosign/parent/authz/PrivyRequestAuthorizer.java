@@ -73,11 +73,21 @@ public final class PrivyRequestAuthorizer implements RequestAuthorizer {
     return new Accepted(r.payloadDigest(), r.expiryMillis(), r.body());
   }
 
+  /**
+   * As {@link #verify} for resources that live only in the database (key quorums, policies,
+   * condition sets, aggregations), whose bodies the caller parses itself: the signed body may be
+   * any JSON value (condition set items are an array), not only an object.
+   */
   @Override
   public Accepted require(KeyQuorum owner, String appId, String method, String path, byte[] body,
       HttpHeaders headers) {
     RequestAuthorization auth = signedRequest(method, path, body, headers);
-    return verify(auth, method, path, appId, List.of(owner));
+    RequestCheck.Result r = RequestCheck.check(auth, method, path, appId, List.of(owner), bounds,
+        clock.millis(), true);
+    if (!r.ok()) {
+      throw refusal(r.verdict(), r.detail());
+    }
+    return new Accepted(r.payloadDigest(), r.expiryMillis(), r.body());
   }
 
   /** The API error for a refused check. */
