@@ -12,16 +12,32 @@ public final class ApiException extends RuntimeException {
   private final int status;
   private final String code;
   private final Map<String, String> headers;
+  private final String path;
 
   public ApiException(int status, String code, String message) {
     this(status, code, message, Map.of());
   }
 
   public ApiException(int status, String code, String message, Map<String, String> headers) {
+    this(status, code, message, headers, null);
+  }
+
+  private ApiException(int status, String code, String message, Map<String, String> headers,
+      String path) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
     this.headers = Map.copyOf(headers);
+    this.path = path;
+  }
+
+  /**
+   * 400 {@code code} for a body that is not valid at {@code path} (a JSON path into the request
+   * body, e.g. {@code rules[2].conditions[0].value}; empty for the body itself), shown in the
+   * error body's {@code path} field.
+   */
+  public static ApiException invalidAt(String code, String path, String message) {
+    return new ApiException(400, code, message, Map.of(), path);
   }
 
   public int status() {
@@ -34,6 +50,11 @@ public final class ApiException extends RuntimeException {
 
   public Map<String, String> headers() {
     return headers;
+  }
+
+  /** Where in the request body the error is, or null when it is not about one place. */
+  public String path() {
+    return path;
   }
 
   public static ApiException invalidRequest(String message) {

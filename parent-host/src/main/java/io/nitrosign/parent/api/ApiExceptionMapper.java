@@ -17,13 +17,18 @@ public final class ApiExceptionMapper implements ExceptionMapper<ApiException> {
     if (e.status() >= 500) {
       LOG.warn("request failed: status={} code={}", e.status(), e.code());
     }
-    return toResponse(e.status(), e.code(), e.getMessage(), e.headers());
+    return toResponse(e.status(), e.code(), e.getMessage(), e.headers(), e.path());
   }
 
   static Response toResponse(int status, String code, String message, Map<String, String> headers) {
+    return toResponse(status, code, message, headers, null);
+  }
+
+  private static Response toResponse(int status, String code, String message,
+      Map<String, String> headers, String path) {
     Response.ResponseBuilder b = Response.status(status)
         .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(new ErrorBody(message, code));
+        .entity(new ErrorBody(message, code, path));
     headers.forEach(b::header);
     return b.build();
   }
