@@ -12,16 +12,34 @@ public final class ApiException extends RuntimeException {
   private final int status;
   private final String code;
   private final Map<String, String> headers;
+  private final Denial denial;
+
+  /**
+   * What decided a policy denial, for the error body: the policy and rule (null for a default
+   * deny, where no rule allowed the request) and the engine's reason.
+   */
+  public record Denial(String policyId, String ruleId, String ruleName, String reason) {}
 
   public ApiException(int status, String code, String message) {
     this(status, code, message, Map.of());
   }
 
   public ApiException(int status, String code, String message, Map<String, String> headers) {
+    this(status, code, message, headers, null);
+  }
+
+  private ApiException(int status, String code, String message, Map<String, String> headers,
+      Denial denial) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
     this.headers = Map.copyOf(headers);
+    this.denial = denial;
+  }
+
+  /** 403 {@code policy_denied}: the wallet's policies do not allow the request. */
+  public static ApiException policyDenied(String message, Denial denial) {
+    return new ApiException(403, ErrorCodes.POLICY_DENIED, message, Map.of(), denial);
   }
 
   public int status() {
@@ -34,6 +52,11 @@ public final class ApiException extends RuntimeException {
 
   public Map<String, String> headers() {
     return headers;
+  }
+
+  /** The explanation of a policy denial; null for every other error. */
+  public Denial denial() {
+    return denial;
   }
 
   public static ApiException invalidRequest(String message) {
