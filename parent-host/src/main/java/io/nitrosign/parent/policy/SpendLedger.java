@@ -70,15 +70,6 @@ public final class SpendLedger {
   /** Attempts of a transaction that PostgreSQL aborted as a deadlock or serialization failure. */
   static final int ATTEMPTS = 5;
 
-  /** What the ledger reads from the policy store, on the ledger's own handle. */
-  public interface Store {
-    /** The app's aggregations. */
-    List<Aggregation> aggregationsOf(String appId);
-
-    /** Whether condition set {@code conditionSetId} holds the (normalized) value. */
-    boolean inConditionSet(String conditionSetId, String normalizedValue);
-  }
-
   /** One running total: an aggregation's, for one wallet and one group. */
   public record Key(String aggregationId, String walletId, String groupKey) {
     static final Comparator<Key> ORDER = Comparator.comparing(Key::aggregationId)
@@ -110,9 +101,9 @@ public final class SpendLedger {
 
   private final Jdbi jdbi;
   private final Clock clock;
-  private final Function<Handle, Store> stores;
+  private final Function<Handle, PolicyReads> stores;
 
-  public SpendLedger(Jdbi jdbi, Clock clock, Function<Handle, Store> stores) {
+  public SpendLedger(Jdbi jdbi, Clock clock, Function<Handle, PolicyReads> stores) {
     this.jdbi = jdbi;
     this.clock = clock;
     this.stores = stores;
@@ -149,7 +140,7 @@ public final class SpendLedger {
 
   private Result decide(Handle h, String appId, String walletId, List<Policy> policies,
       PolicyRequest request, boolean reserve) {
-    Store store = stores.apply(h);
+    PolicyReads store = stores.apply(h);
     PolicyContext sets = conditionSets(store, Map.of());
     List<Measured> measured = new ArrayList<>();
     Map<String, Long> windows = new HashMap<>();
@@ -192,7 +183,7 @@ public final class SpendLedger {
   }
 
   /** Condition-set lookups on the ledger's handle; aggregation totals from {@code totals}. */
-  private static PolicyContext conditionSets(Store store, Map<String, BigInteger> totals) {
+  private static PolicyContext conditionSets(PolicyReads store, Map<String, BigInteger> totals) {
     return new PolicyContext() {
       @Override
       public boolean inConditionSet(String conditionSetId, String value) {
