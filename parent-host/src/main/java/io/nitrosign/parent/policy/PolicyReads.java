@@ -23,4 +23,27 @@ public interface PolicyReads {
 
   /** The app's aggregations. */
   List<Aggregation> aggregationsOf(String appId);
+
+  /** TEMPORARY (until PolicyStore is merged): no policies, sets or aggregations. */
+  PolicyReads NONE = new PolicyReads() {
+    @Override
+    public List<Policy> policiesOfWallet(String walletId) {
+      return List.of();
+    }
+
+    @Override
+    public List<Policy> policies(List<String> ids) {
+      return List.of();
+    }
+
+    @Override
+    public boolean inConditionSet(String conditionSetId, String normalizedValue) {
+      return false;
+    }
+
+    @Override
+    public List<Aggregation> aggregationsOf(String appId) {
+      return List.of();
+    }
+  };
 }

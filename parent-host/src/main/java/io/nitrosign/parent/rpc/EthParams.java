@@ -16,8 +16,6 @@ import java.util.regex.Pattern;
 final class EthParams {
 
   private static final Pattern CAIP2_EIP155 = Pattern.compile("eip155:[1-9][0-9]{0,18}");
-  /** The longest text copied from a payload into the audit row's {@code decoded}. */
-  static final int MAX_AUDIT_TEXT = 256;
 
   private EthParams() {}
 
@@ -93,15 +91,6 @@ final class EthParams {
       throw ApiException.invalidRequest("caip2 chain id is out of range");
     }
     return id.longValue();
-  }
-
-  /** Text from a payload for the audit row: at most {@value #MAX_AUDIT_TEXT} characters. */
-  static String auditText(Object v) {
-    if (v == null) {
-      return null;
-    }
-    String s = v.toString();
-    return s.length() <= MAX_AUDIT_TEXT ? s : s.substring(0, MAX_AUDIT_TEXT) + "…";
   }
 
   /** 32-byte big-endian hex of an unsigned integer ({@code 0x} + 64 digits). */

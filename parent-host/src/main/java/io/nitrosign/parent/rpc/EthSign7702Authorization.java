@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.nitrosign.chains.ChainFormatException;
 import io.nitrosign.chains.ethereum.Eip7702Authorization;
-import io.nitrosign.chains.ethereum.EthereumAddress;
 import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
+import io.nitrosign.policy.payload.Eip7702AuthorizationPayload;
 import io.nitrosign.proto.v1.EthereumAuthorization;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
@@ -68,14 +68,7 @@ final class EthSign7702Authorization implements RpcMethod {
           + a.chainId() + ", expected " + expectedChainId);
     }
     byte[] digest = a.signingHash();
-    String contract = EthereumAddress.checksum(Hex.prefixed(a.address()));
-    Map<String, Object> decoded = new LinkedHashMap<>();
-    decoded.put("contract", contract);
-    decoded.put("chain_id", a.chainId().toString());
-    if (a.chainId().signum() == 0) {
-      decoded.put("all_chains", true);
-    }
-    decoded.put("nonce", a.nonce().toString());
+    Eip7702AuthorizationPayload decoded = Eip7702AuthorizationPayload.of(a);
     return new Prepared() {
       @Override
       public void payload(SignRequest.Builder request) {
@@ -86,16 +79,16 @@ final class EthSign7702Authorization implements RpcMethod {
       }
 
       @Override
-      public Map<String, Object> decoded() {
+      public Eip7702AuthorizationPayload decoded() {
         return decoded;
       }
 
       @Override
       public Map<String, Object> result(SignResponse response) {
         SignatureChecks.secp256k1(wallet, digest, response);
-        decoded.put("digest", Hex.prefixed(digest));
+        decoded.signed().put("digest", Hex.prefixed(digest));
         Map<String, Object> auth = new LinkedHashMap<>();
-        auth.put("contract", contract);
+        auth.put("contract", decoded.contract());
         auth.put("chain_id", a.chainId());
         auth.put("nonce", a.nonce());
         auth.put("r", EthParams.word(new BigInteger(1, response.getR().toByteArray())));

@@ -4,22 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.nitrosign.chains.ChainFormatException;
-import io.nitrosign.chains.ethereum.Eip7702Authorization;
 import io.nitrosign.chains.ethereum.EthTransaction;
-import io.nitrosign.chains.ethereum.EthereumAddress;
 import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
+import io.nitrosign.policy.payload.EthTransactionPayload;
 import io.nitrosign.proto.v1.EthereumTransaction;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +33,6 @@ import java.util.Set;
  */
 final class EthSignTransaction implements RpcMethod {
 
-  /** How many of a type-4 transaction's authorizations are listed in {@code decoded}. */
-  static final int MAX_LISTED_AUTHORIZATIONS = 16;
   private static final Set<String> FIELDS = Set.of("transaction", "allow_pre_eip155");
 
   @Override
@@ -95,7 +89,7 @@ final class EthSignTransaction implements RpcMethod {
       tx.requireChainId(expectedChainId);
     }
     byte[] digest = tx.signingHash();
-    Map<String, Object> decoded = decoded(tx, form);
+    EthTransactionPayload decoded = EthTransactionPayload.of(tx, form);
     return new Prepared() {
       @Override
       public void payload(SignRequest.Builder request) {
@@ -109,7 +103,7 @@ final class EthSignTransaction implements RpcMethod {
       }
 
       @Override
-      public Map<String, Object> decoded() {
+      public EthTransactionPayload decoded() {
         return decoded;
       }
 
@@ -124,8 +118,8 @@ final class EthSignTransaction implements RpcMethod {
           throw SignatureChecks.protocol("signature does not fit the transaction");
         }
         String hash = Hex.prefixed(EthTransaction.txHash(signed));
-        decoded.put("digest", Hex.prefixed(digest));
-        decoded.put("tx_hash", hash);
+        decoded.signed().put("digest", Hex.prefixed(digest));
+        decoded.signed().put("tx_hash", hash);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("signed_transaction", Hex.prefixed(signed));
         data.put("encoding", "rlp");
@@ -133,56 +127,5 @@ final class EthSignTransaction implements RpcMethod {
         return data;
       }
     };
-  }
-
-  /** The transaction's policy fields; quantities as decimal strings. */
-  static Map<String, Object> decoded(EthTransaction tx, String form) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("format", form);
-    d.put("type", tx.type());
-    d.put("chain_id", tx.chainId());
-    if (tx.isPreEip155()) {
-      d.put("pre_eip155", true);
-    }
-    d.put("nonce", tx.nonce().toString());
-    d.put("to", tx.toAddress());
-    if (tx.to() == null) {
-      d.put("contract_creation", true);
-    }
-    d.put("value", tx.value().toString());
-    d.put("gas_limit", tx.gasLimit().toString());
-    if (tx.gasPrice() != null) {
-      d.put("gas_price", tx.gasPrice().toString());
-    } else {
-      d.put("max_fee_per_gas", tx.maxFeePerGas().toString());
-      d.put("max_priority_fee_per_gas", tx.maxPriorityFeePerGas().toString());
-    }
-    if (tx.type() == EthTransaction.BLOB) {
-      d.put("max_fee_per_blob_gas", tx.maxFeePerBlobGas().toString());
-      d.put("blob_count", tx.blobVersionedHashes().size());
-    }
-    d.put("max_fee_wei", tx.maxFeeWei().toString());
-    byte[] data = tx.data();
-    d.put("data_length", data.length);
-    if (data.length >= 4) {
-      d.put("selector", "0x" + HexFormat.of().formatHex(data, 0, 4));
-    }
-    if (tx.type() != EthTransaction.LEGACY) {
-      d.put("access_list_entries", tx.accessList().size());
-    }
-    if (tx.type() == EthTransaction.SET_CODE) {
-      List<Eip7702Authorization> auths = tx.authorizationList();
-      d.put("authorization_count", auths.size());
-      List<Map<String, Object>> listed = new ArrayList<>();
-      for (Eip7702Authorization a : auths.subList(0, Math.min(auths.size(), MAX_LISTED_AUTHORIZATIONS))) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("chain_id", a.chainId().toString());
-        m.put("address", EthereumAddress.checksum(Hex.prefixed(a.address())));
-        m.put("nonce", a.nonce().toString());
-        listed.add(m);
-      }
-      d.put("authorizations", listed);
-    }
-    return d;
   }
 }

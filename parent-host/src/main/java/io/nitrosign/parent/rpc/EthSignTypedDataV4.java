@@ -12,10 +12,10 @@ import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
+import io.nitrosign.policy.payload.TypedDataPayload;
 import io.nitrosign.proto.v1.EthereumTypedData;
 import io.nitrosign.proto.v1.SignResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -59,19 +59,7 @@ final class EthSignTypedDataV4 implements RpcMethod {
     }
     Map<String, Object> typedData = TypedDataJson.parse(json);
     Eip712.Digest digest = Eip712.hash(typedData);
-    Map<String, Object> decoded = new LinkedHashMap<>();
-    decoded.put("primary_type", EthParams.auditText(typedData.get("primaryType")));
-    if (typedData.get("domain") instanceof Map<?, ?> domain) {
-      Map<String, Object> d = new LinkedHashMap<>();
-      for (String[] f : new String[][] {{"name", "name"}, {"version", "version"},
-          {"chainId", "chain_id"}, {"verifyingContract", "verifying_contract"}, {"salt", "salt"}}) {
-        if (domain.get(f[0]) != null) {
-          d.put(f[1], EthParams.auditText(domain.get(f[0])));
-        }
-      }
-      decoded.put("domain", d);
-    }
-    decoded.put("length", json.length);
+    TypedDataPayload decoded = TypedDataPayload.of(typedData, json.length);
     PersonalSign.DigestPrepared signed = new PersonalSign.DigestPrepared(wallet, digest.digest(),
         decoded, b -> b.setEthereumTypedData(
             EthereumTypedData.newBuilder().setJson(ByteString.copyFrom(json))));
@@ -82,8 +70,8 @@ final class EthSignTypedDataV4 implements RpcMethod {
       }
 
       @Override
-      public Map<String, Object> decoded() {
-        return signed.decoded();
+      public TypedDataPayload decoded() {
+        return decoded;
       }
 
       @Override

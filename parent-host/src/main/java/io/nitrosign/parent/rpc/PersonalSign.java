@@ -8,6 +8,8 @@ import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
+import io.nitrosign.policy.payload.MessagePayload;
+import io.nitrosign.policy.payload.Payload;
 import io.nitrosign.proto.v1.PersonalMessage;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
@@ -56,8 +58,7 @@ final class PersonalSign implements RpcMethod {
       throw ApiException.invalidRequest("params.message exceeds " + MAX_MESSAGE_BYTES + " bytes");
     }
     byte[] digest = Eip191.personalMessageHash(message);
-    Map<String, Object> decoded = new LinkedHashMap<>();
-    return new DigestPrepared(wallet, digest, decoded,
+    return new DigestPrepared(wallet, digest, MessagePayload.of(message),
         b -> b.setPersonalMessage(PersonalMessage.newBuilder().setMessage(ByteString.copyFrom(message))));
   }
 
@@ -68,10 +69,10 @@ final class PersonalSign implements RpcMethod {
   static final class DigestPrepared implements Prepared {
     private final Wallet wallet;
     private final byte[] digest;
-    private final Map<String, Object> decoded;
+    private final Payload decoded;
     private final java.util.function.Consumer<SignRequest.Builder> payload;
 
-    DigestPrepared(Wallet wallet, byte[] digest, Map<String, Object> decoded,
+    DigestPrepared(Wallet wallet, byte[] digest, Payload decoded,
         java.util.function.Consumer<SignRequest.Builder> payload) {
       this.wallet = wallet;
       this.digest = digest;
@@ -85,14 +86,14 @@ final class PersonalSign implements RpcMethod {
     }
 
     @Override
-    public Map<String, Object> decoded() {
+    public Payload decoded() {
       return decoded;
     }
 
     @Override
     public Map<String, Object> result(SignResponse response) {
       byte[] signature = SignatureChecks.secp256k1(wallet, digest, response);
-      decoded.put("digest", Hex.prefixed(digest));
+      decoded.signed().put("digest", Hex.prefixed(digest));
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("signature", Hex.prefixed(signature));
       data.put("encoding", "hex");

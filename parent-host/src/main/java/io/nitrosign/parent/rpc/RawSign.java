@@ -2,11 +2,12 @@ package io.nitrosign.parent.rpc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
-import io.nitrosign.chains.bitcoin.Hashes;
 import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
+import io.nitrosign.policy.payload.Payload;
+import io.nitrosign.policy.payload.RawPayload;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
 import java.util.LinkedHashMap;
@@ -45,31 +46,30 @@ final class RawSign implements RpcMethod {
     byte[] bytes = encoding.equals("hex")
         ? Params.hex(params, "bytes", MAX_BYTES)
         : Params.base64(params, "bytes", MAX_BYTES);
-    return new BytesPrepared(wallet, bytes, encoding,
+    return new BytesPrepared(wallet, bytes, encoding, RawPayload.of(bytes),
         b -> b.setRawMessage(ByteString.copyFrom(bytes)));
   }
 
   /**
    * A request answered with one Ed25519 signature over {@code bytes} exactly as given (raw_sign,
-   * Solana signMessage): records their length and SHA-256, checks the answer and returns
-   * {@code {signature, encoding}} with the signature in {@code encoding} ({@code hex} or
-   * {@code base64}).
+   * Solana signMessage): {@code decoded} is their view (raw bytes, or a message: the audit row
+   * records their length and SHA-256); checks the answer and returns {@code {signature,
+   * encoding}} with the signature in {@code encoding} ({@code hex} or {@code base64}).
    */
   static final class BytesPrepared implements Prepared {
     private final Wallet wallet;
     private final byte[] bytes;
     private final String encoding;
-    private final Map<String, Object> decoded = new LinkedHashMap<>();
+    private final Payload decoded;
     private final java.util.function.Consumer<SignRequest.Builder> payload;
 
-    BytesPrepared(Wallet wallet, byte[] bytes, String encoding,
+    BytesPrepared(Wallet wallet, byte[] bytes, String encoding, Payload decoded,
         java.util.function.Consumer<SignRequest.Builder> payload) {
       this.wallet = wallet;
       this.bytes = bytes;
       this.encoding = encoding;
+      this.decoded = decoded;
       this.payload = payload;
-      decoded.put("length", bytes.length);
-      decoded.put("sha256", Hex.prefixed(Hashes.sha256(bytes)));
     }
 
     @Override
@@ -78,7 +78,7 @@ final class RawSign implements RpcMethod {
     }
 
     @Override
-    public Map<String, Object> decoded() {
+    public Payload decoded() {
       return decoded;
     }
 

@@ -2,6 +2,7 @@ package io.nitrosign.parent.rpc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nitrosign.parent.wallet.ChainType;
+import io.nitrosign.policy.payload.Payload;
 import io.nitrosign.parent.wallet.Wallet;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
@@ -62,10 +63,11 @@ public interface RpcMethod {
 
     /**
      * What the parent decoded from the payload (recipients, amounts, chain id, programs,
-     * operations, ...): public fields for policy and the audit row; never the whole body. It is
-     * read again after a successful {@link #result}, which may add what was signed (digests).
+     * operations, ...): the typed view policy evaluates, whose {@link Payload#audit()} is the audit
+     * row's {@code decoded}. A successful {@link #result} adds what was signed (digests, hashes)
+     * to its {@code signed} map, so the audit row written after signing records them.
      */
-    Map<String, Object> decoded();
+    Payload decoded();
 
     /**
      * Checks the enclave's answer against what the parent computed itself (the digest or signed

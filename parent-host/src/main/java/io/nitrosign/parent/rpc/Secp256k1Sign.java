@@ -6,7 +6,7 @@ import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
-import java.util.LinkedHashMap;
+import io.nitrosign.policy.payload.RawPayload;
 import java.util.Set;
 
 /**
@@ -42,7 +42,7 @@ final class Secp256k1Sign implements RpcMethod {
     if (digest.length != 32) {
       throw ApiException.invalidRequest("params.hash must be 32 bytes of hex");
     }
-    return new PersonalSign.DigestPrepared(wallet, digest, new LinkedHashMap<>(),
+    return new PersonalSign.DigestPrepared(wallet, digest, RawPayload.of(digest),
         b -> b.setDigest(ByteString.copyFrom(digest)));
   }
 }

@@ -12,11 +12,11 @@ import io.nitrosign.chains.bitcoin.EcdsaDer;
 import io.nitrosign.chains.bitcoin.Psbt;
 import io.nitrosign.chains.bitcoin.PsbtWallet;
 import io.nitrosign.chains.bitcoin.Sighash;
-import io.nitrosign.chains.bitcoin.Transaction;
 import io.nitrosign.parent.api.Bodies;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
+import io.nitrosign.policy.payload.PsbtPayload;
 import io.nitrosign.proto.v1.BitcoinPsbt;
 import io.nitrosign.proto.v1.InputSignature;
 import io.nitrosign.proto.v1.SignRequest;
@@ -26,7 +26,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -107,7 +106,7 @@ final class SignPsbt implements RpcMethod {
     private final PsbtWallet.SigningRules rules;
     private final PsbtWallet owner;
     private final List<Psbt.InputSighash> toSign;
-    private final Map<String, Object> decoded;
+    private final PsbtPayload decoded;
 
     PsbtPrepared(Wallet wallet, String encoding, Psbt psbt, PsbtWallet.SigningRules rules,
         PsbtWallet owner, List<PsbtWallet.InputView> inputs, List<Psbt.InputSighash> toSign) {
@@ -117,7 +116,8 @@ final class SignPsbt implements RpcMethod {
       this.rules = rules;
       this.owner = owner;
       this.toSign = toSign;
-      this.decoded = decode(wallet.chain(), psbt, inputs, toSign);
+      this.decoded = PsbtPayload.of(wallet.chain().wireName(), wallet.chain().bech32Hrp(), psbt,
+          owner, inputs, toSign);
     }
 
     @Override
@@ -129,7 +129,7 @@ final class SignPsbt implements RpcMethod {
     }
 
     @Override
-    public Map<String, Object> decoded() {
+    public PsbtPayload decoded() {
       return decoded;
     }
 
@@ -155,7 +155,7 @@ final class SignPsbt implements RpcMethod {
         }
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("index", expected.index());
-        entry.put("kind", kindName(expected.kind()));
+        entry.put("kind", PsbtPayload.inputKind(expected.kind()));
         entry.put("sighash_type", expected.hashType());
         entry.put("digest", HEX.formatHex(expected.digest()));
         try {
@@ -229,84 +229,5 @@ final class SignPsbt implements RpcMethod {
     byte[] v = Arrays.copyOf(sig64, 65);
     v[64] = (byte) hashType;
     return v;
-  }
-
-  static String kindName(Psbt.InputKind kind) {
-    return switch (kind) {
-      case P2WPKH -> "p2wpkh";
-      case P2SH_P2WPKH -> "p2sh-p2wpkh";
-      case P2TR_KEY_PATH -> "p2tr";
-    };
-  }
-
-  /** The name of a sighash type: DEFAULT, ALL, NONE, SINGLE, with |ANYONECANPAY. */
-  static String sighashName(int type) {
-    return Sighash.name(type);
-  }
-
-  /** What policy and the audit row see: inputs, outputs, amounts, fee, sighash types. */
-  static Map<String, Object> decode(ChainType chain, Psbt psbt, List<PsbtWallet.InputView> inputs,
-      List<Psbt.InputSighash> toSign) {
-    Map<Integer, Psbt.InputSighash> byIndex = new LinkedHashMap<>();
-    for (Psbt.InputSighash s : toSign) {
-      byIndex.put(s.index(), s);
-    }
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("network", chain.wireName());
-    Transaction tx = psbt.unsignedTx();
-    d.put("txid", HEX.formatHex(reversed(tx.txid())));
-    d.put("version", tx.version());
-    d.put("lock_time", tx.lockTime());
-    List<Map<String, Object>> ins = new ArrayList<>();
-    Long totalIn = 0L;
-    for (PsbtWallet.InputView v : inputs) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("index", v.index());
-      m.put("script", v.script());
-      m.put("value", v.value());
-      m.put("wallet", v.role() != PsbtWallet.Role.OTHER);
-      Psbt.InputSighash s = byIndex.get(v.index());
-      m.put("sign", s != null);
-      if (s != null) {
-        m.put("kind", kindName(s.kind()));
-        m.put("sighash_type", sighashName(s.hashType()));
-        m.put("digest", HEX.formatHex(s.digest()));
-      }
-      ins.add(m);
-      totalIn = v.value() == null || totalIn == null ? null : totalIn + v.value();
-    }
-    d.put("inputs", ins);
-    List<Map<String, Object>> outs = new ArrayList<>();
-    long totalOut = 0;
-    int i = 0;
-    for (Psbt.DecodedOutput o : psbt.decodedOutputs(chain.bech32Hrp())) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("index", i++);
-      m.put("value", o.value());
-      m.put("address", o.address());
-      if (o.address() == null) {
-        m.put("script", HEX.formatHex(o.scriptPubKey()));
-      }
-      outs.add(m);
-      totalOut += o.value();
-    }
-    d.put("outputs", outs);
-    d.put("total_input", totalIn);
-    d.put("total_output", totalOut);
-    d.put("fee", totalIn == null ? null : totalIn - totalOut);
-    Set<String> types = new LinkedHashSet<>();
-    for (Psbt.InputSighash s : toSign) {
-      types.add(sighashName(s.hashType()));
-    }
-    d.put("sighash_types", new ArrayList<>(types));
-    return d;
-  }
-
-  private static byte[] reversed(byte[] b) {
-    byte[] r = new byte[b.length];
-    for (int i = 0; i < b.length; i++) {
-      r[i] = b[b.length - 1 - i];
-    }
-    return r;
   }
 }

@@ -6,6 +6,7 @@ import io.nitrosign.chains.solana.SolanaSignMessage;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
+import io.nitrosign.policy.payload.MessagePayload;
 import java.util.Set;
 
 /**
@@ -33,7 +34,7 @@ final class SolanaSignMessageMethod implements RpcMethod {
     Params.encoding(params, "base64");
     byte[] message = SolanaSignMessage.bytesToSign(
         Params.base64(params, "message", SolanaSignMessage.MAX_LENGTH));
-    return new RawSign.BytesPrepared(wallet, message, "base64",
+    return new RawSign.BytesPrepared(wallet, message, "base64", MessagePayload.of(message),
         b -> b.setSolanaMessage(io.nitrosign.proto.v1.SolanaMessage.newBuilder()
             .setMessage(ByteString.copyFrom(message))));
   }

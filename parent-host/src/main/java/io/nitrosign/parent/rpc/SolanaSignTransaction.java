@@ -11,6 +11,7 @@ import io.nitrosign.chains.solana.SolanaTransaction;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
+import io.nitrosign.policy.payload.SolanaTransactionPayload;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
 import java.util.Base64;
@@ -56,8 +57,7 @@ final class SolanaSignTransaction implements RpcMethod {
           "the wallet " + me + " is not one of the message's required signers");
     }
     byte[] message = tx.messageBytes();
-    Map<String, Object> decoded = SolanaPolicyView.of(tx.message(), instructions);
-    decoded.put("signer_index", slot);
+    SolanaTransactionPayload decoded = SolanaTransactionPayload.of(tx.message(), instructions, slot);
     return new Prepared() {
       @Override
       public void payload(SignRequest.Builder request) {
@@ -66,7 +66,7 @@ final class SolanaSignTransaction implements RpcMethod {
       }
 
       @Override
-      public Map<String, Object> decoded() {
+      public SolanaTransactionPayload decoded() {
         return decoded;
       }
 
@@ -74,7 +74,7 @@ final class SolanaSignTransaction implements RpcMethod {
       public Map<String, Object> result(SignResponse response) {
         byte[] signature = SignatureChecks.ed25519(wallet, message, null, response);
         byte[] signed = tx.withSignature(me, signature).serialize();
-        decoded.put("signature", Base58.encode(signature));
+        decoded.signed().put("signature", Base58.encode(signature));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("signed_transaction", Base64.getEncoder().encodeToString(signed));
         data.put("encoding", "base64");

@@ -9,6 +9,7 @@ import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.wallet.ChainType;
 import io.nitrosign.parent.wallet.Wallet;
+import io.nitrosign.policy.payload.StellarTransactionPayload;
 import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SignResponse;
 import io.nitrosign.proto.v1.StellarTransaction;
@@ -65,8 +66,7 @@ final class StellarSignTransaction implements RpcMethod {
     byte[] publicKey = wallet.publicKey();
     StellarSigning.requireWalletSigns(envelope, publicKey);
     byte[] hash = envelope.hash(passphrase);
-    Map<String, Object> decoded = StellarPolicyView.of(envelope, passphrase);
-    decoded.put("hash", HexFormat.of().formatHex(hash));
+    StellarTransactionPayload decoded = StellarTransactionPayload.of(envelope, passphrase);
     return new Prepared() {
       @Override
       public void payload(SignRequest.Builder request) {
@@ -75,7 +75,7 @@ final class StellarSignTransaction implements RpcMethod {
       }
 
       @Override
-      public Map<String, Object> decoded() {
+      public StellarTransactionPayload decoded() {
         return decoded;
       }
 

@@ -173,7 +173,7 @@ class Ed25519MethodsTest {
     assertArrayEquals(message, sent.getSolanaTransaction().getMessage().toByteArray(),
         "exactly the message goes to the enclave");
 
-    Map<String, Object> d = p.decoded();
+    Map<String, Object> d = p.decoded().audit();
     assertEquals("legacy", d.get("version"));
     assertEquals("3BocAWPm1oNXN5qkAV4QeDUmAPpkTcN1rrmCMWAfsXJY", d.get("fee_payer"));
     assertEquals(List.of("3BocAWPm1oNXN5qkAV4QeDUmAPpkTcN1rrmCMWAfsXJY"), d.get("required_signers"));
@@ -188,7 +188,7 @@ class Ed25519MethodsTest {
     Map<String, Object> data = p.result(ed25519Answer(sign(WC_RAW_KEY, message), null));
     assertEquals(B64.encodeToString(WC_RAW_SIGNED_TX), data.get("signed_transaction"));
     assertEquals("base64", data.get("encoding"));
-    assertEquals(Base58.encode(Arrays.copyOfRange(WC_RAW_SIGNED_TX, 1, 65)), p.decoded().get("signature"));
+    assertEquals(Base58.encode(Arrays.copyOfRange(WC_RAW_SIGNED_TX, 1, 65)), p.decoded().audit().get("signature"));
   }
 
   @Test
@@ -196,7 +196,7 @@ class Ed25519MethodsTest {
     Wallet w = solanaWallet(WC_TOKEN_KEY);
     RpcMethod.Prepared p = RpcMethods.of("signTransaction", ChainType.SOLANA).prepare(params(
         "{\"transaction\":\"" + B64.encodeToString(unsignedSolana(WC_TOKEN_SIGNED_TX)) + "\"}"), w);
-    Map<String, Object> ix = map(list(p.decoded().get("instructions")).get(0));
+    Map<String, Object> ix = map(list(p.decoded().audit().get("instructions")).get(0));
     assertEquals("token_transfer_checked", ix.get("type"));
     assertEquals("spl_token", ix.get("program"));
     assertEquals("EDNd1ycsydWYwVmrYZvqYazFqwk1QjBgAUKFjBoz1jKP", ix.get("source"));
@@ -216,7 +216,7 @@ class Ed25519MethodsTest {
         .parse("AHy6YZA8BsHgQfVkk7MbwpAN94iyN7Nf1zN4nPqUN32Q", "a").bytes());
     RpcMethod.Prepared p = RpcMethods.of("signTransaction", ChainType.SOLANA)
         .prepare(params("{\"transaction\":\"" + B64.encodeToString(V0_JUPITER_TX) + "\"}"), w);
-    Map<String, Object> d = p.decoded();
+    Map<String, Object> d = p.decoded().audit();
     assertEquals("v0", d.get("version"));
     List<Object> lookups = list(d.get("address_table_lookups"));
     assertEquals(3, lookups.size());
@@ -283,7 +283,7 @@ class Ed25519MethodsTest {
     RpcMethod.Prepared p = m.prepare(params("{\"message\":\"" + B64.encodeToString(hello)
         + "\",\"encoding\":\"base64\"}"), w);
     assertArrayEquals(hello, payloadOf(p).getSolanaMessage().getMessage().toByteArray());
-    assertEquals(11, p.decoded().get("length"));
+    assertEquals(11, p.decoded().audit().get("length"));
     Map<String, Object> data = p.result(ed25519Answer(sign(key, hello), null));
     assertEquals("2iBZ6zrQRKHcbD8NWmm552gU5vGvh1dk3XV4jxnyEdRKm8up8AeQk1GFr9pJokSmchw7i9gMtNyFBdDt8tBxM1cG",
         Base58.encode(Base64.getDecoder().decode((String) data.get("signature"))));
@@ -316,7 +316,7 @@ class Ed25519MethodsTest {
     assertEquals(StellarEnvelope.TESTNET_PASSPHRASE, sent.getStellarTransaction().getNetworkPassphrase());
     assertEquals(unsigned, B64.encodeToString(sent.getStellarTransaction().getEnvelopeXdr().toByteArray()));
 
-    Map<String, Object> d = p.decoded();
+    Map<String, Object> d = p.decoded().audit();
     assertEquals("tx_fee_bump", d.get("envelope_type"));
     assertEquals("GDQERENWDDSQZS7R7WKHZI3BSOYMV3FSWR7TFUYFTKQ447PIX6NREOJM", d.get("fee_source"));
     assertEquals("400", d.get("fee"));

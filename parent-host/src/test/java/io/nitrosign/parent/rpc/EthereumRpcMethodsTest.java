@@ -91,7 +91,7 @@ class EthereumRpcMethodsTest {
     assertEquals(EIP155_UNSIGNED, HEX.formatHex(sent.getEthereumTransaction().getUnsignedTransaction().toByteArray()));
     assertEquals(1, sent.getEthereumTransaction().getExpectedChainId());
     assertEquals(false, sent.getEthereumTransaction().getAllowPreEip155());
-    Map<String, Object> d = p.decoded();
+    Map<String, Object> d = p.decoded().audit();
     assertEquals("json", d.get("format"));
     assertEquals(0, d.get("type"));
     assertEquals(1L, d.get("chain_id"));
@@ -106,15 +106,15 @@ class EthereumRpcMethodsTest {
     assertEquals(EIP155_SIGNED, data.get("signed_transaction"));
     assertEquals("rlp", data.get("encoding"));
     assertEquals("0x" + HEX.formatHex(Keccak256.hash(HEX.parseHex(EIP155_SIGNED.substring(2)))), data.get("hash"));
-    assertEquals("0x" + EIP155_DIGEST, p.decoded().get("digest"));
-    assertEquals(data.get("hash"), p.decoded().get("tx_hash"));
+    assertEquals("0x" + EIP155_DIGEST, p.decoded().audit().get("digest"));
+    assertEquals(data.get("hash"), p.decoded().audit().get("tx_hash"));
   }
 
   @Test
   void eip155ExampleAsUnsignedRlpHex() throws Exception {
     RpcMethod.Prepared p = method("eth_signTransaction").prepare(
         params("{\"transaction\":\"0x" + EIP155_UNSIGNED + "\"}"), wallet(EIP155_KEY), null);
-    assertEquals("rlp", p.decoded().get("format"));
+    assertEquals("rlp", p.decoded().audit().get("format"));
     assertEquals(0, payloadOf(p).getEthereumTransaction().getExpectedChainId());
     assertEquals(EIP155_SIGNED, p.result(answer(HEX.parseHex(EIP155_DIGEST), EIP155_R, EIP155_S, 0))
         .get("signed_transaction"));
@@ -131,8 +131,8 @@ class EthereumRpcMethodsTest {
         + "\"storageKeys\":[\"0x0000000000000000000000000000000000000000000000000000000000000000\"]}]}}";
     Wallet w = wallet("fad9c8855b740a0b7ed4c221dbad0f33a83a49cad6b3fe8d5817ac83d38b6a19");
     RpcMethod.Prepared p = method("eth_signTransaction").prepare(params(json), w, null);
-    assertEquals(1, p.decoded().get("type"));
-    assertEquals(1, p.decoded().get("access_list_entries"));
+    assertEquals(1, p.decoded().audit().get("type"));
+    assertEquals(1, p.decoded().audit().get("access_list_entries"));
     byte[] digest = Keccak256.hash(payloadOf(p).getEthereumTransaction().getUnsignedTransaction().toByteArray());
     Map<String, Object> data = p.result(answer(digest,
         "294ac94077b35057971e6b4b06dfdf55a6fbed819133a6c1d31e187f1bca938d",
@@ -187,7 +187,7 @@ class EthereumRpcMethodsTest {
     assertEquals("tx.chainId", malformed(m, pre, null));
     RpcMethod.Prepared allowed = method(m).prepare(
         params(pre.replace("{\"transaction\"", "{\"allow_pre_eip155\":true,\"transaction\"")), wallet(EIP155_KEY), null);
-    assertEquals(true, allowed.decoded().get("pre_eip155"));
+    assertEquals(true, allowed.decoded().audit().get("pre_eip155"));
     assertTrue(payloadOf(allowed).getEthereumTransaction().getAllowPreEip155());
     assertEquals("tx.chainId", malformed(m,
         pre.replace("{\"transaction\"", "{\"allow_pre_eip155\":true,\"transaction\""), "eip155:1"));
@@ -219,7 +219,7 @@ class EthereumRpcMethodsTest {
         + "\"authorization_list\":[{\"chain_id\":1,\"contract\":\"0xB91aaa96B138A1B1D94c9df4628187132c5F2bf1\","
         + "\"nonce\":1,\"y_parity\":1,\"r\":\"0x2c39f2f64441dd38c364ee175dc6b9a87f34ca330bce968f6c8e22811e3bb710\","
         + "\"s\":\"0x5f1bcde93dee4b214e60bc0e63babcc13e4fecb8a23c4098fd89844762aa012c\"}]}}";
-    Map<String, Object> d = method("eth_signTransaction").prepare(params(json), wallet(EIP155_KEY), null).decoded();
+    Map<String, Object> d = method("eth_signTransaction").prepare(params(json), wallet(EIP155_KEY), null).decoded().audit();
     assertEquals(4, d.get("type"));
     assertEquals("0xa9059cbb", d.get("selector"));
     assertEquals(5, d.get("data_length"));
@@ -260,9 +260,9 @@ class EthereumRpcMethodsTest {
       RpcMethod.Prepared p = method("eth_signTypedData_v4").prepare(params(params), w, null);
       byte[] sent = payloadOf(p).getEthereumTypedData().getJson().toByteArray();
       assertEquals(MAIL, new String(sent, StandardCharsets.UTF_8), "compact JSON either way");
-      assertEquals("Mail", p.decoded().get("primary_type"));
+      assertEquals("Mail", p.decoded().audit().get("primary_type"));
       assertEquals(Map.of("name", "Ether Mail", "version", "1", "chain_id", "1",
-          "verifying_contract", "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"), p.decoded().get("domain"));
+          "verifying_contract", "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"), p.decoded().audit().get("domain"));
       Map<String, Object> data = p.result(answer(HEX.parseHex(MAIL_DIGEST),
           MAIL_SIGNATURE.substring(2, 66), MAIL_SIGNATURE.substring(66, 130), 1));
       assertEquals(MAIL_SIGNATURE, data.get("signature"));
@@ -316,7 +316,7 @@ class EthereumRpcMethodsTest {
     assertArrayEquals(new byte[] {1}, sent.getEthereumAuthorization().getChainId().toByteArray());
     assertArrayEquals(new byte[] {1}, sent.getEthereumAuthorization().getNonce().toByteArray());
     assertEquals(Map.of("contract", "0xB91aaa96B138A1B1D94c9df4628187132c5F2bf1", "chain_id", "1", "nonce", "1"),
-        p.decoded());
+        p.decoded().audit());
     Map<String, Object> data = p.result(answer(
         HEX.parseHex("3ae543b2fa103a39a6985d964a67caed05f6b9bb2430ad6d498cda743fe911d9"),
         "2c39f2f64441dd38c364ee175dc6b9a87f34ca330bce968f6c8e22811e3bb710",
@@ -335,7 +335,7 @@ class EthereumRpcMethodsTest {
     String ok = "{\"contract\":\"0xb91aaa96b138a1b1d94c9df4628187132c5f2bf1\",\"chain_id\":1,\"nonce\":1}";
     assertEquals("authorization.chainId", malformed(m, ok, "eip155:5"));
     assertEquals(true, method(m).prepare(params(ok.replace("\"chain_id\":1", "\"chain_id\":0")),
-        wallet(EIP155_KEY), null).decoded().get("all_chains"));
+        wallet(EIP155_KEY), null).decoded().audit().get("all_chains"));
     assertEquals("authorization.nonce", malformed(m, ok.replace("\"nonce\":1", "\"nonce\":\"0x" + "f".repeat(16) + "\""), null));
     assertEquals("authorization.address", malformed(m, ok.replace("0xb91aaa96b138a1b1d94c9df4628187132c5f2bf1", "0x1234"), null));
     assertEquals("authorization.address", malformed(m, ok.replace("0xb91aaa96b138a1b1d94c9df4628187132c5f2bf1",

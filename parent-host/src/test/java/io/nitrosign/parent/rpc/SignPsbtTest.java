@@ -158,7 +158,7 @@ class SignPsbtTest {
     assertTrue(b.getBitcoinPsbt().getAllowWitnessUtxoOnly());
     assertEquals(List.of(), b.getBitcoinPsbt().getAllowedSighashTypesList());
 
-    Map<String, Object> d = p.decoded();
+    Map<String, Object> d = p.decoded().audit();
     assertEquals("bitcoin", d.get("network"));
     List<Map<String, Object>> ins = (List<Map<String, Object>>) d.get("inputs");
     assertEquals(false, ins.get(0).get("wallet"));
@@ -225,7 +225,7 @@ class SignPsbtTest {
     p.payload(b);
     assertEquals(List.of(Sighash.SINGLE), b.getBitcoinPsbt().getAllowedSighashTypesList());
     assertEquals(false, b.getBitcoinPsbt().getAllowWitnessUtxoOnly()); // taproot: witness_utxo is enough
-    Map<String, Object> d = p.decoded();
+    Map<String, Object> d = p.decoded().audit();
     assertEquals(List.of("SINGLE"), d.get("sighash_types"));
     long in = 0;
     for (String[] u : KP_UTXOS) {
@@ -266,7 +266,7 @@ class SignPsbtTest {
     assertThrows(ApiException.class, () -> m.prepare(params(good, null).put("broadcast", true), w));
     assertThrows(ApiException.class, () -> m.prepare(JSON.createObjectNode(), w));
     // testnet wallet: addresses use tb
-    assertEquals("bitcoin-testnet", m.prepare(witnessUtxoOnly(good, null), w).decoded().get("network"));
+    assertEquals("bitcoin-testnet", m.prepare(witnessUtxoOnly(good, null), w).decoded().audit().get("network"));
     // the signing rules' params, of the wrong type or with an unknown name
     assertEquals("params.allow_witness_utxo_only", assertThrows(ChainFormatException.class,
         () -> m.prepare(params(good, null).put("allow_witness_utxo_only", "true"), w)).field());
@@ -333,7 +333,7 @@ class SignPsbtTest {
       SignRequest.Builder b = SignRequest.newBuilder();
       p.payload(b);
       assertEquals(List.of(type), b.getBitcoinPsbt().getAllowedSighashTypesList());
-      assertEquals(List.of(Sighash.name(type)), p.decoded().get("sighash_types"));
+      assertEquals(List.of(Sighash.name(type)), p.decoded().audit().get("sighash_types"));
     }
   }
 

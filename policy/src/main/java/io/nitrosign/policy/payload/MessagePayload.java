@@ -9,8 +9,18 @@ import java.util.Map;
  */
 public record MessagePayload(byte[] message, Map<String, Object> signed) implements Payload {
 
+  /** The view of a message's bytes (not copied: the caller hands them over). */
+  public static MessagePayload of(byte[] message) {
+    return new MessagePayload(message, AuditValues.map());
+  }
+
+  /** {@code length}, {@code sha256} ({@code 0x} hex of the message's SHA-256); then {@code signed}. */
   @Override
   public Map<String, Object> audit() {
-    throw new UnsupportedOperationException("not yet");
+    Map<String, Object> d = AuditValues.map();
+    d.put("length", message.length);
+    d.put("sha256", AuditValues.hex(AuditValues.sha256(message)));
+    AuditValues.putRest(d, signed);
+    return d;
   }
 }

@@ -15,4 +15,10 @@ public sealed interface Payload permits EthTransactionPayload, TypedDataPayload,
 
   /** The audit row's {@code decoded} object: plain JSON values (String, Number, Boolean, Map, List). */
   Map<String, Object> audit();
+
+  /**
+   * What the parent adds after signing (digest, transaction hash, signature), mutable and empty
+   * before; {@link #audit()} ends with these entries. Every record's {@code signed} component.
+   */
+  Map<String, Object> signed();
 }

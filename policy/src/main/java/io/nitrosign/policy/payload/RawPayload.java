@@ -8,8 +8,18 @@ import java.util.Map;
  */
 public record RawPayload(int length, byte[] sha256, Map<String, Object> signed) implements Payload {
 
+  /** The view of raw bytes: their length and SHA-256. */
+  public static RawPayload of(byte[] bytes) {
+    return new RawPayload(bytes.length, AuditValues.sha256(bytes), AuditValues.map());
+  }
+
+  /** {@code length}, {@code sha256} ({@code 0x} hex); then {@code signed}. */
   @Override
   public Map<String, Object> audit() {
-    throw new UnsupportedOperationException("not yet");
+    Map<String, Object> d = AuditValues.map();
+    d.put("length", length);
+    d.put("sha256", AuditValues.hex(sha256));
+    AuditValues.putRest(d, signed);
+    return d;
   }
 }
