@@ -1,5 +1,7 @@
 package io.nitrosign.policy;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +23,37 @@ public record Aggregation(String id, String name, String method, Metric metric,
   public record GroupBy(String fieldSource, String field, Map<String, Object> json,
       Object compiled) {}
 
-  /** {@code {id, name, method, metric, window, conditions, group_by}}; the parent adds the rest. */
+  /**
+   * {@code {id, name, method, metric, window, conditions, group_by}} (conditions and group_by
+   * only when not empty; metric, conditions and group_by exactly as written); the parent adds the
+   * rest.
+   */
   public Map<String, Object> toJson() {
-    throw new UnsupportedOperationException("not yet");
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (id != null) {
+      out.put("id", id);
+    }
+    out.put("name", name);
+    out.put("method", method);
+    out.put("metric", metric.json());
+    Map<String, Object> window = new LinkedHashMap<>();
+    window.put("type", "rolling");
+    window.put("seconds", windowSeconds);
+    out.put("window", window);
+    if (!conditions.isEmpty()) {
+      List<Object> c = new ArrayList<>(conditions.size());
+      for (Condition condition : conditions) {
+        c.add(condition.toJson());
+      }
+      out.put("conditions", c);
+    }
+    if (!groupBy.isEmpty()) {
+      List<Object> g = new ArrayList<>(groupBy.size());
+      for (GroupBy group : groupBy) {
+        g.add(group.json());
+      }
+      out.put("group_by", g);
+    }
+    return out;
   }
 }

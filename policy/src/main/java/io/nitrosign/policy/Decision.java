@@ -1,5 +1,7 @@
 package io.nitrosign.policy;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +18,21 @@ public record Decision(boolean allowed, String policyId, String ruleId, String r
 
   /** For the audit row and the dry run: {@code {decision: "allow"|"deny", policy_id, ...}}. */
   public Map<String, Object> toJson() {
-    throw new UnsupportedOperationException("not yet");
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("decision", allowed ? "allow" : "deny");
+    putIfPresent(out, "policy_id", policyId);
+    putIfPresent(out, "rule_id", ruleId);
+    putIfPresent(out, "rule_name", ruleName);
+    putIfPresent(out, "reason", reason);
+    if (consulted != null) {
+      out.put("policies", new ArrayList<>(consulted));
+    }
+    return out;
+  }
+
+  private static void putIfPresent(Map<String, Object> out, String key, Object value) {
+    if (value != null) {
+      out.put(key, value);
+    }
   }
 }

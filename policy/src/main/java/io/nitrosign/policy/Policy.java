@@ -1,5 +1,7 @@
 package io.nitrosign.policy;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +16,18 @@ public record Policy(String id, String version, String name, String chainType, L
    * {@code created_at}.
    */
   public Map<String, Object> toJson() {
-    throw new UnsupportedOperationException("not yet");
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (id != null) {
+      out.put("id", id);
+    }
+    out.put("version", version);
+    out.put("name", name);
+    out.put("chain_type", chainType);
+    List<Object> r = new ArrayList<>(rules.size());
+    for (Rule rule : rules) {
+      r.add(rule.toJson());
+    }
+    out.put("rules", r);
+    return out;
   }
 }

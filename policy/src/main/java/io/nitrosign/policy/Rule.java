@@ -1,5 +1,7 @@
 package io.nitrosign.policy;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +14,18 @@ public record Rule(String id, String name, String method, List<Condition> condit
 
   /** {@code {id, name, method, conditions, action}} (Privy's PolicyRuleResponse). */
   public Map<String, Object> toJson() {
-    throw new UnsupportedOperationException("not yet");
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (id != null) {
+      out.put("id", id);
+    }
+    out.put("name", name);
+    out.put("method", method);
+    List<Object> c = new ArrayList<>(conditions.size());
+    for (Condition condition : conditions) {
+      c.add(condition.toJson());
+    }
+    out.put("conditions", c);
+    out.put("action", action.name());
+    return out;
   }
 }
