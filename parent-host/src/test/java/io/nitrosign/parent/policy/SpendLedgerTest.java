@@ -50,7 +50,8 @@ class SpendLedgerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final BigInteger ETH = BigInteger.TEN.pow(18);
   private static final String APP = "app_spend_ledger";
-  private static final String AGGREGATION = "agg_value_1h";
+  /** Aggregation ids are 24 lower-case letters and digits, as the API makes them. */
+  private static final String AGGREGATION = "aggvalueperhour000000001";
 
   private static TestPostgres.Db db;
   private static Jdbi jdbi;
@@ -64,7 +65,7 @@ class SpendLedgerTest {
   @BeforeAll
   static void database() {
     db = TestPostgres.newDatabase();
-    Migrations.migrate(db.superuser(), db.user());
+    Migrations.migrate(db.superuser(), TestPostgres.SERVICE_ROLE);
     superuser = Jdbi.create(db.superuser());
     jdbi = Jdbi.create(db.url(), TestPostgres.SERVICE_ROLE, TestPostgres.SERVICE_PASSWORD);
     superuser.useHandle(h -> h.execute("INSERT INTO apps (id, name, secret_salt, secret_hash,"
