@@ -23,6 +23,7 @@ import io.nitrosign.parent.db.MigrateCommand;
 import io.nitrosign.parent.enclave.EnclaveClientGateway;
 import io.nitrosign.parent.enclave.EnclaveHealthCheck;
 import io.nitrosign.parent.enclave.EnclaveResource;
+import io.nitrosign.parent.policy.PolicyModule;
 import io.nitrosign.parent.quorum.KeyQuorumModule;
 import io.nitrosign.parent.sealing.EnclaveBootstrapper;
 import io.nitrosign.parent.sealing.SealingConfiguration;
@@ -104,6 +105,7 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     WalletModule.install(env, jdbi, enclave, random, clock, authorizer, auditWriter,
         io.nitrosign.parent.policy.PolicyEnforcement.create(jdbi, clock));
     KeyQuorumModule.install(env, jdbi, authorizer, random, clock);
+    PolicyModule.install(env, jdbi, authorizer, random, clock);
 
     // KMS-mode enclaves: credentials, first-boot provisioning, unsealing after restarts.
     SealingConfiguration sealing = config.getSealing();

@@ -12,6 +12,7 @@ public final class ApiException extends RuntimeException {
   private final int status;
   private final String code;
   private final Map<String, String> headers;
+  private final String path;
   private final Denial denial;
 
   /**
@@ -25,21 +26,31 @@ public final class ApiException extends RuntimeException {
   }
 
   public ApiException(int status, String code, String message, Map<String, String> headers) {
-    this(status, code, message, headers, null);
+    this(status, code, message, headers, null, null);
   }
 
   private ApiException(int status, String code, String message, Map<String, String> headers,
-      Denial denial) {
+      String path, Denial denial) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
     this.headers = Map.copyOf(headers);
+    this.path = path;
     this.denial = denial;
+  }
+
+  /**
+   * 400 {@code code} for a body that is not valid at {@code path} (a JSON path into the request
+   * body, e.g. {@code rules[2].conditions[0].value}; empty for the body itself), shown in the
+   * error body's {@code path} field.
+   */
+  public static ApiException invalidAt(String code, String path, String message) {
+    return new ApiException(400, code, message, Map.of(), path, null);
   }
 
   /** 403 {@code policy_denied}: the wallet's policies do not allow the request. */
   public static ApiException policyDenied(String message, Denial denial) {
-    return new ApiException(403, ErrorCodes.POLICY_DENIED, message, Map.of(), denial);
+    return new ApiException(403, ErrorCodes.POLICY_DENIED, message, Map.of(), null, denial);
   }
 
   public int status() {
@@ -52,6 +63,11 @@ public final class ApiException extends RuntimeException {
 
   public Map<String, String> headers() {
     return headers;
+  }
+
+  /** Where in the request body the error is, or null when it is not about one place. */
+  public String path() {
+    return path;
   }
 
   /** The explanation of a policy denial; null for every other error. */

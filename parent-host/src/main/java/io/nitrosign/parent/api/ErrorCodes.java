@@ -45,6 +45,23 @@ public final class ErrorCodes {
   public static final String PERMISSION_DENIED = "permission_denied";
   /** The wallet's policies (or the signer's override policies) do not allow the request (403). */
   public static final String POLICY_DENIED = "policy_denied";
+  /** A policy or rule that is not valid; the error body's {@code path} says where. */
+  public static final String INVALID_POLICY = "invalid_policy";
+  /** A condition set or condition set item that is not valid (with {@code path}). */
+  public static final String INVALID_CONDITION_SET = "invalid_condition_set";
+  /** An aggregation that is not valid (with {@code path}). */
+  public static final String INVALID_AGGREGATION = "invalid_aggregation";
+  public static final String POLICY_NOT_FOUND = "policy_not_found";
+  public static final String POLICY_RULE_NOT_FOUND = "policy_rule_not_found";
+  public static final String CONDITION_SET_NOT_FOUND = "condition_set_not_found";
+  public static final String CONDITION_SET_ITEM_NOT_FOUND = "condition_set_item_not_found";
+  public static final String AGGREGATION_NOT_FOUND = "aggregation_not_found";
+  /** A policy is still attached to a wallet (or an additional signer's overrides) (409). */
+  public static final String POLICY_IN_USE = "policy_in_use";
+  /** A condition set is still referenced by a rule or an aggregation (409). */
+  public static final String CONDITION_SET_IN_USE = "condition_set_in_use";
+  /** An aggregation is still referenced by a rule (409). */
+  public static final String AGGREGATION_IN_USE = "aggregation_in_use";
 
   private ErrorCodes() {}
 }

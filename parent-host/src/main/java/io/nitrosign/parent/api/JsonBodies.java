@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Iterator;
@@ -27,6 +28,23 @@ public final class JsonBodies {
 
   /** The body as a JSON object, or 400 invalid_request. */
   public ObjectNode object(byte[] body) {
+    JsonNode node = tree(body, "a JSON object");
+    if (!node.isObject()) {
+      throw ApiException.invalidRequest("request body must be a JSON object");
+    }
+    return (ObjectNode) node;
+  }
+
+  /** The body as a JSON array (e.g. condition set items), or 400 invalid_request. */
+  public ArrayNode array(byte[] body) {
+    JsonNode node = tree(body, "a JSON array");
+    if (!node.isArray()) {
+      throw ApiException.invalidRequest("request body must be a JSON array");
+    }
+    return (ArrayNode) node;
+  }
+
+  private JsonNode tree(byte[] body, String expected) {
     JsonNode node;
     try {
       node = reader.readTree(body);
@@ -36,12 +54,9 @@ public final class JsonBodies {
       throw ApiException.invalidRequest("malformed JSON body");
     }
     if (node == null || node.isMissingNode()) {
-      throw ApiException.invalidRequest("request body is empty; expected a JSON object");
+      throw ApiException.invalidRequest("request body is empty; expected " + expected);
     }
-    if (!node.isObject()) {
-      throw ApiException.invalidRequest("request body must be a JSON object");
-    }
-    return (ObjectNode) node;
+    return node;
   }
 
   /** Rejects fields outside {@code allowed}; {@code path} prefixes the field name in messages. */
@@ -90,7 +105,7 @@ public final class JsonBodies {
   }
 
   /** A field name safe to echo: at most 64 printable ASCII characters. */
-  static String printable(String name) {
+  public static String printable(String name) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < name.length() && b.length() < 64; i++) {
       char c = name.charAt(i);

@@ -28,6 +28,16 @@ public record AuditEvent(String appId, String walletId, String action, Outcome o
   public static final String KEY_QUORUM_CREATE = "key_quorum.create";
   public static final String KEY_QUORUM_UPDATE = "key_quorum.update";
   public static final String KEY_QUORUM_DELETE = "key_quorum.delete";
+  /** A policy was created; {@code policy.update} covers its rules' changes too. */
+  public static final String POLICY_CREATE = "policy.create";
+  public static final String POLICY_UPDATE = "policy.update";
+  public static final String POLICY_DELETE = "policy.delete";
+  /** A condition set was created; {@code condition_set.update} covers its items' changes too. */
+  public static final String CONDITION_SET_CREATE = "condition_set.create";
+  public static final String CONDITION_SET_UPDATE = "condition_set.update";
+  public static final String CONDITION_SET_DELETE = "condition_set.delete";
+  public static final String AGGREGATION_CREATE = "aggregation.create";
+  public static final String AGGREGATION_DELETE = "aggregation.delete";
   public static final String APP_CREATE = "app.create";
   /** A request refused for missing, malformed or wrong app credentials (rate-limited). */
   public static final String AUTH_FAILURE = "auth.failure";

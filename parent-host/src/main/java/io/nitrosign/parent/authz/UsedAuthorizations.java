@@ -8,7 +8,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Signed requests the parent has acted on, for the changes only the parent authorizes (key
- * quorums, which live in its database; the enclave keeps its own replay memory for wallets). A
+ * quorums, policies, condition sets and aggregations, which live in its database, and a wallet's
+ * policy_ids; the enclave keeps its own replay memory for what it authorizes). A
  * request's payload digest is recorded in the transaction that applies it, until it expires, so a
  * replayed signed change (e.g. one that added a key the quorum later removed) is refused, across
  * restarts and across parent hosts sharing the database.

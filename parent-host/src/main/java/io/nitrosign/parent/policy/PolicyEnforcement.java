@@ -40,10 +40,9 @@ public final class PolicyEnforcement {
     this.ledger = ledger;
   }
 
-  /** Enforcement over the policy store, with its spend ledger. */
+  /** Enforcement over the {@link PolicyStore}, with its spend ledger. */
   public static PolicyEnforcement create(Jdbi jdbi, java.time.Clock clock) {
-    // TEMPORARY until PolicyStore (branch policy-api) is merged: no policies anywhere.
-    Function<Handle, PolicyReads> reads = h -> PolicyReads.NONE;
+    Function<Handle, PolicyReads> reads = h -> PolicyReads.of(new PolicyStore(h));
     return new PolicyEnforcement(jdbi, reads, new SpendLedger(jdbi, clock, reads));
   }
 

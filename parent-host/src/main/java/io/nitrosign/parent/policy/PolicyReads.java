@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * What enforcement reads from the policy store, on a handle the caller chose (the wallet's read,
  * the spend ledger's transaction). An interface so that enforcement does not depend on how the
- * store is built; {@code PolicyStore} is the one implementation, adapted in
- * {@code WalletModule}.
+ * store is built (and tests can give the ledger fixed aggregations); {@link PolicyStore} is the
+ * one the service uses ({@link #of}).
  */
 public interface PolicyReads {
 
@@ -24,26 +24,28 @@ public interface PolicyReads {
   /** The app's aggregations. */
   List<Aggregation> aggregationsOf(String appId);
 
-  /** TEMPORARY (until PolicyStore is merged): no policies, sets or aggregations. */
-  PolicyReads NONE = new PolicyReads() {
-    @Override
-    public List<Policy> policiesOfWallet(String walletId) {
-      return List.of();
-    }
+  /** The reads of {@code store}. */
+  static PolicyReads of(PolicyStore store) {
+    return new PolicyReads() {
+      @Override
+      public List<Policy> policiesOfWallet(String walletId) {
+        return store.policiesOfWallet(walletId);
+      }
 
-    @Override
-    public List<Policy> policies(List<String> ids) {
-      return List.of();
-    }
+      @Override
+      public List<Policy> policies(List<String> ids) {
+        return store.policies(ids);
+      }
 
-    @Override
-    public boolean inConditionSet(String conditionSetId, String normalizedValue) {
-      return false;
-    }
+      @Override
+      public boolean inConditionSet(String conditionSetId, String normalizedValue) {
+        return store.inConditionSet(conditionSetId, normalizedValue);
+      }
 
-    @Override
-    public List<Aggregation> aggregationsOf(String appId) {
-      return List.of();
-    }
-  };
+      @Override
+      public List<Aggregation> aggregationsOf(String appId) {
+        return store.aggregationsOf(appId);
+      }
+    };
+  }
 }

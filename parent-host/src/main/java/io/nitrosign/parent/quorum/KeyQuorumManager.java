@@ -197,8 +197,8 @@ public final class KeyQuorumManager {
 
   /**
    * Deletes the quorum, with its owner's signatures over the request. 409
-   * {@code key_quorum_in_use} while a wallet names it (owner_id or additional signer) or another
-   * quorum nests it.
+   * {@code key_quorum_in_use} while a wallet names it (owner_id or additional signer), another
+   * quorum nests it, or it owns a policy, condition set or aggregation.
    */
   public KeyQuorumView.Deleted delete(App app, String id, HttpHeaders headers) {
     if (!Ids.plausible(id)) {
@@ -219,6 +219,10 @@ public final class KeyQuorumManager {
         if (!store.parents(id).isEmpty()) {
           throw new ApiException(409, ErrorCodes.KEY_QUORUM_IN_USE,
               "key quorum is nested in another key quorum");
+        }
+        if (store.resourceReferences(id) > 0) {
+          throw new ApiException(409, ErrorCodes.KEY_QUORUM_IN_USE,
+              "key quorum is the owner of a policy, condition set or aggregation");
         }
         store.delete(app.id(), id);
         Map<String, Object> detail = new LinkedHashMap<>();

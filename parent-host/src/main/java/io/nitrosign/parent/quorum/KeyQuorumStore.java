@@ -136,6 +136,14 @@ public final class KeyQuorumStore {
         .bind("id", id).mapTo(Integer.class).one();
   }
 
+  /** How many policies, condition sets and aggregations name this quorum as owner_id. */
+  public int resourceReferences(String id) {
+    return handle.createQuery("SELECT (SELECT count(*) FROM policies WHERE owner_id = :id)"
+            + " + (SELECT count(*) FROM condition_sets WHERE owner_id = :id)"
+            + " + (SELECT count(*) FROM aggregations WHERE owner_id = :id)")
+        .bind("id", id).mapTo(Integer.class).one();
+  }
+
   /** Deletes the app's quorum and its members; false when there is none. */
   public boolean delete(String appId, String id) {
     return handle.createUpdate("DELETE FROM key_quorums WHERE id = :id AND app_id = :app")

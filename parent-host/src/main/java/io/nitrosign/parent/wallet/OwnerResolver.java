@@ -6,6 +6,7 @@ import io.nitrosign.parent.Ids;
 import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.api.ErrorCodes;
 import io.nitrosign.parent.api.JsonBodies;
+import io.nitrosign.parent.policy.PolicyStore;
 import io.nitrosign.parent.quorum.AuthorizationKeys;
 import io.nitrosign.parent.quorum.KeyQuorumStore;
 import io.nitrosign.parent.quorum.StoredKeyQuorum;
@@ -31,9 +32,12 @@ import org.jdbi.v3.core.Handle;
  *       (id set).
  *   <li>{@code owner: {"user_id": …}}: 400, user owners are not supported yet.
  *   <li>{@code additional_signers: [{"signer_id": "<key quorum id>", "override_policy_ids": []}]}.
- *   <li>Policies do not exist in this appliance yet: non-empty {@code policy_ids} or
- *       {@code override_policy_ids} are 400 rather than accepted and not enforced.
+ *   <li>{@code policy_ids} and each signer's {@code override_policy_ids}: policies of the app for
+ *       the wallet's chain type, each at most once (400 otherwise).
  * </ul>
+ *
+ * <p>Policies, condition sets and aggregations take their {@code owner} / {@code owner_id} through
+ * {@link #owner}, the same resolution as wallets'.
  */
 public final class OwnerResolver {
 
@@ -43,6 +47,8 @@ public final class OwnerResolver {
   public static final int AUTHORITY_VERSION = 1;
   /** Most additional signers on one wallet. */
   public static final int MAX_ADDITIONAL_SIGNERS = 16;
+  /** Most policies on one wallet (or in one signer's override_policy_ids). */
+  public static final int MAX_POLICIES = 10;
 
   /**
    * What the body resolved to: the authority to seal, its REST view, and (for
@@ -55,6 +61,17 @@ public final class OwnerResolver {
     public Resolved(WalletAuthority authority, WalletOwnership ownership) {
       this(authority, ownership, null);
     }
+  }
+
+  /**
+   * What a body's {@code owner} / {@code owner_id} ask for. {@code given} is false when the body
+   * has neither field; otherwise {@code ownerId} is null for no owner ({@code owner: null},
+   * {@code owner_id: null}), or the key quorum's id with {@code quorum} as the enclave sees it. For
+   * {@code owner: {public_key}}, {@code newQuorum} is the 1-of-1 key quorum Privy makes of the key
+   * (its id is the owner_id), which the caller stores in the transaction that uses it.
+   */
+  public record Owner(boolean given, String ownerId, KeyQuorum quorum, StoredKeyQuorum newQuorum) {
+    static final Owner NOT_GIVEN = new Owner(false, null, null, null);
   }
 
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
@@ -86,32 +103,16 @@ public final class OwnerResolver {
         .setAppId(appId).setChainType(chainType.wireName());
 
     // owner / owner_id
-    boolean hasOwner = body.has("owner");
-    boolean hasOwnerId = body.has("owner_id");
-    JsonNode owner = body.get("owner");
-    JsonNode ownerId = body.get("owner_id");
-    if (hasOwner && hasOwnerId && !owner.isNull() && !ownerId.isNull()) {
-      throw ApiException.invalidRequest("give either owner or owner_id, not both");
-    }
+    Owner o = owner(appId, body);
     String resolvedOwnerId = null;
     StoredKeyQuorum newQuorum = null;
-    if (hasOwner && !owner.isNull()) {
-      // As Privy does: the key becomes a 1-of-1 key quorum of the app, whose id is the owner_id.
-      byte[] spki = publicKeyOwner(owner);
-      java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-      String id = Ids.random(RANDOM);
-      StoredKeyQuorum q = new StoredKeyQuorum(id, appId, null, 1,
-          List.of(new StoredKeyQuorum.Key(spki, null)), List.of(), null, now, now);
-      KeyQuorum proto = quorums.toProto(q);
-      newQuorum = new StoredKeyQuorum(id, appId, null, 1, q.keys(), List.of(),
-          proto.toByteArray(), now, now);
-      a.setOwner(proto);
-      resolvedOwnerId = id;
-    } else if (hasOwnerId && !ownerId.isNull()) {
-      String id = JsonBodies.requiredText(body, "", "owner_id");
-      a.setOwner(quorum(quorums, appId, id, "owner_id"));
-      resolvedOwnerId = id;
-    } else if (!hasOwner && !hasOwnerId && current != null) {
+    if (o.given()) {
+      if (o.quorum() != null) {
+        a.setOwner(o.quorum());
+      }
+      resolvedOwnerId = o.ownerId();
+      newQuorum = o.newQuorum();
+    } else if (current != null) {
       if (current.hasOwner()) {
         a.setOwner(current.getOwner());
       }
@@ -146,7 +147,7 @@ public final class OwnerResolver {
           if (!seen.add(signerId)) {
             throw ApiException.invalidRequest(path + "signer_id repeats an earlier signer");
           }
-          List<String> overrides = noPolicies(item, path, "override_policy_ids");
+          List<String> overrides = policies(item, path, "override_policy_ids", appId, chainType);
           KeyQuorum signer = quorum(quorums, appId, signerId, path + "signer_id");
           a.addAdditionalSigners(AdditionalSigner.newBuilder().setSigner(signer)
               .addAllOverridePolicyIds(overrides));
@@ -157,10 +158,44 @@ public final class OwnerResolver {
 
     // policy_ids
     List<String> policyIds = body.has("policy_ids") || current == null || currentOwnership == null
-        ? noPolicies(body, "", "policy_ids") : currentOwnership.policyIds();
+        ? policies(body, "", "policy_ids", appId, chainType) : currentOwnership.policyIds();
 
     return new Resolved(a.build(), new WalletOwnership(resolvedOwnerId, signers, policyIds),
         newQuorum);
+  }
+
+  /**
+   * The owner {@code body} names through {@code owner} or {@code owner_id} (both non-null: 400;
+   * an unknown key quorum: 404 {@code key_quorum_not_found}; another app's quorum is unknown).
+   */
+  public Owner owner(String appId, ObjectNode body) {
+    boolean hasOwner = body.has("owner");
+    boolean hasOwnerId = body.has("owner_id");
+    if (!hasOwner && !hasOwnerId) {
+      return Owner.NOT_GIVEN;
+    }
+    JsonNode owner = body.get("owner");
+    JsonNode ownerId = body.get("owner_id");
+    if (hasOwner && hasOwnerId && !owner.isNull() && !ownerId.isNull()) {
+      throw ApiException.invalidRequest("give either owner or owner_id, not both");
+    }
+    KeyQuorumStore quorums = new KeyQuorumStore(handle);
+    if (hasOwner && !owner.isNull()) {
+      // As Privy does: the key becomes a 1-of-1 key quorum of the app, whose id is the owner_id.
+      byte[] spki = publicKeyOwner(owner);
+      java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      String id = Ids.random(RANDOM);
+      StoredKeyQuorum q = new StoredKeyQuorum(id, appId, null, 1,
+          List.of(new StoredKeyQuorum.Key(spki, null)), List.of(), null, now, now);
+      KeyQuorum proto = quorums.toProto(q);
+      return new Owner(true, id, proto, new StoredKeyQuorum(id, appId, null, 1, q.keys(),
+          List.of(), proto.toByteArray(), now, now));
+    }
+    if (hasOwnerId && !ownerId.isNull()) {
+      String id = JsonBodies.requiredText(body, "", "owner_id");
+      return new Owner(true, id, quorum(quorums, appId, id, "owner_id"), null);
+    }
+    return new Owner(true, null, null, null);
   }
 
   /** The key of {@code {"public_key": …}} (DER SPKI); {@code {"user_id": …}} is 400. */
@@ -186,8 +221,12 @@ public final class OwnerResolver {
         new ApiException(404, ErrorCodes.KEY_QUORUM_NOT_FOUND, field + ": key quorum not found"));
   }
 
-  /** An optional array of policy ids, which must be empty: policies are not supported yet. */
-  private static List<String> noPolicies(ObjectNode node, String path, String field) {
+  /**
+   * An optional array of policy ids: each a policy of the app for {@code chainType}, none twice,
+   * at most {@link #MAX_POLICIES} (400 naming the entry otherwise).
+   */
+  private List<String> policies(ObjectNode node, String path, String field, String appId,
+      ChainType chainType) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return List.of();
@@ -195,9 +234,35 @@ public final class OwnerResolver {
     if (!v.isArray()) {
       throw ApiException.invalidRequest("field " + path + field + " must be an array of strings");
     }
-    if (!v.isEmpty()) {
-      throw ApiException.invalidRequest(path + field + ": policies are not supported yet");
+    if (v.size() > MAX_POLICIES) {
+      throw ApiException.invalidRequest(path + field + " has more than " + MAX_POLICIES
+          + " entries");
     }
-    return List.of();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < v.size(); i++) {
+      String entry = path + field + "[" + i + "]";
+      if (!v.get(i).isTextual()) {
+        throw ApiException.invalidRequest("field " + entry + " must be a string");
+      }
+      String id = v.get(i).textValue();
+      if (ids.contains(id)) {
+        throw ApiException.invalidRequest(entry + " repeats an earlier policy");
+      }
+      ids.add(id);
+    }
+    java.util.Map<String, String> chains = new PolicyStore(handle)
+        .chainTypes(appId, ids.stream().filter(Ids::plausible).toList());
+    for (int i = 0; i < ids.size(); i++) {
+      String entry = path + field + "[" + i + "]";
+      String policyChain = chains.get(ids.get(i));
+      if (policyChain == null) {
+        throw ApiException.invalidRequest(entry + ": no policy with this id");
+      }
+      if (!policyChain.equals(chainType.wireName())) {
+        throw ApiException.invalidRequest(entry + ": the policy is for chain type " + policyChain
+            + ", the wallet's is " + chainType.wireName());
+      }
+    }
+    return List.copyOf(ids);
   }
 }

@@ -31,6 +31,7 @@ import io.nitrosign.policy.payload.Payload;
 import io.nitrosign.authz.RpcPayloads;
 import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
 import io.nitrosign.parent.authz.RequestAuthorizer;
+import io.nitrosign.parent.authz.UsedAuthorizations;
 import io.nitrosign.parent.authz.WalletAuthorities;
 import io.nitrosign.proto.v1.RequestAuthorization;
 import io.nitrosign.proto.v1.WalletAuthority;
@@ -178,11 +179,16 @@ public final class WalletManager {
       ObjectNode root = bodies.object(body.get());
       JsonBodies.onlyFields(root, "", OwnerResolver.FIELDS);
       signed = authorizer.signedRequest("PATCH", path, body.get(), headers);
+      RequestAuthorizer.Accepted accepted = null;
       if (current.isPresent() && current.get().hasOwner()) {
-        authorizer.verify(signed, "PATCH", path, app.id(), List.of(current.get().getOwner()));
+        accepted = authorizer.verify(signed, "PATCH", path, app.id(),
+            List.of(current.get().getOwner()));
       }
       next = jdbi.withHandle(h -> new OwnerResolver(h).forUpdate(app.id(), wallet.chain(), root,
           current.orElse(null), new WalletOwnershipStore(h).find(wallet.id())));
+      if (root.size() == 1 && root.has("policy_ids")) {
+        return updatePolicies(app, wallet, next.ownership(), accepted);
+      }
     } catch (ApiException e) {
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_UPDATE,
           Outcome.REJECTED, e.code(), "{}"));
@@ -193,6 +199,7 @@ public final class WalletManager {
     detail.put("owned", next.authority().hasOwner());
     detail.put("owner_id", next.ownership().ownerId());
     detail.put("additional_signers", next.ownership().additionalSigners().size());
+    detail.put("policy_ids", next.ownership().policyIds());
     WalletKey moved;
     try {
       moved = enclave.updateAuthority(UpdateAuthorityRequest.newBuilder()
@@ -234,6 +241,38 @@ public final class WalletManager {
   }
 
 
+
+  /**
+   * A {@code PATCH} that changes only {@code policy_ids}. Nothing the enclave seals with the key
+   * changes (policies are enforced by the parent; the enclave would accept the signed body and
+   * reseal the same authority), so nothing is resealed: for an owned wallet the parent's check of
+   * the owner's signatures above is the authority, as for key quorums, and the accepted request
+   * is recorded in the transaction that applies it, so it is applied once. The wallet's row is
+   * locked and its authority compared with the one checked.
+   */
+  private WalletView updatePolicies(App app, Wallet wallet, WalletOwnership next,
+      RequestAuthorizer.Accepted accepted) {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("policy_ids", next.policyIds());
+    String rendered = render(detail);
+    boolean stored = jdbi.inTransaction(h -> {
+      if (!new WalletStore(h).lockIfOwner(wallet.id(), wallet.owner())) {
+        return false;
+      }
+      if (accepted != null) {
+        new UsedAuthorizations(h).record(accepted, clock.instant());
+      }
+      new WalletOwnershipStore(h).save(wallet.id(), next);
+      new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
+          AuditEvent.WALLET_UPDATE, Outcome.SUCCEEDED, null, rendered));
+      return true;
+    });
+    if (!stored) {
+      throw new ApiException(409, ErrorCodes.CONFLICT,
+          "the wallet changed while it was being updated; retry with a fresh signature");
+    }
+    return get(app, wallet.id());
+  }
 
   // ------------------------------------------------------------------------------- read/list
 

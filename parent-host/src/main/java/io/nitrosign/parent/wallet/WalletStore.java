@@ -138,6 +138,17 @@ public final class WalletStore {
   }
 
   /**
+   * Locks the wallet's row until the transaction ends, when its sealed authority is still
+   * {@code owner}; false when the wallet changed meanwhile (or is gone).
+   */
+  public boolean lockIfOwner(String walletId, byte[] owner) {
+    return handle.createQuery("SELECT 1 FROM wallets WHERE id = :id"
+            + " AND owner IS NOT DISTINCT FROM :owner FOR UPDATE")
+        .bind("id", walletId).bindBySqlType("owner", owner, java.sql.Types.BINARY)
+        .mapTo(Integer.class).findOne().isPresent();
+  }
+
+  /**
    * Replaces a wallet's owner and its two shares (resealed under that owner), only if the wallet
    * still has the owner and key version the update started from. Returns false when another
    * update or a reseal got there first.

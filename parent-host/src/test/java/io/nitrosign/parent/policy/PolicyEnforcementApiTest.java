@@ -47,9 +47,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * denial answers (403 policy_denied with the deciding policy and rule, no null fields) and audits
  * (one rejected row with the decision), the dry run (decision and decoded payload, no enclave, no
  * owner signature, no reservation, audited as wallet.dry_run), and that an allowed request whose
- * signature fails leaves no reservation behind. Policies are written through the policy API;
- * attaching one to a wallet needs the enclave (PATCH reseals the shares), so the test attaches
- * them in the database.
+ * signature fails leaves no reservation behind. Policies are written and attached through the
+ * API (a PATCH of policy_ids alone needs no enclave); only the owned wallet, whose PATCH needs its
+ * owner's signature, gets its policy in the database.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class PolicyEnforcementApiTest {
@@ -254,7 +254,7 @@ class PolicyEnforcementApiTest {
   }
 
   /** An Ethereum wallet of the app (random key, no enclave), with {@code policy} attached. */
-  private static Wallet wallet(byte[] owner, String policy) {
+  private static Wallet wallet(byte[] owner, String policy) throws Exception {
     String id = Ids.random(RANDOM);
     byte[] pk = new byte[65];
     RANDOM.nextBytes(pk);
@@ -266,13 +266,14 @@ class PolicyEnforcementApiTest {
     List<WalletShare> shares = List.of(
         new WalletShare(id, WalletShare.AUTH, 1, new byte[12], new byte[48]),
         new WalletShare(id, WalletShare.EXEC, 1, new byte[12], new byte[48]));
-    jdbi.useTransaction(h -> {
-      new WalletStore(h).insert(w, shares);
-      if (policy != null) {
-        h.execute("INSERT INTO wallet_policies (wallet_id, policy_id, position) VALUES (?, ?, 0)",
-            id, policy);
-      }
-    });
+    jdbi.useTransaction(h -> new WalletStore(h).insert(w, shares));
+    if (policy != null && owner == null) {
+      Reply r = call("PATCH", "/v1/wallets/" + id, "{\"policy_ids\":[\"" + policy + "\"]}");
+      assertEquals(200, r.status, r.body);
+    } else if (policy != null) {
+      jdbi.useHandle(h -> h.execute("INSERT INTO wallet_policies (wallet_id, policy_id, position)"
+          + " VALUES (?, ?, 0)", id, policy));
+    }
     return w;
   }
 
