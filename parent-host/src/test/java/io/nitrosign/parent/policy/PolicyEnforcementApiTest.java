@@ -95,7 +95,7 @@ class PolicyEnforcementApiTest {
         fieldNames(j), r.body);
     assertFalse(r.body.contains("null"), r.body);
 
-    List<AuditRow> rows = audit(w.id());
+    List<AuditRow> rows = audit(w.id(), "wallet.sign");
     assertEquals(1, rows.size(), "one row for the denial");
     AuditRow row = rows.get(0);
     assertEquals("wallet.sign", row.action());
@@ -123,7 +123,7 @@ class PolicyEnforcementApiTest {
     assertFalse(j.has("rule_name"), r.body);
     assertTrue(j.get("reason").asText().length() > 0, r.body);
     assertFalse(r.body.contains("null"), r.body);
-    AuditRow row = audit(w.id()).get(0);
+    AuditRow row = audit(w.id(), "wallet.sign").get(0);
     assertEquals("policy_denied", row.errorCode());
     JsonNode decision = JSON.readTree(row.detail()).get("policy");
     assertEquals("deny", decision.get("decision").asText());
@@ -156,7 +156,7 @@ class PolicyEnforcementApiTest {
     assertEquals(200, denied.status, denied.body);
     assertEquals("deny", denied.json().get("decision").get("decision").asText());
 
-    List<AuditRow> rows = audit(w.id());
+    List<AuditRow> rows = audit(w.id(), "wallet.dry_run");
     assertEquals(2, rows.size());
     for (AuditRow row : rows) {
       assertEquals("wallet.dry_run", row.action());
@@ -229,7 +229,9 @@ class PolicyEnforcementApiTest {
     Reply failed = rpc(w, transfer("60", false));
     assertEquals(503, failed.status, failed.body);
     assertEquals(0, ledgerEntries(w.id()), "a failed signature does not count");
-    AuditRow row = audit(w.id()).get(audit(w.id()).size() - 1);
+    List<AuditRow> signs = audit(w.id(), "wallet.sign");
+    assertEquals(1, signs.size());
+    AuditRow row = signs.get(0);
     assertEquals("wallet.sign", row.action());
     assertEquals("failed", row.outcome());
     assertEquals("allow", JSON.readTree(row.detail()).get("policy").get("decision").asText());
@@ -277,8 +279,10 @@ class PolicyEnforcementApiTest {
     return w;
   }
 
-  private static List<AuditRow> audit(String walletId) {
-    return jdbi.withHandle(h -> new AuditStore(h, Clock.systemUTC()).forWallet(walletId));
+  /** The wallet's audit rows of {@code action} (attaching a policy writes wallet.update). */
+  private static List<AuditRow> audit(String walletId, String action) {
+    return jdbi.withHandle(h -> new AuditStore(h, Clock.systemUTC()).forWallet(walletId))
+        .stream().filter(r -> r.action().equals(action)).toList();
   }
 
   private static int ledgerEntries(String walletId) {
