@@ -58,6 +58,7 @@ class SpendLimitTwoHostsEndToEndTest {
   private static Http hostA;
   private static Http hostB;
   private static String auth;
+  private static String appId;
   private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
 
   @BeforeAll
@@ -72,7 +73,8 @@ class SpendLimitTwoHostsEndToEndTest {
         new PrintStream(LOG, true, StandardCharsets.UTF_8));
     Map<String, String> env = stack.up();
     String second = stack.startExtraHost("b", SharedStack.freePort(), SharedStack.freePort());
-    auth = Http.basic(env.get("APP_ID"), env.get("APP_SECRET"));
+    appId = env.get("APP_ID");
+    auth = Http.basic(appId, env.get("APP_SECRET"));
     hostA = new Http(env.get("BASE_URL"));
     hostB = new Http(second);
   }
@@ -126,7 +128,9 @@ class SpendLimitTwoHostsEndToEndTest {
         } else {
           assertEquals(403, r.status(), () -> r.raw().body());
           assertEquals("policy_denied", r.body().get("code").asText());
-          assertEquals(policy, r.body().path("policy_id").asText(null), r.raw().body());
+          // a default deny: no rule allowed it; the reason names the policy consulted
+          assertFalse(r.body().has("rule_id"), r.raw().body());
+          assertTrue(r.body().get("reason").asText().contains(policy), r.raw().body());
           deniedCount++;
         }
       }
@@ -169,6 +173,43 @@ class SpendLimitTwoHostsEndToEndTest {
     assertEquals("deny", dry.body().get("decision").get("decision").asText());
     assertEquals(VALUE.toString(), dry.body().get("decoded").get("value").asText());
     assertFalse(dry.body().has("data"), "a dry run signs nothing");
+  }
+
+  /**
+   * An owned wallet's request signed by an additional signer is decided under that signer's
+   * override policies instead of the wallet's; signed by the owner, under the wallet's.
+   */
+  @Test
+  void anAdditionalSignersOverridePoliciesReplaceTheWalletsWhenItSigns() throws Exception {
+    io.nitrosign.authz.RequestSigner.KeyPairText ownerKeys = io.nitrosign.authz.RequestSigner.generate();
+    io.nitrosign.authz.RequestSigner.KeyPairText botKeys = io.nitrosign.authz.RequestSigner.generate();
+    io.nitrosign.authz.RequestSigner owner =
+        io.nitrosign.authz.RequestSigner.fromPkcs8Base64(ownerKeys.privateKey());
+    io.nitrosign.authz.RequestSigner bot =
+        io.nitrosign.authz.RequestSigner.fromPkcs8Base64(botKeys.privateKey());
+    String botQuorum = created(hostA.post("/v1/key_quorums", auth, "{\"public_keys\":[\""
+        + botKeys.publicKey() + "\"],\"authorization_threshold\":1}"));
+    String messages = created(hostA.post("/v1/policies", auth, """
+        {"version":"1.0","name":"messages","chain_type":"ethereum","rules":[
+          {"name":"any message","method":"personal_sign","conditions":[],"action":"ALLOW"}]}"""));
+    String noMessages = created(hostA.post("/v1/policies", auth, """
+        {"version":"1.0","name":"bot","chain_type":"ethereum","rules":[
+          {"name":"bots sign no messages","method":"personal_sign","conditions":[],
+           "action":"DENY"}]}"""));
+    String wallet = created(hostA.post("/v1/wallets", auth, "{\"chain_type\":\"ethereum\","
+        + "\"owner\":{\"public_key\":\"" + ownerKeys.publicKey() + "\"},"
+        + "\"policy_ids\":[\"" + messages + "\"],\"additional_signers\":[{\"signer_id\":\""
+        + botQuorum + "\",\"override_policy_ids\":[\"" + noMessages + "\"]}]}"));
+    String body = "{\"method\":\"personal_sign\",\"params\":{\"message\":\"hello\","
+        + "\"encoding\":\"utf-8\"}}";
+    String path = "/v1/wallets/" + wallet + "/rpc";
+    Http.Reply byOwner = hostA.signed("POST", path, auth, appId, body, owner);
+    assertEquals(200, byOwner.status(), () -> byOwner.raw().body());
+    Http.Reply byBot = hostB.signed("POST", path, auth, appId, body, bot);
+    assertEquals(403, byBot.status(), () -> byBot.raw().body());
+    assertEquals("policy_denied", byBot.body().get("code").asText());
+    assertEquals(noMessages, byBot.body().get("policy_id").asText());
+    assertEquals("bots sign no messages", byBot.body().get("rule_name").asText());
   }
 
   /** An EIP-1559 transfer of V with nonce {@code nonce}. */
