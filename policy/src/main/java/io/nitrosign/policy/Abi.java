@@ -109,7 +109,7 @@ final class Abi {
       try {
         f = Function.parse(signature);
       } catch (IllegalArgumentException e) {
-        throw new PolicyException(p, "is not a valid function: " + signature);
+        throw new PolicyException(p, "is not a valid function: its parameter types do not form an ABI signature");
       }
       out.add(new Fn(name, f, tuple));
     }
@@ -225,7 +225,7 @@ final class Abi {
       String canonical = base.equals("fixed") ? "fixed128x18" : base.equals("ufixed") ? "ufixed128x18" : base;
       return new Node(canonical, null, null, null, null, null, null);
     }
-    throw new PolicyException(path, "unknown ABI type '" + base + "'");
+    throw new PolicyException(path, "unknown ABI type '" + Compiled.shorten(base) + "'");
   }
 
   /** One step of a path: a tuple component, an array index, or every element of an array. */
@@ -363,7 +363,7 @@ final class Abi {
           node = node.element;
         }
         if (!node.isTuple()) {
-          error = "'" + seg + "' is past a value that has no components";
+          error = "'" + Compiled.shorten(seg) + "' is past a value that has no components";
           break;
         }
         String name = m.group(1);
@@ -373,7 +373,7 @@ final class Abi {
           c = Integer.parseInt(name);
         }
         if (c < 0) {
-          error = "function " + fnName + " has no parameter '" + name + "' there";
+          error = "function " + Compiled.shorten(fnName) + " has no parameter '" + Compiled.shorten(name) + "' there";
           break;
         }
         steps.add(new Step(c, -1, false));
@@ -381,7 +381,7 @@ final class Abi {
         Matcher d = DIM.matcher(m.group(2));
         while (d.find()) {
           if (!node.isArray()) {
-            error = "'" + seg + "' indexes a value that is not an array";
+            error = "'" + Compiled.shorten(seg) + "' indexes a value that is not an array";
             break;
           }
           int idx = Integer.parseInt(d.group(1));

@@ -124,7 +124,7 @@ final class TypedDataPath implements Compiled.Extractor {
       }
       List<String[]> fields = types.get(current);
       if (fields == null) {
-        throw new PolicyException(fieldPath, "'" + seg + "' is past a value of type " + current + ", which has no fields");
+        throw new PolicyException(fieldPath, "'" + Compiled.shorten(seg) + "' is past a value of type " + Compiled.shorten(current) + ", which has no fields");
       }
       String name = m.group(1);
       String[] f = null;
@@ -134,7 +134,7 @@ final class TypedDataPath implements Compiled.Extractor {
         }
       }
       if (f == null) {
-        throw new PolicyException(fieldPath, current + " has no field '" + name + "'");
+        throw new PolicyException(fieldPath, Compiled.shorten(current) + " has no field '" + Compiled.shorten(name) + "'");
       }
       steps.add(new Step(name, -1, false));
       current = f[1];
@@ -142,11 +142,11 @@ final class TypedDataPath implements Compiled.Extractor {
       while (d.find()) {
         Matcher a = ARRAY.matcher(current);
         if (!a.matches()) {
-          throw new PolicyException(fieldPath, "'" + seg + "' indexes a value that is not an array");
+          throw new PolicyException(fieldPath, "'" + Compiled.shorten(seg) + "' indexes a value that is not an array");
         }
         int idx = Integer.parseInt(d.group(1));
         if (!a.group(2).isEmpty() && idx >= Integer.parseInt(a.group(2))) {
-          throw new PolicyException(fieldPath, "index " + idx + " is past the end of " + current);
+          throw new PolicyException(fieldPath, "index " + idx + " is past the end of " + Compiled.shorten(current));
         }
         steps.add(new Step(null, idx, false));
         current = a.group(1);
@@ -157,7 +157,7 @@ final class TypedDataPath implements Compiled.Extractor {
       current = current.substring(0, current.lastIndexOf('['));
     }
     if (types.containsKey(current)) {
-      throw new PolicyException(fieldPath, "names a struct (" + current + "): name one of its fields");
+      throw new PolicyException(fieldPath, "names a struct (" + Compiled.shorten(current) + "): name one of its fields");
     }
     FieldType ft;
     BigInteger min = null;
