@@ -213,10 +213,30 @@ public record SolanaTransactionPayload(String version, String feePayer,
       o.put("type", "other");
       o.put("accounts", accounts(x.accounts()));
       o.put("data", AuditValues.hex(x.data()));
+      name = initializeAccount3(x, f);
     }
     return new Instruction(ix.instructionIndex(), ix.programId().toBase58(),
         policyProgram(ix.programId()), name, Collections.unmodifiableMap(f),
         Collections.unmodifiableMap(o));
+  }
+
+  /**
+   * Token InitializeAccount3 (tag 18, then the owner's 32-byte key; accounts: the token account,
+   * the mint), which chains' decoder leaves undecoded but Privy's conditions name
+   * ({@code InitializeAccount3.account|mint|owner}): read as the token programs read it (trailing
+   * data and accounts ignored), so that a DENY rule on it sees every form the program executes.
+   * Returns its name and fills {@code f}, or null for any other instruction.
+   */
+  private static String initializeAccount3(SolanaInstruction.Other x, Map<String, Object> f) {
+    byte[] data = x.data();
+    if (policyProgram(x.programId()) == null || policyProgram(x.programId()).equals("system")
+        || data.length < 33 || data[0] != 18 || x.accounts().size() < 2) {
+      return null;
+    }
+    f.put("account", address(x.accounts().get(0)));
+    f.put("mint", address(x.accounts().get(1)));
+    f.put("owner", SolanaAddress.of(java.util.Arrays.copyOfRange(data, 1, 33), "owner").toBase58());
+    return "InitializeAccount3";
   }
 
   /** The program as policy names it: {@code system}, {@code token}, {@code token_2022}, or null. */

@@ -249,4 +249,55 @@ class SolanaTransactionPayloadTest {
     assertEquals("token_mint_to_checked", mint.audit().get("type"));
     assertEquals(6, mint.audit().get("decimals"));
   }
+
+  /**
+   * A legacy message built here: Token InitializeAccount3 of account 4iSnyfDK… for mint
+   * SRMuApVN…, owner 3BocAWPm… (the fee payer), with {@code trailing} bytes after the owner and,
+   * when {@code extraAccount}, the fee payer once more after the two accounts it names.
+   */
+  static byte[] initializeAccount3(int trailing, boolean extraAccount) {
+    byte[] owner = SolanaAddress.parse("3BocAWPm1oNXN5qkAV4QeDUmAPpkTcN1rrmCMWAfsXJY", "k").bytes();
+    java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+    o.writeBytes(new byte[] {1, 0, 2});
+    o.write(4);
+    o.writeBytes(owner);
+    o.writeBytes(SolanaAddress.parse("4iSnyfDKaejniaPc2pBBckwQqV3mDS93go15NdxWJq2y", "k").bytes());
+    o.writeBytes(SolanaAddress.parse("SRMuApVNdxXokk5GT7XD5cUUgXMBCoAz2LHeuAoKWRt", "k").bytes());
+    o.writeBytes(SolanaAddress.parse("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA", "k").bytes());
+    o.writeBytes(new byte[32]);
+    o.write(1);
+    o.write(3);
+    if (extraAccount) {
+      o.writeBytes(new byte[] {3, 1, 2, 0});
+    } else {
+      o.writeBytes(new byte[] {2, 1, 2});
+    }
+    o.write(33 + trailing);
+    o.write(18);
+    o.writeBytes(owner);
+    o.writeBytes(new byte[trailing]);
+    return o.toByteArray();
+  }
+
+  @Test
+  void initializeAccount3IsNamedAsTheTokenProgramReadsIt() {
+    for (byte[] bytes : List.of(initializeAccount3(0, false), initializeAccount3(2, true))) {
+      SolanaMessage m = SolanaMessage.decode(bytes);
+      Instruction ix = SolanaTransactionPayload.of(m, SolanaInstruction.decodeAll(m), 0)
+          .instructions().get(0);
+      assertEquals("token", ix.program());
+      assertEquals("InitializeAccount3", ix.name());
+      assertEquals(Map.of("account", "4iSnyfDKaejniaPc2pBBckwQqV3mDS93go15NdxWJq2y",
+          "mint", "SRMuApVNdxXokk5GT7XD5cUUgXMBCoAz2LHeuAoKWRt",
+          "owner", "3BocAWPm1oNXN5qkAV4QeDUmAPpkTcN1rrmCMWAfsXJY"), ix.fields());
+      // the audit row keeps describing it as chains decoded it
+      assertEquals("other", ix.audit().get("type"));
+    }
+    // too short to be one: not named
+    byte[] cut = initializeAccount3(0, false);
+    cut[cut.length - 34] = 32;
+    SolanaMessage m = SolanaMessage.decode(java.util.Arrays.copyOf(cut, cut.length - 1));
+    assertNull(SolanaTransactionPayload.of(m, SolanaInstruction.decodeAll(m), 0)
+        .instructions().get(0).name());
+  }
 }
