@@ -77,6 +77,18 @@ public final class RequestCheck {
    */
   public static Result check(RequestAuthorization auth, String method, String path, String appId,
       List<KeyQuorum> quorums, Bounds bounds, long nowMillis) {
+    return check(auth, method, path, appId, quorums, bounds, nowMillis, false);
+  }
+
+  /**
+   * As {@link #check(RequestAuthorization, String, String, String, List, Bounds, long)}; with
+   * {@code anyBody} the signed body may be any JSON value but null, not only an object (Privy's
+   * condition set items are sent, and signed, as an array). The result's {@link Result#body} is
+   * then the body when it is an object and an empty map otherwise: a caller that takes anything
+   * from the body reads it itself.
+   */
+  public static Result check(RequestAuthorization auth, String method, String path, String appId,
+      List<KeyQuorum> quorums, Bounds bounds, long nowMillis, boolean anyBody) {
     if (auth.getSignatures().isBlank()) {
       return Result.refuse(Verdict.MISSING, "this wallet needs the owner's authorization signature");
     }
@@ -106,19 +118,23 @@ public final class RequestCheck {
     if (auth.getBody().size() > MAX_BODY_BYTES) {
       return Result.refuse(Verdict.INVALID, "the signed request's body is too large");
     }
-    Map<String, Object> body;
+    Object signedBody;
     try {
-      body = PrivyRequest.parseObjectBody(auth.getBody().toByteArray());
+      signedBody = anyBody ? PrivyRequest.parseBody(auth.getBody().toByteArray())
+          : PrivyRequest.parseObjectBody(auth.getBody().toByteArray());
     } catch (ChainFormatException | IllegalArgumentException e) {
       return Result.refuse(Verdict.INVALID, "the request body is not strict JSON");
     }
-    if (!Jcs.isExact(body)) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = signedBody instanceof Map<?, ?> m ? (Map<String, Object>) m
+        : Map.of();
+    if (!Jcs.isExact(signedBody)) {
       // a number whose canonical (double) form differs from what was written would let two
       // different bodies share one signature
       return Result.refuse(Verdict.INVALID,
           "the request body has a number that a double cannot hold exactly");
     }
-    byte[] payload = PrivyRequest.signedPayload(auth.getMethod(), auth.getUrl(), body,
+    byte[] payload = PrivyRequest.signedPayload(auth.getMethod(), auth.getUrl(), signedBody,
         auth.getAppId(), emptyToNull(auth.getIdempotencyKey()), emptyToNull(expiryHeader));
     List<byte[]> signatures;
     try {

@@ -223,6 +223,29 @@ class RequestCheckTest {
   }
 
   @Test
+  void withAnyBodyAnArrayIsCheckedAsSignedButStillStrictly() {
+    // Privy's condition set items are sent, and signed, as an array
+    String items = "[{\"value\":\"0x1111111111111111111111111111111111111111\"}]";
+    RequestAuthorization signed = request(items, 0).build();
+    assertVerdict(RequestCheck.Verdict.INVALID, check(signed, OWNER));
+    RequestCheck.Result r = RequestCheck.check(signed, "POST", PATH, APP, List.of(OWNER),
+        WITH_BASE, NOW, true);
+    assertVerdict(RequestCheck.Verdict.OK, r);
+    assertEquals(Map.of(), r.body(), "the body is the caller's to read");
+    // the signature covers the array: another array is not this request
+    RequestAuthorization other = request(items, 0)
+        .setBody(ByteString.copyFromUtf8("[{\"value\":\"0x2\"}]")).build();
+    assertVerdict(RequestCheck.Verdict.INVALID, RequestCheck.check(other, "POST", PATH, APP,
+        List.of(OWNER), WITH_BASE, NOW, true));
+    for (String body : new String[] {"[1] x", "null", "[{\"a\":1,\"a\":2}]",
+        "[12345678901234567890]"}) {
+      RequestAuthorization bad = request(items, 0).setBody(ByteString.copyFromUtf8(body)).build();
+      assertVerdict(RequestCheck.Verdict.INVALID, RequestCheck.check(bad, "POST", PATH, APP,
+          List.of(OWNER), WITH_BASE, NOW, true));
+    }
+  }
+
+  @Test
   void aBodyNumberADoubleCannotHoldExactlyIsRefusedEvenWhenSigned() {
     // the SDK signs JSON.parse's value: 12345678901234567890 and 12345678901234567000 sign alike
     String inexact = "{\"n\":12345678901234567890}";

@@ -42,7 +42,9 @@ class AuditLogTest {
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
         .mapTo(String.class).list()));
     assertTrue(tables.containsAll(Set.of("apps", "wallets", "wallet_shares", "audit_log",
-        "key_quorums", "key_quorum_keys", "key_quorum_children", "wallet_additional_signers")), tables.toString());
+        "key_quorums", "key_quorum_keys", "key_quorum_children", "wallet_additional_signers",
+        "policies", "policy_rules", "condition_sets", "condition_set_items", "aggregations",
+        "wallet_policies", "wallet_signer_policies")), tables.toString());
     // Running again is a no-op.
     assertEquals(0, Migrations.migrate(db.superuser(), db.user()).migrationsExecuted);
   }

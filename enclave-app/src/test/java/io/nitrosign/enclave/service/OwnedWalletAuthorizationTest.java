@@ -298,6 +298,26 @@ class OwnedWalletAuthorizationTest {
   }
 
   @Test
+  void aSignedPatchMayCarryPolicyIdsWhichTheEnclaveDoesNotBind() {
+    // policies are enforced by the parent; a PATCH body that names policy_ids is checked as
+    // signed and otherwise read for what the enclave binds (owner, signers) only
+    WalletKey key = ownedBy("pol-1", Owners.quorum("", 1, keys.get(0)));
+    String path = "/v1/wallets/pol-1";
+    String policies = "\"policy_ids\":[\"abcdefghijklmnopqrstuvwx\"]";
+    EnclaveResponse same = update(key, key.getOwner(),
+        Owners.signed("PATCH", path, "{" + policies + "}", keys.get(0)));
+    assertEquals(EnclaveResponse.BodyCase.UPDATE_AUTHORITY, same.getBodyCase(), same.toString());
+    assertEquals(key.getOwner(), same.getUpdateAuthority().getKey().getOwner());
+    ByteString toKey1 = Owners.ownedBy("ethereum", Owners.quorum("", 1, keys.get(1)));
+    String both = "{\"owner\":{\"public_key\":\"" + keys.get(1).publicKeyBase64() + "\"},"
+        + policies + "}";
+    EnclaveResponse moved = update(same.getUpdateAuthority().getKey(), toKey1,
+        Owners.signed("PATCH", path, both, keys.get(0)));
+    assertEquals(EnclaveResponse.BodyCase.UPDATE_AUTHORITY, moved.getBodyCase(), moved.toString());
+    assertEquals(toKey1, moved.getUpdateAuthority().getKey().getOwner());
+  }
+
+  @Test
   void appIdAndChainTypeOfAWalletNeverChange() {
     WalletKey key = generate("fixed-1", Curve.SECP256K1, Owners.appOwned("ethereum"));
     ByteString otherApp = WalletAuthority.newBuilder().setVersion(1).setAppId("app-other")

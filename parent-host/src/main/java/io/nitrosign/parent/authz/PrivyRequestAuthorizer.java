@@ -65,19 +65,33 @@ public final class PrivyRequestAuthorizer implements RequestAuthorizer {
    */
   public Accepted verify(RequestAuthorization auth, String method, String path, String appId,
       List<KeyQuorum> quorums) {
+    return verify(auth, method, path, appId, quorums, false);
+  }
+
+  /**
+   * As {@link #verify(RequestAuthorization, String, String, String, List)}; with {@code anyBody}
+   * the signed body may be any JSON value, not only an object ({@link RequestCheck}).
+   */
+  private Accepted verify(RequestAuthorization auth, String method, String path, String appId,
+      List<KeyQuorum> quorums, boolean anyBody) {
     RequestCheck.Result r =
-        RequestCheck.check(auth, method, path, appId, quorums, bounds, clock.millis());
+        RequestCheck.check(auth, method, path, appId, quorums, bounds, clock.millis(), anyBody);
     if (!r.ok()) {
       throw refusal(r.verdict(), r.detail());
     }
     return new Accepted(r.payloadDigest(), r.expiryMillis(), r.body(), r.quorum());
   }
 
+  /**
+   * For resources that live only in the database (key quorums, policies, condition sets,
+   * aggregations), whose bodies the caller parses itself: the signed body may be any JSON value
+   * (condition set items are an array), not only an object.
+   */
   @Override
   public Accepted require(KeyQuorum owner, String appId, String method, String path, byte[] body,
       HttpHeaders headers) {
     RequestAuthorization auth = signedRequest(method, path, body, headers);
-    return verify(auth, method, path, appId, List.of(owner));
+    return verify(auth, method, path, appId, List.of(owner), true);
   }
 
   /** The API error for a refused check. */

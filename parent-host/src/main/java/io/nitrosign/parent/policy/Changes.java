@@ -29,8 +29,11 @@ import org.slf4j.LoggerFactory;
 final class Changes {
 
   private static final Logger LOG = LoggerFactory.getLogger(Changes.class);
-  /** Longest name of a policy, condition set or aggregation (the tables' bound). */
-  static final int MAX_NAME = 128;
+  /**
+   * Longest name of a policy, condition set or aggregation: the policy module's bound for
+   * policies and aggregations, the same for condition sets (the tables allow more).
+   */
+  static final int MAX_NAME = io.nitrosign.policy.PolicyParser.MAX_NAME;
   private static final String FOREIGN_KEY_VIOLATION = "23503";
 
   private final Jdbi jdbi;

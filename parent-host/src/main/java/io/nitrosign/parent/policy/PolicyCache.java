@@ -53,7 +53,9 @@ public final class PolicyCache {
    * revision already cached (a concurrent load) is kept.
    */
   public void put(String id, int revision, Policy policy) {
-    makeRoom(policies);
+    if (!policies.containsKey(id)) {
+      makeRoom(policies);
+    }
     policies.merge(id, new Entry(revision, policy),
         (old, fresh) -> old.revision() > fresh.revision() ? old : fresh);
   }

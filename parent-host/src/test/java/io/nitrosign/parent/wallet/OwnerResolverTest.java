@@ -178,7 +178,7 @@ class OwnerResolverTest {
         + "\"},{\"signer_id\":\"" + signer + "\"}]}").status());
     ApiException override = refused(appA, "{\"additional_signers\":[{\"signer_id\":\"" + signer
         + "\",\"override_policy_ids\":[\"pol\"]}]}");
-    assertTrue(override.getMessage().contains("policies are not supported yet"));
+    assertTrue(override.getMessage().contains("no policy with this id"), override.getMessage());
     assertEquals(400, refused(appA, "{\"policy_ids\":[\"pol\"]}").status());
   }
 
