@@ -8,8 +8,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * {@code {"error":"<human message>","code":"<typed_code>"}}: Privy's error string plus our code;
  * for a body that is not valid where a JSON path can say so (a policy, rule or condition), also
  * {@code "path"} ({@code rules[2].conditions[0].value}). A policy denial ({@code policy_denied})
- * adds what decided it: {@code policy_id}, {@code rule_id}, {@code rule_name} (absent for a
- * default deny) and {@code reason}. Absent fields are left out, never written as null.
+ * adds what decided it: {@code policy_id}, {@code rule_id}, {@code rule_name} (all three absent
+ * for a default deny) and {@code reason}. Absent fields are left out, never written as null.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"error", "code", "path", "policy_id", "rule_id", "rule_name", "reason"})
