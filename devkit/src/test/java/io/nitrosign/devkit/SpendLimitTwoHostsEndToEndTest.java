@@ -103,6 +103,16 @@ class SpendLimitTwoHostsEndToEndTest {
            "action":"ALLOW"}]}""".formatted(aggregation, CAP)));
     String wallet = created(hostA.post("/v1/wallets", auth,
         "{\"chain_type\":\"ethereum\",\"policy_ids\":[\"" + policy + "\"]}"));
+    // Both hosts sign a few times first (another wallet: totals are per wallet), so that neither
+    // meets the burst with a cold signing path and the burst really interleaves the two.
+    String warmUp = created(hostA.post("/v1/wallets", auth,
+        "{\"chain_type\":\"ethereum\",\"policy_ids\":[\"" + policy + "\"]}"));
+    for (int i = 0; i < 3; i++) {
+      for (Http host : List.of(hostA, hostB)) {
+        Http.Reply r = host.post("/v1/wallets/" + warmUp + "/rpc", auth, transfer(i));
+        assertEquals(200, r.status(), () -> r.raw().body());
+      }
+    }
 
     ExecutorService pool = Executors.newFixedThreadPool(REQUESTS);
     CountDownLatch go = new CountDownLatch(1);
