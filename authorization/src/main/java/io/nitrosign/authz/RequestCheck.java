@@ -39,16 +39,19 @@ public final class RequestCheck {
    * @param body the signed body (a JSON object; empty map for an empty body), null unless OK
    * @param payloadDigest SHA-256 of the signed payload, null unless OK (the replay key)
    * @param expiryMillis the request's expiry, 0 unless OK
+   * @param quorum the index in the checked list of the first quorum whose threshold was met, -1
+   *     unless OK (the parent applies an additional signer's override policies when it is the
+   *     one that signed)
    */
   public record Result(Verdict verdict, String detail, Map<String, Object> body,
-      byte[] payloadDigest, long expiryMillis) {
+      byte[] payloadDigest, long expiryMillis, int quorum) {
 
     public boolean ok() {
       return verdict == Verdict.OK;
     }
 
     static Result refuse(Verdict v, String detail) {
-      return new Result(v, detail, null, null, 0);
+      return new Result(v, detail, null, null, 0, -1);
     }
   }
 
@@ -69,7 +72,8 @@ public final class RequestCheck {
 
   /**
    * Checks {@code auth} as request {@code method path} of app {@code appId}, signed by enough
-   * members of at least one of {@code quorums}, at time {@code nowMillis}.
+   * members of at least one of {@code quorums}, at time {@code nowMillis}. The quorums are tried
+   * in order; the result names the first one satisfied.
    */
   public static Result check(RequestAuthorization auth, String method, String path, String appId,
       List<KeyQuorum> quorums, Bounds bounds, long nowMillis) {
@@ -142,10 +146,10 @@ public final class RequestCheck {
       return Result.refuse(Verdict.MISSING, "this wallet needs the owner's authorization signature");
     }
     boolean anyValid = false;
-    for (KeyQuorum q : quorums) {
-      Quorums.Result r = Quorums.evaluate(q, payload, signatures);
+    for (int i = 0; i < quorums.size(); i++) {
+      Quorums.Result r = Quorums.evaluate(quorums.get(i), payload, signatures);
       if (r.satisfied()) {
-        return new Result(Verdict.OK, "ok", body, sha256(payload), expiry);
+        return new Result(Verdict.OK, "ok", body, sha256(payload), expiry, i);
       }
       anyValid |= r.validSignatures() > 0;
     }

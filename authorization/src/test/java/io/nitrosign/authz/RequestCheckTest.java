@@ -120,6 +120,17 @@ class RequestCheckTest {
     assertVerdict(RequestCheck.Verdict.INVALID, check(byKey2));
   }
 
+  @Test
+  void theResultNamesTheFirstQuorumThatSigned() {
+    // the parent applies an additional signer's override policies when that signer signed
+    KeyQuorum signer = quorum(1, 2);
+    assertEquals(1, check(request(BODY, 2).build(), OWNER, signer).quorum());
+    assertEquals(0, check(request(BODY, 0).build(), OWNER, signer).quorum());
+    // both signed: the owner comes first
+    assertEquals(0, check(request(BODY, 0, 2).build(), OWNER, signer).quorum());
+    assertEquals(-1, check(request(BODY, 3).build(), OWNER, signer).quorum());
+  }
+
   // --------------------------------------------------------------------------------- MISSING
 
   @Test

@@ -75,6 +75,8 @@ public final class LocalStack {
   private final ManagedProcess enclave;
   private final ManagedProcess parent;
   private final ManagedProcess kms;
+  /** Further parent hosts with their enclaves ({@link #startExtraHost}), stopped first by down. */
+  private final List<ManagedProcess> extras = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(2)).build();
   private final ObjectMapper json = new ObjectMapper();
@@ -162,12 +164,18 @@ public final class LocalStack {
       out.println("enclave      already running (pid " + enclave.running().get().pid() + ")");
       return;
     }
-    Files.deleteIfExists(enclaveSocket());
+    startEnclave(enclave, enclaveSocket(), baseUrl());
+  }
+
+  /** Starts {@code process} as a local-mode enclave listening on {@code socket}. */
+  private void startEnclave(ManagedProcess process, Path socket, String publicBaseUrl)
+      throws IOException {
+    Files.deleteIfExists(socket);
     JsonNode keys = json.readTree(Files.readString(enclaveKeysFile(), StandardCharsets.UTF_8));
-    out.println("enclave      starting in LOCAL MODE (simulated NSM, local KMS) on unix:"
-        + enclaveSocket());
-    enclave.start(s.enclave().command(List.of("-Xmx512m"), List.of(
-        "--listen", "unix:" + enclaveSocket(),
+    out.printf("%-12s starting in LOCAL MODE (simulated NSM, local KMS) on unix:%s%n",
+        process.name(), socket);
+    process.start(s.enclave().command(List.of("-Xmx512m"), List.of(
+        "--listen", "unix:" + socket,
         "--local-mode",
         "--nsm", "simulated",
         "--simulated-nsm-ca", nsmDir().toString(),
@@ -179,9 +187,52 @@ public final class LocalStack {
         "--kms-account-id", io.nitrosign.devkit.kms.LocalKeyStore.ACCOUNT,
         "--deployment-id", "local",
         "--kms-endpoint", kmsUrl(),
-        "--public-base-url", baseUrl(),
+        "--public-base-url", publicBaseUrl,
         "--export-quorum", "1:" + exportQuorumPublicKey())), s.home());
-    waitFor(enclave, () -> Files.exists(enclaveSocket()), "the enclave socket");
+    waitFor(process, () -> Files.exists(socket), "the enclave socket");
+  }
+
+  /**
+   * Starts one more parent host, with an enclave of its own, on this stack's PostgreSQL and KMS
+   * (as a deployment runs several instances on one database), and waits until it is healthy.
+   * Returns its base URL. {@link #down} stops it.
+   */
+  public String startExtraHost(String name, int httpPort, int adminPort) throws IOException {
+    Path run = s.home().resolve("run");
+    Path logs = s.home().resolve("logs");
+    ManagedProcess extraEnclave = new ManagedProcess("enclave-" + name, run, logs);
+    ManagedProcess extraParent = new ManagedProcess("parent-host-" + name, run, logs);
+    extras.add(0, extraEnclave);
+    extras.add(0, extraParent);
+    String base = "http://127.0.0.1:" + httpPort;
+    String admin = "http://127.0.0.1:" + adminPort;
+    Path socket = run.resolve("enclave-" + name + ".sock");
+    requirePortFree(httpPort, "the extra parent host's API");
+    requirePortFree(adminPort, "the extra parent host's admin port");
+    startEnclave(extraEnclave, socket, base);
+    Path config = writeParentConfig(s.home().resolve("parent-host-" + name + ".yml"), httpPort,
+        adminPort, socket);
+    out.printf("%-12s starting on %s (admin %s)%n", extraParent.name(), base, admin);
+    extraParent.start(s.parent().command(List.of("-Xmx512m"),
+        List.of("server", config.toString())), s.home(),
+        Map.of(KMS_SECRET_ENV, kmsSecret(), ADMIN_TOKEN_ENV, adminTaskToken(),
+            SERVICE_PASSWORD_ENV, servicePassword()));
+    Instant until = Instant.now().plus(START_TIMEOUT);
+    while (statusOf(HttpRequest.newBuilder(URI.create(admin + "/healthcheck"))
+        .timeout(Duration.ofSeconds(3)).build()) != 200) {
+      for (ManagedProcess p : List.of(extraEnclave, extraParent)) {
+        if (p.running().isEmpty()) {
+          throw new StackException(p.name() + " exited during start-up; last log lines ("
+              + p.logFile() + "):\n" + p.logTail(30));
+        }
+      }
+      if (Instant.now().isAfter(until)) {
+        throw new StackException("the extra parent host did not become healthy; see "
+            + extraParent.logFile());
+      }
+      ManagedProcess.sleep(500);
+    }
+    return base;
   }
 
   private void startParent() throws IOException {
@@ -201,18 +252,24 @@ public final class LocalStack {
 
   /** Writes the parent host's configuration for this stack. */
   public Path writeParentConfig() throws IOException {
-    Path config = s.home().resolve("parent-host.yml");
+    return writeParentConfig(s.home().resolve("parent-host.yml"), s.httpPort(), s.adminPort(),
+        enclaveSocket());
+  }
+
+  private Path writeParentConfig(Path config, int httpPort, int adminPort, Path socket)
+      throws IOException {
+    String base = "http://127.0.0.1:" + httpPort;
     String yaml = String.join("\n",
         "# Written by ./appliance local up; edits are overwritten.",
         "server:",
         "  applicationConnectors:",
         "    - type: http",
         "      bindHost: 127.0.0.1",
-        "      port: " + s.httpPort(),
+        "      port: " + httpPort,
         "  adminConnectors:",
         "    - type: http",
         "      bindHost: 127.0.0.1",
-        "      port: " + s.adminPort(),
+        "      port: " + adminPort,
         "# the service's role: DML only, INSERT/SELECT on audit_log (LocalPostgresMain creates it)",
         "database:",
         "  driverClass: org.postgresql.Driver",
@@ -225,12 +282,13 @@ public final class LocalStack {
         "  url: " + jdbcUrl(),
         "  user: postgres",
         "  password: \"\"",
-        "publicBaseUrl: " + baseUrl(),
+        "publicBaseUrl: " + base,
         "admin:",
-        "  # bearer token for POST " + adminUrl() + "/tasks/NAME (ADMIN_TASK_TOKEN in stack.env)",
+        "  # bearer token for POST http://127.0.0.1:" + adminPort
+            + "/tasks/NAME (ADMIN_TASK_TOKEN in stack.env)",
         "  taskToken: ${" + ADMIN_TOKEN_ENV + ":-}",
         "enclave:",
-        "  address: unix:" + enclaveSocket(),
+        "  address: unix:" + socket,
         "sealing:",
         "  # the local KMS's key pair; in AWS: credentials: instance-role (IMDSv2)",
         "  credentials: static",
@@ -567,7 +625,9 @@ public final class LocalStack {
 
   /** Stops everything this stack started: parent host, enclave, then PostgreSQL. */
   public void down() throws IOException {
-    for (ManagedProcess p : List.of(parent, enclave, kms, postgres)) {
+    List<ManagedProcess> all = new ArrayList<>(extras);
+    all.addAll(List.of(parent, enclave, kms, postgres));
+    for (ManagedProcess p : all) {
       boolean was = p.stop(STOP_GRACE);
       out.printf("%-12s %s%n", p.name(), was ? "stopped" : "was not running");
     }

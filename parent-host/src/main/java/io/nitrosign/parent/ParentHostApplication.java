@@ -102,7 +102,8 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     env.lifecycle().manage(auditWriter);
     AppModule.install(env, jdbi, random, clock, auditWriter);
     PrivyRequestAuthorizer authorizer = new PrivyRequestAuthorizer(config.getPublicBaseUrl(), clock);
-    WalletModule.install(env, jdbi, enclave, random, clock, authorizer, auditWriter);
+    WalletModule.install(env, jdbi, enclave, random, clock, authorizer, auditWriter,
+        io.nitrosign.parent.policy.PolicyEnforcement.create(jdbi, clock));
     KeyQuorumModule.install(env, jdbi, authorizer, random, clock);
     PolicyModule.install(env, jdbi, authorizer, random, clock);
 

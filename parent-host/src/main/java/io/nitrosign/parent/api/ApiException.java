@@ -13,22 +13,30 @@ public final class ApiException extends RuntimeException {
   private final String code;
   private final Map<String, String> headers;
   private final String path;
+  private final Denial denial;
+
+  /**
+   * What decided a policy denial, for the error body: the policy and rule (null for a default
+   * deny, where no rule allowed the request) and the engine's reason.
+   */
+  public record Denial(String policyId, String ruleId, String ruleName, String reason) {}
 
   public ApiException(int status, String code, String message) {
     this(status, code, message, Map.of());
   }
 
   public ApiException(int status, String code, String message, Map<String, String> headers) {
-    this(status, code, message, headers, null);
+    this(status, code, message, headers, null, null);
   }
 
   private ApiException(int status, String code, String message, Map<String, String> headers,
-      String path) {
+      String path, Denial denial) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
     this.headers = Map.copyOf(headers);
     this.path = path;
+    this.denial = denial;
   }
 
   /**
@@ -37,7 +45,12 @@ public final class ApiException extends RuntimeException {
    * error body's {@code path} field.
    */
   public static ApiException invalidAt(String code, String path, String message) {
-    return new ApiException(400, code, message, Map.of(), path);
+    return new ApiException(400, code, message, Map.of(), path, null);
+  }
+
+  /** 403 {@code policy_denied}: the wallet's policies do not allow the request. */
+  public static ApiException policyDenied(String message, Denial denial) {
+    return new ApiException(403, ErrorCodes.POLICY_DENIED, message, Map.of(), null, denial);
   }
 
   public int status() {
@@ -55,6 +68,11 @@ public final class ApiException extends RuntimeException {
   /** Where in the request body the error is, or null when it is not about one place. */
   public String path() {
     return path;
+  }
+
+  /** The explanation of a policy denial; null for every other error. */
+  public Denial denial() {
+    return denial;
   }
 
   public static ApiException invalidRequest(String message) {

@@ -17,18 +17,17 @@ public final class ApiExceptionMapper implements ExceptionMapper<ApiException> {
     if (e.status() >= 500) {
       LOG.warn("request failed: status={} code={}", e.status(), e.code());
     }
-    return toResponse(e.status(), e.code(), e.getMessage(), e.headers(), e.path());
+    return toResponse(e.status(), ErrorBody.of(e), e.headers());
   }
 
   static Response toResponse(int status, String code, String message, Map<String, String> headers) {
-    return toResponse(status, code, message, headers, null);
+    return toResponse(status, new ErrorBody(message, code), headers);
   }
 
-  private static Response toResponse(int status, String code, String message,
-      Map<String, String> headers, String path) {
+  private static Response toResponse(int status, ErrorBody body, Map<String, String> headers) {
     Response.ResponseBuilder b = Response.status(status)
         .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(new ErrorBody(message, code, path));
+        .entity(body);
     headers.forEach(b::header);
     return b.build();
   }

@@ -43,6 +43,8 @@ public final class ErrorCodes {
   public static final String AUTHORIZATION_REPLAYED = "authorization_replayed";
   /** The enclave refused the operation for this wallet (e.g. export without an export quorum). */
   public static final String PERMISSION_DENIED = "permission_denied";
+  /** The wallet's policies (or the signer's override policies) do not allow the request (403). */
+  public static final String POLICY_DENIED = "policy_denied";
   /** A policy or rule that is not valid; the error body's {@code path} says where. */
   public static final String INVALID_POLICY = "invalid_policy";
   /** A condition set or condition set item that is not valid (with {@code path}). */

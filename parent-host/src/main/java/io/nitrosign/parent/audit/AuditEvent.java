@@ -1,14 +1,27 @@
 package io.nitrosign.parent.audit;
 
+import io.nitrosign.parent.policy.SpendLedger;
+
 /**
  * One event to append. {@code detail} is a JSON object rendered by the caller (method, digest
- * hex, ...): never request bodies, messages, secrets or key material.
+ * hex, ...): never request bodies, messages, secrets or key material. {@code reservation} (null
+ * for none) is the spending-limit reservation of the signature this row records: it becomes
+ * committed in the transaction that appends the row, and if it cannot (it expired, or was
+ * removed), the row is not appended either, so the signature is withheld
+ * ({@link SpendLedger#commitReserved}).
  */
 public record AuditEvent(String appId, String walletId, String action, Outcome outcome,
-    String errorCode, String detail) {
+    String errorCode, String detail, SpendLedger.Reservation reservation) {
+
+  public AuditEvent(String appId, String walletId, String action, Outcome outcome,
+      String errorCode, String detail) {
+    this(appId, walletId, action, outcome, errorCode, detail, null);
+  }
 
   public static final String WALLET_CREATE = "wallet.create";
   public static final String WALLET_SIGN = "wallet.sign";
+  /** A policy dry run: the decision for a signing request that was not signed. */
+  public static final String WALLET_DRY_RUN = "wallet.dry_run";
   public static final String WALLET_IMPORT = "wallet.import";
   public static final String WALLET_EXPORT = "wallet.export";
   public static final String WALLET_UPDATE = "wallet.update";

@@ -1,5 +1,6 @@
 package io.nitrosign.parent.audit;
 
+import io.nitrosign.parent.policy.SpendLedger;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -34,7 +35,11 @@ public final class AuditStore {
   /**
    * Appends events in order, chained, and returns their ids. One advisory lock, one read of the
    * chain head, one batch insert: the group-commit writer ({@link AuditWriter}) calls this with
-   * many events at once.
+   * many events at once. The events' spending-limit reservations are committed first, in the same
+   * transaction (before the chain lock, so its holder never waits for a ledger lock).
+   *
+   * @throws SpendLedger.ReservationLapsedException when a reservation can no longer be committed;
+   *     the caller's transaction must then roll back
    */
   public List<Long> appendAll(List<AuditEvent> events) {
     if (!handle.isInTransaction()) {
@@ -42,6 +47,11 @@ public final class AuditStore {
     }
     if (events.isEmpty()) {
       return List.of();
+    }
+    List<SpendLedger.Reservation> reservations = events.stream()
+        .map(AuditEvent::reservation).filter(java.util.Objects::nonNull).toList();
+    if (!reservations.isEmpty()) {
+      SpendLedger.commitReserved(handle, clock.instant(), reservations);
     }
     handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked")
         .bind("key", APPEND_LOCK).mapTo(Integer.class).one();

@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * a single transaction (one advisory lock, one chain-head read, one batch insert), so concurrent
  * signers share commits instead of queueing on the chain lock one by one.
  *
+ * <p>An event may carry a spending-limit reservation ({@link AuditEvent#reservation()}): it is
+ * committed in the batch's transaction, and if it cannot be (it lapsed), the batch fails like any
+ * refused row.
+ *
  * <p>If a batch fails, each of its events is retried in a transaction of its own, so one row the
  * database refuses cannot fail the others. {@link #appendDurably} returns only after the event's
  * row has committed, and throws otherwise: a caller that gets an exception must not release what

@@ -79,7 +79,7 @@ public final class PrivyRequestAuthorizer implements RequestAuthorizer {
     if (!r.ok()) {
       throw refusal(r.verdict(), r.detail());
     }
-    return new Accepted(r.payloadDigest(), r.expiryMillis(), r.body());
+    return new Accepted(r.payloadDigest(), r.expiryMillis(), r.body(), r.quorum());
   }
 
   /**

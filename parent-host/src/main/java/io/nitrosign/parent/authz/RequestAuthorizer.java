@@ -27,8 +27,10 @@ public interface RequestAuthorizer {
       HttpHeaders headers);
 
   /**
-   * A checked request: SHA-256 of its signed payload, when it expires (Unix ms), and its body as
-   * the check parsed it (strictly: a JSON object, empty for no body).
+   * A checked request: SHA-256 of its signed payload, when it expires (Unix ms), its body as the
+   * check parsed it (strictly: a JSON object, empty for no body), and which of the quorums it was
+   * checked against signed it (the index of the first one whose threshold was met).
    */
-  record Accepted(byte[] payloadDigest, long expiryMillis, java.util.Map<String, Object> body) {}
+  record Accepted(byte[] payloadDigest, long expiryMillis, java.util.Map<String, Object> body,
+      int quorum) {}
 }

@@ -10,11 +10,12 @@ import java.util.Set;
 /**
  * The envelope of a {@code POST /v1/wallets/{id}/rpc} body: {@code method}, {@code params} (checked
  * by the method itself, see {@link io.nitrosign.parent.rpc.RpcMethod}), the optional
- * {@code chain_type} (must match the wallet's) and our extension {@code attest} (top-level
+ * {@code chain_type} (must match the wallet's), our extension {@code attest} (top-level
  * {@code "attest": true}, {@code "attestation_mode"}, {@code "nonce"}): null when no proof was
- * asked for.
+ * asked for, and {@code "dry_run": true}: evaluate the wallet's policies on the request and
+ * return the decision and the decoded payload, signing nothing.
  */
-public record RpcRequest(String method, ObjectNode params, Attest attest) {
+public record RpcRequest(String method, ObjectNode params, Attest attest, boolean dryRun) {
 
   /** Proof requested for the signature: {@code fresh} or {@code fast}, and the caller's nonce. */
   public record Attest(String mode, byte[] nonce) {
@@ -25,7 +26,8 @@ public record RpcRequest(String method, ObjectNode params, Attest attest) {
   }
 
   private static final Set<String> TOP_FIELDS =
-      Set.of("method", "params", "chain_type", "caip2", "attest", "attestation_mode", "nonce");
+      Set.of("method", "params", "chain_type", "caip2", "attest", "attestation_mode", "nonce",
+          "dry_run");
 
   /** The method named by the body (present and a string; whether it exists is the caller's). */
   public static String method(ObjectNode root) {
@@ -43,8 +45,27 @@ public record RpcRequest(String method, ObjectNode params, Attest attest) {
     // names a chain (eth_signTransaction, eth_sign7702Authorization) check that it matches
     JsonBodies.optionalText(root, "", "caip2");
     Attest attest = attest(root);
+    boolean dryRun = dryRun(root);
+    if (dryRun && attest != null) {
+      throw ApiException.invalidRequest("attest cannot be combined with dry_run (nothing is signed)");
+    }
     ObjectNode params = JsonBodies.requiredObject(root, "", "params");
-    return new RpcRequest(method, params, attest);
+    return new RpcRequest(method, params, attest, dryRun);
+  }
+
+  /**
+   * Whether the body asks for a dry run ({@code "dry_run": true}; absent, null or false: no).
+   * Read before anything else, as a dry run needs no owner signature.
+   */
+  public static boolean dryRun(ObjectNode root) {
+    JsonNode flag = root.get("dry_run");
+    if (flag == null || flag.isNull()) {
+      return false;
+    }
+    if (!flag.isBoolean()) {
+      throw ApiException.invalidRequest("field dry_run must be a boolean");
+    }
+    return flag.booleanValue();
   }
 
   /** {@code "attest": true} with optional {@code "attestation_mode"} and {@code "nonce"} (hex). */

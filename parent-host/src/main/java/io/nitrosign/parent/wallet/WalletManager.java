@@ -22,6 +22,12 @@ import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.audit.AuditStore;
 import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.audit.Outcome;
+import io.nitrosign.parent.policy.PolicyEnforcement;
+import io.nitrosign.parent.policy.SpendLedger;
+import io.nitrosign.policy.Decision;
+import io.nitrosign.policy.Policy;
+import io.nitrosign.policy.PolicyRequest;
+import io.nitrosign.policy.payload.Payload;
 import io.nitrosign.authz.RpcPayloads;
 import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
 import io.nitrosign.parent.authz.RequestAuthorizer;
@@ -79,6 +85,7 @@ public final class WalletManager {
   private final SecureRandom random;
   private final Clock clock;
   private final PrivyRequestAuthorizer authorizer;
+  private final PolicyEnforcement policies;
   private final Timer generateTimer;
   private final Timer signTimer;
   private final Meter signFailures;
@@ -86,8 +93,10 @@ public final class WalletManager {
   private final Meter createFailures;
 
   public WalletManager(Jdbi jdbi, EnclaveGateway enclave, AuditWriter auditWriter, ObjectMapper json,
-      SecureRandom random, Clock clock, MetricRegistry metrics, PrivyRequestAuthorizer authorizer) {
+      SecureRandom random, Clock clock, MetricRegistry metrics, PrivyRequestAuthorizer authorizer,
+      PolicyEnforcement policies) {
     this.authorizer = authorizer;
+    this.policies = policies;
     this.jdbi = jdbi;
     this.auditWriter = auditWriter;
     this.enclave = enclave;
@@ -315,13 +324,31 @@ public final class WalletManager {
 
   // ------------------------------------------------------------------------------------ sign
 
+  /** The answer of {@code POST /v1/wallets/{id}/rpc}: a signature, or a dry run's decision. */
+  public sealed interface RpcReply permits RpcResult, DryRunResult {}
+
   /**
    * The result of a signing RPC: {@code {"method":…,"data":{…}}}; {@code data} is the method's
    * (e.g. {@code {"signature":"0x…","encoding":"hex"}}), plus (our extension, only when the request
    * had {@code "attest": true}) {@code "attestation"} and {@code "binding"}.
    */
   public record RpcResult(@JsonProperty("method") String method,
-      @JsonProperty("data") Map<String, Object> data) {}
+      @JsonProperty("data") Map<String, Object> data) implements RpcReply {}
+
+  /**
+   * The result of a dry run ({@code "dry_run": true}): {@code {"method", "dry_run": true,
+   * "decision": {...}, "decoded": {...}}}, the policy decision the request would get now and the
+   * payload as the parent decoded it. Nothing was signed.
+   */
+  @JsonPropertyOrder({"method", "dry_run", "decision", "decoded"})
+  public record DryRunResult(@JsonProperty("method") String method,
+      @JsonProperty("dry_run") boolean dryRun,
+      @JsonProperty("decision") Map<String, Object> decision,
+      @JsonProperty("decoded") Map<String, Object> decoded) implements RpcReply {}
+
+  /** A dry run's decision for a wallet that no policy governs. */
+  static final Map<String, Object> NO_POLICIES =
+      Map.of("decision", "allow", "reason", "wallet has no policies");
 
   /**
    * The proof: {@code {"mode":"fresh","document":"<base64>"}} or
@@ -337,15 +364,21 @@ public final class WalletManager {
   /** The largest attestation document the parent passes on (the verifier's own bound). */
   static final int MAX_DOCUMENT_BYTES = 16 * 1024;
 
-  private record Loaded(Wallet wallet, List<WalletShare> shares) {}
+  private record Loaded(Wallet wallet, List<WalletShare> shares, List<Policy> policies) {}
 
   /** The app's wallet with its shares, or 404 (another app's wallet is as absent as none). */
   private Loaded load(App app, String walletId) {
+    return load(app, walletId, false);
+  }
+
+  /** As {@link #load(App, String)}, and with {@code withPolicies} the wallet's policies. */
+  private Loaded load(App app, String walletId, boolean withPolicies) {
     if (!Ids.plausible(walletId)) {
       throw ApiException.walletNotFound();
     }
-    return jdbi.withHandle(h -> new WalletStore(h).findWithShares(app.id(), walletId))
-        .map(w -> new Loaded(w.wallet(), w.shares()))
+    return jdbi.withHandle(h -> new WalletStore(h).findWithShares(app.id(), walletId)
+            .map(w -> new Loaded(w.wallet(), w.shares(), withPolicies
+                ? policies.reads(h).policiesOfWallet(w.wallet().id()) : List.of())))
         .orElseThrow(ApiException::walletNotFound);
   }
 
@@ -353,31 +386,46 @@ public final class WalletManager {
    * Signs for the app's wallet. {@code body} is empty when the request body exceeded the cap.
    * Rejections are audited as {@code rejected}, enclave failures as {@code failed}; a signature is
    * returned only after its {@code succeeded} audit row has committed.
+   *
+   * <p>Between decoding and the enclave, the policies that govern the request decide it: the
+   * wallet's, or, when an additional signer with {@code override_policy_ids} signed an owned
+   * wallet's request, that signer's. A denial is 403 {@code policy_denied}, audited as rejected
+   * with the decision. An allowed request that aggregations measure holds a reservation of its
+   * amounts; it is committed with the succeeded audit row, and released when nothing is signed.
+   *
+   * <p>A dry run ({@code "dry_run": true}) stops after the decision: it answers the decision and
+   * the decoded payload and is audited as {@code wallet.dry_run}. It signs nothing, so it needs
+   * no owner signature even for an owned wallet, reserves nothing and never reaches the enclave;
+   * it is decided under the wallet's own policies.
    */
   @SuppressWarnings("try") // the timer context is used only for its close()
-  public RpcResult rpc(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
-    Loaded loaded = load(app, walletId);
+  public RpcReply rpc(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
+    Loaded loaded = load(app, walletId, true);
     Wallet wallet = loaded.wallet();
 
     RpcRequest request;
     RpcMethod method;
     RpcMethod.Prepared prepared;
     String methodName = null;
+    boolean dryRun = false;
     Optional<WalletAuthority> authority = WalletAuthorities.of(wallet.owner());
     RequestAuthorization signed = null;
     SignRequest ownerPayload = null;
+    int signer = -1;
     try {
       if (body.isEmpty()) {
         throw new ApiException(413, ErrorCodes.PAYLOAD_TOO_LARGE, "request body too large");
       }
       ObjectNode root = bodies.object(body.get());
       methodName = RpcRequest.auditableMethod(root);
-      if (authority.isPresent() && authority.get().hasOwner()) {
+      dryRun = RpcRequest.dryRun(root);
+      if (!dryRun && authority.isPresent() && authority.get().hasOwner()) {
         // The parent's early check; the enclave checks again and its check is the one that counts.
         String path = "/v1/wallets/" + wallet.id() + "/rpc";
         signed = authorizer.signedRequest("POST", path, body.get(), headers);
         RequestAuthorizer.Accepted accepted = authorizer.verify(signed, "POST", path, app.id(),
             WalletAuthorities.signers(authority.get()));
+        signer = accepted.quorum();
         try {
           // The payload exactly as the enclave derives it from the signed body.
           ownerPayload = RpcPayloads.derive(accepted.body(), authority.get().getChainType());
@@ -406,11 +454,13 @@ public final class WalletManager {
       signRejections.mark();
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("method", methodName);
-      auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN, Outcome.REJECTED,
+      auditQuietly(new AuditEvent(app.id(), wallet.id(),
+          dryRun ? AuditEvent.WALLET_DRY_RUN : AuditEvent.WALLET_SIGN, Outcome.REJECTED,
           e.code(), render(detail)));
       throw e;
     }
 
+    Payload payload = prepared.decoded();
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("method", method.name());
     if (method.raw()) {
@@ -419,7 +469,36 @@ public final class WalletManager {
     if (request.attest() != null) {
       detail.put("attestation", request.attest().mode());
     }
-    detail.put("decoded", prepared.decoded().audit());
+    detail.put("decoded", payload.audit());
+
+    PolicyEnforcement.Result verdict;
+    try {
+      List<Policy> governing = governingPolicies(loaded, authority, signer);
+      verdict = policies.decide(app.id(), wallet.id(), governing, new PolicyRequest(method.name(),
+          wallet.chain().wireName(), payload, clock.instant().getEpochSecond()), dryRun);
+    } catch (RuntimeException e) {
+      signFailures.mark();
+      LOG.error("policy evaluation failed for wallet {}: {}", wallet.id(), e.getClass().getName());
+      auditQuietly(new AuditEvent(app.id(), wallet.id(),
+          dryRun ? AuditEvent.WALLET_DRY_RUN : AuditEvent.WALLET_SIGN, Outcome.FAILED,
+          ErrorCodes.INTERNAL_ERROR, render(detail)));
+      throw ApiException.internal();
+    }
+    Decision decision = verdict.decision();
+    if (decision != null) {
+      detail.put("policy", decision.toJson());
+    }
+    if (dryRun) {
+      return dryRun(app, wallet, method, payload, decision, detail);
+    }
+    if (!verdict.allowed()) {
+      signRejections.mark();
+      auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
+          Outcome.REJECTED, ErrorCodes.POLICY_DENIED, render(detail)));
+      throw denied(decision, method.name());
+    }
+
+    SpendLedger.Reservation reservation = verdict.reservation();
     SignRequest signRequest = signRequest(loaded, prepared, request.attest());
     if (signed != null) {
       SignRequest.Builder b = signRequest.toBuilder().setAuthorization(signed);
@@ -441,6 +520,8 @@ public final class WalletManager {
         data.put("binding", Hex.prefixed(response.getBinding().toByteArray()));
       }
     } catch (EnclaveCallException e) {
+      // Nothing was signed (or nothing is released): the reservation does not count.
+      policies.ledger().release(reservation);
       // The enclave refusing the payload is a rejection of the request (400), like the parent's
       // own decoder refusing it; everything else is a failure of the signing path.
       boolean refused = EnclaveFailures.isRefusal(e);
@@ -449,19 +530,80 @@ public final class WalletManager {
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
           refused ? Outcome.REJECTED : Outcome.FAILED, api.code(), render(detail)));
       throw api;
+    } catch (RuntimeException e) {
+      policies.ledger().release(reservation);
+      throw e;
     }
 
-    detail.put("decoded", prepared.decoded().audit());
+    detail.put("decoded", payload.audit());
     String rendered = render(detail);
     try {
+      // The reservation becomes committed in the transaction of this row, or neither happens.
       auditWriter.appendDurably(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
-          Outcome.SUCCEEDED, null, rendered), AUDIT_COMMIT_TIMEOUT);
+          Outcome.SUCCEEDED, null, rendered, reservation), AUDIT_COMMIT_TIMEOUT);
     } catch (RuntimeException e) {
       // No durable audit record, no signature.
+      policies.ledger().release(reservation);
       LOG.error("audit append failed; signature withheld for wallet {}: {}", wallet.id(), e.getClass().getName());
       throw ApiException.internal();
     }
     return new RpcResult(method.name(), data);
+  }
+
+  /**
+   * The policies that govern a request: the wallet's, unless an additional signer whose
+   * {@code override_policy_ids} are not empty signed it ({@code signer}: the index in
+   * {@link WalletAuthorities#signers}, 0 the owner, -1 when no signature was checked). The
+   * override ids are read from the wallet's sealed authority, the one the enclave checks the
+   * request against. If one of them no longer exists, the request is denied: it stands for a
+   * policy without rules (default deny), and the others are not consulted, since leaving out a
+   * policy could only allow more.
+   */
+  private List<Policy> governingPolicies(Loaded loaded, Optional<WalletAuthority> authority,
+      int signer) {
+    if (signer < 1 || authority.isEmpty() || !authority.get().hasOwner()
+        || signer > authority.get().getAdditionalSignersCount()) {
+      return loaded.policies();
+    }
+    List<String> overrides = authority.get().getAdditionalSigners(signer - 1)
+        .getOverridePolicyIdsList();
+    if (overrides.isEmpty()) {
+      return loaded.policies();
+    }
+    List<Policy> found = policies.policies(overrides);
+    for (String id : overrides) {
+      if (found.stream().noneMatch(p -> p.id().equals(id))) {
+        return List.of(new Policy(id, "1.0", "missing override policy",
+            loaded.wallet().chain().wireName(), List.of()));
+      }
+    }
+    return found;
+  }
+
+  /** 403 {@code policy_denied} explaining {@code decision}. */
+  private static ApiException denied(Decision d, String method) {
+    String sentence = d.ruleId() != null
+        ? "rule \"" + d.ruleName() + "\" of policy " + d.policyId() + " denies this " + method
+            + " request"
+        : "no rule of the wallet's policies allows this " + method + " request";
+    return ApiException.policyDenied(sentence,
+        new ApiException.Denial(d.policyId(), d.ruleId(), d.ruleName(), d.reason()));
+  }
+
+  /** The dry run's answer, audited as {@code wallet.dry_run}. */
+  private DryRunResult dryRun(App app, Wallet wallet, RpcMethod method, Payload payload,
+      Decision decision, Map<String, Object> detail) {
+    Map<String, Object> decided = decision == null ? NO_POLICIES : decision.toJson();
+    detail.put("policy", decided);
+    try {
+      auditWriter.appendDurably(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_DRY_RUN,
+          Outcome.SUCCEEDED, null, render(detail)), AUDIT_COMMIT_TIMEOUT);
+    } catch (RuntimeException e) {
+      LOG.error("audit append failed; dry run not answered for wallet {}: {}", wallet.id(),
+          e.getClass().getName());
+      throw ApiException.internal();
+    }
+    return new DryRunResult(method.name(), true, decided, payload.audit());
   }
 
   /**

@@ -97,7 +97,7 @@ public final class WalletResource {
   @Path("{id}/rpc")
   @Timed(name = "wallets.sign")
   @ExceptionMetered(name = "wallets.sign.exceptions")
-  public WalletManager.RpcResult rpc(@Context SecurityContext security, @Context HttpHeaders headers,
+  public WalletManager.RpcReply rpc(@Context SecurityContext security, @Context HttpHeaders headers,
       @PathParam("id") String id, InputStream body) {
     return wallets.rpc(AppAuthFilter.appOf(security), id,
         Bodies.readCapped(body, Bodies.MAX_BODY_BYTES), headers);
