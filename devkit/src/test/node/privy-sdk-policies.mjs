@@ -242,7 +242,7 @@ await step("owned_policy_update_with_owner_signature", async () => {
 // ----------------------------------------------------------------------------- Solana
 
 const SYSTEM_PROGRAM = new Uint8Array(32);
-const TOKEN_PROGRAM = "TokenkegQfeZyiNwAJbNbGNT3qXPJ5XqXhP5pBfQ3G6"; // SPL Token
+const TOKEN_PROGRAM = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"; // SPL Token
 const RECIPIENT = encodeBase58(getBytes(sha256(new TextEncoder().encode("recipient")))); // some 32-byte key
 const STRANGER = encodeBase58(getBytes(sha256(new TextEncoder().encode("stranger"))));
 const MINT = encodeBase58(getBytes(sha256(new TextEncoder().encode("usdc mint"))));
