@@ -114,7 +114,7 @@ final class Changes {
         "aggregation");
   }
 
-  /** The ids of {@code refs}, each one {@code existing} finds (400 naming the first that is not). */
+  /** The ids of {@code refs}, which {@code existing} must all find (400 naming the first not). */
   private static Set<String> require(List<Ref> refs,
       Function<Set<String>, Set<String>> existing, String code, String what) {
     Set<String> ids = new LinkedHashSet<>();
