@@ -2,23 +2,17 @@ package io.nitrosign.devkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -35,44 +29,18 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class PrivySdkEndToEndTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static SharedStack shared;
-  private static final Map<String, JsonNode> STEPS = new LinkedHashMap<>();
-  private static int exitCode;
-  private static String output;
+  private static NodeScript script;
 
   @BeforeAll
   static void runTheSdkAgainstTheStack() throws Exception {
     shared = SharedStack.get();
-    assertTrue(IndependentVerifier.available(),
-        () -> "Privy's Node SDK cannot be run, so this test cannot check anything: "
-            + IndependentVerifier.problem()
-            + "\n(install Node.js 20+ and npm; the test runs `npm ci` in devkit/src/test/node)");
-    ProcessBuilder pb = new ProcessBuilder("node", "privy-sdk-e2e.mjs", shared.baseUrl())
-        .directory(IndependentVerifier.DIR.toFile()).redirectErrorStream(true);
-    // the secret goes by environment (not argv, which process listings show) and is never logged
-    pb.environment().put("PRIVY_APP_ID", shared.appId());
-    pb.environment().put("PRIVY_APP_SECRET", shared.appSecret());
-    pb.environment().remove("PRIVY_API_BASE_URL");
-    Process p = pb.start();
-    output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(3, TimeUnit.MINUTES), "privy-sdk-e2e.mjs did not finish");
-    exitCode = p.exitValue();
-    for (String line : output.split("\n")) {
-      if (line.startsWith("{\"step\":")) {
-        JsonNode n = JSON.readTree(line);
-        STEPS.put(n.get("step").asText(), n);
-      }
-    }
-    assertFalse(output.contains(shared.appSecret()), "the app secret must never be printed");
+    script = NodeScript.run(shared, "privy-sdk-e2e.mjs");
   }
 
   /** The result line of {@code name}; fails when the step is missing or failed unexpectedly. */
   private static JsonNode step(String name) {
-    JsonNode n = STEPS.get(name);
-    assertNotNull(n, () -> "no result line for " + name + "; script output:\n" + output);
-    assertFalse(n.has("unexpected"), () -> name + " failed: " + n.get("unexpected").asText());
-    return n;
+    return script.step(name);
   }
 
   private static void assertRefused(String name, String code) {
@@ -86,12 +54,13 @@ class PrivySdkEndToEndTest {
 
   @Test
   void every_sdk_step_runs_and_the_script_exits_cleanly() {
-    assertEquals(0, exitCode, () -> "script output:\n" + output);
+    assertEquals(0, script.exitCode(), () -> "script output:\n" + script.output());
     assertEquals(List.of("create_owned_wallet", "sign_message", "sign_transaction",
         "refused_without_authorization", "refused_with_wrong_key", "refused_when_expired",
         "create_key_quorum", "create_quorum_wallet", "quorum_two_of_three_signs",
         "quorum_one_of_three_refused", "update_owner", "old_owner_refused_after_update",
-        "new_owner_signs_after_update"), new ArrayList<>(STEPS.keySet()), output);
+        "new_owner_signs_after_update"), new ArrayList<>(script.steps().keySet()),
+        script.output());
   }
 
   @Test

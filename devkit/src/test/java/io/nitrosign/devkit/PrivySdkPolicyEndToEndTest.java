@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -35,39 +33,17 @@ class PrivySdkPolicyEndToEndTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static SharedStack shared;
-  private static final Map<String, JsonNode> STEPS = new LinkedHashMap<>();
-  private static int exitCode;
-  private static String output;
+  private static NodeScript script;
 
   @BeforeAll
   static void runTheSdkAgainstTheStack() throws Exception {
     shared = SharedStack.get();
-    assertTrue(IndependentVerifier.available(),
-        () -> "Privy's Node SDK cannot be run, so this test cannot check anything: "
-            + IndependentVerifier.problem());
-    ProcessBuilder pb = new ProcessBuilder("node", "privy-sdk-policies.mjs", shared.baseUrl())
-        .directory(IndependentVerifier.DIR.toFile()).redirectErrorStream(true);
-    pb.environment().put("PRIVY_APP_ID", shared.appId());
-    pb.environment().put("PRIVY_APP_SECRET", shared.appSecret());
-    pb.environment().remove("PRIVY_API_BASE_URL");
-    Process p = pb.start();
-    output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(3, TimeUnit.MINUTES), "privy-sdk-policies.mjs did not finish");
-    exitCode = p.exitValue();
-    for (String line : output.split("\n")) {
-      if (line.startsWith("{\"step\":")) {
-        JsonNode n = JSON.readTree(line);
-        STEPS.put(n.get("step").asText(), n);
-      }
-    }
-    assertFalse(output.contains(shared.appSecret()), "the app secret must never be printed");
+    script = NodeScript.run(shared, "privy-sdk-policies.mjs");
   }
 
+  /** The result line of {@code name}; fails when the step is missing or failed unexpectedly. */
   private static JsonNode step(String name) {
-    JsonNode n = STEPS.get(name);
-    assertNotNull(n, () -> "no result line for " + name + "; script output:\n" + output);
-    assertFalse(n.has("unexpected"), () -> name + " failed: " + n.get("unexpected").asText());
-    return n;
+    return script.step(name);
   }
 
   /** A 403 policy_denied with an explanation; returns it. */
@@ -89,7 +65,7 @@ class PrivySdkPolicyEndToEndTest {
 
   @Test
   void every_sdk_step_runs_and_the_script_exits_cleanly() {
-    assertEquals(0, exitCode, () -> "script output:\n" + output);
+    assertEquals(0, script.exitCode(), () -> "script output:\n" + script.output());
     assertEquals(List.of("create_condition_set", "create_policy", "create_wallet_with_policy",
         "allowlisted_recipient_signed", "recipient_not_in_allowlist_denied",
         "value_over_ceiling_denied", "erc20_transfer_signed",
@@ -102,7 +78,7 @@ class PrivySdkPolicyEndToEndTest {
         "solana_policy_and_wallet", "solana_transfer_to_recipient_signed",
         "solana_transfer_to_stranger_denied", "solana_transfer_over_lamports_denied",
         "spl_transfer_checked_of_allowed_mint_signed", "spl_transfer_checked_of_other_mint_denied"),
-        new ArrayList<>(STEPS.keySet()), output);
+        new ArrayList<>(script.steps().keySet()), script.output());
   }
 
   @Test
@@ -234,7 +210,7 @@ class PrivySdkPolicyEndToEndTest {
   void every_decision_is_in_the_wallets_audit_rows() throws Exception {
     String walletId = null;
     // the ethereum policy wallet: 4 signed (2 eth, typed data) and 7 denied, plus one dry run
-    for (JsonNode n : STEPS.values()) {
+    for (JsonNode n : script.steps().values()) {
       if (n.has("policy_ids") && n.get("step").asText().equals("create_wallet_with_policy")) {
         walletId = n.get("id").asText();
       }

@@ -5,22 +5,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nitrosign.parent.Ids;
 import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.api.ErrorCodes;
-import io.nitrosign.parent.api.JsonBodies;
 import io.nitrosign.parent.app.App;
 import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.authz.RequestAuthorizer;
 import io.nitrosign.parent.quorum.KeyQuorumStore;
 import io.nitrosign.parent.wallet.OwnerResolver;
-import io.nitrosign.parent.wallet.WalletCursor;
 import io.nitrosign.policy.Aggregation;
 import io.nitrosign.policy.PolicyParser;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
@@ -32,23 +28,14 @@ import org.jdbi.v3.core.Jdbi;
  * sets its conditions name must be the app's. Deleting one a rule references is 409
  * {@code aggregation_in_use}; an owned one is deleted only with its owner's signatures.
  */
-public final class AggregationManager {
-
-  private final Jdbi jdbi;
-  private final OwnerGate gate;
-  private final Changes changes;
-  private final JsonBodies bodies;
-  private final SecureRandom random;
-  private final Clock clock;
+public final class AggregationManager
+    extends OwnedManager<AggregationStore, StoredAggregation> {
 
   public AggregationManager(Jdbi jdbi, RequestAuthorizer authorizer, ObjectMapper json,
       SecureRandom random, Clock clock) {
-    this.jdbi = jdbi;
-    this.gate = new OwnerGate(authorizer, clock);
-    this.changes = new Changes(jdbi, clock);
-    this.bodies = PlainJson.bodies(json);
-    this.random = random;
-    this.clock = clock;
+    super(jdbi, authorizer, json, random, clock, new Kind<>("aggregation_id",
+        AggregationManager::notFound, AggregationStore::new, AggregationStore::find,
+        AggregationStore::findForUpdate));
   }
 
   /** The path a request on this aggregation is signed for. */
@@ -67,7 +54,7 @@ public final class AggregationManager {
     Changes.checkName(ErrorCodes.INVALID_AGGREGATION, "name", parsed.name());
     Map<String, Object> definition = new LinkedHashMap<>(parsed.toJson());
     definition.remove("id");
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Instant now = now();
     StoredAggregation created = jdbi.inTransaction(h -> {
       OwnerResolver.Owner owner = new OwnerResolver(h).owner(app.id(), root);
       Set<String> sets = Changes.requireConditionSets(h, app.id(),
@@ -78,8 +65,7 @@ public final class AggregationManager {
       StoredAggregation a = new StoredAggregation(id, app.id(), parsed.name(), owner.ownerId(),
           PlainJson.render(definition), now, sets);
       new AggregationStore(h).insert(a);
-      Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("aggregation_id", id);
+      Map<String, Object> detail = named(id);
       detail.put("method", parsed.method());
       detail.put("window_seconds", parsed.windowSeconds());
       detail.put("owner_id", a.ownerId());
@@ -90,62 +76,27 @@ public final class AggregationManager {
   }
 
   public ObjectNode get(App app, String id) {
-    if (!Ids.plausible(id)) {
-      throw notFound();
-    }
-    return jdbi.withHandle(h -> new AggregationStore(h).find(app.id(), id))
-        .map(Views::aggregation)
-        .orElseThrow(AggregationManager::notFound);
+    return Views.aggregation(read(app.id(), id));
   }
 
   public Views.Page<ObjectNode> list(App app, String limitParam, String cursorParam) {
-    int limit = Paging.limit(limitParam);
-    WalletCursor after = Paging.cursor(cursorParam);
-    List<StoredAggregation> rows = jdbi.withHandle(h ->
-        new AggregationStore(h).list(app.id(), after, limit + 1));
-    String next = null;
-    if (rows.size() > limit) {
-      rows = rows.subList(0, limit);
-      StoredAggregation last = rows.get(limit - 1);
-      next = new WalletCursor(last.createdAt(), last.id()).encode();
-    }
-    return new Views.Page<>(rows.stream().map(Views::aggregation).toList(), next);
+    return Paging.slice(limitParam, cursorParam, (after, n) ->
+        jdbi.withHandle(h -> new AggregationStore(h).list(app.id(), after, n)))
+        .page(Views::aggregation);
   }
 
+  /**
+   * Deletes the aggregation, with its owner's signatures; 409 {@code aggregation_in_use} while a
+   * rule references it.
+   */
   public Views.Deleted delete(App app, String id, HttpHeaders headers) {
-    if (!Ids.plausible(id)) {
-      throw notFound();
-    }
-    boolean[] found = {false};
-    try {
-      jdbi.useTransaction(h -> {
-        AggregationStore store = new AggregationStore(h);
-        StoredAggregation current = store.findForUpdate(app.id(), id)
-            .orElseThrow(AggregationManager::notFound);
-        found[0] = true;
-        gate.require(h, app.id(), current.ownerId(), "DELETE", path(id), new byte[0], headers);
-        if (store.references(id) > 0) {
-          throw inUse();
-        }
-        try {
-          store.delete(app.id(), id);
-        } catch (RuntimeException e) {
-          if (Changes.foreignKeyViolation(e)) {
-            throw inUse();
-          }
-          throw e;
-        }
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("aggregation_id", id);
-        changes.audit(h, app.id(), AuditEvent.AGGREGATION_DELETE, detail);
-      });
+    return change(app, id, AuditEvent.AGGREGATION_DELETE, Map.of(), (h, store, current) -> {
+      gate.require(h, app.id(), current.ownerId(), "DELETE", path(id), new byte[0], headers);
+      Changes.deleteUnreferenced(store.references(id), () -> store.delete(app.id(), id),
+          AggregationManager::inUse);
+      changes.audit(h, app.id(), AuditEvent.AGGREGATION_DELETE, named(id));
       return new Views.Deleted(true);
-    } catch (ApiException e) {
-      Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("aggregation_id", id);
-      changes.rejected(found[0], app.id(), AuditEvent.AGGREGATION_DELETE, detail, e);
-      throw e;
-    }
+    });
   }
 
   static ApiException notFound() {

@@ -6,12 +6,10 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
 
 /** SQL for {@code aggregations}; every read is scoped to the app. */
 final class AggregationStore {
@@ -45,26 +43,14 @@ final class AggregationStore {
   }
 
   private Optional<StoredAggregation> find(String appId, String id, boolean lock) {
-    return handle.createQuery("SELECT " + COLUMNS + " FROM aggregations"
-            + " WHERE id = :id AND app_id = :app" + (lock ? " FOR UPDATE" : ""))
-        .bind("id", id).bind("app", appId)
-        .map((rs, ctx) -> aggregation(rs))
-        .findOne();
+    return Rows.find(handle, "aggregations", COLUMNS, appId, id, lock,
+        (rs, ctx) -> aggregation(rs));
   }
 
   /** Newest first, strictly after {@code after}; at most {@code limit}. */
   List<StoredAggregation> list(String appId, WalletCursor after, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
-        + " FROM aggregations WHERE app_id = :app");
-    if (after != null) {
-      sql.append(" AND (created_at, id) < (:at, :after)");
-    }
-    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-    Query q = handle.createQuery(sql.toString()).bind("app", appId).bind("limit", limit);
-    if (after != null) {
-      q.bind("at", after.createdAt().atOffset(ZoneOffset.UTC)).bind("after", after.id());
-    }
-    return q.map((rs, ctx) -> aggregation(rs)).list();
+    return Rows.newestFirst(handle, "aggregations", COLUMNS, appId, after, limit,
+        (rs, ctx) -> aggregation(rs));
   }
 
   /** How many rules reference the aggregation. */
@@ -75,19 +61,12 @@ final class AggregationStore {
   }
 
   boolean delete(String appId, String id) {
-    return handle.createUpdate("DELETE FROM aggregations WHERE id = :id AND app_id = :app")
-        .bind("id", id).bind("app", appId).execute() == 1;
+    return Rows.delete(handle, "aggregations", appId, id);
   }
 
   /** Which of these ids are aggregations of the app (share-locked until the transaction ends). */
   Set<String> existing(String appId, Collection<String> ids) {
-    if (ids.isEmpty()) {
-      return Set.of();
-    }
-    return new HashSet<>(handle.createQuery("SELECT id FROM aggregations WHERE app_id = :app"
-            + " AND id = ANY(:ids) FOR SHARE")
-        .bind("app", appId).bindArray("ids", String.class, ids)
-        .mapTo(String.class).list());
+    return Rows.existing(handle, "aggregations", appId, ids);
   }
 
   private static final String COLUMNS = "id, app_id, name, owner_id, definition, created_at";

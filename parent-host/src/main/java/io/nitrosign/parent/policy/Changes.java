@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -104,30 +105,26 @@ final class Changes {
    * the first that is not); they stay share-locked until the transaction ends. Returns the ids.
    */
   static Set<String> requireConditionSets(Handle h, String appId, List<Ref> refs, String code) {
-    Set<String> ids = ids(refs);
-    Set<String> found = new ConditionSetStore(h).existing(appId, ids);
-    for (Ref r : refs) {
-      if (!found.contains(r.id())) {
-        throw invalid(code, r.path(), "no condition set with this id");
-      }
-    }
-    return ids;
+    return require(refs, ids -> new ConditionSetStore(h).existing(appId, ids), code,
+        "condition set");
   }
 
   static Set<String> requireAggregations(Handle h, String appId, List<Ref> refs, String code) {
-    Set<String> ids = ids(refs);
-    Set<String> found = new AggregationStore(h).existing(appId, ids);
-    for (Ref r : refs) {
-      if (!found.contains(r.id())) {
-        throw invalid(code, r.path(), "no aggregation with this id");
-      }
-    }
-    return ids;
+    return require(refs, ids -> new AggregationStore(h).existing(appId, ids), code,
+        "aggregation");
   }
 
-  private static Set<String> ids(List<Ref> refs) {
+  /** The ids of {@code refs}, which {@code existing} must all find (400 naming the first not). */
+  private static Set<String> require(List<Ref> refs,
+      Function<Set<String>, Set<String>> existing, String code, String what) {
     Set<String> ids = new LinkedHashSet<>();
     refs.forEach(r -> ids.add(r.id()));
+    Set<String> found = existing.apply(ids);
+    for (Ref r : refs) {
+      if (!found.contains(r.id())) {
+        throw invalid(code, r.path(), "no " + what + " with this id");
+      }
+    }
     return ids;
   }
 
@@ -141,14 +138,32 @@ final class Changes {
     return false;
   }
 
+  /**
+   * Deletes a resource that nothing references: 409 {@code inUse} while {@code references} is
+   * not 0, or when {@code delete} breaks a foreign key (a reference made after the count).
+   */
+  static void deleteUnreferenced(int references, Runnable delete, Supplier<ApiException> inUse) {
+    if (references > 0) {
+      throw inUse.get();
+    }
+    try {
+      delete.run();
+    } catch (RuntimeException e) {
+      if (foreignKeyViolation(e)) {
+        throw inUse.get();
+      }
+      throw e;
+    }
+  }
+
   /** Appends the audit row of a change, in the change's transaction. */
-  void audit(Handle h, String appId, String action, Map<String, Object> detail) {
+  void audit(Handle h, String appId, String action, Map<String, ?> detail) {
     new AuditStore(h, clock).append(new AuditEvent(appId, null, action, Outcome.SUCCEEDED, null,
         PlainJson.render(detail)));
   }
 
   /** Records a refused change of an existing resource (own transaction; errors logged). */
-  void rejected(boolean found, String appId, String action, Map<String, Object> detail,
+  void rejected(boolean found, String appId, String action, Map<String, ?> detail,
       ApiException e) {
     if (!found) {
       return; // nothing to record about a resource that is not there

@@ -13,7 +13,6 @@ import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.authz.RequestAuthorizer;
 import io.nitrosign.parent.quorum.KeyQuorumStore;
 import io.nitrosign.parent.wallet.OwnerResolver;
-import io.nitrosign.parent.wallet.WalletCursor;
 import io.nitrosign.policy.Values;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.security.SecureRandom;
@@ -22,11 +21,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -36,7 +33,8 @@ import org.jdbi.v3.core.Jdbi;
  * ({@link Values#normalizeItem}: an Ethereum address in any letter case is one value). A set with
  * an owner (and its items) changes only with the owner's signatures.
  */
-public final class ConditionSetManager {
+public final class ConditionSetManager
+    extends OwnedManager<ConditionSetStore, StoredConditionSet> {
 
   /** Most items one POST or PUT carries (Privy's limit). */
   public static final int MAX_ITEMS_PER_REQUEST = 100;
@@ -44,21 +42,11 @@ public final class ConditionSetManager {
   public static final int MAX_VALUE = 1024;
   static final Set<String> FIELDS = Set.of("name", "owner", "owner_id");
 
-  private final Jdbi jdbi;
-  private final OwnerGate gate;
-  private final Changes changes;
-  private final JsonBodies bodies;
-  private final SecureRandom random;
-  private final Clock clock;
-
   public ConditionSetManager(Jdbi jdbi, RequestAuthorizer authorizer, ObjectMapper json,
       SecureRandom random, Clock clock) {
-    this.jdbi = jdbi;
-    this.gate = new OwnerGate(authorizer, clock);
-    this.changes = new Changes(jdbi, clock);
-    this.bodies = PlainJson.bodies(json);
-    this.random = random;
-    this.clock = clock;
+    super(jdbi, authorizer, json, random, clock, new Kind<>("condition_set_id",
+        ConditionSetManager::notFound, ConditionSetStore::new, ConditionSetStore::find,
+        ConditionSetStore::findForUpdate));
   }
 
   /** The path a request on this condition set is signed for. */
@@ -92,31 +80,18 @@ public final class ConditionSetManager {
   }
 
   public Views.ConditionSetView get(App app, String id) {
-    if (!Ids.plausible(id)) {
-      throw notFound();
-    }
-    return jdbi.withHandle(h -> new ConditionSetStore(h).find(app.id(), id))
-        .map(Views.ConditionSetView::of)
-        .orElseThrow(ConditionSetManager::notFound);
+    return Views.ConditionSetView.of(read(app.id(), id));
   }
 
   public Views.Page<Views.ConditionSetView> list(App app, String limitParam, String cursorParam) {
-    int limit = Paging.limit(limitParam);
-    WalletCursor after = Paging.cursor(cursorParam);
-    List<StoredConditionSet> rows = jdbi.withHandle(h ->
-        new ConditionSetStore(h).list(app.id(), after, limit + 1));
-    String next = null;
-    if (rows.size() > limit) {
-      rows = rows.subList(0, limit);
-      StoredConditionSet last = rows.get(limit - 1);
-      next = new WalletCursor(last.createdAt(), last.id()).encode();
-    }
-    return new Views.Page<>(rows.stream().map(Views.ConditionSetView::of).toList(), next);
+    return Paging.slice(limitParam, cursorParam, (after, n) ->
+        jdbi.withHandle(h -> new ConditionSetStore(h).list(app.id(), after, n)))
+        .page(Views.ConditionSetView::of);
   }
 
   /** {@code PATCH}: {@code name}, {@code owner} / {@code owner_id} (null removes the owner). */
   public Views.ConditionSetView update(App app, String id, byte[] body, HttpHeaders headers) {
-    return change(app, id, AuditEvent.CONDITION_SET_UPDATE, (h, store, current) -> {
+    return change(app, id, AuditEvent.CONDITION_SET_UPDATE, Map.of(), (h, store, current) -> {
       gate.require(h, app.id(), current.ownerId(), "PATCH", path(id), body, headers);
       ObjectNode root = bodies.object(body);
       PolicyManager.onlyFields(root, FIELDS, ErrorCodes.INVALID_CONDITION_SET);
@@ -141,22 +116,11 @@ public final class ConditionSetManager {
    * while a rule or an aggregation references it.
    */
   public Views.Deleted delete(App app, String id, HttpHeaders headers) {
-    return change(app, id, AuditEvent.CONDITION_SET_DELETE, (h, store, current) -> {
+    return change(app, id, AuditEvent.CONDITION_SET_DELETE, Map.of(), (h, store, current) -> {
       gate.require(h, app.id(), current.ownerId(), "DELETE", path(id), new byte[0], headers);
-      if (store.references(id) > 0) {
-        throw inUse();
-      }
-      try {
-        store.delete(app.id(), id);
-      } catch (RuntimeException e) {
-        if (Changes.foreignKeyViolation(e)) {
-          throw inUse();
-        }
-        throw e;
-      }
-      Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("condition_set_id", id);
-      changes.audit(h, app.id(), AuditEvent.CONDITION_SET_DELETE, detail);
+      Changes.deleteUnreferenced(store.references(id), () -> store.delete(app.id(), id),
+          ConditionSetManager::inUse);
+      changes.audit(h, app.id(), AuditEvent.CONDITION_SET_DELETE, named(id));
       return new Views.Deleted(true);
     });
   }
@@ -168,7 +132,7 @@ public final class ConditionSetManager {
    * new to the set (400 naming the first that is not); answers the items created.
    */
   public List<Views.ItemView> addItems(App app, String id, byte[] body, HttpHeaders headers) {
-    return change(app, id, AuditEvent.CONDITION_SET_UPDATE, (h, store, current) -> {
+    return change(app, id, AuditEvent.CONDITION_SET_UPDATE, Map.of(), (h, store, current) -> {
       gate.require(h, app.id(), current.ownerId(), "POST", itemsPath(id), body, headers);
       List<String> values = values(bodies.array(body), 1);
       Map<String, Integer> indexOf = new HashMap<>();
@@ -193,7 +157,7 @@ public final class ConditionSetManager {
    * {@link #MAX_ITEMS_PER_REQUEST} values; answers the items now in the set.
    */
   public List<Views.ItemView> replaceItems(App app, String id, byte[] body, HttpHeaders headers) {
-    return change(app, id, AuditEvent.CONDITION_SET_UPDATE, (h, store, current) -> {
+    return change(app, id, AuditEvent.CONDITION_SET_UPDATE, Map.of(), (h, store, current) -> {
       gate.require(h, app.id(), current.ownerId(), "PUT", itemsPath(id), body, headers);
       List<String> values = values(bodies.array(body), 0);
       store.deleteItems(id);
@@ -210,20 +174,13 @@ public final class ConditionSetManager {
     if (!Ids.plausible(id)) {
       throw notFound();
     }
-    int limit = Paging.limit(limitParam);
-    WalletCursor after = Paging.cursor(cursorParam);
-    List<StoredConditionSet.Item> rows = jdbi.withHandle(h -> {
-      ConditionSetStore store = new ConditionSetStore(h);
-      store.find(app.id(), id).orElseThrow(ConditionSetManager::notFound);
-      return store.items(id, after, limit + 1);
-    });
-    String next = null;
-    if (rows.size() > limit) {
-      rows = rows.subList(0, limit);
-      StoredConditionSet.Item last = rows.get(limit - 1);
-      next = new WalletCursor(last.createdAt(), last.id()).encode();
-    }
-    return new Views.ItemsPage(rows.stream().map(Views.ItemView::of).toList(), next);
+    Paging.Slice<StoredConditionSet.Item> page = Paging.slice(limitParam, cursorParam,
+        (after, n) -> jdbi.withHandle(h -> {
+          ConditionSetStore store = new ConditionSetStore(h);
+          store.find(app.id(), id).orElseThrow(ConditionSetManager::notFound);
+          return store.items(id, after, n);
+        }));
+    return new Views.ItemsPage(page.views(Views.ItemView::of), page.next());
   }
 
   public Views.ItemView getItem(App app, String id, String itemId) {
@@ -245,7 +202,7 @@ public final class ConditionSetManager {
     if (!Ids.plausible(itemId)) {
       throw itemNotFound();
     }
-    return change(app, id, AuditEvent.CONDITION_SET_UPDATE, (h, store, current) -> {
+    return change(app, id, AuditEvent.CONDITION_SET_UPDATE, Map.of(), (h, store, current) -> {
       store.item(id, itemId).orElseThrow(ConditionSetManager::itemNotFound);
       gate.require(h, app.id(), current.ownerId(), "DELETE", itemsPath(id) + "/" + itemId,
           new byte[0], headers);
@@ -258,33 +215,6 @@ public final class ConditionSetManager {
   }
 
   // --------------------------------------------------------------------------------- helpers
-
-  @FunctionalInterface
-  private interface Change<T> {
-    T apply(Handle h, ConditionSetStore store, StoredConditionSet current);
-  }
-
-  /** A change of the app's set {@code id}: its row locked, the body run, refusals audited. */
-  private <T> T change(App app, String id, String action, Change<T> body) {
-    if (!Ids.plausible(id)) {
-      throw notFound();
-    }
-    boolean[] found = {false};
-    try {
-      return jdbi.inTransaction(h -> {
-        ConditionSetStore store = new ConditionSetStore(h);
-        StoredConditionSet current = store.findForUpdate(app.id(), id)
-            .orElseThrow(ConditionSetManager::notFound);
-        found[0] = true;
-        return body.apply(h, store, current);
-      });
-    } catch (ApiException e) {
-      Map<String, Object> d = new LinkedHashMap<>();
-      d.put("condition_set_id", id);
-      changes.rejected(found[0], app.id(), action, d, e);
-      throw e;
-    }
-  }
 
   /**
    * The values of {@code [{"value": "..."}, ...]}: between {@code min} and
@@ -345,23 +275,17 @@ public final class ConditionSetManager {
     return name;
   }
 
-  private static Map<String, Object> detail(StoredConditionSet s) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("condition_set_id", s.id());
+  private Map<String, Object> detail(StoredConditionSet s) {
+    Map<String, Object> d = named(s.id());
     d.put("owner_id", s.ownerId());
     return d;
   }
 
-  private static Map<String, Object> itemsDetail(String id, String change, int count) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("condition_set_id", id);
+  private Map<String, Object> itemsDetail(String id, String change, int count) {
+    Map<String, Object> d = named(id);
     d.put("items", change);
     d.put("count", count);
     return d;
-  }
-
-  private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   static ApiException notFound() {

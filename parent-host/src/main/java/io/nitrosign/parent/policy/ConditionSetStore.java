@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * SQL for {@code condition_sets} and {@code condition_set_items}; every read is scoped to the app.
@@ -46,26 +45,13 @@ final class ConditionSetStore {
   }
 
   private Optional<StoredConditionSet> find(String appId, String id, boolean lock) {
-    return handle.createQuery("SELECT " + COLUMNS + " FROM condition_sets"
-            + " WHERE id = :id AND app_id = :app" + (lock ? " FOR UPDATE" : ""))
-        .bind("id", id).bind("app", appId)
-        .map((rs, ctx) -> set(rs))
-        .findOne();
+    return Rows.find(handle, "condition_sets", COLUMNS, appId, id, lock, (rs, ctx) -> set(rs));
   }
 
   /** Newest first, strictly after {@code after}; at most {@code limit}. */
   List<StoredConditionSet> list(String appId, WalletCursor after, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
-        + " FROM condition_sets WHERE app_id = :app");
-    if (after != null) {
-      sql.append(" AND (created_at, id) < (:at, :after)");
-    }
-    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-    Query q = handle.createQuery(sql.toString()).bind("app", appId).bind("limit", limit);
-    if (after != null) {
-      q.bind("at", after.createdAt().atOffset(ZoneOffset.UTC)).bind("after", after.id());
-    }
-    return q.map((rs, ctx) -> set(rs)).list();
+    return Rows.newestFirst(handle, "condition_sets", COLUMNS, appId, after, limit,
+        (rs, ctx) -> set(rs));
   }
 
   void update(String id, String name, String ownerId, Instant at) {
@@ -84,8 +70,7 @@ final class ConditionSetStore {
   }
 
   boolean delete(String appId, String id) {
-    return handle.createUpdate("DELETE FROM condition_sets WHERE id = :id AND app_id = :app")
-        .bind("id", id).bind("app", appId).execute() == 1;
+    return Rows.delete(handle, "condition_sets", appId, id);
   }
 
   /**
@@ -93,13 +78,7 @@ final class ConditionSetStore {
    * transaction ends, so a set being referenced cannot be deleted meanwhile.
    */
   Set<String> existing(String appId, Collection<String> ids) {
-    if (ids.isEmpty()) {
-      return Set.of();
-    }
-    return new HashSet<>(handle.createQuery("SELECT id FROM condition_sets WHERE app_id = :app"
-            + " AND id = ANY(:ids) FOR SHARE")
-        .bind("app", appId).bindArray("ids", String.class, ids)
-        .mapTo(String.class).list());
+    return Rows.existing(handle, "condition_sets", appId, ids);
   }
 
   // --------------------------------------------------------------------------------- items
@@ -136,7 +115,7 @@ final class ConditionSetStore {
   }
 
   Optional<StoredConditionSet.Item> item(String setId, String itemId) {
-    return handle.createQuery("SELECT id, condition_set_id, value, created_at"
+    return handle.createQuery("SELECT " + ITEM_COLUMNS
             + " FROM condition_set_items WHERE id = :id AND condition_set_id = :set")
         .bind("id", itemId).bind("set", setId)
         .map((rs, ctx) -> item(rs))
@@ -151,17 +130,8 @@ final class ConditionSetStore {
 
   /** Oldest first (insertion order), strictly after {@code after}; at most {@code limit}. */
   List<StoredConditionSet.Item> items(String setId, WalletCursor after, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT id, condition_set_id, value, created_at"
-        + " FROM condition_set_items WHERE condition_set_id = :set");
-    if (after != null) {
-      sql.append(" AND (created_at, id) > (:at, :after)");
-    }
-    sql.append(" ORDER BY created_at, id LIMIT :limit");
-    Query q = handle.createQuery(sql.toString()).bind("set", setId).bind("limit", limit);
-    if (after != null) {
-      q.bind("at", after.createdAt().atOffset(ZoneOffset.UTC)).bind("after", after.id());
-    }
-    return q.map((rs, ctx) -> item(rs)).list();
+    return Rows.page(handle, "SELECT " + ITEM_COLUMNS + " FROM condition_set_items"
+        + " WHERE condition_set_id = :scope", setId, after, false, limit, (rs, ctx) -> item(rs));
   }
 
   int itemCount(String setId) {
@@ -171,6 +141,7 @@ final class ConditionSetStore {
   }
 
   private static final String COLUMNS = "id, app_id, name, owner_id, created_at";
+  private static final String ITEM_COLUMNS = "id, condition_set_id, value, created_at";
 
   private static StoredConditionSet set(ResultSet rs) throws SQLException {
     return new StoredConditionSet(rs.getString("id"), rs.getString("app_id"),

@@ -11,7 +11,6 @@ import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.authz.RequestAuthorizer;
 import io.nitrosign.parent.quorum.KeyQuorumStore;
 import io.nitrosign.parent.wallet.OwnerResolver;
-import io.nitrosign.parent.wallet.WalletCursor;
 import io.nitrosign.policy.Condition;
 import io.nitrosign.policy.Policy;
 import io.nitrosign.policy.PolicyParser;
@@ -20,7 +19,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -40,27 +38,16 @@ import org.jdbi.v3.core.Jdbi;
  * <p>Rule ids are always assigned here: an {@code id} a client gives in a rule (Privy's create
  * body allows one) is ignored, and {@code PATCH} with {@code rules} gives every rule a new id.
  */
-public final class PolicyManager {
+public final class PolicyManager extends OwnedManager<PolicyStore, StoredPolicy> {
 
   /** Most rules in one policy. */
   public static final int MAX_RULES = 100;
   static final Set<String> UPDATE_FIELDS = Set.of("name", "rules", "owner", "owner_id");
 
-  private final Jdbi jdbi;
-  private final OwnerGate gate;
-  private final Changes changes;
-  private final JsonBodies bodies;
-  private final SecureRandom random;
-  private final Clock clock;
-
   public PolicyManager(Jdbi jdbi, RequestAuthorizer authorizer, ObjectMapper json,
       SecureRandom random, Clock clock) {
-    this.jdbi = jdbi;
-    this.gate = new OwnerGate(authorizer, clock);
-    this.changes = new Changes(jdbi, clock);
-    this.bodies = PlainJson.bodies(json);
-    this.random = random;
-    this.clock = clock;
+    super(jdbi, authorizer, json, random, clock, new Kind<>("policy_id", PolicyManager::notFound,
+        PolicyStore::new, PolicyStore::find, PolicyStore::findForUpdate));
   }
 
   /** The path a request on this policy is signed for. */
@@ -107,35 +94,17 @@ public final class PolicyManager {
   // ------------------------------------------------------------------------------------ read
 
   public Views.PolicyView get(App app, String id) {
-    if (!Ids.plausible(id)) {
-      throw notFound();
-    }
-    return jdbi.withHandle(h -> new PolicyStore(h).find(app.id(), id))
-        .map(Views.PolicyView::of)
-        .orElseThrow(PolicyManager::notFound);
+    return Views.PolicyView.of(read(app.id(), id));
   }
 
   public Views.Page<Views.PolicyView> list(App app, String limitParam, String cursorParam) {
-    int limit = Paging.limit(limitParam);
-    WalletCursor after = Paging.cursor(cursorParam);
-    List<StoredPolicy> rows = jdbi.withHandle(h ->
-        new PolicyStore(h).list(app.id(), after, limit + 1));
-    String next = null;
-    if (rows.size() > limit) {
-      rows = rows.subList(0, limit);
-      StoredPolicy last = rows.get(limit - 1);
-      next = new WalletCursor(last.createdAt(), last.id()).encode();
-    }
-    return new Views.Page<>(rows.stream().map(Views.PolicyView::of).toList(), next);
+    return Paging.slice(limitParam, cursorParam, (after, n) ->
+        jdbi.withHandle(h -> new PolicyStore(h).list(app.id(), after, n)))
+        .page(Views.PolicyView::of);
   }
 
   public Views.RuleView getRule(App app, String id, String ruleId) {
-    if (!Ids.plausible(id)) {
-      throw notFound();
-    }
-    StoredPolicy p = jdbi.withHandle(h -> new PolicyStore(h).find(app.id(), id))
-        .orElseThrow(PolicyManager::notFound);
-    return Views.RuleView.of(rule(p, ruleId));
+    return Views.RuleView.of(rule(read(app.id(), id), ruleId));
   }
 
   // ---------------------------------------------------------------------------------- update
@@ -257,54 +226,14 @@ public final class PolicyManager {
   public Views.Deleted delete(App app, String id, HttpHeaders headers) {
     return change(app, id, AuditEvent.POLICY_DELETE, Map.of(), (h, store, current) -> {
       gate.require(h, app.id(), current.ownerId(), "DELETE", path(id), new byte[0], headers);
-      if (store.attachments(id) > 0) {
-        throw inUse();
-      }
-      try {
-        store.delete(app.id(), id);
-      } catch (RuntimeException e) {
-        if (Changes.foreignKeyViolation(e)) {
-          throw inUse();
-        }
-        throw e;
-      }
-      Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("policy_id", id);
-      changes.audit(h, app.id(), AuditEvent.POLICY_DELETE, detail);
+      Changes.deleteUnreferenced(store.attachments(id), () -> store.delete(app.id(), id),
+          PolicyManager::inUse);
+      changes.audit(h, app.id(), AuditEvent.POLICY_DELETE, named(id));
       return new Views.Deleted(true);
     });
   }
 
   // --------------------------------------------------------------------------------- helpers
-
-  /** A change of the app's policy {@code id}: its row locked, the body run, refusals audited. */
-  @FunctionalInterface
-  private interface Change<T> {
-    T apply(Handle h, PolicyStore store, StoredPolicy current);
-  }
-
-  private <T> T change(App app, String id, String action, Map<String, String> detail,
-      Change<T> body) {
-    if (!Ids.plausible(id)) {
-      throw notFound();
-    }
-    boolean[] found = {false};
-    try {
-      return jdbi.inTransaction(h -> {
-        PolicyStore store = new PolicyStore(h);
-        StoredPolicy current = store.findForUpdate(app.id(), id)
-            .orElseThrow(PolicyManager::notFound);
-        found[0] = true;
-        return body.apply(h, store, current);
-      });
-    } catch (ApiException e) {
-      Map<String, Object> d = new LinkedHashMap<>();
-      d.put("policy_id", id);
-      d.putAll(detail);
-      changes.rejected(found[0], app.id(), action, d, e);
-      throw e;
-    }
-  }
 
   /**
    * The rules as stored: conditions as the policy module returns them, and what they reference,
@@ -380,25 +309,19 @@ public final class PolicyManager {
     throw ruleNotFound();
   }
 
-  private static Map<String, Object> detail(StoredPolicy p) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("policy_id", p.id());
+  private Map<String, Object> detail(StoredPolicy p) {
+    Map<String, Object> d = named(p.id());
     d.put("chain_type", p.chainType());
     d.put("owner_id", p.ownerId());
     d.put("rules", p.rules().size());
     return d;
   }
 
-  private static Map<String, Object> ruleDetail(String policyId, String ruleId, String change) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("policy_id", policyId);
+  private Map<String, Object> ruleDetail(String policyId, String ruleId, String change) {
+    Map<String, Object> d = named(policyId);
     d.put("rule_id", ruleId);
     d.put("rule", change);
     return d;
-  }
-
-  private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   static ApiException notFound() {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * SQL for {@code policies} and {@code policy_rules}, and the read side of policies for the
@@ -196,12 +195,9 @@ public final class PolicyStore {
   }
 
   private Optional<StoredPolicy> find(String appId, String id, boolean lock) {
-    Optional<StoredPolicy> header = handle.createQuery("SELECT " + HEADER + " FROM policies"
-            + " WHERE id = :id AND app_id = :app" + (lock ? " FOR UPDATE" : ""))
-        .bind("id", id).bind("app", appId)
-        .map((rs, ctx) -> header(rs, List.of()))
-        .findOne();
-    return header.map(h -> withRules(h, rules(h.id())));
+    return Rows.find(handle, "policies", HEADER, appId, id, lock,
+            (rs, ctx) -> header(rs, List.of()))
+        .map(h -> withRules(h, rules(h.id())));
   }
 
   /** Policy {@code id} of any app, header and rules read by one statement (one snapshot). */
@@ -229,16 +225,8 @@ public final class PolicyStore {
 
   /** The app's policies, newest first, strictly after {@code after}; at most {@code limit}. */
   List<StoredPolicy> list(String appId, WalletCursor after, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT " + HEADER + " FROM policies WHERE app_id = :app");
-    if (after != null) {
-      sql.append(" AND (created_at, id) < (:at, :after)");
-    }
-    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-    Query q = handle.createQuery(sql.toString()).bind("app", appId).bind("limit", limit);
-    if (after != null) {
-      q.bind("at", after.createdAt().atOffset(ZoneOffset.UTC)).bind("after", after.id());
-    }
-    List<StoredPolicy> headers = q.map((rs, ctx) -> header(rs, List.of())).list();
+    List<StoredPolicy> headers = Rows.newestFirst(handle, "policies", HEADER, appId, after,
+        limit, (rs, ctx) -> header(rs, List.of()));
     Map<String, List<StoredPolicy.Rule>> rules = rulesOf(headers.stream()
         .map(StoredPolicy::id).toList());
     return headers.stream().map(h -> withRules(h, rules.getOrDefault(h.id(), List.of())))
@@ -309,8 +297,7 @@ public final class PolicyStore {
 
   /** Deletes the app's policy and its rules; false when there is none. */
   boolean delete(String appId, String id) {
-    return handle.createUpdate("DELETE FROM policies WHERE id = :id AND app_id = :app")
-        .bind("id", id).bind("app", appId).execute() == 1;
+    return Rows.delete(handle, "policies", appId, id);
   }
 
   /**

@@ -9,7 +9,7 @@ import java.util.Set;
  * conditions reference (written with it; empty when read back).
  */
 record StoredAggregation(String id, String appId, String name, String ownerId, String definition,
-    Instant createdAt, Set<String> conditionSetIds) {
+    Instant createdAt, Set<String> conditionSetIds) implements Paging.Row {
 
   StoredAggregation {
     conditionSetIds = Set.copyOf(conditionSetIds);

@@ -9,7 +9,7 @@ import java.util.Set;
  * Each rule's {@code conditions} is the JSON text of its validated conditions.
  */
 record StoredPolicy(String id, String appId, String name, String chainType, String version,
-    String ownerId, int revision, Instant createdAt, List<Rule> rules) {
+    String ownerId, int revision, Instant createdAt, List<Rule> rules) implements Paging.Row {
 
   StoredPolicy {
     rules = List.copyOf(rules);

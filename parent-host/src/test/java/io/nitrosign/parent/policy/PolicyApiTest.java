@@ -13,40 +13,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.nitrosign.authz.RequestSigner;
-import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.Ids;
 import io.nitrosign.parent.ParentHostApplication;
 import io.nitrosign.parent.ParentHostConfiguration;
+import io.nitrosign.parent.TestApi.Key;
+import io.nitrosign.parent.TestApi.Reply;
+import io.nitrosign.parent.TestApi;
 import io.nitrosign.parent.TestApp;
 import io.nitrosign.parent.TestPostgres;
 import io.nitrosign.parent.app.AppManager;
 import io.nitrosign.parent.app.CreatedApp;
-import io.nitrosign.parent.audit.AuditRow;
-import io.nitrosign.parent.audit.AuditStore;
 import io.nitrosign.parent.wallet.Wallet;
 import io.nitrosign.parent.wallet.WalletOwnership;
 import io.nitrosign.parent.wallet.WalletOwnershipStore;
-import io.nitrosign.parent.wallet.WalletShare;
-import io.nitrosign.parent.wallet.WalletStore;
 import io.nitrosign.policy.Action;
 import io.nitrosign.policy.Aggregation;
 import io.nitrosign.policy.Policy;
 import io.nitrosign.policy.Values;
 import io.nitrosign.proto.v1.KeyQuorum;
 import io.nitrosign.proto.v1.WalletAuthority;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -67,23 +55,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class PolicyApiTest {
 
-  /** An authorization key pair as a client holds it. */
-  record Key(String publicKey, RequestSigner signer) {
-    static Key fresh() {
-      RequestSigner.KeyPairText kp = RequestSigner.generate();
-      return new Key(kp.publicKey(), RequestSigner.fromPkcs8Base64(kp.privateKey()));
-    }
-
-    byte[] spki() {
-      return Base64.getDecoder().decode(publicKey);
-    }
-  }
-
   private static final TestPostgres.Db DB = TestPostgres.newDatabase();
   private static final DropwizardAppExtension<ParentHostConfiguration> APP =
       new DropwizardAppExtension<>(ParentHostApplication.class, TestApp.config(DB));
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final SecureRandom RANDOM = new SecureRandom();
 
   static final String A = "0x1111111111111111111111111111111111111111";
@@ -94,12 +69,14 @@ class PolicyApiTest {
       + "{\"name\":\"amount\",\"type\":\"uint256\"}],\"outputs\":[{\"name\":\"\",\"type\":\"bool\"}]}]";
 
   private static Jdbi jdbi;
+  private static TestApi api;
   private static CreatedApp appA;
   private static CreatedApp appB;
 
   @BeforeAll
   static void createApps() {
     jdbi = Jdbi.create(DB.superuser());
+    api = new TestApi(APP, jdbi);
     AppManager apps = new AppManager(jdbi, RANDOM, Clock.systemUTC(), JSON);
     appA = apps.create("app a", false);
     appB = apps.create("app b", false);
@@ -131,8 +108,8 @@ class PolicyApiTest {
     String deny = "{\"name\":\"Block B\",\"method\":\"*\",\"action\":\"DENY\",\"conditions\":["
         + "{\"field_source\":\"ethereum_transaction\",\"field\":\"to\",\"operator\":\"in\","
         + "\"value\":[\"" + B + "\"]}]}";
-    Reply created = call("POST", "/v1/policies", policyBody("hot wallet", usdc, deny), appA);
-    assertEquals(200, created.status, created.body);
+    Reply created = api.call("POST", "/v1/policies", policyBody("hot wallet", usdc, deny), appA);
+    assertEquals(200, created.status(), created.body());
     JsonNode p = created.json();
     assertEquals(Set.of("id", "name", "chain_type", "version", "owner_id", "created_at", "rules"),
         names(p));
@@ -152,54 +129,54 @@ class PolicyApiTest {
         "conditions are returned as written, ABI included");
     assertEquals("DENY", p.get("rules").get(1).get("action").asText());
 
-    assertEquals(p, call("GET", "/v1/policies/" + id, null, appA).json());
-    assertError(call("GET", "/v1/policies/" + id, null, appB), 404, "policy_not_found");
-    JsonNode listed = call("GET", "/v1/policies", null, appA).json();
+    assertEquals(p, api.call("GET", "/v1/policies/" + id, null, appA).json());
+    assertError(api.call("GET", "/v1/policies/" + id, null, appB), 404, "policy_not_found");
+    JsonNode listed = api.call("GET", "/v1/policies", null, appA).json();
     assertTrue(listed.has("next_cursor"));
     assertTrue(contains(listed.get("data"), id));
-    assertFalse(contains(call("GET", "/v1/policies", null, appB).json().get("data"), id));
+    assertFalse(contains(api.call("GET", "/v1/policies", null, appB).json().get("data"), id));
 
     // PATCH name: rules (and their ids) kept
-    Reply renamed = call("PATCH", "/v1/policies/" + id, "{\"name\":\"renamed\"}", appA);
-    assertEquals(200, renamed.status, renamed.body);
+    Reply renamed = api.call("PATCH", "/v1/policies/" + id, "{\"name\":\"renamed\"}", appA);
+    assertEquals(200, renamed.status(), renamed.body());
     assertEquals("renamed", renamed.json().get("name").asText());
     assertEquals(p.get("rules"), renamed.json().get("rules"));
 
     // rules one by one
     String ruleId = r0.get("id").asText();
-    JsonNode gotRule = call("GET", "/v1/policies/" + id + "/rules/" + ruleId, null, appA).json();
+    JsonNode gotRule = api.call("GET", "/v1/policies/" + id + "/rules/" + ruleId, null, appA).json();
     assertEquals(r0, gotRule);
-    Reply added = call("POST", "/v1/policies/" + id + "/rules", toRule("to A", A), appA);
-    assertEquals(200, added.status, added.body);
+    Reply added = api.call("POST", "/v1/policies/" + id + "/rules", toRule("to A", A), appA);
+    assertEquals(200, added.status(), added.body());
     assertEquals(Set.of("id", "name", "method", "conditions", "action"), names(added.json()));
     String addedId = added.json().get("id").asText();
-    Reply changed = call("PATCH", "/v1/policies/" + id + "/rules/" + addedId, toRule("to B", B),
+    Reply changed = api.call("PATCH", "/v1/policies/" + id + "/rules/" + addedId, toRule("to B", B),
         appA);
-    assertEquals(200, changed.status, changed.body);
+    assertEquals(200, changed.status(), changed.body());
     assertEquals(addedId, changed.json().get("id").asText());
     assertEquals(B, changed.json().get("conditions").get(0).get("value").asText());
-    JsonNode three = call("GET", "/v1/policies/" + id, null, appA).json().get("rules");
+    JsonNode three = api.call("GET", "/v1/policies/" + id, null, appA).json().get("rules");
     assertEquals(List.of(ruleId, p.get("rules").get(1).get("id").asText(), addedId),
         ids(three), "a new rule goes last; an updated one keeps its place");
-    Reply removed = call("DELETE", "/v1/policies/" + id + "/rules/" + addedId, null, appA);
-    assertEquals(200, removed.status, removed.body);
+    Reply removed = api.call("DELETE", "/v1/policies/" + id + "/rules/" + addedId, null, appA);
+    assertEquals(200, removed.status(), removed.body());
     assertTrue(removed.json().get("success").asBoolean());
-    assertError(call("GET", "/v1/policies/" + id + "/rules/" + addedId, null, appA), 404,
+    assertError(api.call("GET", "/v1/policies/" + id + "/rules/" + addedId, null, appA), 404,
         "policy_rule_not_found");
 
     // PATCH rules: replaced, new ids
-    Reply replaced = call("PATCH", "/v1/policies/" + id, "{\"rules\":[" + toRule("only A", A)
+    Reply replaced = api.call("PATCH", "/v1/policies/" + id, "{\"rules\":[" + toRule("only A", A)
         + "]}", appA);
-    assertEquals(200, replaced.status, replaced.body);
+    assertEquals(200, replaced.status(), replaced.body());
     assertEquals(1, replaced.json().get("rules").size());
     assertEquals("only A", replaced.json().get("rules").get(0).get("name").asText());
     assertFalse(List.of(ruleId, addedId).contains(
         replaced.json().get("rules").get(0).get("id").asText()));
 
-    Reply deleted = call("DELETE", "/v1/policies/" + id, null, appA);
-    assertEquals(200, deleted.status, deleted.body);
+    Reply deleted = api.call("DELETE", "/v1/policies/" + id, null, appA);
+    assertEquals(200, deleted.status(), deleted.body());
     assertEquals(JSON.readTree("{\"success\":true}"), deleted.json());
-    assertError(call("GET", "/v1/policies/" + id, null, appA), 404, "policy_not_found");
+    assertError(api.call("GET", "/v1/policies/" + id, null, appA), 404, "policy_not_found");
 
     assertEquals(1, succeeded(appA, "policy.create", id));
     assertEquals(5, succeeded(appA, "policy.update", id), "rename, 3 rule changes, rules");
@@ -209,57 +186,57 @@ class PolicyApiTest {
   @Test
   void malformedPoliciesAre400NamingThePath() throws Exception {
     String okRule = toRule("ok", A);
-    assertInvalid(call("POST", "/v1/policies", policyBody("p", okRule,
+    assertInvalid(api.call("POST", "/v1/policies", policyBody("p", okRule,
         "{\"name\":\"r\",\"method\":\"eth_signTransaction\",\"action\":\"ALLOW\",\"conditions\":["
             + "{\"field_source\":\"ethereum_transaction\",\"field\":\"color\",\"operator\":\"eq\","
             + "\"value\":\"red\"}]}"), appA), "invalid_policy", "rules[1].conditions[0].field");
-    assertInvalid(call("POST", "/v1/policies", policyBody("p",
+    assertInvalid(api.call("POST", "/v1/policies", policyBody("p",
         "{\"name\":\"r\",\"method\":\"eth_signTransaction\",\"action\":\"ALLOW\",\"conditions\":["
             + "{\"field_source\":\"ethereum_transaction\",\"field\":\"value\",\"operator\":\"lte\","
             + "\"value\":\"a lot\"}]}"), appA), "invalid_policy", "rules[0].conditions[0].value");
-    assertInvalid(call("POST", "/v1/policies", policyBody("p",
+    assertInvalid(api.call("POST", "/v1/policies", policyBody("p",
         "{\"name\":\"r\",\"method\":\"eth_signTransaction\",\"action\":\"ALLOW\",\"conditions\":["
             + "{\"field_source\":\"ethereum_calldata\",\"field\":\"transfer.to\",\"operator\":\"eq\","
             + "\"value\":\"" + A + "\",\"abi\":[{\"type\":\"function\",\"name\":\"transfer\","
             + "\"inputs\":[{\"name\":\"to\",\"type\":\"addr3ss\"}]}]}]}"), appA),
         "invalid_policy", "rules[0].conditions[0].abi[0].inputs[0].type");
-    assertInvalid(call("POST", "/v1/policies", policyBody("p", okRule,
+    assertInvalid(api.call("POST", "/v1/policies", policyBody("p", okRule,
         okRule.replace("ALLOW", "MAYBE")), appA), "invalid_policy", "rules[1].action");
-    assertInvalid(call("POST", "/v1/policies", policyBody("p", okRule).replace("\"1.0\"",
+    assertInvalid(api.call("POST", "/v1/policies", policyBody("p", okRule).replace("\"1.0\"",
         "\"2.0\""), appA), "invalid_policy", "version");
-    assertInvalid(call("POST", "/v1/policies", policyBody("p", okRule).replace("ethereum",
+    assertInvalid(api.call("POST", "/v1/policies", policyBody("p", okRule).replace("ethereum",
         "dogecoin"), appA), "invalid_policy", "chain_type");
-    assertInvalid(call("POST", "/v1/policies", policyBody("p", okRule,
+    assertInvalid(api.call("POST", "/v1/policies", policyBody("p", okRule,
         okRule.replace("\"eq\"", "\"in_condition_set\"").replace(A, Ids.random(RANDOM))), appA),
         "invalid_policy", "rules[1].conditions[0].value");
-    assertInvalid(call("POST", "/v1/policies", policyBody("p",
+    assertInvalid(api.call("POST", "/v1/policies", policyBody("p",
         "{\"name\":\"r\",\"method\":\"eth_signTransaction\",\"action\":\"ALLOW\",\"conditions\":["
             + "{\"field_source\":\"reference\",\"field\":\"aggregation." + Ids.random(RANDOM)
             + "\",\"operator\":\"lte\",\"value\":\"1\"}]}"), appA),
         "invalid_policy", "rules[0].conditions[0].field");
     // a condition set of another app is as unknown as none
     String otherAppsSet = createSet(appB, "b's set");
-    assertInvalid(call("POST", "/v1/policies", policyBody("p",
+    assertInvalid(api.call("POST", "/v1/policies", policyBody("p",
         okRule.replace("\"eq\"", "\"in_condition_set\"").replace(A, otherAppsSet)), appA),
         "invalid_policy", "rules[0].conditions[0].value");
     // the rule endpoints name paths inside the rule
     String id = createPolicy(appA, policyBody("p", okRule));
-    assertInvalid(call("POST", "/v1/policies/" + id + "/rules", okRule.replace("\"to\"",
+    assertInvalid(api.call("POST", "/v1/policies/" + id + "/rules", okRule.replace("\"to\"",
         "\"too\""), appA), "invalid_policy", "conditions[0].field");
-    assertInvalid(call("PATCH", "/v1/policies/" + id, "{\"nmae\":\"x\"}", appA),
+    assertInvalid(api.call("PATCH", "/v1/policies/" + id, "{\"nmae\":\"x\"}", appA),
         "invalid_policy", "nmae");
     // condition sets and aggregations
     String set = createSet(appA, "s");
-    assertInvalid(call("POST", "/v1/condition_sets/" + set + "/condition_set_items",
+    assertInvalid(api.call("POST", "/v1/condition_sets/" + set + "/condition_set_items",
         "[{\"value\":\"" + A + "\"},{\"value\":\"\"}]", appA), "invalid_condition_set",
         "[1].value");
-    assertInvalid(call("POST", "/v1/condition_sets", "{\"name\":\"\"}", appA),
+    assertInvalid(api.call("POST", "/v1/condition_sets", "{\"name\":\"\"}", appA),
         "invalid_condition_set", "name");
-    assertInvalid(call("POST", "/v1/aggregations", aggregationBody("cap").replace("3600", "60"),
+    assertInvalid(api.call("POST", "/v1/aggregations", aggregationBody("cap").replace("3600", "60"),
         appA), "invalid_aggregation", "window.seconds");
-    assertInvalid(call("POST", "/v1/aggregations", aggregationBody("cap").replace("\"sum\"",
+    assertInvalid(api.call("POST", "/v1/aggregations", aggregationBody("cap").replace("\"sum\"",
         "\"avg\""), appA), "invalid_aggregation", "metric.function");
-    JsonNode unchanged = call("GET", "/v1/policies/" + id, null, appA).json();
+    JsonNode unchanged = api.call("GET", "/v1/policies/" + id, null, appA).json();
     assertEquals(1, unchanged.get("rules").size(), "the refused rule was not added");
     assertEquals("p", unchanged.get("name").asText());
   }
@@ -267,27 +244,27 @@ class PolicyApiTest {
   @Test
   void anInvalidRuleInAPatchChangesNothing() throws Exception {
     String id = createPolicy(appA, policyBody("before", toRule("r1", A), toRule("r2", B)));
-    JsonNode before = call("GET", "/v1/policies/" + id, null, appA).json();
+    JsonNode before = api.call("GET", "/v1/policies/" + id, null, appA).json();
     int revision = revision(id);
     String bad = "{\"name\":\"bad\",\"method\":\"eth_signTransaction\",\"action\":\"ALLOW\","
         + "\"conditions\":[{\"field_source\":\"ethereum_transaction\",\"field\":\"to\","
         + "\"operator\":\"between\",\"value\":\"" + A + "\"}]}";
-    Reply r = call("PATCH", "/v1/policies/" + id, "{\"name\":\"after\",\"rules\":["
+    Reply r = api.call("PATCH", "/v1/policies/" + id, "{\"name\":\"after\",\"rules\":["
         + toRule("n1", B) + "," + bad + "]}", appA);
     assertInvalid(r, "invalid_policy", "rules[1].conditions[0].operator");
-    assertEquals(before, call("GET", "/v1/policies/" + id, null, appA).json());
+    assertEquals(before, api.call("GET", "/v1/policies/" + id, null, appA).json());
     assertEquals(revision, revision(id));
     // an owner that does not exist comes after valid rules: still nothing written
-    Reply owner = call("PATCH", "/v1/policies/" + id, "{\"name\":\"after\",\"rules\":["
+    Reply owner = api.call("PATCH", "/v1/policies/" + id, "{\"name\":\"after\",\"rules\":["
         + toRule("n1", B) + "],\"owner_id\":\"" + Ids.random(RANDOM) + "\"}", appA);
     assertError(owner, 404, "key_quorum_not_found");
-    assertInvalid(call("PATCH", "/v1/policies/" + id + "/rules/"
+    assertInvalid(api.call("PATCH", "/v1/policies/" + id + "/rules/"
         + before.get("rules").get(0).get("id").asText(), bad, appA), "invalid_policy",
         "conditions[0].operator");
-    assertEquals(before, call("GET", "/v1/policies/" + id, null, appA).json());
+    assertEquals(before, api.call("GET", "/v1/policies/" + id, null, appA).json());
     assertEquals(revision, revision(id));
     assertEquals(0, succeeded(appA, "policy.update", id));
-    assertEquals(3, audit(appA, "policy.update").stream().filter(a -> a.detail().contains(id)
+    assertEquals(3, api.audit(appA, "policy.update").stream().filter(a -> a.detail().contains(id)
         && "rejected".equals(a.outcome())).count());
   }
 
@@ -296,49 +273,49 @@ class PolicyApiTest {
   @Test
   void anOwnedPolicyChangesOnlyWithItsOwnersSignatures() throws Exception {
     Key owner = Key.fresh();
-    Reply created = call("POST", "/v1/policies", policyBody("owned", toRule("r", A))
+    Reply created = api.call("POST", "/v1/policies", policyBody("owned", toRule("r", A))
         .replace("{\"version\"", "{\"owner\":{\"public_key\":\"" + owner.publicKey()
             + "\"},\"version\""), appA);
-    assertEquals(200, created.status, created.body);
+    assertEquals(200, created.status(), created.body());
     String id = created.json().get("id").asText();
     String ownerId = created.json().get("owner_id").asText();
     assertTrue(Ids.plausible(ownerId), "owner: {public_key} becomes a 1-of-1 key quorum");
-    JsonNode quorum = call("GET", "/v1/key_quorums/" + ownerId, null, appA).json();
+    JsonNode quorum = api.call("GET", "/v1/key_quorums/" + ownerId, null, appA).json();
     assertEquals(owner.publicKey(), quorum.get("authorization_keys").get(0).get("public_key")
         .asText());
     String path = "/v1/policies/" + id;
     String rename = "{\"name\":\"renamed\"}";
 
-    assertError(call("PATCH", path, rename, appA), 401, "missing_authorization_signature");
-    assertError(signed("PATCH", path, rename, appA, Key.fresh()), 401,
+    assertError(api.call("PATCH", path, rename, appA), 401, "missing_authorization_signature");
+    assertError(api.signed("PATCH", path, rename, appA, Key.fresh()), 401,
         "invalid_authorization_signature");
-    assertError(call("DELETE", path, null, appA), 401, "missing_authorization_signature");
+    assertError(api.call("DELETE", path, null, appA), 401, "missing_authorization_signature");
     String ruleId = created.json().get("rules").get(0).get("id").asText();
-    assertError(call("DELETE", path + "/rules/" + ruleId, null, appA), 401,
+    assertError(api.call("DELETE", path + "/rules/" + ruleId, null, appA), 401,
         "missing_authorization_signature");
-    assertError(call("POST", path + "/rules", toRule("more", B), appA), 401,
+    assertError(api.call("POST", path + "/rules", toRule("more", B), appA), 401,
         "missing_authorization_signature");
-    assertEquals("owned", call("GET", path, null, appA).json().get("name").asText());
+    assertEquals("owned", api.call("GET", path, null, appA).json().get("name").asText());
 
-    String[] headers = headers("PATCH", path, rename, appA, System.currentTimeMillis() + 60_000,
+    String[] headers = api.headers("PATCH", path, rename, appA, System.currentTimeMillis() + 60_000,
         owner);
-    Reply ok = call("PATCH", path, rename, appA, headers);
-    assertEquals(200, ok.status, ok.body);
+    Reply ok = api.call("PATCH", path, rename, appA, headers);
+    assertEquals(200, ok.status(), ok.body());
     assertEquals("renamed", ok.json().get("name").asText());
     assertEquals(ownerId, ok.json().get("owner_id").asText());
-    assertError(call("PATCH", path, rename, appA, headers), 401, "authorization_replayed");
-    Reply rule = signed("POST", path + "/rules", toRule("more", B), appA, owner);
-    assertEquals(200, rule.status, rule.body);
+    assertError(api.call("PATCH", path, rename, appA, headers), 401, "authorization_replayed");
+    Reply rule = api.signed("POST", path + "/rules", toRule("more", B), appA, owner);
+    assertEquals(200, rule.status(), rule.body());
 
     // the owner quorum cannot go while it owns the policy
-    assertError(signed("DELETE", "/v1/key_quorums/" + ownerId, null, appA, owner), 409,
+    assertError(api.signed("DELETE", "/v1/key_quorums/" + ownerId, null, appA, owner), 409,
         "key_quorum_in_use");
     // the owner gives the policy away (owner: null), then the app alone changes it
-    Reply released = signed("PATCH", path, "{\"owner\":null}", appA, owner);
-    assertEquals(200, released.status, released.body);
+    Reply released = api.signed("PATCH", path, "{\"owner\":null}", appA, owner);
+    assertEquals(200, released.status(), released.body());
     assertTrue(released.json().get("owner_id").isNull());
-    assertEquals(200, call("DELETE", path, null, appA).status);
-    assertTrue(rejections(appA, "policy.update", id).containsAll(List.of(
+    assertEquals(200, api.call("DELETE", path, null, appA).status());
+    assertTrue(api.rejections(appA, "policy.update", id).containsAll(List.of(
         "missing_authorization_signature", "invalid_authorization_signature",
         "authorization_replayed")));
   }
@@ -348,31 +325,31 @@ class PolicyApiTest {
     Key owner = Key.fresh();
     String ownerId = createBody("/v1/key_quorums", "{\"public_keys\":[\"" + owner.publicKey()
         + "\"]}", appA);
-    Reply set = call("POST", "/v1/condition_sets", "{\"name\":\"owned\",\"owner_id\":\""
+    Reply set = api.call("POST", "/v1/condition_sets", "{\"name\":\"owned\",\"owner_id\":\""
         + ownerId + "\"}", appA);
-    assertEquals(200, set.status, set.body);
+    assertEquals(200, set.status(), set.body());
     assertEquals(ownerId, set.json().get("owner_id").asText());
     String setId = set.json().get("id").asText();
     String items = "/v1/condition_sets/" + setId + "/condition_set_items";
     String body = "[{\"value\":\"" + A + "\"}]";
-    assertError(call("POST", items, body, appA), 401, "missing_authorization_signature");
-    assertError(call("PATCH", "/v1/condition_sets/" + setId, "{\"name\":\"x\"}", appA), 401,
+    assertError(api.call("POST", items, body, appA), 401, "missing_authorization_signature");
+    assertError(api.call("PATCH", "/v1/condition_sets/" + setId, "{\"name\":\"x\"}", appA), 401,
         "missing_authorization_signature");
-    Reply added = signed("POST", items, body, appA, owner);
-    assertEquals(200, added.status, added.body);
+    Reply added = api.signed("POST", items, body, appA, owner);
+    assertEquals(200, added.status(), added.body());
     String itemId = added.json().get(0).get("id").asText();
-    assertError(call("DELETE", items + "/" + itemId, null, appA), 401,
+    assertError(api.call("DELETE", items + "/" + itemId, null, appA), 401,
         "missing_authorization_signature");
-    assertEquals(200, signed("DELETE", items + "/" + itemId, null, appA, owner).status);
+    assertEquals(200, api.signed("DELETE", items + "/" + itemId, null, appA, owner).status());
 
-    Reply agg = call("POST", "/v1/aggregations", aggregationBody("owned cap")
+    Reply agg = api.call("POST", "/v1/aggregations", aggregationBody("owned cap")
         .replace("{\"name\"", "{\"owner_id\":\"" + ownerId + "\",\"name\""), appA);
-    assertEquals(200, agg.status, agg.body);
+    assertEquals(200, agg.status(), agg.body());
     String aggId = agg.json().get("id").asText();
-    assertError(call("DELETE", "/v1/aggregations/" + aggId, null, appA), 401,
+    assertError(api.call("DELETE", "/v1/aggregations/" + aggId, null, appA), 401,
         "missing_authorization_signature");
-    assertEquals(200, signed("DELETE", "/v1/aggregations/" + aggId, null, appA, owner).status);
-    assertEquals(200, signed("DELETE", "/v1/condition_sets/" + setId, null, appA, owner).status);
+    assertEquals(200, api.signed("DELETE", "/v1/aggregations/" + aggId, null, appA, owner).status());
+    assertEquals(200, api.signed("DELETE", "/v1/condition_sets/" + setId, null, appA, owner).status());
   }
 
   // ------------------------------------------------------------------- in use, references
@@ -389,30 +366,30 @@ class PolicyApiTest {
         + "{\"field_source\":\"reference\",\"field\":\"aggregation." + agg + "\","
         + "\"operator\":\"lte\",\"value\":\"1000000000000000000\"}]}";
     String policy = createPolicy(appA, policyBody("capped", rule));
-    assertError(call("DELETE", "/v1/condition_sets/" + set, null, appA), 409,
+    assertError(api.call("DELETE", "/v1/condition_sets/" + set, null, appA), 409,
         "condition_set_in_use");
-    assertError(call("DELETE", "/v1/aggregations/" + agg, null, appA), 409,
+    assertError(api.call("DELETE", "/v1/aggregations/" + agg, null, appA), 409,
         "aggregation_in_use");
 
     Wallet w = insertWallet(appA, "ethereum", null);
-    Reply attached = call("PATCH", "/v1/wallets/" + w.id(), "{\"policy_ids\":[\"" + policy
+    Reply attached = api.call("PATCH", "/v1/wallets/" + w.id(), "{\"policy_ids\":[\"" + policy
         + "\"]}", appA);
-    assertEquals(200, attached.status, attached.body);
+    assertEquals(200, attached.status(), attached.body());
     assertEquals(List.of(policy), strings(attached.json().get("policy_ids")));
-    assertEquals(List.of(policy), strings(call("GET", "/v1/wallets/" + w.id(), null, appA)
+    assertEquals(List.of(policy), strings(api.call("GET", "/v1/wallets/" + w.id(), null, appA)
         .json().get("policy_ids")));
-    assertError(call("DELETE", "/v1/policies/" + policy, null, appA), 409, "policy_in_use");
+    assertError(api.call("DELETE", "/v1/policies/" + policy, null, appA), 409, "policy_in_use");
     // the foreign key holds even if the check were skipped
     assertTrue(Changes.foreignKeyViolation(org.junit.jupiter.api.Assertions.assertThrows(
         RuntimeException.class, () -> jdbi.useHandle(h ->
             h.createUpdate("DELETE FROM policies WHERE id = :id").bind("id", policy).execute()))));
 
     // detach, then everything can go, in order
-    Reply detached = call("PATCH", "/v1/wallets/" + w.id(), "{\"policy_ids\":[]}", appA);
-    assertEquals(200, detached.status, detached.body);
-    assertEquals(200, call("DELETE", "/v1/policies/" + policy, null, appA).status);
-    assertEquals(200, call("DELETE", "/v1/aggregations/" + agg, null, appA).status);
-    assertEquals(200, call("DELETE", "/v1/condition_sets/" + set, null, appA).status);
+    Reply detached = api.call("PATCH", "/v1/wallets/" + w.id(), "{\"policy_ids\":[]}", appA);
+    assertEquals(200, detached.status(), detached.body());
+    assertEquals(200, api.call("DELETE", "/v1/policies/" + policy, null, appA).status());
+    assertEquals(200, api.call("DELETE", "/v1/aggregations/" + agg, null, appA).status());
+    assertEquals(200, api.call("DELETE", "/v1/condition_sets/" + set, null, appA).status());
   }
 
   @Test
@@ -423,7 +400,7 @@ class PolicyApiTest {
     String othersEth = createPolicy(appB, policyBody("b's", toRule("r", A)));
 
     // refused before any enclave call (there is none here)
-    Reply wrongChain = call("POST", "/v1/wallets", "{\"chain_type\":\"ethereum\","
+    Reply wrongChain = api.call("POST", "/v1/wallets", "{\"chain_type\":\"ethereum\","
         + "\"policy_ids\":[\"" + solana + "\"]}", appA);
     assertError(wrongChain, 400, "invalid_request");
     assertTrue(wrongChain.json().get("error").asText().contains("policy_ids[0]"));
@@ -431,22 +408,22 @@ class PolicyApiTest {
 
     Wallet w = insertWallet(appA, "ethereum", null);
     String path = "/v1/wallets/" + w.id();
-    assertError(call("PATCH", path, "{\"policy_ids\":[\"" + eth + "\",\"" + solana + "\"]}",
+    assertError(api.call("PATCH", path, "{\"policy_ids\":[\"" + eth + "\",\"" + solana + "\"]}",
         appA), 400, "invalid_request");
-    assertError(call("PATCH", path, "{\"policy_ids\":[\"" + othersEth + "\"]}", appA), 400,
+    assertError(api.call("PATCH", path, "{\"policy_ids\":[\"" + othersEth + "\"]}", appA), 400,
         "invalid_request");
-    assertError(call("PATCH", path, "{\"policy_ids\":[\"" + eth + "\",\"" + eth + "\"]}", appA),
+    assertError(api.call("PATCH", path, "{\"policy_ids\":[\"" + eth + "\",\"" + eth + "\"]}", appA),
         400, "invalid_request");
-    assertError(call("PATCH", path, "{\"policy_ids\":[\"" + Ids.random(RANDOM) + "\"]}", appA),
+    assertError(api.call("PATCH", path, "{\"policy_ids\":[\"" + Ids.random(RANDOM) + "\"]}", appA),
         400, "invalid_request");
-    assertError(call("PATCH", path, "{\"policy_ids\":\"" + eth + "\"}", appA), 400,
+    assertError(api.call("PATCH", path, "{\"policy_ids\":\"" + eth + "\"}", appA), 400,
         "invalid_request");
-    assertEquals(0, call("GET", path, null, appA).json().get("policy_ids").size());
+    assertEquals(0, api.call("GET", path, null, appA).json().get("policy_ids").size());
 
-    Reply ok = call("PATCH", path, "{\"policy_ids\":[\"" + eth + "\"]}", appA);
-    assertEquals(200, ok.status, ok.body);
+    Reply ok = api.call("PATCH", path, "{\"policy_ids\":[\"" + eth + "\"]}", appA);
+    assertEquals(200, ok.status(), ok.body());
     assertEquals(List.of(eth), strings(ok.json().get("policy_ids")));
-    assertTrue(audit(appA, "wallet.update").stream().anyMatch(a -> w.id().equals(a.walletId())
+    assertTrue(api.audit(appA, "wallet.update").stream().anyMatch(a -> w.id().equals(a.walletId())
         && "succeeded".equals(a.outcome()) && a.detail().contains(eth)));
   }
 
@@ -457,28 +434,28 @@ class PolicyApiTest {
     String eth = createPolicy(appA, policyBody("eth", toRule("r", A)));
     String path = "/v1/wallets/" + w.id();
     String body = "{\"policy_ids\":[\"" + eth + "\"]}";
-    assertError(call("PATCH", path, body, appA), 401, "missing_authorization_signature");
-    assertError(signed("PATCH", path, body, appA, Key.fresh()), 401,
+    assertError(api.call("PATCH", path, body, appA), 401, "missing_authorization_signature");
+    assertError(api.signed("PATCH", path, body, appA, Key.fresh()), 401,
         "invalid_authorization_signature");
-    assertEquals(0, call("GET", path, null, appA).json().get("policy_ids").size());
-    String[] headers = headers("PATCH", path, body, appA, System.currentTimeMillis() + 60_000,
+    assertEquals(0, api.call("GET", path, null, appA).json().get("policy_ids").size());
+    String[] headers = api.headers("PATCH", path, body, appA, System.currentTimeMillis() + 60_000,
         owner);
-    Reply ok = call("PATCH", path, body, appA, headers);
-    assertEquals(200, ok.status, ok.body);
+    Reply ok = api.call("PATCH", path, body, appA, headers);
+    assertEquals(200, ok.status(), ok.body());
     assertEquals(List.of(eth), strings(ok.json().get("policy_ids")));
-    assertError(call("PATCH", path, body, appA, headers), 401, "authorization_replayed");
+    assertError(api.call("PATCH", path, body, appA, headers), 401, "authorization_replayed");
   }
 
   // ------------------------------------------------------------------------ condition sets
 
   @Test
   void aConditionSetOfFiveThousandItemsIsLookedUpByIndex() throws Exception {
-    Reply created = call("POST", "/v1/condition_sets", "{\"name\":\"withdrawal allowlist\"}",
+    Reply created = api.call("POST", "/v1/condition_sets", "{\"name\":\"withdrawal allowlist\"}",
         appA);
-    assertEquals(200, created.status, created.body);
+    assertEquals(200, created.status(), created.body());
     assertEquals(Set.of("id", "name", "owner_id", "created_at"), names(created.json()));
     String id = created.json().get("id").asText();
-    assertEquals(created.json(), call("GET", "/v1/condition_sets/" + id, null, appA).json());
+    assertEquals(created.json(), api.call("GET", "/v1/condition_sets/" + id, null, appA).json());
     String items = "/v1/condition_sets/" + id + "/condition_set_items";
 
     List<String> values = new ArrayList<>();
@@ -491,8 +468,8 @@ class PolicyApiTest {
     for (int i = 0; i < values.size(); i += 100) {
       String batch = values.subList(i, i + 100).stream()
           .map(v -> "{\"value\":\"" + v + "\"}").collect(Collectors.joining(",", "[", "]"));
-      Reply r = call("POST", items, batch, appA);
-      assertEquals(200, r.status, r.body);
+      Reply r = api.call("POST", items, batch, appA);
+      assertEquals(200, r.status(), r.body());
       assertEquals(100, r.json().size());
       assertEquals(Set.of("id", "condition_set_id", "value", "created_at"),
           names(r.json().get(0)));
@@ -504,8 +481,8 @@ class PolicyApiTest {
     String cursor = null;
     int pages = 0;
     do {
-      Reply page = call("GET", items + (cursor == null ? "" : "?cursor=" + cursor), null, appA);
-      assertEquals(200, page.status, page.body);
+      Reply page = api.call("GET", items + (cursor == null ? "" : "?cursor=" + cursor), null, appA);
+      assertEquals(200, page.status(), page.body());
       assertEquals(Set.of("items", "next_cursor"), names(page.json()));
       page.json().get("items").forEach(n -> seen.add(n.get("value").asText()));
       cursor = page.json().get("next_cursor").isNull() ? null
@@ -532,44 +509,44 @@ class PolicyApiTest {
     });
 
     // a value already in the set (in any letter case) and a batch over 100 are refused
-    assertInvalid(call("POST", items, "[{\"value\":\"" + A + "\"},{\"value\":\""
+    assertInvalid(api.call("POST", items, "[{\"value\":\"" + A + "\"},{\"value\":\""
         + checksummed.toLowerCase(Locale.ROOT) + "\"}]", appA), "invalid_condition_set",
         "[1].value");
-    assertInvalid(call("POST", items, "[{\"value\":\"" + A + "\"},{\"value\":\"" + A + "\"}]",
+    assertInvalid(api.call("POST", items, "[{\"value\":\"" + A + "\"},{\"value\":\"" + A + "\"}]",
         appA), "invalid_condition_set", "[1].value");
     String tooMany = java.util.stream.IntStream.range(0, 101).mapToObj(i -> "{\"value\":\"v" + i
         + "\"}").collect(Collectors.joining(",", "[", "]"));
-    assertInvalid(call("POST", items, tooMany, appA), "invalid_condition_set", "");
+    assertInvalid(api.call("POST", items, tooMany, appA), "invalid_condition_set", "");
     assertEquals(5000, itemCount(id));
 
     // one item: read and delete
-    JsonNode first = call("GET", items + "?limit=1", null, appA).json().get("items").get(0);
-    assertEquals(first, call("GET", items + "/" + first.get("id").asText(), null, appA).json());
-    assertEquals(200, call("DELETE", items + "/" + first.get("id").asText(), null, appA).status);
-    assertError(call("GET", items + "/" + first.get("id").asText(), null, appA), 404,
+    JsonNode first = api.call("GET", items + "?limit=1", null, appA).json().get("items").get(0);
+    assertEquals(first, api.call("GET", items + "/" + first.get("id").asText(), null, appA).json());
+    assertEquals(200, api.call("DELETE", items + "/" + first.get("id").asText(), null, appA).status());
+    assertError(api.call("GET", items + "/" + first.get("id").asText(), null, appA), 404,
         "condition_set_item_not_found");
 
     // PUT replaces every item
-    Reply put = call("PUT", items, "[{\"value\":\"" + A + "\"},{\"value\":\"" + B + "\"}]", appA);
-    assertEquals(200, put.status, put.body);
+    Reply put = api.call("PUT", items, "[{\"value\":\"" + A + "\"},{\"value\":\"" + B + "\"}]", appA);
+    assertEquals(200, put.status(), put.body());
     assertEquals(2, put.json().size());
     assertEquals(2, itemCount(id));
     jdbi.useHandle(h -> assertFalse(new PolicyStore(h).inConditionSet(id,
         Values.normalizeItem(values.get(2500)))));
 
     // rename; another app sees nothing
-    Reply renamed = call("PATCH", "/v1/condition_sets/" + id, "{\"name\":\"renamed\"}", appA);
-    assertEquals(200, renamed.status, renamed.body);
+    Reply renamed = api.call("PATCH", "/v1/condition_sets/" + id, "{\"name\":\"renamed\"}", appA);
+    assertEquals(200, renamed.status(), renamed.body());
     assertEquals("renamed", renamed.json().get("name").asText());
-    assertError(call("GET", "/v1/condition_sets/" + id, null, appB), 404,
+    assertError(api.call("GET", "/v1/condition_sets/" + id, null, appB), 404,
         "condition_set_not_found");
-    assertError(call("GET", items, null, appB), 404, "condition_set_not_found");
-    assertTrue(contains(call("GET", "/v1/condition_sets", null, appA).json().get("data"), id));
-    assertEquals(200, call("DELETE", "/v1/condition_sets/" + id, null, appA).status);
+    assertError(api.call("GET", items, null, appB), 404, "condition_set_not_found");
+    assertTrue(contains(api.call("GET", "/v1/condition_sets", null, appA).json().get("data"), id));
+    assertEquals(200, api.call("DELETE", "/v1/condition_sets/" + id, null, appA).status());
     assertEquals(0, itemCount(id));
     assertEquals(53, succeeded(appA, "condition_set.update", id),
         "50 batches, one item deleted, one replacement, one rename");
-    assertEquals(3, rejections(appA, "condition_set.update", id).size());
+    assertEquals(3, api.rejections(appA, "condition_set.update", id).size());
     assertEquals(1, succeeded(appA, "condition_set.delete", id));
   }
 
@@ -583,8 +560,8 @@ class PolicyApiTest {
 
   @Test
   void anAggregationRoundTripsInPrivysShape() throws Exception {
-    Reply created = call("POST", "/v1/aggregations", aggregationBody("ETH out per hour"), appA);
-    assertEquals(200, created.status, created.body);
+    Reply created = api.call("POST", "/v1/aggregations", aggregationBody("ETH out per hour"), appA);
+    assertEquals(200, created.status(), created.body());
     JsonNode a = created.json();
     assertEquals(Set.of("id", "name", "method", "metric", "window", "owner_id", "created_at"),
         names(a));
@@ -592,9 +569,9 @@ class PolicyApiTest {
     assertEquals(JSON.readTree(aggregationBody("x")).get("metric"), a.get("metric"));
     assertEquals(3600, a.get("window").get("seconds").asInt());
     assertEquals("rolling", a.get("window").get("type").asText());
-    assertEquals(a, call("GET", "/v1/aggregations/" + id, null, appA).json());
-    assertTrue(contains(call("GET", "/v1/aggregations", null, appA).json().get("data"), id));
-    assertError(call("GET", "/v1/aggregations/" + id, null, appB), 404, "aggregation_not_found");
+    assertEquals(a, api.call("GET", "/v1/aggregations/" + id, null, appA).json());
+    assertTrue(contains(api.call("GET", "/v1/aggregations", null, appA).json().get("data"), id));
+    assertError(api.call("GET", "/v1/aggregations/" + id, null, appB), 404, "aggregation_not_found");
 
     jdbi.useHandle(h -> {
       PolicyStore store = new PolicyStore(h);
@@ -606,8 +583,8 @@ class PolicyApiTest {
       assertTrue(store.aggregation(appB.app().id(), id).isEmpty());
       assertTrue(store.aggregationsOf(appA.app().id()).stream().anyMatch(x -> x.id().equals(id)));
     });
-    assertEquals(200, call("DELETE", "/v1/aggregations/" + id, null, appA).status);
-    assertError(call("GET", "/v1/aggregations/" + id, null, appA), 404, "aggregation_not_found");
+    assertEquals(200, api.call("DELETE", "/v1/aggregations/" + id, null, appA).status());
+    assertError(api.call("GET", "/v1/aggregations/" + id, null, appA), 404, "aggregation_not_found");
     assertEquals(1, succeeded(appA, "aggregation.create", id));
     assertEquals(1, succeeded(appA, "aggregation.delete", id));
   }
@@ -623,7 +600,7 @@ class PolicyApiTest {
         + Key.fresh().publicKey() + "\"]}", appA);
     jdbi.useTransaction(h -> new WalletOwnershipStore(h).save(w.id(), new WalletOwnership(null,
         List.of(new WalletOwnership.Signer(signer, List.of(first))), List.of(second, first))));
-    JsonNode view = call("GET", "/v1/wallets/" + w.id(), null, appA).json();
+    JsonNode view = api.call("GET", "/v1/wallets/" + w.id(), null, appA).json();
     assertEquals(List.of(second, first), strings(view.get("policy_ids")));
     assertEquals(List.of(first), strings(view.get("additional_signers").get(0)
         .get("override_policy_ids")));
@@ -648,8 +625,8 @@ class PolicyApiTest {
         .policies(List.of(first, Ids.random(RANDOM)))).stream().map(Policy::id).toList());
 
     // a change bumps the revision: the next read parses the new policy
-    assertEquals(200, call("PATCH", "/v1/policies/" + first, "{\"name\":\"first, renamed\","
-        + "\"rules\":[" + toRule("to B", B) + "]}", appA).status);
+    assertEquals(200, api.call("PATCH", "/v1/policies/" + first, "{\"name\":\"first, renamed\","
+        + "\"rules\":[" + toRule("to B", B) + "]}", appA).status());
     Policy changed = jdbi.withHandle(h -> new PolicyStore(h, cache).policiesOfWallet(w.id()))
         .get(1);
     assertNotEquals(p, changed);
@@ -685,8 +662,8 @@ class PolicyApiTest {
   }
 
   private static String createBody(String path, String body, CreatedApp app) throws Exception {
-    Reply r = call("POST", path, body, app);
-    assertEquals(200, r.status, r.body);
+    Reply r = api.call("POST", path, body, app);
+    assertEquals(200, r.status(), r.body());
     return r.json().get("id").asText();
   }
 
@@ -704,12 +681,6 @@ class PolicyApiTest {
    * 1-of-1 quorum of {@code owner}'s key.
    */
   private static Wallet insertWallet(CreatedApp app, String chainType, Key owner) {
-    String id = Ids.random(RANDOM);
-    byte[] pk = new byte[65];
-    RANDOM.nextBytes(pk);
-    pk[0] = 0x04;
-    byte[] addr = new byte[20];
-    RANDOM.nextBytes(addr);
     WalletAuthority.Builder a = WalletAuthority.newBuilder().setVersion(1)
         .setAppId(app.app().id()).setChainType(chainType);
     if (owner != null) {
@@ -717,71 +688,12 @@ class PolicyApiTest {
           .addPublicKeys(ByteString.copyFrom(owner.spki())));
     }
     byte[] authority = a.build().toByteArray();
-    Wallet w = new Wallet(id, app.app().id(), chainType, Wallet.CURVE_SECP256K1, pk,
-        Hex.prefixed(addr), authority, 1, Instant.now().truncatedTo(ChronoUnit.MICROS));
-    List<WalletShare> shares = List.of(
-        new WalletShare(id, WalletShare.AUTH, 1, new byte[12], new byte[48]),
-        new WalletShare(id, WalletShare.EXEC, 1, new byte[12], new byte[48]));
-    jdbi.useTransaction(h -> new WalletStore(h).insert(w, shares));
-    return w;
-  }
-
-  private static String url(String path) {
-    return "http://127.0.0.1:" + APP.getLocalPort() + path;
-  }
-
-  private static String[] headers(String method, String path, String body, CreatedApp app,
-      long expiryMillis, Key... keys) {
-    String expiry = Long.toString(expiryMillis);
-    String signatures = Arrays.stream(keys).map(k -> k.signer().signRequest(method, url(path),
-        body == null ? "" : body, app.app().id(), null, expiry)).collect(Collectors.joining(","));
-    return new String[] {"privy-authorization-signature", signatures,
-        "privy-request-expiry", expiry, "privy-app-id", app.app().id()};
-  }
-
-  private static Reply signed(String method, String path, String body, CreatedApp app,
-      Key... keys) throws Exception {
-    return call(method, path, body, app,
-        headers(method, path, body, app, System.currentTimeMillis() + 60_000, keys));
-  }
-
-  private static List<AuditRow> audit(CreatedApp app, String action) {
-    return jdbi.withHandle(h -> new AuditStore(h, Clock.systemUTC()).all()).stream()
-        .filter(r -> app.app().id().equals(r.appId()) && action.equals(r.action())).toList();
+    return jdbi.inTransaction(h -> TestApi.insertWallet(h, app.app().id(), chainType, authority));
   }
 
   private static long succeeded(CreatedApp app, String action, String id) {
-    return audit(app, action).stream()
+    return api.audit(app, action).stream()
         .filter(r -> r.detail().contains(id) && "succeeded".equals(r.outcome())).count();
-  }
-
-  private static List<String> rejections(CreatedApp app, String action, String id) {
-    return audit(app, action).stream()
-        .filter(r -> r.detail().contains(id) && "rejected".equals(r.outcome()))
-        .map(AuditRow::errorCode).sorted().toList();
-  }
-
-  private static Reply call(String method, String path, String body, CreatedApp app,
-      String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-        (app.app().id() + ":" + app.secret()).getBytes(StandardCharsets.UTF_8)));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Reply(r.statusCode(), r.body());
-  }
-
-  private record Reply(int status, String body) {
-    JsonNode json() throws Exception {
-      return JSON.readTree(body);
-    }
   }
 
   private static Set<String> names(JsonNode node) {
@@ -813,21 +725,21 @@ class PolicyApiTest {
 
   /** 400 {@code code}, the error naming {@code path}, and the body's {@code path} field. */
   private static void assertInvalid(Reply r, String code, String path) throws Exception {
-    assertEquals(400, r.status, r.body);
+    assertEquals(400, r.status(), r.body());
     JsonNode j = r.json();
-    assertEquals(code, j.get("code").asText(), r.body);
-    assertNotNull(j.get("path"), r.body);
-    assertEquals(path, j.get("path").asText(), r.body);
-    assertTrue(j.get("error").asText().contains(path), r.body);
-    assertEquals(Set.of("error", "code", "path"), names(j), r.body);
-    assertFalse(r.body.contains("Exception"), r.body);
+    assertEquals(code, j.get("code").asText(), r.body());
+    assertNotNull(j.get("path"), r.body());
+    assertEquals(path, j.get("path").asText(), r.body());
+    assertTrue(j.get("error").asText().contains(path), r.body());
+    assertEquals(Set.of("error", "code", "path"), names(j), r.body());
+    assertFalse(r.body().contains("Exception"), r.body());
   }
 
   private static void assertError(Reply r, int status, String code) throws Exception {
-    assertEquals(status, r.status, r.body);
+    assertEquals(status, r.status(), r.body());
     JsonNode j = r.json();
-    assertEquals(code, j.get("code").asText(), r.body);
+    assertEquals(code, j.get("code").asText(), r.body());
     assertNotNull(j.get("error"));
-    assertFalse(r.body.contains("Exception"), r.body);
+    assertFalse(r.body().contains("Exception"), r.body());
   }
 }

@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.nitrosign.parent.Hex;
-import io.nitrosign.parent.Ids;
 import io.nitrosign.parent.ParentHostApplication;
 import io.nitrosign.parent.ParentHostConfiguration;
+import io.nitrosign.parent.TestApi.Reply;
+import io.nitrosign.parent.TestApi;
 import io.nitrosign.parent.TestApp;
 import io.nitrosign.parent.TestPostgres;
 import io.nitrosign.parent.app.AppManager;
@@ -20,20 +20,10 @@ import io.nitrosign.parent.app.CreatedApp;
 import io.nitrosign.parent.audit.AuditRow;
 import io.nitrosign.parent.audit.AuditStore;
 import io.nitrosign.parent.wallet.Wallet;
-import io.nitrosign.parent.wallet.WalletShare;
-import io.nitrosign.parent.wallet.WalletStore;
 import io.nitrosign.proto.v1.KeyQuorum;
 import io.nitrosign.proto.v1.WalletAuthority;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -58,16 +48,17 @@ class PolicyEnforcementApiTest {
   private static final DropwizardAppExtension<ParentHostConfiguration> APP =
       new DropwizardAppExtension<>(ParentHostApplication.class, TestApp.config(DB));
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String TO = "0x000000000000000000000000000000000000dEaD";
 
   private static Jdbi jdbi;
   private static CreatedApp app;
+  private static TestApi api;
 
   @BeforeAll
   static void createApp() {
     jdbi = Jdbi.create(DB.superuser());
+    api = new TestApi(APP, jdbi);
     app = new AppManager(jdbi, RANDOM, Clock.systemUTC(), JSON).create("policies", false);
   }
 
@@ -83,17 +74,17 @@ class PolicyEnforcementApiTest {
              "value":"0x000000000000000000000000000000000000dead"}],"action":"DENY"}]}""");
     Wallet w = wallet(null, policy);
     Reply r = rpc(w, transfer("1000", false));
-    assertEquals(403, r.status, r.body);
+    assertEquals(403, r.status(), r.body());
     JsonNode j = r.json();
     assertEquals("policy_denied", j.get("code").asText());
     assertEquals(policy, j.get("policy_id").asText());
     assertEquals("never to 0xdead", j.get("rule_name").asText());
     assertTrue(j.get("rule_id").isTextual() && !j.get("rule_id").asText().isEmpty());
     assertTrue(j.get("reason").isTextual() && !j.get("reason").asText().isEmpty());
-    assertTrue(j.get("error").asText().contains("never to 0xdead"), r.body);
+    assertTrue(j.get("error").asText().contains("never to 0xdead"), r.body());
     assertEquals(Set.of("error", "code", "policy_id", "rule_id", "rule_name", "reason"),
-        fieldNames(j), r.body);
-    assertFalse(r.body.contains("null"), r.body);
+        fieldNames(j), r.body());
+    assertFalse(r.body().contains("null"), r.body());
 
     List<AuditRow> rows = audit(w.id(), "wallet.sign");
     assertEquals(1, rows.size(), "one row for the denial");
@@ -116,13 +107,13 @@ class PolicyEnforcementApiTest {
           {"name":"sign messages","method":"personal_sign","conditions":[],"action":"ALLOW"}]}""");
     Wallet w = wallet(null, policy);
     Reply r = rpc(w, transfer("1", false));
-    assertEquals(403, r.status, r.body);
+    assertEquals(403, r.status(), r.body());
     JsonNode j = r.json();
     assertEquals("policy_denied", j.get("code").asText());
-    assertFalse(j.has("rule_id"), r.body);
-    assertFalse(j.has("rule_name"), r.body);
-    assertTrue(j.get("reason").asText().length() > 0, r.body);
-    assertFalse(r.body.contains("null"), r.body);
+    assertFalse(j.has("rule_id"), r.body());
+    assertFalse(j.has("rule_name"), r.body());
+    assertTrue(j.get("reason").asText().length() > 0, r.body());
+    assertFalse(r.body().contains("null"), r.body());
     AuditRow row = audit(w.id(), "wallet.sign").get(0);
     assertEquals("policy_denied", row.errorCode());
     JsonNode decision = JSON.readTree(row.detail()).get("policy");
@@ -142,7 +133,7 @@ class PolicyEnforcementApiTest {
     Wallet w = wallet(null, policy);
     // no enclave is listening: anything but a dry run would be 503
     Reply allowed = rpc(w, transfer("1000000000000000000", true));
-    assertEquals(200, allowed.status, allowed.body);
+    assertEquals(200, allowed.status(), allowed.body());
     JsonNode a = allowed.json();
     assertEquals(Set.of("method", "dry_run", "decision", "decoded"), fieldNames(a));
     assertEquals("eth_signTransaction", a.get("method").asText());
@@ -153,7 +144,7 @@ class PolicyEnforcementApiTest {
     assertEquals(TO, a.get("decoded").get("to").asText());
 
     Reply denied = rpc(w, transfer("1000000000000000001", true));
-    assertEquals(200, denied.status, denied.body);
+    assertEquals(200, denied.status(), denied.body());
     assertEquals("deny", denied.json().get("decision").get("decision").asText());
 
     List<AuditRow> rows = audit(w.id(), "wallet.dry_run");
@@ -169,7 +160,7 @@ class PolicyEnforcementApiTest {
   void aDryRunOfAWalletWithoutPoliciesSaysSo() throws Exception {
     Wallet w = wallet(null, null);
     Reply r = rpc(w, transfer("5", true));
-    assertEquals(200, r.status, r.body);
+    assertEquals(200, r.status(), r.body());
     assertEquals(JSON.readTree("{\"decision\":\"allow\",\"reason\":\"wallet has no policies\"}"),
         r.json().get("decision"));
   }
@@ -184,10 +175,10 @@ class PolicyEnforcementApiTest {
             .addPublicKeys(ByteString.copyFrom(new byte[91]))).build().toByteArray();
     Wallet w = wallet(owner, policy);
     Reply dry = rpc(w, transfer("7", true));
-    assertEquals(200, dry.status, dry.body);
+    assertEquals(200, dry.status(), dry.body());
     assertEquals("allow", dry.json().get("decision").get("decision").asText());
     Reply real = rpc(w, transfer("7", false));
-    assertEquals(401, real.status, real.body);
+    assertEquals(401, real.status(), real.body());
     assertEquals("missing_authorization_signature", real.json().get("code").asText());
   }
 
@@ -195,10 +186,10 @@ class PolicyEnforcementApiTest {
   void dryRunMustBeABooleanAndCannotAskForAnAttestation() throws Exception {
     Wallet w = wallet(null, null);
     Reply notBoolean = rpc(w, transfer("1", false).replaceFirst("\\{", "{\"dry_run\":\"yes\","));
-    assertEquals(400, notBoolean.status, notBoolean.body);
+    assertEquals(400, notBoolean.status(), notBoolean.body());
     assertEquals("invalid_request", notBoolean.json().get("code").asText());
     Reply attested = rpc(w, transfer("1", true).replaceFirst("\\{", "{\"attest\":true,"));
-    assertEquals(400, attested.status, attested.body);
+    assertEquals(400, attested.status(), attested.body());
     assertEquals("invalid_request", attested.json().get("code").asText());
   }
 
@@ -207,11 +198,11 @@ class PolicyEnforcementApiTest {
   @Test
   void aSpendingLimitsDryRunReservesNothingAndAFailedSignatureLeavesNoReservation()
       throws Exception {
-    Reply agg = call("POST", "/v1/aggregations", """
+    Reply agg = api.call("POST", "/v1/aggregations", """
         {"name":"value per hour","method":"eth_signTransaction",
          "metric":{"field_source":"ethereum_transaction","field":"value","function":"sum"},
-         "window":{"type":"rolling","seconds":3600}}""");
-    assertEquals(200, agg.status, agg.body);
+         "window":{"type":"rolling","seconds":3600}}""", app);
+    assertEquals(200, agg.status(), agg.body());
     String aggregation = agg.json().get("id").asText();
     String policy = policy("""
         {"version":"1.0","name":"cap","chain_type":"ethereum","rules":[
@@ -227,7 +218,7 @@ class PolicyEnforcementApiTest {
 
     // allowed, but no enclave is listening: the reservation is released
     Reply failed = rpc(w, transfer("60", false));
-    assertEquals(503, failed.status, failed.body);
+    assertEquals(503, failed.status(), failed.body());
     assertEquals(0, ledgerEntries(w.id()), "a failed signature does not count");
     List<AuditRow> signs = audit(w.id(), "wallet.sign");
     assertEquals(1, signs.size());
@@ -250,28 +241,19 @@ class PolicyEnforcementApiTest {
   }
 
   private static String policy(String body) throws Exception {
-    Reply r = call("POST", "/v1/policies", body);
-    assertEquals(200, r.status, r.body);
+    Reply r = api.call("POST", "/v1/policies", body, app);
+    assertEquals(200, r.status(), r.body());
     return r.json().get("id").asText();
   }
 
   /** An Ethereum wallet of the app (random key, no enclave), with {@code policy} attached. */
   private static Wallet wallet(byte[] owner, String policy) throws Exception {
-    String id = Ids.random(RANDOM);
-    byte[] pk = new byte[65];
-    RANDOM.nextBytes(pk);
-    pk[0] = 0x04;
-    byte[] addr = new byte[20];
-    RANDOM.nextBytes(addr);
-    Wallet w = new Wallet(id, app.app().id(), Wallet.CHAIN_ETHEREUM, Wallet.CURVE_SECP256K1, pk,
-        Hex.prefixed(addr), owner, 1, Instant.now().truncatedTo(ChronoUnit.MICROS));
-    List<WalletShare> shares = List.of(
-        new WalletShare(id, WalletShare.AUTH, 1, new byte[12], new byte[48]),
-        new WalletShare(id, WalletShare.EXEC, 1, new byte[12], new byte[48]));
-    jdbi.useTransaction(h -> new WalletStore(h).insert(w, shares));
+    Wallet w = jdbi.inTransaction(h ->
+        TestApi.insertWallet(h, app.app().id(), Wallet.CHAIN_ETHEREUM, owner));
+    String id = w.id();
     if (policy != null && owner == null) {
-      Reply r = call("PATCH", "/v1/wallets/" + id, "{\"policy_ids\":[\"" + policy + "\"]}");
-      assertEquals(200, r.status, r.body);
+      Reply r = api.call("PATCH", "/v1/wallets/" + id, "{\"policy_ids\":[\"" + policy + "\"]}", app);
+      assertEquals(200, r.status(), r.body());
     } else if (policy != null) {
       jdbi.useHandle(h -> h.execute("INSERT INTO wallet_policies (wallet_id, policy_id, position)"
           + " VALUES (?, ?, 0)", id, policy));
@@ -291,18 +273,7 @@ class PolicyEnforcementApiTest {
   }
 
   private static Reply rpc(Wallet w, String body) throws Exception {
-    return call("POST", "/v1/wallets/" + w.id() + "/rpc", body);
-  }
-
-  private static Reply call(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-        .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-        .header("Content-Type", "application/json")
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-            (app.app().id() + ":" + app.secret()).getBytes(StandardCharsets.UTF_8)));
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Reply(r.statusCode(), r.body());
+    return api.call("POST", "/v1/wallets/" + w.id() + "/rpc", body, app);
   }
 
   private static Set<String> fieldNames(JsonNode j) {
@@ -311,9 +282,4 @@ class PolicyEnforcementApiTest {
     return names;
   }
 
-  private record Reply(int status, String body) {
-    JsonNode json() throws Exception {
-      return JSON.readTree(body);
-    }
-  }
 }
