@@ -63,5 +63,17 @@ public final class ErrorCodes {
   /** An aggregation is still referenced by a rule (409). */
   public static final String AGGREGATION_IN_USE = "aggregation_in_use";
 
+  /** privy-idempotency-key is empty, longer than 256 characters or not printable ASCII (400). */
+  public static final String INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key";
+  /** The idempotency key was used with another request: method, path or body differ (400). */
+  public static final String IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused";
+  /** Another request with the idempotency key is still running; retry later (409). */
+  public static final String IDEMPOTENCY_KEY_IN_PROGRESS = "idempotency_key_in_progress";
+  /**
+   * The request with the idempotency key never finished (its parent host died) and may have
+   * signed or created something: not run again (409, x-should-retry: false).
+   */
+  public static final String IDEMPOTENCY_KEY_OUTCOME_UNKNOWN = "idempotency_key_outcome_unknown";
+
   private ErrorCodes() {}
 }
