@@ -13,7 +13,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.io.InputStream;
 
@@ -56,9 +55,10 @@ public final class UserResource {
   @DELETE
   @Path("{id}")
   @Timed(name = "users.delete")
-  public Response delete(@Context SecurityContext security, @PathParam("id") String id) {
+  public io.nitrosign.parent.quorum.KeyQuorumView.Deleted delete(
+      @Context SecurityContext security, @PathParam("id") String id) {
     users.delete(AppAuthFilter.appOf(security), id);
-    return Response.noContent().build();
+    return new io.nitrosign.parent.quorum.KeyQuorumView.Deleted(true);
   }
 
   @POST

@@ -97,7 +97,9 @@ class UserApiTest {
     assertEquals("user_exists", dup.json().get("code").asText());
     assertEquals(200, api.call("POST", "/v1/users", user("alice-1"), appB).status());
 
-    assertEquals(204, api.call("DELETE", "/v1/users/" + id, null, appA).status());
+    Reply deleted = api.call("DELETE", "/v1/users/" + id, null, appA);
+    assertEquals(200, deleted.status());
+    assertTrue(deleted.json().get("success").asBoolean());
     assertEquals(404, api.call("GET", "/v1/users/" + id, null, appA).status());
     assertEquals(1, api.audit(appA, "user.create").size() >= 1 ? 1 : 0);
   }
