@@ -104,9 +104,12 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     AuditWriter auditWriter = new AuditWriter(jdbi, clock);
     env.lifecycle().manage(auditWriter);
     AppModule.install(env, jdbi, random, clock, auditWriter);
-    PrivyRequestAuthorizer authorizer = new PrivyRequestAuthorizer(config.getPublicBaseUrl(), clock);
-    WalletModule.install(env, jdbi, enclave, random, clock, authorizer, auditWriter,
+    PrivyRequestAuthorizer authorizer = new PrivyRequestAuthorizer(config.getPublicBaseUrl(), clock,
+        io.nitrosign.parent.user.UserModule.sessions(jdbi, clock));
+    io.nitrosign.parent.wallet.WalletManager wallets = WalletModule.install(env, jdbi, enclave,
+        random, clock, authorizer, auditWriter,
         io.nitrosign.parent.policy.PolicyEnforcement.create(jdbi, clock));
+    io.nitrosign.parent.user.UserModule.install(env, jdbi, enclave, wallets, random, clock);
     KeyQuorumModule.install(env, jdbi, authorizer, random, clock);
     PolicyModule.install(env, jdbi, authorizer, random, clock);
 

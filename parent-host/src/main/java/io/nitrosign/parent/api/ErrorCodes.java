@@ -76,4 +76,24 @@ public final class ErrorCodes {
   public static final String IDEMPOTENCY_KEY_OUTCOME_UNKNOWN = "idempotency_key_outcome_unknown";
 
   private ErrorCodes() {}
+  // Users and JWT authorization (POST /v1/wallets/authenticate): 401 unless said otherwise.
+  /** The JWT is malformed, not ES256/RS256, has no kid, or its signature does not verify. */
+  public static final String INVALID_JWT = "invalid_jwt";
+  /** The JWT's exp has passed (or its nbf is in the future), beyond 60 s of skew. */
+  public static final String JWT_EXPIRED = "jwt_expired";
+  /** The JWT's iss is not the app's issuer, or the enclave is not configured with that issuer. */
+  public static final String JWT_WRONG_ISSUER = "jwt_wrong_issuer";
+  /** The JWT's aud does not name the issuer's configured audience. */
+  public static final String JWT_WRONG_AUDIENCE = "jwt_wrong_audience";
+  /** The issuer's JWKS has no key with the JWT's kid. */
+  public static final String JWT_UNKNOWN_KEY = "jwt_unknown_key";
+  /** 503: the enclave could not fetch the issuer's JWKS. */
+  public static final String JWKS_UNAVAILABLE = "jwks_unavailable";
+  /** 400: the app has no JWT issuer configured (user_jwt and user members need one). */
+  public static final String JWT_NOT_CONFIGURED = "jwt_not_configured";
+  public static final String USER_NOT_FOUND = "user_not_found";
+  /** 409: a user with this custom_user_id exists in the app. */
+  public static final String USER_EXISTS = "user_exists";
+  /** 409: the user is a member of a key quorum (owns or signs for something). */
+  public static final String USER_IN_USE = "user_in_use";
 }

@@ -178,7 +178,9 @@ public final class WalletManager {
       }
       ObjectNode root = bodies.object(body.get());
       JsonBodies.onlyFields(root, "", OwnerResolver.FIELDS);
-      signed = authorizer.signedRequest("PATCH", path, body.get(), headers);
+      signed = authorizer.signedRequest("PATCH", path, body.get(), headers, app.id(),
+          current.filter(WalletAuthority::hasOwner).map(a -> List.of(a.getOwner()))
+              .orElse(List.of()));
       RequestAuthorizer.Accepted accepted = null;
       if (current.isPresent() && current.get().hasOwner()) {
         accepted = authorizer.verify(signed, "PATCH", path, app.id(),
@@ -422,7 +424,8 @@ public final class WalletManager {
       if (!dryRun && authority.isPresent() && authority.get().hasOwner()) {
         // The parent's early check; the enclave checks again and its check is the one that counts.
         String path = "/v1/wallets/" + wallet.id() + "/rpc";
-        signed = authorizer.signedRequest("POST", path, body.get(), headers);
+        signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
+            WalletAuthorities.signers(authority.get()));
         RequestAuthorizer.Accepted accepted = authorizer.verify(signed, "POST", path, app.id(),
             WalletAuthorities.signers(authority.get()));
         signer = accepted.quorum();
