@@ -508,9 +508,11 @@ public final class WalletManager {
       signRequest = b.build();
     }
     Map<String, Object> data;
+    Object released;
     try (Timer.Context ignored = signTimer.time()) {
       SignResponse response = enclave.sign(signRequest);
       data = prepared.result(response);
+      released = releasedSignature(data, response);
       if (!proofWellFormed(signRequest, request.attest(), response)) {
         throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
             "malformed attestation in Sign response");
@@ -536,6 +538,8 @@ public final class WalletManager {
     }
 
     detail.put("decoded", payload.audit());
+    // public data: what the client receives, recorded so the audit export can show it
+    detail.put("signature", released);
     String rendered = render(detail);
     try {
       // The reservation becomes committed in the transaction of this row, or neither happens.
@@ -578,6 +582,29 @@ public final class WalletManager {
       }
     }
     return found;
+  }
+
+  /**
+   * The signature a succeeded request releases, for its audit row: {@code data.signature} as the
+   * client receives it when the method answers with one; otherwise the enclave's signature as
+   * 0x-hex (secp256k1 r||s||v with v = 27 + recovery id, or the 64-byte Ed25519 signature); for
+   * {@code bitcoin_psbt} the list of the inputs' signatures as in {@code data.signed_inputs}.
+   */
+  static Object releasedSignature(Map<String, Object> data, SignResponse response) {
+    if (data.get("signature") instanceof String s) {
+      return s;
+    }
+    if (data.get("signed_inputs") instanceof List<?> inputs) {
+      return inputs.stream()
+          .map(i -> i instanceof Map<?, ?> m ? m.get("signature") : null).toList();
+    }
+    if (!response.getR().isEmpty()) {
+      return Hex.prefixed(SignatureChecks.rsv(response));
+    }
+    if (!response.getSignature().isEmpty()) {
+      return Hex.prefixed(response.getSignature().toByteArray());
+    }
+    return null;
   }
 
   /** 403 {@code policy_denied} explaining {@code decision}. */
