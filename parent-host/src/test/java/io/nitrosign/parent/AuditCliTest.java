@@ -171,6 +171,7 @@ class AuditCliTest {
     String[] lines = all.out().split("\n");
     assertEquals(6, lines.length);
     for (int i = 0; i < lines.length; i++) {
+      assertTrue(lines[i].startsWith("{\"seq\":"), lines[i]);
       JsonNode j = JSON.readTree(lines[i]);
       AuditRow row = rows.get(i);
       assertEquals(row.id(), j.get("seq").asLong());

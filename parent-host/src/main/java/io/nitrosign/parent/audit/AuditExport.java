@@ -78,6 +78,8 @@ public final class AuditExport {
     long[] count = {0};
     try (JsonGenerator gen = json.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
       gen.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+      gen.setRootValueSeparator(null); // each line starts with its object, no separator
+
       AuditVerifier.forEachRow(c, sql, ps -> {
         if (since.afterSeq() != null) {
           ps.setLong(1, since.afterSeq());

@@ -485,9 +485,8 @@ public final class WalletManager {
       throw ApiException.internal();
     }
     Decision decision = verdict.decision();
-    if (decision != null) {
-      detail.put("policy", decision.toJson());
-    }
+    // every evaluated request's row holds the decision, "no policies" included (audit export)
+    detail.put("policy", decision == null ? NO_POLICIES : decision.toJson());
     if (dryRun) {
       return dryRun(app, wallet, method, payload, decision, detail);
     }
