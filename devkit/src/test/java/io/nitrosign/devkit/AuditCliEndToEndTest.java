@@ -70,9 +70,9 @@ class AuditCliEndToEndTest {
         StandardCharsets.US_ASCII))));
     String eip155 = importKey(home, EthereumEndToEndTest.EIP155_KEY);
 
-    Http.Reply typed = shared.http().post("/v1/wallets/" + cow + "/rpc", shared.auth(),
+    Http.Reply typed = shared.http().send("POST", "/v1/wallets/" + cow + "/rpc", shared.auth(),
         "{\"method\":\"eth_signTypedData_v4\",\"params\":{\"typed_data\":"
-            + EthereumEndToEndTest.MAIL + "}}");
+            + EthereumEndToEndTest.MAIL + "}}", Map.of("privy-idempotency-key", "audit-e2e-mail-1"));
     assertEquals(200, typed.status(), () -> typed.raw().body());
     String received = typed.body().get("data").get("signature").asText();
     assertEquals(EthereumEndToEndTest.MAIL_SIGNATURE, received);
@@ -114,7 +114,7 @@ class AuditCliEndToEndTest {
     assertEquals("succeeded", signed.get("outcome").asText());
     assertEquals(received, signed.get("signature").asText());
     assertEquals("allow", signed.get("policy").get("decision").asText());
-    assertTrue(signed.has("idempotency_key"));
+    assertEquals("audit-e2e-mail-1", signed.get("idempotency_key").asText());
     assertNotNull(signed.get("at").asText());
     assertEquals(64, signed.get("hash").asText().length());
     assertEquals(64, signed.get("prev_hash").asText().length());
@@ -123,6 +123,7 @@ class AuditCliEndToEndTest {
     assertEquals("eth_signTransaction", transaction.get("method").asText());
     assertEquals("succeeded", transaction.get("outcome").asText());
     assertEquals(EIP155_RSV, transaction.get("signature").asText());
+    assertTrue(transaction.get("idempotency_key").isNull(), "sent without one");
 
     JsonNode rejected = mine.get(2);
     assertEquals("rejected", rejected.get("outcome").asText());

@@ -454,6 +454,7 @@ public final class WalletManager {
       signRejections.mark();
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("method", methodName);
+      putIdempotencyKey(detail, headers);
       auditQuietly(new AuditEvent(app.id(), wallet.id(),
           dryRun ? AuditEvent.WALLET_DRY_RUN : AuditEvent.WALLET_SIGN, Outcome.REJECTED,
           e.code(), render(detail)));
@@ -463,6 +464,7 @@ public final class WalletManager {
     Payload payload = prepared.decoded();
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("method", method.name());
+    putIdempotencyKey(detail, headers);
     if (method.raw()) {
       detail.put("raw", true);
     }
@@ -604,6 +606,20 @@ public final class WalletManager {
       return Hex.prefixed(response.getSignature().toByteArray());
     }
     return null;
+  }
+
+  /**
+   * The request's {@code privy-idempotency-key}, when it has one of at most 256 printable ASCII
+   * characters (what the idempotency check accepts): a client-chosen request id, recorded so the
+   * audit export ties each row to the client's retries. Anything else is not recorded.
+   */
+  private static void putIdempotencyKey(Map<String, Object> detail, HttpHeaders headers) {
+    String key = headers == null ? null
+        : headers.getHeaderString(PrivyRequestAuthorizer.IDEMPOTENCY_HEADER);
+    if (key != null && !key.isEmpty() && key.length() <= 256
+        && key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      detail.put("idempotency_key", key);
+    }
   }
 
   /** 403 {@code policy_denied} explaining {@code decision}. */
