@@ -92,13 +92,22 @@ public record RpcRequest(String method, ObjectNode params, Attest attest, boolea
       throw ApiException.invalidRequest("chain_type does not match the wallet's chain type");
     }
     String address = JsonBodies.optionalText(root, "", "address");
-    if (address != null && !wallet.chain().sameAddress(address, wallet.publicKey())) {
+    if (address != null && !isAddressOf(address, wallet)) {
       throw ApiException.invalidRequest("address is not the wallet's address");
     }
     String walletId = JsonBodies.optionalText(root, "", "wallet_id");
     if (walletId != null && !walletId.equals(wallet.id())) {
       throw ApiException.invalidRequest("wallet_id is not the id of the wallet in the path");
     }
+  }
+
+  /** The wallet's stored address (Ethereum: any letter case), or a Bitcoin wallet's P2TR one. */
+  private static boolean isAddressOf(String address, Wallet wallet) {
+    if (address.equals(wallet.address()) || wallet.chain() == ChainType.ETHEREUM
+        && address.equalsIgnoreCase(wallet.address())) {
+      return true;
+    }
+    return wallet.chain().isBitcoin() && wallet.chain().sameAddress(address, wallet.publicKey());
   }
 
   /** {@code signature_options}: only {@code {"type": "ecdsa"}}, only where Privy takes it. */
