@@ -38,6 +38,16 @@ final class NodeScript {
   }
 
   /**
+   * As {@link #run(SharedStack, String)}, as the app {@code appId} / {@code appSecret}, with
+   * {@code env} added to the script's environment (e.g. a second app's credentials; no value of
+   * it may be printed either).
+   */
+  static NodeScript run(SharedStack shared, String script, String appId, String appSecret,
+      Map<String, String> env) throws Exception {
+    return run(shared.baseUrl(), appId, appSecret, script, env);
+  }
+
+  /**
    * Runs {@code script} against the stack at {@code baseUrl} as app {@code appId}, with
    * {@code env} added to its environment (e.g. where it keeps state between two runs).
    */
@@ -64,6 +74,10 @@ final class NodeScript {
       }
     }
     assertFalse(output.contains(appSecret), "the app secret must never be printed");
+    for (String value : env.values()) {
+      assertFalse(value.length() > 8 && output.contains(value),
+          "a value given to the script by environment was printed");
+    }
     return new NodeScript(output, p.exitValue(), steps);
   }
 

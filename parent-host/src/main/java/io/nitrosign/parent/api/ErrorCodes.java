@@ -15,6 +15,8 @@ public final class ErrorCodes {
   /** A key quorum still owns or signs for a wallet, or is nested in another quorum (409). */
   public static final String KEY_QUORUM_IN_USE = "key_quorum_in_use";
   public static final String WALLET_EXISTS = "wallet_exists";
+  /** Another wallet of the app already has this external_id (409). */
+  public static final String EXTERNAL_ID_IN_USE = "external_id_in_use";
   public static final String EXPORT_NOT_ALLOWED = "export_not_allowed";
   public static final String NOT_FOUND = "not_found";
   public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
