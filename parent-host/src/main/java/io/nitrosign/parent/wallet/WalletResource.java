@@ -115,6 +115,7 @@ public final class WalletResource {
    * {@code {"method": "raw_sign", "data": {...}}}.
    */
   @POST
+  @Idempotent
   @Path("{id}/raw_sign")
   @Timed(name = "wallets.raw_sign")
   @ExceptionMetered(name = "wallets.raw_sign.exceptions")

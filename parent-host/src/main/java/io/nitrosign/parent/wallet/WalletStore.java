@@ -114,9 +114,11 @@ public final class WalletStore {
       sql.append(" AND external_id = :external");
     }
     if (filter.userId() != null) {
-      // Users (and so user-owned wallets) do not exist yet: a user id matches no wallet. The
-      // users branch replaces this with the wallets whose owner is that user.
-      sql.append(" AND false");
+      // Wallets owned by a key quorum with the user as a member, directly or through a nested
+      // quorum (an owner given as {user_id} is a 1-of-1 quorum of that user).
+      sql.append(" AND owner_id IN (SELECT quorum_id FROM key_quorum_users WHERE user_id = :user"
+          + " UNION SELECT c.parent_id FROM key_quorum_children c"
+          + " JOIN key_quorum_users ku ON ku.quorum_id = c.child_id WHERE ku.user_id = :user)");
     }
     if (filter.authorizationKey() != null) {
       // Key quorums with the key as a member, directly or through a nested quorum; the wallets
@@ -143,6 +145,9 @@ public final class WalletStore {
     }
     if (filter.authorizationKey() != null) {
       q.bind("akey", filter.authorizationKey());
+    }
+    if (filter.userId() != null) {
+      q.bind("user", filter.userId());
     }
     if (after != null) {
       q.bind("at", after.createdAt().atOffset(ZoneOffset.UTC)).bind("id", after.id());
