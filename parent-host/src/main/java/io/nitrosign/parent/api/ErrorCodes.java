@@ -16,6 +16,8 @@ public final class ErrorCodes {
   public static final String KEY_QUORUM_IN_USE = "key_quorum_in_use";
   public static final String WALLET_EXISTS = "wallet_exists";
   public static final String EXPORT_NOT_ALLOWED = "export_not_allowed";
+  /** An import's HPKE envelope is not base64, has the wrong size, or did not open (400). */
+  public static final String MALFORMED_CIPHERTEXT = "malformed_ciphertext";
   public static final String NOT_FOUND = "not_found";
   public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
   public static final String NOT_ACCEPTABLE = "not_acceptable";
