@@ -34,14 +34,25 @@ final class NodeScript {
 
   /** Runs {@code script} against {@code shared}'s stack; fails when Node cannot run it. */
   static NodeScript run(SharedStack shared, String script) throws Exception {
+    return run(shared, script, shared.appId(), shared.appSecret(), Map.of());
+  }
+
+  /**
+   * Runs {@code script} as the app {@code appId} (another app of the shared stack, e.g. one that
+   * may export), with {@code secrets} added to its environment: each is a secret too, and must
+   * never be printed.
+   */
+  static NodeScript run(SharedStack shared, String script, String appId, String appSecret,
+      Map<String, String> secrets) throws Exception {
     assertTrue(IndependentVerifier.available(),
         () -> "Privy's Node SDK cannot be run, so this test cannot check anything: "
             + IndependentVerifier.problem()
             + "\n(install Node.js 20+ and npm; the test runs `npm ci` in devkit/src/test/node)");
     ProcessBuilder pb = new ProcessBuilder("node", script, shared.baseUrl())
         .directory(IndependentVerifier.DIR.toFile()).redirectErrorStream(true);
-    pb.environment().put("PRIVY_APP_ID", shared.appId());
-    pb.environment().put("PRIVY_APP_SECRET", shared.appSecret());
+    pb.environment().put("PRIVY_APP_ID", appId);
+    pb.environment().put("PRIVY_APP_SECRET", appSecret);
+    pb.environment().putAll(secrets);
     pb.environment().remove("PRIVY_API_BASE_URL");
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -53,7 +64,11 @@ final class NodeScript {
         steps.put(n.get("step").asText(), n);
       }
     }
-    assertFalse(output.contains(shared.appSecret()), "the app secret must never be printed");
+    assertFalse(output.contains(appSecret), "the app secret must never be printed");
+    for (Map.Entry<String, String> secret : secrets.entrySet()) {
+      assertFalse(output.contains(secret.getValue().strip()),
+          () -> secret.getKey() + " must never be printed");
+    }
     return new NodeScript(output, p.exitValue(), steps);
   }
 
