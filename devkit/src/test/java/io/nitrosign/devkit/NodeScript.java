@@ -34,26 +34,40 @@ final class NodeScript {
 
   /** Runs {@code script} against {@code shared}'s stack; fails when Node cannot run it. */
   static NodeScript run(SharedStack shared, String script) throws Exception {
-    return run(shared, script, shared.appId(), shared.appSecret(), Map.of());
+    return run(shared.baseUrl(), shared.appId(), shared.appSecret(), script, Map.of());
   }
 
   /**
-   * Runs {@code script} as the app {@code appId} (another app of the shared stack, e.g. one that
-   * may export), with {@code secrets} added to its environment: each is a secret too, and must
-   * never be printed.
+   * Runs {@code script} against {@code shared}'s stack as the app {@code appId} (another app of
+   * the stack, e.g. one that may export), with {@code secrets} added to its environment: each is
+   * a secret like the app's, and must never be printed.
    */
-  static NodeScript run(SharedStack shared, String script, String appId, String appSecret,
-      Map<String, String> secrets) throws Exception {
+  static NodeScript runWithSecrets(SharedStack shared, String script, String appId,
+      String appSecret, Map<String, String> secrets) throws Exception {
+    NodeScript run = run(shared.baseUrl(), appId, appSecret, script, secrets);
+    for (Map.Entry<String, String> secret : secrets.entrySet()) {
+      assertFalse(run.output().contains(secret.getValue().strip()),
+          () -> secret.getKey() + " must never be printed");
+    }
+    return run;
+  }
+
+  /**
+   * Runs {@code script} against the stack at {@code baseUrl} as app {@code appId}, with
+   * {@code env} added to its environment (e.g. where it keeps state between two runs).
+   */
+  static NodeScript run(String baseUrl, String appId, String appSecret, String script,
+      Map<String, String> env) throws Exception {
     assertTrue(IndependentVerifier.available(),
         () -> "Privy's Node SDK cannot be run, so this test cannot check anything: "
             + IndependentVerifier.problem()
             + "\n(install Node.js 20+ and npm; the test runs `npm ci` in devkit/src/test/node)");
-    ProcessBuilder pb = new ProcessBuilder("node", script, shared.baseUrl())
+    ProcessBuilder pb = new ProcessBuilder("node", script, baseUrl)
         .directory(IndependentVerifier.DIR.toFile()).redirectErrorStream(true);
     pb.environment().put("PRIVY_APP_ID", appId);
     pb.environment().put("PRIVY_APP_SECRET", appSecret);
-    pb.environment().putAll(secrets);
     pb.environment().remove("PRIVY_API_BASE_URL");
+    pb.environment().putAll(env);
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(3, TimeUnit.MINUTES), script + " did not finish");
@@ -65,10 +79,6 @@ final class NodeScript {
       }
     }
     assertFalse(output.contains(appSecret), "the app secret must never be printed");
-    for (Map.Entry<String, String> secret : secrets.entrySet()) {
-      assertFalse(output.contains(secret.getValue().strip()),
-          () -> secret.getKey() + " must never be printed");
-    }
     return new NodeScript(output, p.exitValue(), steps);
   }
 

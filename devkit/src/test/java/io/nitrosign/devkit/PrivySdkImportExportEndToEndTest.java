@@ -49,7 +49,7 @@ class PrivySdkImportExportEndToEndTest {
     appId = app.get("app_id").asText();
     String quorumKey = Files.readString(shared.stack().exportQuorumKeyFile(),
         StandardCharsets.UTF_8).strip();
-    script = NodeScript.run(shared, "privy-sdk-import-export.mjs", appId,
+    script = NodeScript.runWithSecrets(shared, "privy-sdk-import-export.mjs", appId,
         app.get("app_secret").asText(), Map.of("PRIVY_EXPORT_QUORUM_KEY", quorumKey));
   }
 

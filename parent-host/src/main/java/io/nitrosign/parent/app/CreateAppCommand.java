@@ -33,6 +33,8 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
         .help("allow secp256k1_sign (raw digest signing) for this app; off by default");
     subparser.addArgument("--allow-export").dest("allow_export").action(Arguments.storeTrue())
         .help("allow this app to export private keys (HPKE-encrypted); off by default");
+    subparser.addArgument("--jwt-issuer").dest("jwt_issuer")
+        .help("the JWT issuer (iss) of the app's users: one of the enclave's --jwt-issuer");
   }
 
   @Override
@@ -53,6 +55,11 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
         CreatedApp created = apps.create(namespace.getString("name"),
             Boolean.TRUE.equals(namespace.getBoolean("allow_raw_sign")),
             Boolean.TRUE.equals(namespace.getBoolean("allow_export")));
+        String jwtIssuer = namespace.getString("jwt_issuer");
+        if (jwtIssuer != null) {
+          Jdbi.create(dataSource).useTransaction(h -> new io.nitrosign.parent.user.UserStore(h)
+              .setAppIssuer(created.app().id(), jwtIssuer, java.time.Instant.now()));
+        }
         ObjectNode line = json.createObjectNode();
         line.put("app_id", created.app().id());
         line.put("app_secret", created.secret());

@@ -178,7 +178,9 @@ public final class WalletManager {
       }
       ObjectNode root = bodies.object(body.get());
       JsonBodies.onlyFields(root, "", OwnerResolver.FIELDS);
-      signed = authorizer.signedRequest("PATCH", path, body.get(), headers);
+      signed = authorizer.signedRequest("PATCH", path, body.get(), headers, app.id(),
+          current.filter(WalletAuthority::hasOwner).map(a -> List.of(a.getOwner()))
+              .orElse(List.of()));
       RequestAuthorizer.Accepted accepted = null;
       if (current.isPresent() && current.get().hasOwner()) {
         accepted = authorizer.verify(signed, "PATCH", path, app.id(),
@@ -422,7 +424,8 @@ public final class WalletManager {
       if (!dryRun && authority.isPresent() && authority.get().hasOwner()) {
         // The parent's early check; the enclave checks again and its check is the one that counts.
         String path = "/v1/wallets/" + wallet.id() + "/rpc";
-        signed = authorizer.signedRequest("POST", path, body.get(), headers);
+        signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
+            WalletAuthorities.signers(authority.get()));
         RequestAuthorizer.Accepted accepted = authorizer.verify(signed, "POST", path, app.id(),
             WalletAuthorities.signers(authority.get()));
         signer = accepted.quorum();
@@ -454,6 +457,7 @@ public final class WalletManager {
       signRejections.mark();
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("method", methodName);
+      putIdempotencyKey(detail, headers);
       auditQuietly(new AuditEvent(app.id(), wallet.id(),
           dryRun ? AuditEvent.WALLET_DRY_RUN : AuditEvent.WALLET_SIGN, Outcome.REJECTED,
           e.code(), render(detail)));
@@ -463,6 +467,7 @@ public final class WalletManager {
     Payload payload = prepared.decoded();
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("method", method.name());
+    putIdempotencyKey(detail, headers);
     if (method.raw()) {
       detail.put("raw", true);
     }
@@ -485,9 +490,8 @@ public final class WalletManager {
       throw ApiException.internal();
     }
     Decision decision = verdict.decision();
-    if (decision != null) {
-      detail.put("policy", decision.toJson());
-    }
+    // every evaluated request's row holds the decision, "no policies" included (audit export)
+    detail.put("policy", decision == null ? NO_POLICIES : decision.toJson());
     if (dryRun) {
       return dryRun(app, wallet, method, payload, decision, detail);
     }
@@ -508,9 +512,11 @@ public final class WalletManager {
       signRequest = b.build();
     }
     Map<String, Object> data;
+    Object released;
     try (Timer.Context ignored = signTimer.time()) {
       SignResponse response = enclave.sign(signRequest);
       data = prepared.result(response);
+      released = releasedSignature(data, response);
       if (!proofWellFormed(signRequest, request.attest(), response)) {
         throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
             "malformed attestation in Sign response");
@@ -536,6 +542,8 @@ public final class WalletManager {
     }
 
     detail.put("decoded", payload.audit());
+    // public data: what the client receives, recorded so the audit export can show it
+    detail.put("signature", released);
     String rendered = render(detail);
     try {
       // The reservation becomes committed in the transaction of this row, or neither happens.
@@ -578,6 +586,43 @@ public final class WalletManager {
       }
     }
     return found;
+  }
+
+  /**
+   * The signature a succeeded request releases, for its audit row: {@code data.signature} as the
+   * client receives it when the method answers with one; otherwise the enclave's signature as
+   * 0x-hex (secp256k1 r||s||v with v = 27 + recovery id, or the 64-byte Ed25519 signature); for
+   * {@code bitcoin_psbt} the list of the inputs' signatures as in {@code data.signed_inputs}.
+   */
+  static Object releasedSignature(Map<String, Object> data, SignResponse response) {
+    if (data.get("signature") instanceof String s) {
+      return s;
+    }
+    if (data.get("signed_inputs") instanceof List<?> inputs) {
+      return inputs.stream()
+          .map(i -> i instanceof Map<?, ?> m ? m.get("signature") : null).toList();
+    }
+    if (!response.getR().isEmpty()) {
+      return Hex.prefixed(SignatureChecks.rsv(response));
+    }
+    if (!response.getSignature().isEmpty()) {
+      return Hex.prefixed(response.getSignature().toByteArray());
+    }
+    return null;
+  }
+
+  /**
+   * The request's {@code privy-idempotency-key}, when it has one of at most 256 printable ASCII
+   * characters (what the idempotency check accepts): a client-chosen request id, recorded so the
+   * audit export ties each row to the client's retries. Anything else is not recorded.
+   */
+  private static void putIdempotencyKey(Map<String, Object> detail, HttpHeaders headers) {
+    String key = headers == null ? null
+        : headers.getHeaderString(PrivyRequestAuthorizer.IDEMPOTENCY_HEADER);
+    if (key != null && !key.isEmpty() && key.length() <= 256
+        && key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      detail.put("idempotency_key", key);
+    }
   }
 
   /** 403 {@code policy_denied} explaining {@code decision}. */

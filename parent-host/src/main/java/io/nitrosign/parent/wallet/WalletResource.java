@@ -4,6 +4,7 @@ import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
 import io.nitrosign.parent.api.Bodies;
 import io.nitrosign.parent.auth.AppAuthFilter;
+import io.nitrosign.parent.idempotency.Idempotent;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -45,6 +46,7 @@ public final class WalletResource {
   }
 
   @POST
+  @Idempotent
   @Path("import/submit")
   @Timed(name = "wallets.import.submit")
   public WalletView importSubmit(@Context SecurityContext security, InputStream body) {
@@ -64,6 +66,7 @@ public final class WalletResource {
   }
 
   @POST
+  @Idempotent
   @Timed(name = "wallets.create")
   @ExceptionMetered(name = "wallets.create.exceptions")
   public WalletView create(@Context SecurityContext security, InputStream body) {
@@ -94,6 +97,7 @@ public final class WalletResource {
   }
 
   @POST
+  @Idempotent
   @Path("{id}/rpc")
   @Timed(name = "wallets.sign")
   @ExceptionMetered(name = "wallets.sign.exceptions")
