@@ -18,6 +18,8 @@ public final class ErrorCodes {
   /** Another wallet of the app already has this external_id (409). */
   public static final String EXTERNAL_ID_IN_USE = "external_id_in_use";
   public static final String EXPORT_NOT_ALLOWED = "export_not_allowed";
+  /** An import's HPKE envelope is not base64, has the wrong size, or did not open (400). */
+  public static final String MALFORMED_CIPHERTEXT = "malformed_ciphertext";
   public static final String NOT_FOUND = "not_found";
   public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
   public static final String NOT_ACCEPTABLE = "not_acceptable";

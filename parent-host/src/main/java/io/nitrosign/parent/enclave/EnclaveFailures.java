@@ -26,8 +26,9 @@ public final class EnclaveFailures {
    */
   static boolean refusesTheRequest(io.nitrosign.proto.v1.ErrorCode code) {
     return switch (code) {
-      case MALFORMED_PAYLOAD, AUTHORIZATION_MISSING, AUTHORIZATION_INVALID, AUTHORIZATION_EXPIRED,
-          AUTHORIZATION_INSUFFICIENT, AUTHORIZATION_REPLAYED, PERMISSION_DENIED, JWT_INVALID,
+      case MALFORMED_PAYLOAD, MALFORMED_CIPHERTEXT, AUTHORIZATION_MISSING, AUTHORIZATION_INVALID,
+          AUTHORIZATION_EXPIRED, AUTHORIZATION_INSUFFICIENT, AUTHORIZATION_REPLAYED,
+          PERMISSION_DENIED, JWT_INVALID,
           JWT_EXPIRED, JWT_WRONG_ISSUER, JWT_WRONG_AUDIENCE, JWT_UNKNOWN_KEY -> true;
       default -> false;
     };
@@ -56,6 +57,8 @@ public final class EnclaveFailures {
         // disagree; the enclave's detail is a decoder message (field and reason), never secret.
         case MALFORMED_PAYLOAD -> new ApiException(400, ErrorCodes.MALFORMED_PAYLOAD,
             "the enclave refused the payload: " + e.getMessage());
+        case MALFORMED_CIPHERTEXT -> new ApiException(400, ErrorCodes.MALFORMED_CIPHERTEXT,
+            "the enclave could not open the encrypted key: " + e.getMessage());
         case AUTHORIZATION_MISSING -> new ApiException(401,
             ErrorCodes.MISSING_AUTHORIZATION_SIGNATURE, "the enclave refused: " + e.getMessage());
         case AUTHORIZATION_INVALID -> new ApiException(401,
