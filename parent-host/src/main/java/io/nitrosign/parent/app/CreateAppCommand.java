@@ -33,11 +33,20 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
         .help("allow secp256k1_sign (raw digest signing) for this app; off by default");
     subparser.addArgument("--allow-export").dest("allow_export").action(Arguments.storeTrue())
         .help("allow this app to export private keys (HPKE-encrypted); off by default");
+    subparser.addArgument("--rate-limit-per-second").dest("rate_limit_per_second")
+        .type(Double.class)
+        .help("the app's own rate limit: requests per second (token bucket refill); default: the"
+            + " configuration's rateLimit.defaultPerSecond");
+    subparser.addArgument("--rate-limit-burst").dest("rate_limit_burst").type(Integer.class)
+        .help("the app's token bucket size (requests it may send at once); needs"
+            + " --rate-limit-per-second; default: the rate rounded up");
   }
 
   @Override
   protected void run(Bootstrap<ParentHostConfiguration> bootstrap, Namespace namespace,
       ParentHostConfiguration config) throws Exception {
+    App.RateLimit rateLimit = rateLimit(namespace.get("rate_limit_per_second"),
+        namespace.get("rate_limit_burst"));
     // Keep stdout for the one JSON line: anything else (logs, Flyway) goes to stderr.
     PrintStream stdout = System.out;
     System.setOut(System.err);
@@ -52,10 +61,14 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
             Clock.systemUTC(), json);
         CreatedApp created = apps.create(namespace.getString("name"),
             Boolean.TRUE.equals(namespace.getBoolean("allow_raw_sign")),
-            Boolean.TRUE.equals(namespace.getBoolean("allow_export")));
+            Boolean.TRUE.equals(namespace.getBoolean("allow_export")), rateLimit);
         ObjectNode line = json.createObjectNode();
         line.put("app_id", created.app().id());
         line.put("app_secret", created.secret());
+        if (rateLimit != null) {
+          line.put("rate_limit_per_second", rateLimit.perSecond());
+          line.put("rate_limit_burst", rateLimit.burst());
+        }
         stdout.println(json.writeValueAsString(line));
         stdout.flush();
       } finally {
@@ -64,5 +77,18 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
     } finally {
       System.setOut(stdout);
     }
+  }
+
+  /** The options' rate limit, or null for the default; refuses a burst without a rate. */
+  static App.RateLimit rateLimit(Double perSecond, Integer burst) {
+    if (perSecond == null) {
+      if (burst != null) {
+        throw new IllegalArgumentException("--rate-limit-burst needs --rate-limit-per-second");
+      }
+      return null;
+    }
+    int size = burst != null ? burst
+        : (int) Math.max(1, Math.min(App.RateLimit.MAX_BURST, Math.ceil(perSecond)));
+    return new App.RateLimit(perSecond, size);
   }
 }

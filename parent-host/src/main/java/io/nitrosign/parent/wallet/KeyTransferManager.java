@@ -141,6 +141,9 @@ public final class KeyTransferManager {
           ? ApiException.invalidRequest("the encrypted key did not open in the enclave (wrong"
               + " public key, wallet id, or corrupted ciphertext), or is not a valid key")
           : EnclaveFailures.toApi(e);
+      if (e.notSent()) {
+        throw api; // shed or circuit open: counted by the gateway, nothing to audit
+      }
       audit(app, null, AuditEvent.WALLET_IMPORT, Outcome.FAILED, api.code(), "{}");
       throw api;
     }
@@ -208,6 +211,9 @@ public final class KeyTransferManager {
           .setRecipientPublicKey(ByteString.copyFrom(recipient)).setAuthorization(signed).build());
     } catch (EnclaveCallException e) {
       ApiException api = EnclaveFailures.toApi(e);
+      if (e.notSent()) {
+        throw api; // shed or circuit open: counted by the gateway, nothing to audit
+      }
       audit(app, walletId, AuditEvent.WALLET_EXPORT,
           EnclaveFailures.isRefusal(e) ? Outcome.REJECTED : Outcome.FAILED, api.code(), "{}");
       throw api;
