@@ -80,7 +80,7 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
   }
 
   /** The options' rate limit, or null for the default; refuses a burst without a rate. */
-  static App.RateLimit rateLimit(Double perSecond, Integer burst) {
+  public static App.RateLimit rateLimit(Double perSecond, Integer burst) {
     if (perSecond == null) {
       if (burst != null) {
         throw new IllegalArgumentException("--rate-limit-burst needs --rate-limit-per-second");

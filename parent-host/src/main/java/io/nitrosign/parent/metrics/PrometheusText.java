@@ -221,7 +221,10 @@ public final class PrometheusText {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return Long.toString((long) v);
     }
-    return Double.toString(v);
+    if (Math.abs(v) >= 1e-9 && Math.abs(v) < 1e15) {
+      return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString(); // 0.0005
+    }
+    return Double.toString(v); // 1.0E-12: exponent notation, which the format allows
   }
 
   /** Any Dropwizard name as a valid family name: [a-zA-Z_:][a-zA-Z0-9_:]*. */
