@@ -105,6 +105,13 @@ public final class EnclaveClientGateway implements EnclaveGateway {
       metrics.register(MetricNames.labeled(MetricNames.ENCLAVE_CIRCUIT_STATE, "state", s.label()),
           (Gauge<Integer>) () -> breaker.state() == s ? 1 : 0);
     }
+    // KMS series exist from the start (at 0), so alerts on their rate need no special case
+    for (EnclaveResponse.BodyCase op : KMS_OPERATIONS) {
+      for (String result : List.of("ok", "error", "unavailable", "timeout")) {
+        metrics.meter(MetricNames.labeled(MetricNames.KMS_CALLS, "operation",
+            op.name().toLowerCase(Locale.ROOT), "result", result));
+      }
+    }
     for (String state : STATES) {
       metrics.register(MetricNames.labeled(MetricNames.ENCLAVE_STATE, "state", state),
           (Gauge<Integer>) () -> state.equals(lastState) ? 1 : 0);

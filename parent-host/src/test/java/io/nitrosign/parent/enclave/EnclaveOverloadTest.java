@@ -116,6 +116,22 @@ class EnclaveOverloadTest {
   }
 
   @Test
+  void requestsThatMakeTheEnclaveCallKmsAreCountedAsKmsCalls() {
+    MetricRegistry metrics = new MetricRegistry();
+    EnclaveClientGateway g = gateway(config(), java.time.Clock.systemUTC(), metrics);
+    // this enclave has no KMS configuration: it refuses, and the refusal is a KMS call's error
+    EnclaveCallException e = assertThrows(EnclaveCallException.class, () ->
+        g.provisionSealingKeys(io.nitrosign.proto.v1.ProvisionSealingKeysRequest.newBuilder()
+            .setVersion(1).build()));
+    assertEquals(EnclaveCallException.Kind.ERROR, e.kind());
+    assertEquals(1, metrics.meter(MetricNames.labeled(MetricNames.KMS_CALLS,
+        "operation", "provision_sealing_keys", "result", "error")).getCount());
+    assertEquals(0, metrics.meter(MetricNames.labeled(MetricNames.KMS_CALLS,
+        "operation", "unseal_sealing_keys", "result", "error")).getCount());
+    assertEquals("closed", g.circuitState()); // an answer, even an error, is not a failure
+  }
+
+  @Test
   void aCallThatWaitsItsLongestForASlotIsShedWithoutBeingSent() throws Exception {
     EnclaveConfiguration c = config();
     c.setMaxInFlight(1);
