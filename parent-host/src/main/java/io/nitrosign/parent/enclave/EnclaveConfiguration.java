@@ -67,7 +67,7 @@ public class EnclaveConfiguration {
   @NotNull
   @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
   @MaxDuration(value = 10, unit = TimeUnit.MINUTES)
-  private Duration circuitBreakerOpen = Duration.seconds(2);
+  private Duration circuitBreakerOpen = Duration.seconds(1);
 
   @JsonProperty
   public int getMaxInFlight() {
