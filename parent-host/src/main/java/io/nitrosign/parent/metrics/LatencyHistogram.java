@@ -1,5 +1,6 @@
 package io.nitrosign.parent.metrics;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
 import java.util.concurrent.TimeUnit;
@@ -10,8 +11,12 @@ import java.util.concurrent.atomic.LongAdder;
  * timers keep a decaying sample and can only be exported as quantiles of one host, which cannot be
  * aggregated across hosts; fixed cumulative buckets can ({@code histogram_quantile} over the sum of
  * every host's buckets). Lock-free: one adder per bucket.
+ *
+ * <p>To Dropwizard it is a {@link Gauge} of its count: the registry's listeners (the JMX reporter)
+ * refuse metric types they do not know, and the JSON {@code /metrics} shows the count.
+ * {@link PrometheusText} recognises it before gauges and writes the buckets.
  */
-public final class LatencyHistogram implements Metric {
+public final class LatencyHistogram implements Gauge<Long> {
 
   /** Upper bounds in seconds: 0.5 ms to 10 s, roughly 2.5x apart. */
   static final double[] BOUNDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
@@ -51,6 +56,13 @@ public final class LatencyHistogram implements Metric {
     }
     buckets[i].increment();
     sumNanos.add(n);
+  }
+
+  /** The number of recorded values (Dropwizard's view of this metric). */
+  @Override
+  public Long getValue() {
+    long[] c = cumulative();
+    return c[c.length - 1];
   }
 
   /** Starts timing; closing the returned context records the time since. */

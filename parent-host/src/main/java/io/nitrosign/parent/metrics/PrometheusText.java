@@ -85,6 +85,9 @@ public final class PrometheusText {
   }
 
   private static Type typeOf(Metric m) {
+    if (m instanceof LatencyHistogram) {
+      return Type.HISTOGRAM; // before Gauge, which it also is
+    }
     if (m instanceof Meter) {
       return Type.COUNTER;
     }
@@ -97,9 +100,6 @@ public final class PrometheusText {
     }
     if (m instanceof Histogram || m instanceof Timer) {
       return Type.SUMMARY;
-    }
-    if (m instanceof LatencyHistogram) {
-      return Type.HISTOGRAM;
     }
     return null;
   }

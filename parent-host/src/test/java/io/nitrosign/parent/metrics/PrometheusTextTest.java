@@ -104,6 +104,25 @@ class PrometheusTextTest {
   }
 
   @Test
+  void aLatencyHistogramIsAMetricTypeThatRegistryListenersAccept() throws Exception {
+    MetricRegistry r = new MetricRegistry();
+    java.util.List<String> added = new java.util.ArrayList<>();
+    // as the JMX reporter a running server registers: it refuses unknown metric types
+    r.addListener(new com.codahale.metrics.MetricRegistryListener.Base() {
+      @Override
+      public void onGaugeAdded(String name, Gauge<?> gauge) {
+        added.add(name);
+      }
+    });
+    LatencyHistogram h = LatencyHistogram.stage(r, "audit");
+    h.record(TimeUnit.MILLISECONDS.toNanos(1));
+    h.record(TimeUnit.MILLISECONDS.toNanos(2));
+    assertEquals(List.of(MetricNames.labeled(MetricNames.STAGE_SECONDS, "stage", "audit")), added);
+    assertEquals(2L, h.getValue()); // the JSON /metrics shows its count
+    assertEquals("histogram", export(r).get(MetricNames.STAGE_SECONDS).type());
+  }
+
+  @Test
   void namesThatCollideAfterSanitizingAreWrittenOnceAndStillParse() throws Exception {
     MetricRegistry r = new MetricRegistry();
     r.register("x.y", (Gauge<Integer>) () -> 1);
