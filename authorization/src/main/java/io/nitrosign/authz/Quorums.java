@@ -2,6 +2,7 @@ package io.nitrosign.authz;
 
 import com.google.protobuf.ByteString;
 import io.nitrosign.proto.v1.KeyQuorum;
+import io.nitrosign.proto.v1.UserMember;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -9,9 +10,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * M-of-N evaluation of a {@link KeyQuorum}: its members are its P-256 public keys and its nested
- * quorums (one level), a nested quorum counting as one member of its parent when its own threshold
- * is met.
+ * M-of-N evaluation of a {@link KeyQuorum}: its members are its P-256 public keys, its users
+ * (each satisfied by a signature of one of the user's session keys, {@link UserKeys}) and its
+ * nested quorums (one level), a nested quorum counting as one member of its parent when its own
+ * threshold is met.
  *
  * <p>Counting: each signature is matched to at most one key, the first key of the quorum (parent
  * keys in order, then each nested quorum's keys in order) under which it verifies and that no
@@ -21,6 +23,8 @@ public final class Quorums {
 
   /** The most keys in one quorum, nested quorums included. */
   public static final int MAX_KEYS = 32;
+  /** The longest issuer or subject of a user member. */
+  public static final int MAX_CLAIM_CHARS = 512;
 
   /**
    * The outcome of {@link #evaluate}.
@@ -46,33 +50,45 @@ public final class Quorums {
    * @throws IllegalArgumentException when the quorum itself is invalid ({@link #validate})
    */
   public static Result evaluate(KeyQuorum q, byte[] payload, List<byte[]> signatures) {
+    return evaluate(q, payload, signatures, UserKeys.NONE);
+  }
+
+  /**
+   * As {@link #evaluate(KeyQuorum, byte[], List)}, with user members: a user member is satisfied
+   * when a signature verifies under one of its session keys in {@code users} (signatures are
+   * matched to the quorum's keys first, then to the users' session keys, in member order).
+   */
+  public static Result evaluate(KeyQuorum q, byte[] payload, List<byte[]> signatures,
+      UserKeys users) {
     validate(q);
-    List<P256Key> keys = new ArrayList<>();
-    addKeys(q, keys);
+    // one slot per key that may match a signature: the quorum's keys, its users' session keys,
+    // then the same for each nested quorum
+    List<Slot> slots = new ArrayList<>();
+    addSlots(q, slots, users);
     for (KeyQuorum nested : q.getQuorumsList()) {
-      addKeys(nested, keys);
+      addSlots(nested, slots, users);
     }
-    Set<P256Key> matched = new HashSet<>();
+    Set<Integer> matched = new HashSet<>();
     int valid = 0;
     int unmatched = 0;
     for (byte[] signature : signatures == null ? List.<byte[]>of() : signatures) {
       boolean verifiesUnderMatchedKey = false;
-      P256Key newKey = null;
-      for (P256Key key : keys) {
-        boolean alreadyMatched = matched.contains(key);
+      int newSlot = -1;
+      for (int i = 0; i < slots.size(); i++) {
+        boolean alreadyMatched = matched.contains(i);
         if (alreadyMatched && verifiesUnderMatchedKey) {
           continue;
         }
-        if (key.verify(payload, signature)) {
+        if (slots.get(i).key().verify(payload, signature)) {
           if (!alreadyMatched) {
-            newKey = key;
+            newSlot = i;
             break;
           }
           verifiesUnderMatchedKey = true;
         }
       }
-      if (newKey != null) {
-        matched.add(newKey);
+      if (newSlot >= 0) {
+        matched.add(newSlot);
         valid++;
       } else if (verifiesUnderMatchedKey) {
         valid++;
@@ -80,25 +96,44 @@ public final class Quorums {
         unmatched++;
       }
     }
-    int members = satisfiedMembers(q, matched);
+    Set<Object> satisfied = new HashSet<>();
+    for (int i : matched) {
+      satisfied.add(slots.get(i).member());
+    }
+    int members = satisfiedMembers(q, satisfied);
     return new Result(valid, members, members >= q.getThreshold(), unmatched);
   }
 
-  private static void addKeys(KeyQuorum q, List<P256Key> keys) {
+  /** A key a signature may match, and the member it satisfies (a key, or a user). */
+  private record Slot(P256Key key, Object member) {}
+
+  private static void addSlots(KeyQuorum q, List<Slot> slots, UserKeys users) {
     for (ByteString spki : q.getPublicKeysList()) {
-      keys.add(P256Key.cached(spki.toByteArray()));
+      P256Key key = P256Key.cached(spki.toByteArray());
+      slots.add(new Slot(key, key));
+    }
+    for (UserMember u : q.getUsersList()) {
+      UserKeys.User user = UserKeys.User.of(u);
+      for (P256Key key : users.of(user)) {
+        slots.add(new Slot(key, user));
+      }
     }
   }
 
-  private static int satisfiedMembers(KeyQuorum q, Set<P256Key> matched) {
+  private static int satisfiedMembers(KeyQuorum q, Set<Object> satisfied) {
     int members = 0;
     for (ByteString spki : q.getPublicKeysList()) {
-      if (matched.contains(P256Key.cached(spki.toByteArray()))) {
+      if (satisfied.contains(P256Key.cached(spki.toByteArray()))) {
+        members++;
+      }
+    }
+    for (UserMember u : q.getUsersList()) {
+      if (satisfied.contains(UserKeys.User.of(u))) {
         members++;
       }
     }
     for (KeyQuorum nested : q.getQuorumsList()) {
-      if (satisfiedMembers(nested, matched) >= nested.getThreshold()) {
+      if (satisfiedMembers(nested, satisfied) >= nested.getThreshold()) {
         members++;
       }
     }
@@ -119,24 +154,42 @@ public final class Quorums {
     }
     validateLevel(q);
     Set<ByteString> seen = new LinkedHashSet<>();
+    Set<UserKeys.User> seenUsers = new HashSet<>();
     collectKeys(q, seen);
+    collectUsers(q, seenUsers);
     for (KeyQuorum nested : q.getQuorumsList()) {
       if (nested.getQuorumsCount() > 0) {
         throw new IllegalArgumentException("key quorums nest at most one level");
       }
       validateLevel(nested);
       collectKeys(nested, seen);
+      collectUsers(nested, seenUsers);
     }
   }
 
   private static void validateLevel(KeyQuorum q) {
-    long members = (long) q.getPublicKeysCount() + q.getQuorumsCount();
+    long members = (long) q.getPublicKeysCount() + q.getQuorumsCount() + q.getUsersCount();
     if (members == 0) {
       throw new IllegalArgumentException("key quorum has no members");
     }
     long threshold = Integer.toUnsignedLong(q.getThreshold());
     if (threshold == 0 || threshold > members) {
       throw new IllegalArgumentException("key quorum threshold must be from 1 to its member count");
+    }
+  }
+
+  private static void collectUsers(KeyQuorum q, Set<UserKeys.User> seen) {
+    for (UserMember u : q.getUsersList()) {
+      if (u.getIssuer().isEmpty() || u.getSubject().isEmpty()
+          || u.getIssuer().length() > MAX_CLAIM_CHARS || u.getSubject().length() > MAX_CLAIM_CHARS) {
+        throw new IllegalArgumentException("key quorum user needs an issuer and a subject");
+      }
+      if (!seen.add(UserKeys.User.of(u))) {
+        throw new IllegalArgumentException("key quorum has a duplicate user");
+      }
+      if (seen.size() > MAX_KEYS) {
+        throw new IllegalArgumentException("key quorum has more than " + MAX_KEYS + " users");
+      }
     }
   }
 

@@ -89,6 +89,17 @@ public final class RequestCheck {
    */
   public static Result check(RequestAuthorization auth, String method, String path, String appId,
       List<KeyQuorum> quorums, Bounds bounds, long nowMillis, boolean anyBody) {
+    return check(auth, method, path, appId, quorums, bounds, nowMillis, anyBody, UserKeys.NONE);
+  }
+
+  /**
+   * As {@link #check(RequestAuthorization, String, String, String, List, Bounds, long, boolean)},
+   * counting a quorum's user members as signed when a signature verifies under one of the user's
+   * session keys in {@code users}. Where those keys come from, and why they are trusted, is the
+   * caller's: the enclave passes only sessions whose MAC and expiry it checked.
+   */
+  public static Result check(RequestAuthorization auth, String method, String path, String appId,
+      List<KeyQuorum> quorums, Bounds bounds, long nowMillis, boolean anyBody, UserKeys users) {
     if (auth.getSignatures().isBlank()) {
       return Result.refuse(Verdict.MISSING, "this wallet needs the owner's authorization signature");
     }
@@ -147,7 +158,7 @@ public final class RequestCheck {
     }
     boolean anyValid = false;
     for (int i = 0; i < quorums.size(); i++) {
-      Quorums.Result r = Quorums.evaluate(quorums.get(i), payload, signatures);
+      Quorums.Result r = Quorums.evaluate(quorums.get(i), payload, signatures, users);
       if (r.satisfied()) {
         return new Result(Verdict.OK, "ok", body, sha256(payload), expiry, i);
       }

@@ -1,6 +1,7 @@
 package io.nitrosign.devkit;
 
 import io.nitrosign.attestation.cli.AttestationCli;
+import io.nitrosign.parent.audit.AuditCli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Map;
  * ./appliance local down     stop everything local up started
  * ./appliance local status   show what runs and whether it is healthy
  * ./appliance attestation verify|show ...   check an attestation document (see {@code AttestationCli})
+ * ./appliance audit verify|export ...        check or export the audit log (see {@code AuditCli})
  * </pre>
  */
 public final class Appliance {
@@ -29,6 +31,7 @@ public final class Appliance {
       "       ./appliance attestation show --doc FILE",
       "       ./appliance wallet import [--key-file FILE|-] [--root ROOT.pem] [--pcrs PCRS.json]",
       "       ./appliance authkey new --out FILE | authkey sign --key FILE --app-id ID --url URL ...",
+      "       ./appliance audit verify | audit export [--since SEQ|ISO-TIME] [--jdbc-url URL]",
       "",
       "  local up       build what is missing, start embedded PostgreSQL, the local KMS, the",
       "                 enclave (local mode: simulated NSM) and the parent host; wait until",
@@ -53,6 +56,8 @@ public final class Appliance {
       "                       never sees it",
       "  authkey new|sign     make a P-256 authorization key; sign a request for an owned wallet",
       "                       (privy-authorization-signature, as Privy's SDK signs)",
+      "  audit verify         check the audit log's whole hash chain; exit 1 naming the first bad",
+      "                       row (./appliance audit --help for export and database options)",
       "  (docs/attestation.md explains what each check means and how to do it by hand)");
 
   private Appliance() {}
@@ -70,6 +75,12 @@ public final class Appliance {
     String group = a.poll();
     if (group.equals("attestation")) {
       return AttestationCli.run(a.toArray(String[]::new), out, err);
+    }
+    if (group.equals("audit")) {
+      Path repo = Path.of(System.getProperty("nitrosign.repo", ".")).toAbsolutePath().normalize();
+      Path home = Path.of(env("NITROSIGN_HOME", repo.resolve(".local").toString()));
+      return AuditCli.run(a.toArray(String[]::new), System.getenv(), () -> localDatabase(home),
+          out, err);
     }
     if (group.equals("authkey")) {
       return AuthKeyCli.run(a.toArray(String[]::new), System.in, out, err);
@@ -164,6 +175,33 @@ public final class Appliance {
     } catch (java.io.IOException e) {
       err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
       return 1;
+    }
+  }
+
+  /**
+   * Local mode's database for {@code audit}: the URL {@code local up} wrote into the parent host's
+   * configuration, as the service role (read access to audit_log is all the commands need), or
+   * null when there is no local stack in {@code home}.
+   */
+  static AuditCli.Database localDatabase(Path home) {
+    try {
+      Path config = home.resolve("parent-host.yml");
+      Path password = home.resolve("db-service-password");
+      if (!Files.exists(config) || !Files.exists(password)) {
+        return null;
+      }
+      String url = null;
+      for (String line : Files.readAllLines(config)) {
+        String t = line.strip();
+        if (t.startsWith("url: jdbc:")) {
+          url = t.substring("url: ".length()).strip();
+          break;
+        }
+      }
+      return url == null ? null
+          : new AuditCli.Database(url, LocalStack.SERVICE_ROLE, Files.readString(password).strip());
+    } catch (java.io.IOException e) {
+      return null;
     }
   }
 

@@ -670,6 +670,24 @@ public final class LocalStack {
     startEnclave();
   }
 
+  /** The parent host process, if running. */
+  public Optional<ProcessHandle> parentProcess() {
+    return parent.running();
+  }
+
+  /**
+   * Stops only the parent host and starts it again with the same configuration (ports, database,
+   * enclave socket), then waits until it reports healthy: a parent host restart, as an operator
+   * or a crash-and-supervisor would cause it, with PostgreSQL, the KMS and the enclave left
+   * running.
+   */
+  public void restartParent() throws IOException {
+    boolean was = parent.stop(STOP_GRACE);
+    out.printf("%-12s %s%n", parent.name(), was ? "stopped for a restart" : "was not running");
+    startParent();
+    waitHealthy();
+  }
+
   /** One line per component; returns true when all three run and the parent host is healthy. */
   public boolean status() throws IOException {
     boolean all = true;

@@ -34,15 +34,35 @@ final class NodeScript {
 
   /** Runs {@code script} against {@code shared}'s stack; fails when Node cannot run it. */
   static NodeScript run(SharedStack shared, String script) throws Exception {
+    return run(shared.baseUrl(), shared.appId(), shared.appSecret(), script, Map.of());
+  }
+
+  /**
+   * As {@link #run(SharedStack, String)}, as the app {@code appId} / {@code appSecret}, with
+   * {@code env} added to the script's environment (e.g. a second app's credentials; no value of
+   * it may be printed either).
+   */
+  static NodeScript run(SharedStack shared, String script, String appId, String appSecret,
+      Map<String, String> env) throws Exception {
+    return run(shared.baseUrl(), appId, appSecret, script, env);
+  }
+
+  /**
+   * Runs {@code script} against the stack at {@code baseUrl} as app {@code appId}, with
+   * {@code env} added to its environment (e.g. where it keeps state between two runs).
+   */
+  static NodeScript run(String baseUrl, String appId, String appSecret, String script,
+      Map<String, String> env) throws Exception {
     assertTrue(IndependentVerifier.available(),
         () -> "Privy's Node SDK cannot be run, so this test cannot check anything: "
             + IndependentVerifier.problem()
             + "\n(install Node.js 20+ and npm; the test runs `npm ci` in devkit/src/test/node)");
-    ProcessBuilder pb = new ProcessBuilder("node", script, shared.baseUrl())
+    ProcessBuilder pb = new ProcessBuilder("node", script, baseUrl)
         .directory(IndependentVerifier.DIR.toFile()).redirectErrorStream(true);
-    pb.environment().put("PRIVY_APP_ID", shared.appId());
-    pb.environment().put("PRIVY_APP_SECRET", shared.appSecret());
+    pb.environment().put("PRIVY_APP_ID", appId);
+    pb.environment().put("PRIVY_APP_SECRET", appSecret);
     pb.environment().remove("PRIVY_API_BASE_URL");
+    pb.environment().putAll(env);
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(3, TimeUnit.MINUTES), script + " did not finish");
@@ -53,7 +73,11 @@ final class NodeScript {
         steps.put(n.get("step").asText(), n);
       }
     }
-    assertFalse(output.contains(shared.appSecret()), "the app secret must never be printed");
+    assertFalse(output.contains(appSecret), "the app secret must never be printed");
+    for (String value : env.values()) {
+      assertFalse(value.length() > 8 && output.contains(value),
+          "a value given to the script by environment was printed");
+    }
     return new NodeScript(output, p.exitValue(), steps);
   }
 

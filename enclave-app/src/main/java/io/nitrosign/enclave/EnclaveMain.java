@@ -7,6 +7,10 @@ import io.nitrosign.enclave.crypto.SeedSource;
 import io.nitrosign.authz.P256Key;
 import io.nitrosign.authz.Quorums;
 import io.nitrosign.enclave.authority.RequestAuthorizer;
+import io.nitrosign.enclave.kms.PinnedTrust;
+import io.nitrosign.enclave.users.JwtIssuer;
+import io.nitrosign.enclave.users.JwtSettings;
+import io.nitrosign.enclave.users.TlsJwksFetcher;
 import io.nitrosign.proto.v1.KeyQuorum;
 import io.nitrosign.enclave.kms.AttestedKmsClient;
 import io.nitrosign.enclave.kms.CredentialsHolder;
@@ -44,6 +48,8 @@ import org.slf4j.LoggerFactory;
  *                           --kms-auth-key-id ARN --kms-exec-key-id ARN --kms-region R
  *                           --kms-account-id ACCOUNT --deployment-id ID
  *                           [--kms-endpoint URL] [--kms-vsock-proxy CID:PORT]
+ *                           [--jwt-issuer issuer=URL,audience=AUD,jwks=URL[,proxy=CID:PORT]]...
+ *                           [--jwt-trust-roots FILE]
  * </pre>
  *
  * <p>The NSM ({@code /dev/nsm}; the simulated one only with {@code --local-mode}) seeds the DRBG
@@ -69,7 +75,8 @@ public final class EnclaveMain {
   /** Parsed command line. */
   record Options(EnclaveAddress listen, int maxFrameBytes, WireServer.Limits limits,
       boolean localMode, NsmKind nsm, Path simulatedNsmCa, Optional<KmsSealingConfig> kms,
-      RequestAuthorizer.Settings authorization) {}
+      RequestAuthorizer.Settings authorization, java.util.Map<String, JwtIssuer> jwtIssuers,
+      Path jwtTrustRoots) {}
 
   /** Which NSM device to use. */
   enum NsmKind { NITRO, SIMULATED }
@@ -113,7 +120,12 @@ public final class EnclaveMain {
       "  --public-base-url URL       the API's public base URL clients sign requests for"
           + " (e.g. https://signer.example.com); without it only the path is checked",
       "  --export-quorum M:K1,K2,..  M-of-N base64 DER P-256 keys that authorize exporting"
-          + " app-owned wallets (default: none, such exports are refused)");
+          + " app-owned wallets (default: none, such exports are refused)",
+      "  --jwt-issuer issuer=URL,audience=AUD,jwks=https://HOST/PATH[,proxy=CID:PORT]",
+      "                              an issuer of user JWTs (repeatable); its JWKS is fetched"
+          + " over TLS in the enclave, through the vsock proxy when given",
+      "  --jwt-trust-roots FILE      PEM roots the JWKS servers must chain to (required with"
+          + " --jwt-issuer; nothing else is trusted)");
 
   static Options parse(String[] args) throws UsageException {
     String listen = "vsock:any:5000";
@@ -134,6 +146,8 @@ public final class EnclaveMain {
     String deploymentId = null;
     String endpoint = null;
     String vsockProxy = null;
+    java.util.Map<String, JwtIssuer> jwtIssuers = new java.util.LinkedHashMap<>();
+    Path jwtTrustRoots = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -176,6 +190,18 @@ public final class EnclaveMain {
         case "--kms-vsock-proxy" -> vsockProxy = value(args, ++i, a);
         case "--public-base-url" -> publicBaseUrl = value(args, ++i, a);
         case "--export-quorum" -> exportQuorum = value(args, ++i, a);
+        case "--jwt-issuer" -> {
+          JwtIssuer issuer;
+          try {
+            issuer = JwtIssuer.parse(value(args, ++i, a));
+          } catch (IllegalArgumentException e) {
+            throw new UsageException("--jwt-issuer: " + e.getMessage());
+          }
+          if (jwtIssuers.put(issuer.issuer(), issuer) != null) {
+            throw new UsageException("--jwt-issuer: an issuer is given twice");
+          }
+        }
+        case "--jwt-trust-roots" -> jwtTrustRoots = Path.of(value(args, ++i, a));
         case "--help", "-h" -> throw new UsageException("");
         default -> throw new UsageException("unknown argument: " + a);
       }
@@ -233,7 +259,11 @@ public final class EnclaveMain {
     RequestAuthorizer.Settings authorization = RequestAuthorizer.Settings.defaults()
         .withPublicBaseUrl(publicBaseUrl)
         .withExportQuorum(Optional.ofNullable(exportQuorum == null ? null : exportQuorum(exportQuorum)));
-    return new Options(address, maxFrame, limits, localMode, nsm, nsmCa, kms, authorization);
+    if (!jwtIssuers.isEmpty() && jwtTrustRoots == null) {
+      throw new UsageException("--jwt-issuer requires --jwt-trust-roots");
+    }
+    return new Options(address, maxFrame, limits, localMode, nsm, nsmCa, kms, authorization,
+        jwtIssuers, jwtTrustRoots);
   }
 
   /** {@code M:KEY1,KEY2,...}: an M-of-N quorum of base64 DER SPKI P-256 keys. */
@@ -251,6 +281,22 @@ public final class EnclaveMain {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--export-quorum must be M:KEY1,KEY2,... with base64 DER P-256 keys"
           + " and 1 <= M <= the number of keys");
+    }
+  }
+
+  /** Every certificate in a PEM file. */
+  static java.util.List<java.security.cert.X509Certificate> readRoots(Path file)
+      throws java.io.IOException, java.security.GeneralSecurityException {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      java.util.List<java.security.cert.X509Certificate> out = new java.util.ArrayList<>();
+      for (java.security.cert.Certificate c : java.security.cert.CertificateFactory
+          .getInstance("X.509").generateCertificates(in)) {
+        out.add((java.security.cert.X509Certificate) c);
+      }
+      if (out.isEmpty()) {
+        throw new IllegalArgumentException("no certificates");
+      }
+      return out;
     }
   }
 
@@ -344,8 +390,21 @@ public final class EnclaveMain {
           AttestedKmsClient.create(kms.endpoint(), credentials, nsm, drbg));
     }
     final NsmDevice device = nsm;
+    JwtSettings jwt = JwtSettings.none();
+    if (!options.jwtIssuers().isEmpty()) {
+      try {
+        jwt = new JwtSettings(options.jwtIssuers(), new TlsJwksFetcher(
+            PinnedTrust.of(readRoots(options.jwtTrustRoots())).sslContext(drbg)));
+        LOG.info("user JWTs accepted from {} issuer(s): {}", options.jwtIssuers().size(),
+            options.jwtIssuers().keySet());
+      } catch (java.io.IOException | java.security.GeneralSecurityException
+          | IllegalArgumentException e) {
+        LOG.error("cannot read --jwt-trust-roots ({}): user authentication is off",
+            e.getClass().getName());
+      }
+    }
     EnclaveService service = new EnclaveService(new EnclaveService.Options(stateMachine, drbg,
-        version == null ? "dev" : version, device, kmsSealing, options.authorization()));
+        version == null ? "dev" : version, device, kmsSealing, options.authorization(), jwt));
     WireServer server;
     try {
       server = WireServer.start(options.listen(), options.maxFrameBytes(), options.limits(),

@@ -23,6 +23,7 @@ import io.nitrosign.parent.db.MigrateCommand;
 import io.nitrosign.parent.enclave.EnclaveClientGateway;
 import io.nitrosign.parent.enclave.EnclaveHealthCheck;
 import io.nitrosign.parent.enclave.EnclaveResource;
+import io.nitrosign.parent.idempotency.IdempotencyModule;
 import io.nitrosign.parent.policy.PolicyModule;
 import io.nitrosign.parent.quorum.KeyQuorumModule;
 import io.nitrosign.parent.sealing.EnclaveBootstrapper;
@@ -116,6 +117,8 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     env.jersey().register(new HealthResource(env.healthChecks()));
 
     ApiModule.install(env.jersey());
+    // privy-idempotency-key on the POSTs that create or sign (@Idempotent)
+    IdempotencyModule.install(env, jdbi);
     // Group commit for audit rows in transactions of their own (signing, failed logins).
     AuditWriter auditWriter = new AuditWriter(jdbi, clock);
     env.lifecycle().manage(auditWriter);
@@ -125,9 +128,12 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
         new AppRateLimiter(clock, config.getRateLimit().defaultLimit()), env.metrics()));
     env.admin().addTask(new RateLimitTask(apps));
     env.metrics().register(MetricNames.AUDIT_HEAD_SEQ, auditHead(jdbi));
-    PrivyRequestAuthorizer authorizer = new PrivyRequestAuthorizer(config.getPublicBaseUrl(), clock);
-    WalletModule.install(env, jdbi, enclave, random, clock, authorizer, auditWriter,
+    PrivyRequestAuthorizer authorizer = new PrivyRequestAuthorizer(config.getPublicBaseUrl(), clock,
+        io.nitrosign.parent.user.UserModule.sessions(jdbi, clock));
+    io.nitrosign.parent.wallet.WalletManager wallets = WalletModule.install(env, jdbi, enclave,
+        random, clock, authorizer, auditWriter,
         io.nitrosign.parent.policy.PolicyEnforcement.create(jdbi, clock));
+    io.nitrosign.parent.user.UserModule.install(env, jdbi, enclave, wallets, random, clock);
     KeyQuorumModule.install(env, jdbi, authorizer, random, clock);
     PolicyModule.install(env, jdbi, authorizer, random, clock);
 

@@ -1,6 +1,8 @@
 package io.nitrosign.enclave.authority;
 
 import io.nitrosign.authz.RequestCheck;
+import io.nitrosign.authz.UserKeys;
+import io.nitrosign.enclave.users.UserSessions;
 import io.nitrosign.enclave.EnclaveException;
 import io.nitrosign.proto.v1.ErrorCode;
 import io.nitrosign.proto.v1.KeyQuorum;
@@ -16,7 +18,9 @@ import java.util.Optional;
  * the client sent (strict JSON, RFC 8785), verifies the signatures against the quorums the wallet's
  * sealed authority names, checks the expiry against the enclave's own clock and refuses a payload
  * it accepted before. The caller then takes what to do from the returned body, never from the
- * parent's copy of it.
+ * parent's copy of it. A quorum's user members count as signed through the user sessions the
+ * request carries, each of which the enclave checks itself ({@link UserSessions}: MAC, app,
+ * expiry); a forged, altered or expired session fails the request.
  */
 public final class RequestAuthorizer {
 
@@ -55,11 +59,21 @@ public final class RequestAuthorizer {
   private final Settings settings;
   private final Clock clock;
   private final ReplayCache replays;
+  /** Checks user-session statements; set once the sealing keys are in (null before). */
+  private volatile UserSessions sessions;
 
   public RequestAuthorizer(Settings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
     this.replays = new ReplayCache(settings.maxReplayEntries());
+  }
+
+  /**
+   * Accepts user sessions ({@code RequestAuthorization.user_sessions}) checked by {@code s} from
+   * now on; before this, a request carrying sessions is refused.
+   */
+  public void useSessions(UserSessions s) {
+    this.sessions = s;
   }
 
   /** The deployment export quorum, if one is configured. */
@@ -95,8 +109,16 @@ public final class RequestAuthorizer {
   public Map<String, Object> authorize(RequestAuthorization auth, String method, String path,
       String appId, List<KeyQuorum> quorums, BodyCheck matches) throws EnclaveException {
     long now = clock.millis();
+    UserKeys users = UserKeys.NONE;
+    if (auth.getUserSessionsCount() > 0) {
+      UserSessions s = sessions;
+      if (s == null) {
+        throw invalid("user sessions cannot be checked yet");
+      }
+      users = s.verify(auth.getUserSessionsList(), appId, now);
+    }
     RequestCheck.Result r = RequestCheck.check(auth, method, path, appId, quorums,
-        settings.bounds(), now);
+        settings.bounds(), now, false, users);
     switch (r.verdict()) {
       case OK -> { }
       case MISSING -> throw new EnclaveException(ErrorCode.AUTHORIZATION_MISSING, r.detail());

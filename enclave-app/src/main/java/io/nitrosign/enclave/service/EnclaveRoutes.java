@@ -4,6 +4,7 @@ import static io.nitrosign.enclave.service.EnclaveRoutes.Lane.INLINE;
 import static io.nitrosign.enclave.service.EnclaveRoutes.Lane.KMS;
 import static io.nitrosign.enclave.service.EnclaveRoutes.Lane.SIGNING;
 import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.ACTIVATE_SEALING_KEY;
+import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.AUTHENTICATE_USER;
 import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.EXPORT_KEY;
 import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.GENERATE_KEY;
 import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.GET_ATTESTATION;
@@ -62,7 +63,7 @@ public final class EnclaveRoutes {
   public record Handlers(Handler health, Handler getAttestation, Handler setCredentials,
       Handler provisionSealingKeys, Handler activateSealingKey, Handler unsealSealingKeys,
       Handler generateKey, Handler sign, Handler getImportKey, Handler importKey,
-      Handler exportKey, Handler reseal, Handler updateAuthority) {}
+      Handler exportKey, Handler reseal, Handler updateAuthority, Handler authenticateUser) {}
 
   /** One row: in {@code state}, {@code request} is served on {@code lane} by {@code handler}. */
   public record Route(EnclaveState state, BodyCase request, Lane lane,
@@ -98,6 +99,8 @@ public final class EnclaveRoutes {
       new Route(READY,   EXPORT_KEY,             SIGNING, Handlers::exportKey),
       new Route(READY,   RESEAL,                 SIGNING, Handlers::reseal),
       new Route(READY,   UPDATE_AUTHORITY,       SIGNING, Handlers::updateAuthority),
+      // may fetch the issuer's JWKS (pinned TLS, 5 s timeouts) when its cached copy is stale
+      new Route(READY,   AUTHENTICATE_USER,      SIGNING, Handlers::authenticateUser),
 
       // an unrecoverable fault: Health only, so the parent can see it
       new Route(FAILED,  HEALTH,                 INLINE,  Handlers::health));

@@ -2,6 +2,10 @@ package io.nitrosign.enclave.service;
 
 import io.nitrosign.enclave.EnclaveException;
 import io.nitrosign.enclave.authority.RequestAuthorizer;
+import io.nitrosign.enclave.users.AuthenticateUserHandler;
+import io.nitrosign.enclave.users.JwtSettings;
+import io.nitrosign.enclave.users.JwtVerifier;
+import io.nitrosign.enclave.users.UserSessions;
 import io.nitrosign.enclave.crypto.ResponseKey;
 import io.nitrosign.enclave.nsm.NsmDevice;
 import io.nitrosign.enclave.sealing.SealingKeyProvider;
@@ -56,13 +60,25 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
    *     requests then answer UNSUPPORTED); the service closes it
    */
   public record Options(EnclaveStateMachine stateMachine, SecureRandom random, String version,
-      NsmDevice nsm, KmsSealing kmsSealing, RequestAuthorizer.Settings authorization) {
+      NsmDevice nsm, KmsSealing kmsSealing, RequestAuthorizer.Settings authorization,
+      JwtSettings jwt) {
 
     public Options {
       Objects.requireNonNull(stateMachine, "stateMachine");
       Objects.requireNonNull(random, "random");
       Objects.requireNonNull(version, "version");
       Objects.requireNonNull(authorization, "authorization");
+      Objects.requireNonNull(jwt, "jwt");
+    }
+
+    public Options(EnclaveStateMachine stateMachine, SecureRandom random, String version,
+        NsmDevice nsm, KmsSealing kmsSealing, RequestAuthorizer.Settings authorization) {
+      this(stateMachine, random, version, nsm, kmsSealing, authorization, JwtSettings.none());
+    }
+
+    /** The same options with these user-JWT issuers (AuthenticateUser). */
+    public Options withJwt(JwtSettings settings) {
+      return new Options(stateMachine, random, version, nsm, kmsSealing, authorization, settings);
     }
 
     /**
@@ -77,7 +93,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
 
     /** The same options with this NSM device (null: none). */
     public Options withNsm(NsmDevice device) {
-      return new Options(stateMachine, random, version, device, kmsSealing, authorization);
+      return new Options(stateMachine, random, version, device, kmsSealing, authorization, jwt);
     }
 
     /** Names what is configured, never the DRBG's or the devices' state. */
@@ -89,7 +105,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
 
     /** The same options with this KMS sealing (null: none). */
     public Options withKmsSealing(KmsSealing sealing) {
-      return new Options(stateMachine, random, version, nsm, sealing, authorization);
+      return new Options(stateMachine, random, version, nsm, sealing, authorization, jwt);
     }
 
     /**
@@ -97,7 +113,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
      * expiry bounds).
      */
     public Options withAuthorization(RequestAuthorizer.Settings settings) {
-      return new Options(stateMachine, random, version, nsm, kmsSealing, settings);
+      return new Options(stateMachine, random, version, nsm, kmsSealing, settings, jwt);
     }
   }
 
@@ -123,6 +139,9 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
   private volatile KeyExportHandler keyExport;
   private volatile ResealHandler reseal;
   private volatile AuthorityHandler authority;
+  private volatile AuthenticateUserHandler authenticateUser;
+  private final JwtSettings jwt;
+  private final JwtVerifier jwtVerifier;
   private final RequestAuthorizer authorizer;
   // KMS sealing (null in local mode): its handlers run one at a time on their own thread, so a
   // slow KMS call never holds a signing thread
@@ -141,6 +160,8 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     this.version = options.version();
     this.nsm = options.nsm();
     this.authorizer = new RequestAuthorizer(options.authorization(), java.time.Clock.systemUTC());
+    this.jwt = options.jwt();
+    this.jwtVerifier = new JwtVerifier(jwt.fetcher(), java.time.Clock.systemUTC());
     this.importKey = HpkeKeyPair.generate(random);
     this.responseKey = ResponseKey.generate(random);
     this.attestation = new AttestationHandler(nsm, responseKey.publicKey());
@@ -187,7 +208,9 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
         r -> response().setExportKey(ready(keyExport).exportKey(r.getExportKey())).build(),
         r -> response().setReseal(ready(reseal).handle(r.getReseal())).build(),
         r -> response().setUpdateAuthority(ready(authority).handle(r.getUpdateAuthority()))
-            .build());
+            .build(),
+        r -> response().setAuthenticateUser(
+            ready(authenticateUser).handle(r.getAuthenticateUser())).build());
   }
 
   /** The state machine this service consults. */
@@ -217,6 +240,10 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     this.keyExport = new KeyExportHandler(ops, random);
     this.reseal = new ResealHandler(ops);
     this.authority = new AuthorityHandler(ops);
+    UserSessions sessions = new UserSessions(provider);
+    authorizer.useSessions(sessions);
+    this.authenticateUser = new AuthenticateUserHandler(jwt.issuers(), jwtVerifier, sessions,
+        random, java.time.Clock.systemUTC());
     this.operations = ops;
     this.keys = provider;
     stateMachine.transitionTo(EnclaveState.READY);
@@ -348,6 +375,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     keyExport = null;
     reseal = null;
     authority = null;
+    authenticateUser = null;
     keys = null;
     importKey.close();
     responseKey.close();

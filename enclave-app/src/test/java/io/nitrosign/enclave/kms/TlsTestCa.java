@@ -28,7 +28,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * TEST ONLY: a throw-away certificate authority (EC P-256, made with bcpkix) and TLS server
  * contexts whose certificate it issues for 127.0.0.1 and localhost.
  */
-final class TlsTestCa {
+public final class TlsTestCa {
 
   private static final char[] PASSWORD = "test".toCharArray();
 
@@ -36,7 +36,7 @@ final class TlsTestCa {
   private final X509Certificate certificate;
   private long serial = 1;
 
-  TlsTestCa(String name) throws Exception {
+  public TlsTestCa(String name) throws Exception {
     key = ecKey();
     X500Name subject = new X500Name("CN=" + name);
     X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, BigInteger.ONE,
@@ -49,12 +49,12 @@ final class TlsTestCa {
         b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
   }
 
-  X509Certificate certificate() {
+  public X509Certificate certificate() {
     return certificate;
   }
 
   /** A TLS server context with a fresh key and a certificate for 127.0.0.1 from this CA. */
-  SSLContext serverContext() throws Exception {
+  public SSLContext serverContext() throws Exception {
     KeyPair leafKey = ecKey();
     X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
         new X500Name(certificate.getSubjectX500Principal().getName()),

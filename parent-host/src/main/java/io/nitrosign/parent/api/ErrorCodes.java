@@ -15,6 +15,8 @@ public final class ErrorCodes {
   /** A key quorum still owns or signs for a wallet, or is nested in another quorum (409). */
   public static final String KEY_QUORUM_IN_USE = "key_quorum_in_use";
   public static final String WALLET_EXISTS = "wallet_exists";
+  /** Another wallet of the app already has this external_id (409). */
+  public static final String EXTERNAL_ID_IN_USE = "external_id_in_use";
   public static final String EXPORT_NOT_ALLOWED = "export_not_allowed";
   public static final String NOT_FOUND = "not_found";
   public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
@@ -71,5 +73,37 @@ public final class ErrorCodes {
   /** An aggregation is still referenced by a rule (409). */
   public static final String AGGREGATION_IN_USE = "aggregation_in_use";
 
+  /** privy-idempotency-key is empty, longer than 256 characters or not printable ASCII (400). */
+  public static final String INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key";
+  /** The idempotency key was used with another request: method, path or body differ (400). */
+  public static final String IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused";
+  /** Another request with the idempotency key is still running; retry later (409). */
+  public static final String IDEMPOTENCY_KEY_IN_PROGRESS = "idempotency_key_in_progress";
+  /**
+   * The request with the idempotency key never finished (its parent host died) and may have
+   * signed or created something: not run again (409, x-should-retry: false).
+   */
+  public static final String IDEMPOTENCY_KEY_OUTCOME_UNKNOWN = "idempotency_key_outcome_unknown";
+
   private ErrorCodes() {}
+  // Users and JWT authorization (POST /v1/wallets/authenticate): 401 unless said otherwise.
+  /** The JWT is malformed, not ES256/RS256, has no kid, or its signature does not verify. */
+  public static final String INVALID_JWT = "invalid_jwt";
+  /** The JWT's exp has passed (or its nbf is in the future), beyond 60 s of skew. */
+  public static final String JWT_EXPIRED = "jwt_expired";
+  /** The JWT's iss is not the app's issuer, or the enclave is not configured with that issuer. */
+  public static final String JWT_WRONG_ISSUER = "jwt_wrong_issuer";
+  /** The JWT's aud does not name the issuer's configured audience. */
+  public static final String JWT_WRONG_AUDIENCE = "jwt_wrong_audience";
+  /** The issuer's JWKS has no key with the JWT's kid. */
+  public static final String JWT_UNKNOWN_KEY = "jwt_unknown_key";
+  /** 503: the enclave could not fetch the issuer's JWKS. */
+  public static final String JWKS_UNAVAILABLE = "jwks_unavailable";
+  /** 400: the app has no JWT issuer configured (user_jwt and user members need one). */
+  public static final String JWT_NOT_CONFIGURED = "jwt_not_configured";
+  public static final String USER_NOT_FOUND = "user_not_found";
+  /** 409: a user with this custom_user_id exists in the app. */
+  public static final String USER_EXISTS = "user_exists";
+  /** 409: the user is a member of a key quorum (owns or signs for something). */
+  public static final String USER_IN_USE = "user_in_use";
 }

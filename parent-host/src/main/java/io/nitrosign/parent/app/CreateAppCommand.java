@@ -40,6 +40,8 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
     subparser.addArgument("--rate-limit-burst").dest("rate_limit_burst").type(Integer.class)
         .help("the app's token bucket size (requests it may send at once); needs"
             + " --rate-limit-per-second; default: the rate rounded up");
+    subparser.addArgument("--jwt-issuer").dest("jwt_issuer")
+        .help("the JWT issuer (iss) of the app's users: one of the enclave's --jwt-issuer");
   }
 
   @Override
@@ -62,6 +64,11 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
         CreatedApp created = apps.create(namespace.getString("name"),
             Boolean.TRUE.equals(namespace.getBoolean("allow_raw_sign")),
             Boolean.TRUE.equals(namespace.getBoolean("allow_export")), rateLimit);
+        String jwtIssuer = namespace.getString("jwt_issuer");
+        if (jwtIssuer != null) {
+          Jdbi.create(dataSource).useTransaction(h -> new io.nitrosign.parent.user.UserStore(h)
+              .setAppIssuer(created.app().id(), jwtIssuer, java.time.Instant.now()));
+        }
         ObjectNode line = json.createObjectNode();
         line.put("app_id", created.app().id());
         line.put("app_secret", created.secret());

@@ -69,19 +69,18 @@ public final class AuditChain {
 
   /**
    * Checks rows in id order: each {@code prev_hash} equals the previous {@code row_hash} (zeros for
-   * the first) and each {@code row_hash} matches the row's content.
+   * the first) and each {@code row_hash} matches the row's content. The rows are in memory here;
+   * {@link AuditVerifier} walks the table itself, one row at a time, with the same checks.
    */
   public static Verification verify(List<AuditRow> rowsInIdOrder) {
-    byte[] expectedPrev = GENESIS;
+    AuditVerifier.Walk walk = new AuditVerifier.Walk();
     int checked = 0;
     for (AuditRow row : rowsInIdOrder) {
-      if (!MessageDigest.isEqual(expectedPrev, row.prevHash())) {
-        return new Verification(checked, Optional.of(row.id()), "prev_hash does not link to the previous row");
+      Optional<AuditVerifier.Break> broken = walk.accept(row);
+      if (broken.isPresent()) {
+        return new Verification(checked, Optional.of(row.id()),
+            broken.get().problem().label() + ": " + broken.get().explanation());
       }
-      if (!MessageDigest.isEqual(rowHash(row), row.rowHash())) {
-        return new Verification(checked, Optional.of(row.id()), "row_hash does not match the row's content");
-      }
-      expectedPrev = row.rowHash();
       checked++;
     }
     return new Verification(checked, Optional.empty(), "intact");

@@ -39,6 +39,10 @@ public record AuditEvent(String appId, String walletId, String action, Outcome o
   public static final String AGGREGATION_CREATE = "aggregation.create";
   public static final String AGGREGATION_DELETE = "aggregation.delete";
   public static final String APP_CREATE = "app.create";
+  public static final String USER_CREATE = "user.create";
+  public static final String USER_DELETE = "user.delete";
+  /** POST /v1/wallets/authenticate: a user session minted (or refused) by the enclave. */
+  public static final String USER_AUTHENTICATE = "user.authenticate";
   /** A request refused for missing, malformed or wrong app credentials (rate-limited). */
   public static final String AUTH_FAILURE = "auth.failure";
 }

@@ -1,5 +1,9 @@
 package io.nitrosign.parent.authz;
 
+import io.nitrosign.authz.P256Key;
+import io.nitrosign.authz.UserKeys;
+import io.nitrosign.proto.v1.UserSession;
+import io.nitrosign.proto.v1.UserSessionStatement;
 import com.google.protobuf.ByteString;
 import io.nitrosign.authz.RequestCheck;
 import io.nitrosign.parent.api.ApiException;
@@ -23,19 +27,88 @@ public final class PrivyRequestAuthorizer implements RequestAuthorizer {
   public static final String IDEMPOTENCY_HEADER = "privy-idempotency-key";
   public static final String EXPIRY_HEADER = "privy-request-expiry";
   private static final int MAX_HEADER_CHARS = 4096;
+  /** Most user sessions sent with one request (the enclave's bound). */
+  static final int MAX_SESSIONS = 16;
 
   private final RequestCheck.Bounds bounds;
   private final String publicBaseUrl;
   private final Clock clock;
+  private final SessionSource sessions;
+
+  /**
+   * The live sessions the enclave minted for a user (JWT issuer and subject) of an app, newest
+   * first and bounded: what a request that a user's session key signed is sent with.
+   */
+  @FunctionalInterface
+  public interface SessionSource {
+    List<UserSession> live(String appId, String issuer, String subject);
+
+    SessionSource NONE = (appId, issuer, subject) -> List.of();
+  }
 
   /**
    * @param publicBaseUrl the API's public base URL as clients sign it (no trailing slash), the
    *     same the enclave is started with; empty: only the path is compared
    */
   public PrivyRequestAuthorizer(String publicBaseUrl, Clock clock) {
+    this(publicBaseUrl, clock, SessionSource.NONE);
+  }
+
+  /** @param sessions where the user sessions of quorums' user members come from */
+  public PrivyRequestAuthorizer(String publicBaseUrl, Clock clock, SessionSource sessions) {
     this.publicBaseUrl = publicBaseUrl;
     this.bounds = RequestCheck.Bounds.defaults(publicBaseUrl);
     this.clock = clock;
+    this.sessions = sessions;
+  }
+
+  /**
+   * As {@link #signedRequest(String, String, byte[], HttpHeaders)}, with the live sessions of
+   * every user member of {@code quorums} (and of their nested quorums) attached, so that a
+   * signature by a user's session key can be counted, here early and by the enclave, which checks
+   * each session's MAC itself.
+   */
+  public RequestAuthorization signedRequest(String method, String path, byte[] body,
+      HttpHeaders headers, String appId, List<KeyQuorum> quorums) {
+    RequestAuthorization auth = signedRequest(method, path, body, headers);
+    java.util.Set<UserKeys.User> users = new java.util.LinkedHashSet<>();
+    for (KeyQuorum q : quorums) {
+      q.getUsersList().forEach(u -> users.add(UserKeys.User.of(u)));
+      q.getQuorumsList().forEach(n -> n.getUsersList().forEach(u -> users.add(UserKeys.User.of(u))));
+    }
+    if (users.isEmpty()) {
+      return auth;
+    }
+    RequestAuthorization.Builder b = auth.toBuilder();
+    for (UserKeys.User u : users) {
+      for (UserSession s : sessions.live(appId, u.issuer(), u.subject())) {
+        if (b.getUserSessionsCount() < MAX_SESSIONS) {
+          b.addUserSessions(s);
+        }
+      }
+    }
+    return b.build();
+  }
+
+  /** The session keys a request carries, as the parent stored them (not MAC-checked here). */
+  static UserKeys userKeysOf(RequestAuthorization auth, long nowMillis) {
+    if (auth.getUserSessionsCount() == 0) {
+      return UserKeys.NONE;
+    }
+    java.util.Map<UserKeys.User, List<P256Key>> keys = new java.util.HashMap<>();
+    for (UserSession s : auth.getUserSessionsList()) {
+      try {
+        UserSessionStatement st = UserSessionStatement.parseFrom(s.getStatement());
+        if (st.getExpiresAtMillis() > nowMillis) {
+          keys.computeIfAbsent(new UserKeys.User(st.getIssuer(), st.getSubject()),
+              k -> new java.util.ArrayList<>())
+              .add(P256Key.fromSpki(st.getSessionPublicKey().toByteArray()));
+        }
+      } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
+        // a stored session that does not parse counts for nothing
+      }
+    }
+    return UserKeys.of(keys);
   }
 
   /**
@@ -74,8 +147,9 @@ public final class PrivyRequestAuthorizer implements RequestAuthorizer {
    */
   private Accepted verify(RequestAuthorization auth, String method, String path, String appId,
       List<KeyQuorum> quorums, boolean anyBody) {
-    RequestCheck.Result r =
-        RequestCheck.check(auth, method, path, appId, quorums, bounds, clock.millis(), anyBody);
+    long now = clock.millis();
+    RequestCheck.Result r = RequestCheck.check(auth, method, path, appId, quorums, bounds, now,
+        anyBody, userKeysOf(auth, now));
     if (!r.ok()) {
       throw refusal(r.verdict(), r.detail());
     }
@@ -90,7 +164,7 @@ public final class PrivyRequestAuthorizer implements RequestAuthorizer {
   @Override
   public Accepted require(KeyQuorum owner, String appId, String method, String path, byte[] body,
       HttpHeaders headers) {
-    RequestAuthorization auth = signedRequest(method, path, body, headers);
+    RequestAuthorization auth = signedRequest(method, path, body, headers, appId, List.of(owner));
     return verify(auth, method, path, appId, List.of(owner), true);
   }
 

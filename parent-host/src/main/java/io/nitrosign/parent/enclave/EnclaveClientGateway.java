@@ -226,6 +226,13 @@ public final class EnclaveClientGateway implements EnclaveGateway {
         EnclaveResponse.BodyCase.EXPORT_KEY, EnclaveResponse::getExportKey);
   }
 
+  @Override
+  public io.nitrosign.proto.v1.AuthenticateUserResponse authenticateUser(
+      io.nitrosign.proto.v1.AuthenticateUserRequest request) {
+    return call(EnclaveRequest.newBuilder().setAuthenticateUser(request),
+        EnclaveResponse.BodyCase.AUTHENTICATE_USER, EnclaveResponse::getAuthenticateUser);
+  }
+
   private <T> T call(EnclaveRequest.Builder request, EnclaveResponse.BodyCase expected,
       Function<EnclaveResponse, T> body) {
     boolean health = expected == EnclaveResponse.BodyCase.HEALTH;

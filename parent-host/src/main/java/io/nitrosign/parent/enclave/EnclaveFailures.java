@@ -27,7 +27,8 @@ public final class EnclaveFailures {
   static boolean refusesTheRequest(io.nitrosign.proto.v1.ErrorCode code) {
     return switch (code) {
       case MALFORMED_PAYLOAD, AUTHORIZATION_MISSING, AUTHORIZATION_INVALID, AUTHORIZATION_EXPIRED,
-          AUTHORIZATION_INSUFFICIENT, AUTHORIZATION_REPLAYED, PERMISSION_DENIED -> true;
+          AUTHORIZATION_INSUFFICIENT, AUTHORIZATION_REPLAYED, PERMISSION_DENIED, JWT_INVALID,
+          JWT_EXPIRED, JWT_WRONG_ISSUER, JWT_WRONG_AUDIENCE, JWT_UNKNOWN_KEY -> true;
       default -> false;
     };
   }
@@ -73,6 +74,14 @@ public final class EnclaveFailures {
             "the enclave refused: " + e.getMessage());
         case PERMISSION_DENIED -> new ApiException(403, ErrorCodes.PERMISSION_DENIED,
             "the enclave refused: " + e.getMessage());
+        case JWT_INVALID -> new ApiException(401, ErrorCodes.INVALID_JWT, e.getMessage());
+        case JWT_EXPIRED -> new ApiException(401, ErrorCodes.JWT_EXPIRED, e.getMessage());
+        case JWT_WRONG_ISSUER -> new ApiException(401, ErrorCodes.JWT_WRONG_ISSUER, e.getMessage());
+        case JWT_WRONG_AUDIENCE ->
+            new ApiException(401, ErrorCodes.JWT_WRONG_AUDIENCE, e.getMessage());
+        case JWT_UNKNOWN_KEY -> new ApiException(401, ErrorCodes.JWT_UNKNOWN_KEY, e.getMessage());
+        case JWKS_UNAVAILABLE -> new ApiException(503, ErrorCodes.JWKS_UNAVAILABLE,
+            "the issuer's keys could not be fetched; retry later", RETRY);
         default -> new ApiException(502, ErrorCodes.ENCLAVE_ERROR,
             "the signing enclave reported an error");
       };

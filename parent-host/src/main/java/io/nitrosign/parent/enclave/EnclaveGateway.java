@@ -57,6 +57,12 @@ public interface EnclaveGateway extends AutoCloseable {
 
   UpdateAuthorityResponse updateAuthority(io.nitrosign.proto.v1.UpdateAuthorityRequest request);
 
+  /** Verifies a user's JWT in the enclave and mints an HPKE-encrypted session key. */
+  default io.nitrosign.proto.v1.AuthenticateUserResponse authenticateUser(
+      io.nitrosign.proto.v1.AuthenticateUserRequest request) {
+    throw new UnsupportedOperationException("authenticateUser");
+  }
+
   @Override
   void close();
 }

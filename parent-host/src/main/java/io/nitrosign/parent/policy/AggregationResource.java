@@ -3,6 +3,7 @@ package io.nitrosign.parent.policy;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nitrosign.parent.auth.AppAuthFilter;
+import io.nitrosign.parent.idempotency.Idempotent;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -30,6 +31,7 @@ public final class AggregationResource {
   }
 
   @POST
+  @Idempotent
   @Timed(name = "aggregations.create")
   public ObjectNode create(@Context SecurityContext security, InputStream body) {
     return aggregations.create(AppAuthFilter.appOf(security), PolicyResource.capped(body));

@@ -2,6 +2,7 @@ package io.nitrosign.parent.policy;
 
 import com.codahale.metrics.annotation.Timed;
 import io.nitrosign.parent.auth.AppAuthFilter;
+import io.nitrosign.parent.idempotency.Idempotent;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -32,6 +33,7 @@ public final class ConditionSetResource {
   }
 
   @POST
+  @Idempotent
   @Timed(name = "condition_sets.create")
   public Views.ConditionSetView create(@Context SecurityContext security, InputStream body) {
     return sets.create(AppAuthFilter.appOf(security), PolicyResource.capped(body));

@@ -77,8 +77,10 @@ public final class KeyQuorumManager {
 
   public KeyQuorumView create(App app, byte[] body) {
     Fields f = parse(bodies.object(body));
-    if ((f.keys == null || f.keys.isEmpty()) && (f.childIds == null || f.childIds.isEmpty())) {
-      throw ApiException.invalidRequest("at least one of public_keys or key_quorum_ids is required");
+    if ((f.keys == null || f.keys.isEmpty()) && (f.childIds == null || f.childIds.isEmpty())
+        && (f.userIds == null || f.userIds.isEmpty())) {
+      throw ApiException.invalidRequest(
+          "at least one of public_keys, user_ids or key_quorum_ids is required");
     }
     String id = Ids.random(random);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -87,10 +89,12 @@ public final class KeyQuorumManager {
       List<String> children = f.childIds == null ? List.of() : f.childIds;
       checkChildren(store, app.id(), id, children);
       List<StoredKeyQuorum.Key> keys = f.keys == null ? List.of() : f.keys;
-      int members = keys.size() + children.size();
+      List<String> users = f.userIds == null ? List.of() : f.userIds;
+      store.checkUsers(app.id(), users, "user_ids");
+      int members = keys.size() + users.size() + children.size();
       int threshold = f.threshold == null ? members : checkThreshold(f.threshold, members);
       StoredKeyQuorum q = new StoredKeyQuorum(id, app.id(), f.displayName, threshold, keys,
-          children, null, now, now);
+          children, null, now, now, users);
       q = withOwner(store, q);
       store.insert(q);
       new AuditStore(h, clock).append(new AuditEvent(app.id(), null, AuditEvent.KEY_QUORUM_CREATE,
@@ -137,6 +141,10 @@ public final class KeyQuorumManager {
         Fields f = parse(root);
         List<StoredKeyQuorum.Key> keys = f.keys == null ? current.keys() : f.keys;
         List<String> children = f.childIds == null ? current.childIds() : f.childIds;
+        List<String> users = f.userIds == null ? current.userIds() : f.userIds;
+        if (f.userIds != null) {
+          store.checkUsers(app.id(), users, "user_ids");
+        }
         if (f.childIds != null) {
           checkChildren(store, app.id(), id, children);
           if (!children.isEmpty() && !store.parents(id).isEmpty()) {
@@ -144,14 +152,15 @@ public final class KeyQuorumManager {
                 + " key quorum, so it cannot have nested key quorums (one level deep)");
           }
         }
-        int members = keys.size() + children.size();
+        int members = keys.size() + users.size() + children.size();
         if (members == 0) {
           throw ApiException.invalidRequest(
               "a key quorum needs at least one member (public_keys or key_quorum_ids)");
         }
         int threshold = checkThreshold(f.threshold == null ? current.threshold() : f.threshold,
             members);
-        boolean membership = f.keys != null || f.childIds != null || f.threshold != null;
+        boolean membership = f.keys != null || f.childIds != null || f.threshold != null
+            || f.userIds != null;
         if (membership && inUseByWallets(store, id)) {
           // A wallet's sealed authority holds a copy of its quorums' members, which only the
           // wallet's owner can change (PATCH /v1/wallets/{id}, checked by the enclave); changing
@@ -162,7 +171,8 @@ public final class KeyQuorumManager {
         }
         String name = f.displayNameSet ? f.displayName : current.displayName();
         StoredKeyQuorum q = withOwner(store, new StoredKeyQuorum(id, app.id(), name, threshold,
-            keys, children, null, current.createdAt(), clock.instant().truncatedTo(ChronoUnit.MICROS)));
+            keys, children, null, current.createdAt(), clock.instant().truncatedTo(ChronoUnit.MICROS),
+            users));
         store.update(q);
         // Quorums this one is nested in are owned by members that include it: re-snapshot them.
         for (String parentId : store.parents(id)) {
@@ -260,7 +270,7 @@ public final class KeyQuorumManager {
   private static StoredKeyQuorum withOwner(KeyQuorumStore store, StoredKeyQuorum q) {
     byte[] owner = store.toProto(q).toByteArray();
     return new StoredKeyQuorum(q.id(), q.appId(), q.displayName(), q.threshold(), q.keys(),
-        q.childIds(), owner, q.createdAt(), q.updatedAt());
+        q.childIds(), owner, q.createdAt(), q.updatedAt(), q.userIds());
   }
 
   private static void checkChildren(KeyQuorumStore store, String appId, String selfId,
@@ -285,7 +295,7 @@ public final class KeyQuorumManager {
   private static int checkThreshold(int threshold, int members) {
     if (threshold < 1 || threshold > members) {
       throw ApiException.invalidRequest("authorization_threshold must be from 1 to " + members
-          + " (the number of public_keys plus key_quorum_ids)");
+          + " (the number of public_keys, user_ids and key_quorum_ids)");
     }
     return threshold;
   }
@@ -294,6 +304,7 @@ public final class KeyQuorumManager {
   private static final class Fields {
     List<StoredKeyQuorum.Key> keys;
     List<String> childIds;
+    List<String> userIds;
     Integer threshold;
     String displayName;
     boolean displayNameSet;
@@ -302,14 +313,13 @@ public final class KeyQuorumManager {
   private static Fields parse(ObjectNode root) {
     JsonBodies.onlyFields(root, "", FIELDS);
     Fields f = new Fields();
-    JsonNode users = root.get("user_ids");
-    if (users != null && !users.isNull()) {
-      if (!users.isArray()) {
-        throw ApiException.invalidRequest("field user_ids must be an array");
-      }
-      if (!users.isEmpty()) {
-        throw ApiException.invalidRequest("user_ids: user members of key quorums are not supported"
-            + " yet; use public_keys");
+    f.userIds = strings(root, "user_ids", MAX_KEYS);
+    if (f.userIds != null) {
+      Set<String> seenUsers = new HashSet<>();
+      for (int i = 0; i < f.userIds.size(); i++) {
+        if (!seenUsers.add(f.userIds.get(i))) {
+          throw ApiException.invalidRequest("user_ids[" + i + "] repeats an earlier id");
+        }
       }
     }
     List<String> keyTexts = strings(root, "public_keys", MAX_KEYS);
@@ -379,6 +389,7 @@ public final class KeyQuorumManager {
     d.put("key_quorum_id", q.id());
     d.put("authorization_threshold", q.threshold());
     d.put("public_keys", q.keys().size());
+    d.put("user_ids", q.userIds());
     d.put("key_quorum_ids", q.childIds());
     return render(d);
   }

@@ -3,6 +3,7 @@ package io.nitrosign.parent.quorum;
 import com.codahale.metrics.annotation.Timed;
 import io.nitrosign.parent.api.Bodies;
 import io.nitrosign.parent.auth.AppAuthFilter;
+import io.nitrosign.parent.idempotency.Idempotent;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -34,6 +35,7 @@ public final class KeyQuorumResource {
   }
 
   @POST
+  @Idempotent
   @Timed(name = "key_quorums.create")
   public KeyQuorumView create(@Context SecurityContext security, InputStream body) {
     return quorums.create(AppAuthFilter.appOf(security), capped(body));

@@ -1,6 +1,7 @@
 package io.nitrosign.parent.quorum;
 
 import com.google.protobuf.ByteString;
+import io.nitrosign.parent.user.UserStore;
 import io.nitrosign.proto.v1.KeyQuorum;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -59,6 +60,7 @@ public final class KeyQuorumStore {
     }
     handle.createUpdate("DELETE FROM key_quorum_keys WHERE quorum_id = :id").bind("id", q.id()).execute();
     handle.createUpdate("DELETE FROM key_quorum_children WHERE parent_id = :id").bind("id", q.id()).execute();
+    new UserStore(handle).deleteQuorumUsers(q.id());
     insertMembers(q);
     return true;
   }
@@ -83,6 +85,7 @@ public final class KeyQuorumStore {
               + " VALUES (:id, :child, :pos)")
           .bind("id", q.id()).bind("child", q.childIds().get(i)).bind("pos", i).execute();
     }
+    new UserStore(handle).insertQuorumUsers(q.id(), q.userIds());
   }
 
   /** The app's quorum with this id, with its members. */
@@ -112,7 +115,7 @@ public final class KeyQuorumStore {
         .map((rs, ctx) -> new StoredKeyQuorum.Key(rs.getBytes("public_key"), rs.getString("display_name")))
         .list();
     return Optional.of(new StoredKeyQuorum(r.id, r.appId, r.displayName, r.threshold, keys,
-        children(id), r.owner, r.createdAt, r.updatedAt));
+        children(id), r.owner, r.createdAt, r.updatedAt, new UserStore(handle).quorumUsers(id)));
   }
 
   /** The ids of the quorum's nested quorums, in order. */
@@ -127,6 +130,29 @@ public final class KeyQuorumStore {
     return handle.createQuery("SELECT parent_id FROM key_quorum_children WHERE child_id = :id"
             + " ORDER BY parent_id")
         .bind("id", id).mapTo(String.class).list();
+  }
+
+  /**
+   * Checks that {@code userIds} are users of the app and that the app has a JWT issuer (400 or 404
+   * naming {@code field} otherwise).
+   */
+  public void checkUsers(String appId, List<String> userIds, String field) {
+    if (userIds.isEmpty()) {
+      return;
+    }
+    UserStore users = new UserStore(handle);
+    if (users.appIssuer(appId).isEmpty()) {
+      throw new io.nitrosign.parent.api.ApiException(400,
+          io.nitrosign.parent.api.ErrorCodes.JWT_NOT_CONFIGURED, field
+              + ": users can be members only once the app has a JWT issuer (set-app-jwt-issuer)");
+    }
+    for (int i = 0; i < userIds.size(); i++) {
+      String id = userIds.get(i);
+      if (!io.nitrosign.parent.Ids.plausible(id) || users.find(appId, id).isEmpty()) {
+        throw new io.nitrosign.parent.api.ApiException(404,
+            io.nitrosign.parent.api.ErrorCodes.USER_NOT_FOUND, field + "[" + i + "]: user not found");
+      }
+    }
   }
 
   /** How many wallets name this quorum as owner_id or as an additional signer. */
@@ -169,10 +195,16 @@ public final class KeyQuorumStore {
     return b.build();
   }
 
-  private static KeyQuorum.Builder keysOnly(StoredKeyQuorum q) {
+  private KeyQuorum.Builder keysOnly(StoredKeyQuorum q) {
     KeyQuorum.Builder b = KeyQuorum.newBuilder().setId(q.id()).setThreshold(q.threshold());
     for (StoredKeyQuorum.Key k : q.keys()) {
       b.addPublicKeys(ByteString.copyFrom(k.spki()));
+    }
+    UserStore users = new UserStore(handle);
+    for (String userId : q.userIds()) {
+      // checked when the quorum was stored; a user or issuer gone since is a broken invariant
+      b.addUsers(users.member(q.appId(), userId).orElseThrow(() ->
+          new IllegalStateException("key quorum user member cannot be resolved")));
     }
     return b;
   }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
- * A key quorum as the API shows it (Privy's KeyQuorum object). {@code user_ids} is always empty:
- * user members are not supported.
+ * A key quorum as the API shows it (Privy's KeyQuorum object), with its user members in
+ * {@code user_ids}.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"id", "display_name", "authorization_threshold", "authorization_keys",
@@ -31,7 +31,7 @@ public record KeyQuorumView(
     return new KeyQuorumView(q.id(), q.displayName(), q.threshold(),
         q.keys().stream().map(k -> new AuthorizationKey(AuthorizationKeys.render(k.spki()),
             k.displayName())).toList(),
-        List.of(), q.childIds(), q.createdAt().toEpochMilli());
+        q.userIds(), q.childIds(), q.createdAt().toEpochMilli());
   }
 
   /** {@code DELETE}'s answer, Privy's SuccessResponse. */

@@ -194,8 +194,10 @@ public final class KeyTransferManager {
     // Owned wallets: the owner's signatures (checked here early, and by the enclave); app-owned
     // wallets: the deployment export quorum's, which only the enclave knows and checks.
     String path = "/v1/wallets/" + walletId + "/export";
-    RequestAuthorization signed = authorizer.signedRequest("POST", path, body, headers);
     Optional<WalletAuthority> authority = WalletAuthorities.of(wallet.owner());
+    RequestAuthorization signed = authorizer.signedRequest("POST", path, body, headers, app.id(),
+        authority.filter(WalletAuthority::hasOwner).map(a -> List.of(a.getOwner()))
+            .orElse(List.of()));
     if (authority.isPresent() && authority.get().hasOwner()) {
       try {
         authorizer.verify(signed, "POST", path, app.id(), List.of(authority.get().getOwner()));

@@ -30,7 +30,9 @@ import org.jdbi.v3.core.Handle;
  *       threshold 1, that one key; {@code owner_id} stays null.
  *   <li>{@code owner_id: "<key quorum id>"}: the stored quorum with its keys and nested quorums
  *       (id set).
- *   <li>{@code owner: {"user_id": …}}: 400, user owners are not supported yet.
+ *   <li>{@code owner: {"user_id": "<user id>"}}: like a public key, a 1-of-1 key quorum (its id is
+ *       the owner_id) whose member is the user: the app's JWT issuer and the user's
+ *       custom_user_id, sealed with the wallet, so the enclave accepts that user's session keys.
  *   <li>{@code additional_signers: [{"signer_id": "<key quorum id>", "override_policy_ids": []}]}.
  *   <li>{@code policy_ids} and each signer's {@code override_policy_ids}: policies of the app for
  *       the wallet's chain type, each at most once (400 otherwise).
@@ -181,10 +183,21 @@ public final class OwnerResolver {
     }
     KeyQuorumStore quorums = new KeyQuorumStore(handle);
     if (hasOwner && !owner.isNull()) {
-      // As Privy does: the key becomes a 1-of-1 key quorum of the app, whose id is the owner_id.
-      byte[] spki = publicKeyOwner(owner);
       java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
       String id = Ids.random(RANDOM);
+      String userId = userOwner(owner);
+      if (userId != null) {
+        // owner: {user_id}: a 1-of-1 key quorum whose one member is the user (the enclave accepts
+        // the user's session keys for it); its id is the owner_id, as for a public key.
+        quorums.checkUsers(appId, List.of(userId), "owner.user_id");
+        StoredKeyQuorum q = new StoredKeyQuorum(id, appId, null, 1, List.of(), List.of(), null,
+            now, now, List.of(userId));
+        KeyQuorum proto = quorums.toProto(q);
+        return new Owner(true, id, proto, new StoredKeyQuorum(id, appId, null, 1, List.of(),
+            List.of(), proto.toByteArray(), now, now, List.of(userId)));
+      }
+      // As Privy does: the key becomes a 1-of-1 key quorum of the app, whose id is the owner_id.
+      byte[] spki = publicKeyOwner(owner);
       StoredKeyQuorum q = new StoredKeyQuorum(id, appId, null, 1,
           List.of(new StoredKeyQuorum.Key(spki, null)), List.of(), null, now, now);
       KeyQuorum proto = quorums.toProto(q);
@@ -198,17 +211,23 @@ public final class OwnerResolver {
     return new Owner(true, null, null, null);
   }
 
-  /** The key of {@code {"public_key": …}} (DER SPKI); {@code {"user_id": …}} is 400. */
-  private static byte[] publicKeyOwner(JsonNode owner) {
+  /** The user id of {@code {"user_id": …}}, or null for {@code {"public_key": …}}. */
+  private static String userOwner(JsonNode owner) {
     if (!owner.isObject()) {
-      throw ApiException.invalidRequest("field owner must be an object: {\"public_key\": …}");
+      throw ApiException.invalidRequest(
+          "field owner must be an object: {\"public_key\": …} or {\"user_id\": …}");
     }
     ObjectNode o = (ObjectNode) owner;
     JsonBodies.onlyFields(o, "owner.", Set.of("public_key", "user_id"));
-    if (o.has("user_id")) {
-      throw ApiException.invalidRequest("user owners are not supported yet; give owner.public_key"
-          + " or owner_id");
+    if (o.has("user_id") && o.has("public_key")) {
+      throw ApiException.invalidRequest("give owner.public_key or owner.user_id, not both");
     }
+    return o.has("user_id") ? JsonBodies.requiredText(o, "owner.", "user_id") : null;
+  }
+
+  /** The key of {@code {"public_key": …}} (DER SPKI). */
+  private static byte[] publicKeyOwner(JsonNode owner) {
+    ObjectNode o = (ObjectNode) owner;
     String text = JsonBodies.requiredText(o, "owner.", "public_key");
     return AuthorizationKeys.parseP256Spki(text, "owner.public_key");
   }

@@ -130,8 +130,14 @@ public final class WalletManager {
     ObjectNode root = bodies.object(body);
     Set<String> fields = new java.util.HashSet<>(OwnerResolver.FIELDS);
     fields.add("chain_type");
+    fields.addAll(WalletLabels.FIELDS);
     JsonBodies.onlyFields(root, "", fields);
     ChainType chainType = ChainType.parse(JsonBodies.requiredText(root, "", "chain_type"));
+    WalletLabels labels = WalletLabels.forCreate(root);
+    if (labels.externalId() != null && jdbi.withHandle(h -> new WalletStore(h)
+        .externalIdTaken(app.id(), labels.externalId(), null))) {
+      throw externalIdInUse();
+    }
     // Every new wallet is sealed with its authority: app, chain type and (if any) owner.
     OwnerResolver.Resolved owner =
         jdbi.withHandle(h -> new OwnerResolver(h).forCreate(app.id(), chainType, root));
@@ -146,7 +152,8 @@ public final class WalletManager {
       GenerateKeyResponse r = enclave.generateKey(GenerateKeyRequest.newBuilder()
           .setWalletId(walletId).setCurve(chainType.curve()).setOwner(ownerBytes).build());
       wallet = WalletKeys.walletFrom(app, walletId, chainType, r.getKey(), r.getAddress(),
-          clock.instant().truncatedTo(ChronoUnit.MICROS), null, ownerBytes);
+          clock.instant().truncatedTo(ChronoUnit.MICROS), null, ownerBytes)
+          .withLabels(labels.displayName(), labels.externalId());
       shares = WalletKeys.shares(walletId, r.getKey());
     } catch (EnclaveCallException e) {
       ApiException api = EnclaveFailures.toApi(e);
@@ -160,15 +167,23 @@ public final class WalletManager {
     }
     detail.put("address", wallet.address());
     String rendered = render(detail);
-    jdbi.useTransaction(h -> {
-      if (owner.newQuorum() != null) {
-        new io.nitrosign.parent.quorum.KeyQuorumStore(h).insert(owner.newQuorum());
+    try {
+      jdbi.useTransaction(h -> {
+        if (owner.newQuorum() != null) {
+          new io.nitrosign.parent.quorum.KeyQuorumStore(h).insert(owner.newQuorum());
+        }
+        new WalletStore(h).insert(wallet, shares);
+        new WalletOwnershipStore(h).save(wallet.id(), owner.ownership());
+        new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
+            AuditEvent.WALLET_CREATE, Outcome.SUCCEEDED, null, rendered));
+      });
+    } catch (RuntimeException e) {
+      if (labels.externalId() != null && uniqueViolation(e)) {
+        // another create with the same external_id committed between the check and this one
+        throw externalIdInUse();
       }
-      new WalletStore(h).insert(wallet, shares);
-      new WalletOwnershipStore(h).save(wallet.id(), owner.ownership());
-      new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
-          AuditEvent.WALLET_CREATE, Outcome.SUCCEEDED, null, rendered));
-    });
+      throw e;
+    }
     return WalletView.of(wallet, owner.ownership());
   }
 
@@ -187,13 +202,24 @@ public final class WalletManager {
     Optional<WalletAuthority> current = WalletAuthorities.of(wallet.owner());
     OwnerResolver.Resolved next;
     RequestAuthorization signed;
+    WalletLabels labels;
     try {
       if (body.isEmpty()) {
         throw new ApiException(413, ErrorCodes.PAYLOAD_TOO_LARGE, "request body too large");
       }
       ObjectNode root = bodies.object(body.get());
-      JsonBodies.onlyFields(root, "", OwnerResolver.FIELDS);
-      signed = authorizer.signedRequest("PATCH", path, body.get(), headers);
+      Set<String> fields = new java.util.HashSet<>(OwnerResolver.FIELDS);
+      fields.addAll(WalletLabels.FIELDS);
+      JsonBodies.onlyFields(root, "", fields);
+      labels = WalletLabels.forUpdate(root, WalletLabels.of(wallet));
+      if (labels.externalId() != null && !labels.externalId().equals(wallet.externalId())
+          && jdbi.withHandle(h -> new WalletStore(h)
+              .externalIdTaken(app.id(), labels.externalId(), wallet.id()))) {
+        throw externalIdInUse();
+      }
+      signed = authorizer.signedRequest("PATCH", path, body.get(), headers, app.id(),
+          current.filter(WalletAuthority::hasOwner).map(a -> List.of(a.getOwner()))
+              .orElse(List.of()));
       RequestAuthorizer.Accepted accepted = null;
       if (current.isPresent() && current.get().hasOwner()) {
         accepted = authorizer.verify(signed, "PATCH", path, app.id(),
@@ -201,8 +227,11 @@ public final class WalletManager {
       }
       next = jdbi.withHandle(h -> new OwnerResolver(h).forUpdate(app.id(), wallet.chain(), root,
           current.orElse(null), new WalletOwnershipStore(h).find(wallet.id())));
-      if (root.size() == 1 && root.has("policy_ids")) {
-        return updatePolicies(app, wallet, next.ownership(), accepted);
+      java.util.Set<String> given = new java.util.HashSet<>();
+      root.fieldNames().forEachRemaining(given::add);
+      if (!given.isEmpty() && NO_RESEAL_FIELDS.containsAll(given)) {
+        return updateWithoutReseal(app, wallet, next.ownership(), accepted, labels,
+            root.has("policy_ids"));
       }
     } catch (ApiException e) {
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_UPDATE,
@@ -247,6 +276,7 @@ public final class WalletManager {
         new io.nitrosign.parent.quorum.KeyQuorumStore(h).insert(next.newQuorum());
       }
       new WalletOwnershipStore(h).save(wallet.id(), next.ownership());
+      new WalletStore(h).updateLabels(wallet.id(), labels.displayName(), labels.externalId());
       new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
           AuditEvent.WALLET_UPDATE, Outcome.SUCCEEDED, null, rendered));
       return true;
@@ -260,36 +290,73 @@ public final class WalletManager {
 
 
 
+  /** The fields a {@code PATCH} may change without resealing the key. */
+  private static final Set<String> NO_RESEAL_FIELDS =
+      Set.of("policy_ids", "display_name", "external_id");
+
   /**
-   * A {@code PATCH} that changes only {@code policy_ids}. Nothing the enclave seals with the key
-   * changes (policies are enforced by the parent; the enclave would accept the signed body and
-   * reseal the same authority), so nothing is resealed: for an owned wallet the parent's check of
-   * the owner's signatures above is the authority, as for key quorums, and the accepted request
-   * is recorded in the transaction that applies it, so it is applied once. The wallet's row is
-   * locked and its authority compared with the one checked.
+   * A {@code PATCH} that changes only {@code policy_ids} and the labels ({@code display_name},
+   * {@code external_id}). Nothing the enclave seals with the key changes (policies are enforced
+   * by the parent, labels are names; the enclave would accept the signed body and reseal the same
+   * authority), so nothing is resealed: for an owned wallet the parent's check of the owner's
+   * signatures above is the authority, as for key quorums, and the accepted request is recorded
+   * in the transaction that applies it, so it is applied once. The wallet's row is locked and its
+   * authority compared with the one checked.
    */
-  private WalletView updatePolicies(App app, Wallet wallet, WalletOwnership next,
-      RequestAuthorizer.Accepted accepted) {
+  private WalletView updateWithoutReseal(App app, Wallet wallet, WalletOwnership next,
+      RequestAuthorizer.Accepted accepted, WalletLabels labels, boolean policiesGiven) {
     Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("policy_ids", next.policyIds());
+    if (policiesGiven) {
+      detail.put("policy_ids", next.policyIds());
+    }
+    if (!java.util.Objects.equals(labels.displayName(), wallet.displayName())) {
+      detail.put("display_name", labels.displayName() == null ? "cleared" : "set");
+    }
+    if (!java.util.Objects.equals(labels.externalId(), wallet.externalId())) {
+      detail.put("external_id", labels.externalId());
+    }
     String rendered = render(detail);
-    boolean stored = jdbi.inTransaction(h -> {
-      if (!new WalletStore(h).lockIfOwner(wallet.id(), wallet.owner())) {
-        return false;
+    boolean stored;
+    try {
+      stored = jdbi.inTransaction(h -> {
+        if (!new WalletStore(h).lockIfOwner(wallet.id(), wallet.owner())) {
+          return false;
+        }
+        if (accepted != null) {
+          new UsedAuthorizations(h).record(accepted, clock.instant());
+        }
+        new WalletOwnershipStore(h).save(wallet.id(), next);
+        new WalletStore(h).updateLabels(wallet.id(), labels.displayName(), labels.externalId());
+        new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
+            AuditEvent.WALLET_UPDATE, Outcome.SUCCEEDED, null, rendered));
+        return true;
+      });
+    } catch (RuntimeException e) {
+      if (labels.externalId() != null && uniqueViolation(e)) {
+        throw externalIdInUse();
       }
-      if (accepted != null) {
-        new UsedAuthorizations(h).record(accepted, clock.instant());
-      }
-      new WalletOwnershipStore(h).save(wallet.id(), next);
-      new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
-          AuditEvent.WALLET_UPDATE, Outcome.SUCCEEDED, null, rendered));
-      return true;
-    });
+      throw e;
+    }
     if (!stored) {
       throw new ApiException(409, ErrorCodes.CONFLICT,
           "the wallet changed while it was being updated; retry with a fresh signature");
     }
     return get(app, wallet.id());
+  }
+
+  private static ApiException externalIdInUse() {
+    return new ApiException(409, ErrorCodes.EXTERNAL_ID_IN_USE,
+        "another wallet of this app already has this external_id");
+  }
+
+  /** Whether {@code e} was caused by a unique constraint (SQLSTATE 23505). */
+  private static boolean uniqueViolation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------------------- read/list
@@ -303,7 +370,14 @@ public final class WalletManager {
         .orElseThrow(ApiException::walletNotFound);
   }
 
-  public WalletView.Page list(App app, String limitParam, String cursorParam, String chainType) {
+  /**
+   * {@code GET /v1/wallets}: {@code limit}, {@code cursor} and the filters of
+   * {@link WalletFilter}, all read from {@code query} (an unknown parameter is a 400).
+   */
+  public WalletView.Page list(App app, Map<String, List<String>> query) {
+    WalletFilter filter = WalletFilter.parse(query);
+    String limitParam = query.containsKey("limit") ? query.get("limit").get(0) : null;
+    String cursorParam = query.containsKey("cursor") ? query.get("cursor").get(0) : null;
     int limit = DEFAULT_LIMIT;
     if (limitParam != null) {
       try {
@@ -315,14 +389,11 @@ public final class WalletManager {
         throw ApiException.invalidRequest("limit must be an integer from 1 to " + MAX_LIMIT);
       }
     }
-    if (chainType != null) {
-      ChainType.parse(chainType);
-    }
     WalletCursor after = cursorParam == null || cursorParam.isEmpty() ? null : WalletCursor.decode(cursorParam);
     int pageSize = limit;
     record Listed(List<Wallet> rows, boolean more, Map<String, WalletOwnership> ownership) {}
     Listed listed = jdbi.withHandle(h -> {
-      List<Wallet> page = new WalletStore(h).list(app.id(), chainType, after, pageSize + 1);
+      List<Wallet> page = new WalletStore(h).list(app.id(), filter, after, pageSize + 1);
       boolean more = page.size() > pageSize;
       if (more) {
         page = page.subList(0, pageSize);
@@ -469,7 +540,8 @@ public final class WalletManager {
         String path = "/v1/wallets/" + wallet.id() + "/rpc";
         RequestAuthorizer.Accepted accepted;
         try (LatencyHistogram.Context t = authorizationStage.time()) {
-          signed = authorizer.signedRequest("POST", path, body.get(), headers);
+          signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
+              WalletAuthorities.signers(authority.get()));
           accepted = authorizer.verify(signed, "POST", path, app.id(),
               WalletAuthorities.signers(authority.get()));
         }
@@ -488,7 +560,7 @@ public final class WalletManager {
         throw new ApiException(403, ErrorCodes.METHOD_NOT_ALLOWED_FOR_APP,
             method.name() + " (raw signing) is not enabled for this app");
       }
-      request = RpcRequest.parse(root, method.name(), wallet.chain());
+      request = RpcRequest.parse(root, method.name(), wallet);
       if (request.attest() != null && !method.attestable()) {
         throw ApiException.invalidRequest("attest is not available for " + method.name()
             + " (only for methods answered with one secp256k1 signature over a digest)");
@@ -503,27 +575,139 @@ public final class WalletManager {
       signRejections.mark();
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("method", methodName);
+      putIdempotencyKey(detail, headers);
       auditQuietly(new AuditEvent(app.id(), wallet.id(),
           dryRun ? AuditEvent.WALLET_DRY_RUN : AuditEvent.WALLET_SIGN, Outcome.REJECTED,
           e.code(), render(detail)));
       throw e;
     }
 
+    return execute(app, loaded, authority, new SignJob(method.name(), method.raw(), prepared,
+        request.attest(), dryRun, signed, ownerPayload, signer, request.audit()), headers);
+  }
+
+  /** The body fields of {@code POST /v1/wallets/{id}/raw_sign}: Privy's, nothing else. */
+  private static final Set<String> RAW_SIGN_FIELDS =
+      Set.of("params", "chain_type", "address", "wallet_id");
+
+  /**
+   * {@code POST /v1/wallets/{id}/raw_sign}: Privy's raw sign ({@code params.hash}, or
+   * {@code params.bytes} with {@code encoding} and {@code hash_function}), answered
+   * {@code {"method": "raw_sign", "data": {"signature", "encoding": "hex"}}}. Off unless the app
+   * allows raw signing (403 {@code method_not_allowed_for_app}, checked first). For an owned
+   * wallet the request must be signed for this endpoint's URL; the payload is the one
+   * {@link RpcPayloads#deriveRawSign} reads from the body, the function the enclave applies to
+   * the signed body (so it signs exactly what the owner signed, and a signature made for
+   * {@code /raw_sign} is never accepted as an {@code /rpc} request or the other way round).
+   * Policies decide it as method {@code raw_sign}; it is audited as {@code wallet.sign} like
+   * {@code /rpc}, and goes through the same path from the policy decision on.
+   */
+  public RpcReply rawSign(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
+    Loaded loaded = load(app, walletId, true);
+    Wallet wallet = loaded.wallet();
+    Optional<WalletAuthority> authority = WalletAuthorities.of(wallet.owner());
+    RequestAuthorization signed = null;
+    int signer = -1;
+    RpcMethod.Prepared prepared;
+    Map<String, Object> audit = new LinkedHashMap<>();
+    audit.put("endpoint", RpcPayloads.Endpoint.RAW_SIGN.path("{id}"));
+    try {
+      if (!app.allowRawSign()) {
+        throw new ApiException(403, ErrorCodes.METHOD_NOT_ALLOWED_FOR_APP,
+            "raw_sign (raw signing) is not enabled for this app");
+      }
+      if (body.isEmpty()) {
+        throw new ApiException(413, ErrorCodes.PAYLOAD_TOO_LARGE, "request body too large");
+      }
+      ObjectNode root = bodies.object(body.get());
+      JsonBodies.onlyFields(root, "", RAW_SIGN_FIELDS);
+      RpcRequest.checkEnvelope(root, wallet);
+      Map<String, Object> parsed;
+      if (authority.isPresent() && authority.get().hasOwner()) {
+        // The parent's early check; the enclave checks again and its check is the one that counts.
+        String path = RpcPayloads.Endpoint.RAW_SIGN.path(wallet.id());
+        // with the live sessions of the user members, as /rpc sends them
+        signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
+            WalletAuthorities.signers(authority.get()));
+        RequestAuthorizer.Accepted accepted = authorizer.verify(signed, "POST", path, app.id(),
+            WalletAuthorities.signers(authority.get()));
+        signer = accepted.quorum();
+        parsed = accepted.body();
+      } else {
+        parsed = io.nitrosign.authz.PrivyRequest.parseObjectBody(body.get());
+      }
+      SignRequest derived = RpcPayloads.deriveRawSign(parsed, wallet.chainType());
+      if (root.path("params").has("hash_function")) {
+        audit.put("hash_function", root.path("params").path("hash_function").asText());
+      }
+      prepared = io.nitrosign.parent.rpc.RawSignEndpoint.prepare(derived, wallet);
+    } catch (ChainFormatException e) {
+      signRejections.mark();
+      ApiException api = ApiException.invalidRequest(e.field() + " " + e.reason());
+      auditRawSignRejection(app, wallet, api);
+      throw api;
+    } catch (ApiException e) {
+      signRejections.mark();
+      auditRawSignRejection(app, wallet, e);
+      throw e;
+    }
+    // The payload is already the one derived from the signed body: nothing to replace.
+    return execute(app, loaded, authority, new SignJob(
+        io.nitrosign.parent.rpc.RawSignEndpoint.METHOD, true, prepared, null, false, signed,
+        null, signer, audit), headers);
+  }
+
+  private void auditRawSignRejection(App app, Wallet wallet, ApiException e) {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("method", io.nitrosign.parent.rpc.RawSignEndpoint.METHOD);
+    detail.put("endpoint", RpcPayloads.Endpoint.RAW_SIGN.path("{id}"));
+    auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN, Outcome.REJECTED,
+        e.code(), render(detail)));
+  }
+
+  /**
+   * A request ready for the enclave, from {@code /rpc} or {@code /raw_sign}: the policy
+   * {@code method} it is decided and audited under, whether it is raw signing, what the parent
+   * prepared, the proof asked for (null for none), a dry run, and for an owned wallet the signed
+   * request with the payload derived from the signed body ({@code ownerPayload}, null to keep the
+   * parent's) and which signer signed ({@code signer}, -1 when no signature was checked);
+   * {@code audit}: what the request adds to its audit row.
+   */
+  private record SignJob(String method, boolean raw, RpcMethod.Prepared prepared,
+      RpcRequest.Attest attest, boolean dryRun, RequestAuthorization signed,
+      SignRequest ownerPayload, int signer, Map<String, Object> audit) {}
+
+  /**
+   * The part of signing every endpoint shares: policies decide (a dry run stops there), the
+   * enclave signs, the parent checks the answer, and the signature is released only after its
+   * audit row has committed. See {@link #rpc}.
+   */
+  @SuppressWarnings("try") // the timer context is used only for its close()
+  private RpcReply execute(App app, Loaded loaded, Optional<WalletAuthority> authority,
+      SignJob job, HttpHeaders headers) {
+    Wallet wallet = loaded.wallet();
+    RpcMethod.Prepared prepared = job.prepared();
+    boolean dryRun = job.dryRun();
+    RequestAuthorization signed = job.signed();
+    SignRequest ownerPayload = job.ownerPayload();
+    int signer = job.signer();
     Payload payload = prepared.decoded();
     Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("method", method.name());
-    if (method.raw()) {
+    detail.put("method", job.method());
+    putIdempotencyKey(detail, headers);
+    if (job.raw()) {
       detail.put("raw", true);
     }
-    if (request.attest() != null) {
-      detail.put("attestation", request.attest().mode());
+    if (job.attest() != null) {
+      detail.put("attestation", job.attest().mode());
     }
+    detail.putAll(job.audit());
     detail.put("decoded", payload.audit());
 
     PolicyEnforcement.Result verdict;
     try (LatencyHistogram.Context t = policyStage.time()) {
       List<Policy> governing = governingPolicies(loaded, authority, signer);
-      verdict = policies.decide(app.id(), wallet.id(), governing, new PolicyRequest(method.name(),
+      verdict = policies.decide(app.id(), wallet.id(), governing, new PolicyRequest(job.method(),
           wallet.chain().wireName(), payload, clock.instant().getEpochSecond()), dryRun);
     } catch (RuntimeException e) {
       signFailures.mark();
@@ -534,21 +718,20 @@ public final class WalletManager {
       throw ApiException.internal();
     }
     Decision decision = verdict.decision();
-    if (decision != null) {
-      detail.put("policy", decision.toJson());
-    }
+    // every evaluated request's row holds the decision, "no policies" included (audit export)
+    detail.put("policy", decision == null ? NO_POLICIES : decision.toJson());
     if (dryRun) {
-      return dryRun(app, wallet, method, payload, decision, detail);
+      return dryRun(app, wallet, job.method(), payload, decision, detail);
     }
     if (!verdict.allowed()) {
       signRejections.mark();
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
           Outcome.REJECTED, ErrorCodes.POLICY_DENIED, render(detail)));
-      throw denied(decision, method.name());
+      throw denied(decision, job.method());
     }
 
     SpendLedger.Reservation reservation = verdict.reservation();
-    SignRequest signRequest = signRequest(loaded, prepared, request.attest());
+    SignRequest signRequest = signRequest(loaded, prepared, job.attest());
     if (signed != null) {
       SignRequest.Builder b = signRequest.toBuilder().setAuthorization(signed);
       if (ownerPayload != null) {
@@ -557,16 +740,18 @@ public final class WalletManager {
       signRequest = b.build();
     }
     Map<String, Object> data;
+    Object released;
     try (Timer.Context ignored = signTimer.time();
         LatencyHistogram.Context t = enclaveStage.time()) {
       SignResponse response = enclave.sign(signRequest);
       data = prepared.result(response);
-      if (!proofWellFormed(signRequest, request.attest(), response)) {
+      released = releasedSignature(data, response);
+      if (!proofWellFormed(signRequest, job.attest(), response)) {
         throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
             "malformed attestation in Sign response");
       }
-      if (request.attest() != null) {
-        data.put("attestation", attestationOf(request.attest(), response));
+      if (job.attest() != null) {
+        data.put("attestation", attestationOf(job.attest(), response));
         data.put("binding", Hex.prefixed(response.getBinding().toByteArray()));
       }
     } catch (EnclaveCallException e) {
@@ -593,6 +778,8 @@ public final class WalletManager {
     }
 
     detail.put("decoded", payload.audit());
+    // public data: what the client receives, recorded so the audit export can show it
+    detail.put("signature", released);
     String rendered = render(detail);
     try (LatencyHistogram.Context t = auditStage.time()) {
       // The reservation becomes committed in the transaction of this row, or neither happens.
@@ -604,7 +791,7 @@ public final class WalletManager {
       LOG.error("audit append failed; signature withheld for wallet {}: {}", wallet.id(), e.getClass().getName());
       throw ApiException.internal();
     }
-    return new RpcResult(method.name(), data);
+    return new RpcResult(job.method(), data);
   }
 
   /**
@@ -637,6 +824,43 @@ public final class WalletManager {
     return found;
   }
 
+  /**
+   * The signature a succeeded request releases, for its audit row: {@code data.signature} as the
+   * client receives it when the method answers with one; otherwise the enclave's signature as
+   * 0x-hex (secp256k1 r||s||v with v = 27 + recovery id, or the 64-byte Ed25519 signature); for
+   * {@code bitcoin_psbt} the list of the inputs' signatures as in {@code data.signed_inputs}.
+   */
+  static Object releasedSignature(Map<String, Object> data, SignResponse response) {
+    if (data.get("signature") instanceof String s) {
+      return s;
+    }
+    if (data.get("signed_inputs") instanceof List<?> inputs) {
+      return inputs.stream()
+          .map(i -> i instanceof Map<?, ?> m ? m.get("signature") : null).toList();
+    }
+    if (!response.getR().isEmpty()) {
+      return Hex.prefixed(SignatureChecks.rsv(response));
+    }
+    if (!response.getSignature().isEmpty()) {
+      return Hex.prefixed(response.getSignature().toByteArray());
+    }
+    return null;
+  }
+
+  /**
+   * The request's {@code privy-idempotency-key}, when it has one of at most 256 printable ASCII
+   * characters (what the idempotency check accepts): a client-chosen request id, recorded so the
+   * audit export ties each row to the client's retries. Anything else is not recorded.
+   */
+  private static void putIdempotencyKey(Map<String, Object> detail, HttpHeaders headers) {
+    String key = headers == null ? null
+        : headers.getHeaderString(PrivyRequestAuthorizer.IDEMPOTENCY_HEADER);
+    if (key != null && !key.isEmpty() && key.length() <= 256
+        && key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      detail.put("idempotency_key", key);
+    }
+  }
+
   /** 403 {@code policy_denied} explaining {@code decision}. */
   private static ApiException denied(Decision d, String method) {
     String sentence = d.ruleId() != null
@@ -648,7 +872,7 @@ public final class WalletManager {
   }
 
   /** The dry run's answer, audited as {@code wallet.dry_run}. */
-  private DryRunResult dryRun(App app, Wallet wallet, RpcMethod method, Payload payload,
+  private DryRunResult dryRun(App app, Wallet wallet, String method, Payload payload,
       Decision decision, Map<String, Object> detail) {
     Map<String, Object> decided = decision == null ? NO_POLICIES : decision.toJson();
     detail.put("policy", decided);
@@ -660,7 +884,7 @@ public final class WalletManager {
           e.getClass().getName());
       throw ApiException.internal();
     }
-    return new DryRunResult(method.name(), true, decided, payload.audit());
+    return new DryRunResult(method, true, decided, payload.audit());
   }
 
   /**

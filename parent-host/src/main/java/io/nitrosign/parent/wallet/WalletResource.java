@@ -4,6 +4,7 @@ import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
 import io.nitrosign.parent.api.Bodies;
 import io.nitrosign.parent.auth.AppAuthFilter;
+import io.nitrosign.parent.idempotency.Idempotent;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -11,11 +12,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 
 /**
@@ -45,6 +46,7 @@ public final class WalletResource {
   }
 
   @POST
+  @Idempotent
   @Path("import/submit")
   @Timed(name = "wallets.import.submit")
   public WalletView importSubmit(@Context SecurityContext security, InputStream body) {
@@ -64,17 +66,21 @@ public final class WalletResource {
   }
 
   @POST
+  @Idempotent
   @Timed(name = "wallets.create")
   @ExceptionMetered(name = "wallets.create.exceptions")
   public WalletView create(@Context SecurityContext security, InputStream body) {
     return wallets.create(AppAuthFilter.appOf(security), capped(body));
   }
 
+  /**
+   * Reads every query parameter (not only known ones), so that an unknown filter is refused
+   * rather than silently ignored.
+   */
   @GET
   @Timed(name = "wallets.list")
-  public WalletView.Page list(@Context SecurityContext security, @QueryParam("limit") String limit,
-      @QueryParam("cursor") String cursor, @QueryParam("chain_type") String chainType) {
-    return wallets.list(AppAuthFilter.appOf(security), limit, cursor, chainType);
+  public WalletView.Page list(@Context SecurityContext security, @Context UriInfo uri) {
+    return wallets.list(AppAuthFilter.appOf(security), uri.getQueryParameters());
   }
 
   @PATCH
@@ -94,12 +100,28 @@ public final class WalletResource {
   }
 
   @POST
+  @Idempotent
   @Path("{id}/rpc")
   @Timed(name = "wallets.sign")
   @ExceptionMetered(name = "wallets.sign.exceptions")
   public WalletManager.RpcReply rpc(@Context SecurityContext security, @Context HttpHeaders headers,
       @PathParam("id") String id, InputStream body) {
     return wallets.rpc(AppAuthFilter.appOf(security), id,
+        Bodies.readCapped(body, Bodies.MAX_BODY_BYTES), headers);
+  }
+
+  /**
+   * Privy's raw sign. Like {@code /rpc}: the body is read raw (capped) and the manager answers
+   * {@code {"method": "raw_sign", "data": {...}}}.
+   */
+  @POST
+  @Idempotent
+  @Path("{id}/raw_sign")
+  @Timed(name = "wallets.raw_sign")
+  @ExceptionMetered(name = "wallets.raw_sign.exceptions")
+  public WalletManager.RpcReply rawSign(@Context SecurityContext security,
+      @Context HttpHeaders headers, @PathParam("id") String id, InputStream body) {
+    return wallets.rawSign(AppAuthFilter.appOf(security), id,
         Bodies.readCapped(body, Bodies.MAX_BODY_BYTES), headers);
   }
 }

@@ -132,9 +132,11 @@ class KeyQuorumApiTest {
         + "\"display_name\":\"" + "x".repeat(51) + "\"}", appA), "display_name");
     assertRefused(api.call("POST", "/v1/key_quorums", "{\"public_keys\":[\"" + k + "\"],"
         + "\"owner\":{}}", appA), "owner");
+    // user members need the app's JWT issuer (UserApiTest covers users that exist)
     Reply users = api.call("POST", "/v1/key_quorums", "{\"user_ids\":[\"did:privy:abc\"]}", appA);
-    assertRefused(users, "user_ids");
-    assertTrue(users.json().get("error").asText().contains("not supported yet"));
+    assertEquals(400, users.status());
+    assertEquals("jwt_not_configured", users.json().get("code").asText());
+    assertTrue(users.json().get("error").asText().contains("user_ids"));
     StringBuilder many = new StringBuilder("{\"public_keys\":[");
     for (int i = 0; i < 33; i++) {
       many.append(i == 0 ? "" : ",").append('"').append(TestKeys.p256()).append('"');

@@ -140,10 +140,11 @@ class OwnerResolverTest {
   }
 
   @Test
-  void aUserOwnerIsRefusedAsNotSupportedYet() {
+  void aUserOwnerNeedsTheAppsJwtIssuer() {
     ApiException e = refused(appA, "{\"owner\":{\"user_id\":\"did:privy:abc\"}}");
     assertEquals(400, e.status());
-    assertTrue(e.getMessage().contains("user owners are not supported yet"));
+    assertEquals("jwt_not_configured", e.code());
+    assertTrue(e.getMessage().contains("owner.user_id"));
   }
 
   @Test
