@@ -489,8 +489,13 @@ public final class WalletManager {
    */
   public RpcReply rpc(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
     String[] method = {"unknown"};
+    return counted(method, () -> sign(app, walletId, body, headers, method));
+  }
+
+  /** Runs a signing request and counts it under {@code method[0]} as it is when it ends. */
+  private RpcReply counted(String[] method, java.util.function.Supplier<RpcReply> request) {
     try {
-      RpcReply reply = sign(app, walletId, body, headers, method);
+      RpcReply reply = request.get();
       countRpc(method[0], reply instanceof DryRunResult ? "dry_run" : "succeeded");
       return reply;
     } catch (ApiException e) {
@@ -603,6 +608,13 @@ public final class WalletManager {
    * {@code /rpc}, and goes through the same path from the policy decision on.
    */
   public RpcReply rawSign(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
+    return counted(new String[] {io.nitrosign.parent.rpc.RawSignEndpoint.METHOD},
+        () -> rawSignRequest(app, walletId, body, headers));
+  }
+
+  @SuppressWarnings("try") // the timer context is used only for its close()
+  private RpcReply rawSignRequest(App app, String walletId, Optional<byte[]> body,
+      HttpHeaders headers) {
     Loaded loaded = load(app, walletId, true);
     Wallet wallet = loaded.wallet();
     Optional<WalletAuthority> authority = WalletAuthorities.of(wallet.owner());
@@ -627,10 +639,13 @@ public final class WalletManager {
         // The parent's early check; the enclave checks again and its check is the one that counts.
         String path = RpcPayloads.Endpoint.RAW_SIGN.path(wallet.id());
         // with the live sessions of the user members, as /rpc sends them
-        signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
-            WalletAuthorities.signers(authority.get()));
-        RequestAuthorizer.Accepted accepted = authorizer.verify(signed, "POST", path, app.id(),
-            WalletAuthorities.signers(authority.get()));
+        RequestAuthorizer.Accepted accepted;
+        try (LatencyHistogram.Context t = authorizationStage.time()) {
+          signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
+              WalletAuthorities.signers(authority.get()));
+          accepted = authorizer.verify(signed, "POST", path, app.id(),
+              WalletAuthorities.signers(authority.get()));
+        }
         signer = accepted.quorum();
         parsed = accepted.body();
       } else {
