@@ -24,7 +24,15 @@ public final class ErrorCodes {
   public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
   public static final String NOT_ACCEPTABLE = "not_acceptable";
   public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+  /**
+   * The enclave cannot be reached, or the circuit breaker stopped calling it after consecutive
+   * failures (503 with Retry-After).
+   */
   public static final String ENCLAVE_UNAVAILABLE = "enclave_unavailable";
+  /** The bounded queue in front of the enclave is full: load was shed (503 with Retry-After). */
+  public static final String OVERLOADED = "overloaded";
+  /** The app's rate limit (token bucket) is exhausted (429 with Retry-After). */
+  public static final String RATE_LIMITED = "rate_limited";
   public static final String ENCLAVE_NOT_READY = "enclave_not_ready";
   public static final String ENCLAVE_BUSY = "enclave_busy";
   public static final String ENCLAVE_TIMEOUT = "enclave_timeout";

@@ -38,6 +38,12 @@ public final class EnclaveFailures {
     return switch (e.kind()) {
       case UNAVAILABLE -> new ApiException(503, ErrorCodes.ENCLAVE_UNAVAILABLE,
           "the signing enclave is unavailable; retry later", RETRY);
+      case CIRCUIT_OPEN -> new ApiException(503, ErrorCodes.ENCLAVE_UNAVAILABLE,
+          "the signing enclave is unavailable; retry later",
+          Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+      case OVERLOADED -> new ApiException(503, ErrorCodes.OVERLOADED,
+          "the service is overloaded; retry later",
+          Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
       case TIMEOUT -> new ApiException(504, ErrorCodes.ENCLAVE_TIMEOUT,
           "the signing enclave did not answer in time");
       case PROTOCOL -> new ApiException(502, ErrorCodes.ENCLAVE_ERROR,

@@ -200,6 +200,9 @@ public final class KeyTransferManager {
           .setCiphertext(ByteString.copyFrom(ciphertext)).build());
     } catch (EnclaveCallException e) {
       ApiException api = importFailure(e);
+      if (e.notSent()) {
+        throw api; // shed or circuit open: counted by the gateway, nothing to audit
+      }
       audit(app, null, AuditEvent.WALLET_IMPORT,
           api.status() == 400 ? Outcome.REJECTED : Outcome.FAILED, api.code(), render(detail));
       throw api;
@@ -315,6 +318,9 @@ public final class KeyTransferManager {
           && e.errorCode() == io.nitrosign.proto.v1.ErrorCode.INVALID_REQUEST
           ? ApiException.invalidRequest("the enclave refused the export: " + e.getMessage())
           : EnclaveFailures.toApi(e);
+      if (e.notSent()) {
+        throw api; // shed or circuit open: counted by the gateway, nothing to audit
+      }
       audit(app, walletId, AuditEvent.WALLET_EXPORT, EnclaveFailures.isRefusal(e)
           || api.status() == 400 ? Outcome.REJECTED : Outcome.FAILED, api.code(), "{}");
       throw api;

@@ -22,6 +22,8 @@ import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.audit.AuditStore;
 import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.audit.Outcome;
+import io.nitrosign.parent.metrics.LatencyHistogram;
+import io.nitrosign.parent.metrics.MetricNames;
 import io.nitrosign.parent.policy.PolicyEnforcement;
 import io.nitrosign.parent.policy.SpendLedger;
 import io.nitrosign.policy.Decision;
@@ -91,6 +93,11 @@ public final class WalletManager {
   private final Meter signFailures;
   private final Meter signRejections;
   private final Meter createFailures;
+  private final MetricRegistry metrics;
+  private final LatencyHistogram authorizationStage;
+  private final LatencyHistogram policyStage;
+  private final LatencyHistogram enclaveStage;
+  private final LatencyHistogram auditStage;
 
   public WalletManager(Jdbi jdbi, EnclaveGateway enclave, AuditWriter auditWriter, ObjectMapper json,
       SecureRandom random, Clock clock, MetricRegistry metrics, PrivyRequestAuthorizer authorizer,
@@ -109,6 +116,11 @@ public final class WalletManager {
     this.signFailures = metrics.meter(MetricRegistry.name(WalletManager.class, "sign", "failed"));
     this.signRejections = metrics.meter(MetricRegistry.name(WalletManager.class, "sign", "rejected"));
     this.createFailures = metrics.meter(MetricRegistry.name(WalletManager.class, "create", "failed"));
+    this.metrics = metrics;
+    this.authorizationStage = LatencyHistogram.stage(metrics, "authorization");
+    this.policyStage = LatencyHistogram.stage(metrics, "policy");
+    this.enclaveStage = LatencyHistogram.stage(metrics, "enclave");
+    this.auditStage = LatencyHistogram.stage(metrics, "audit");
   }
 
   // ---------------------------------------------------------------------------------- create
@@ -144,8 +156,11 @@ public final class WalletManager {
           .withLabels(labels.displayName(), labels.externalId());
       shares = WalletKeys.shares(walletId, r.getKey());
     } catch (EnclaveCallException e) {
-      createFailures.mark();
       ApiException api = EnclaveFailures.toApi(e);
+      if (e.notSent()) {
+        throw api; // shed or circuit open: counted by the gateway, nothing to audit
+      }
+      createFailures.mark();
       auditQuietly(new AuditEvent(app.id(), null, AuditEvent.WALLET_CREATE, Outcome.FAILED,
           api.code(), render(detail)));
       throw api;
@@ -236,6 +251,9 @@ public final class WalletManager {
           .setAuthorization(signed).build()).getKey();
     } catch (EnclaveCallException e) {
       ApiException api = EnclaveFailures.toApi(e);
+      if (e.notSent()) {
+        throw api; // shed or circuit open: counted by the gateway, nothing to audit
+      }
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_UPDATE,
           EnclaveFailures.isRefusal(e) ? Outcome.REJECTED : Outcome.FAILED, api.code(),
           render(detail)));
@@ -469,8 +487,40 @@ public final class WalletManager {
    * no owner signature even for an owned wallet, reserves nothing and never reaches the enclave;
    * it is decided under the wallet's own policies.
    */
-  @SuppressWarnings("try") // the timer context is used only for its close()
   public RpcReply rpc(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
+    String[] method = {"unknown"};
+    return counted(method, () -> sign(app, walletId, body, headers, method));
+  }
+
+  /** Runs a signing request and counts it under {@code method[0]} as it is when it ends. */
+  private RpcReply counted(String[] method, java.util.function.Supplier<RpcReply> request) {
+    try {
+      RpcReply reply = request.get();
+      countRpc(method[0], reply instanceof DryRunResult ? "dry_run" : "succeeded");
+      return reply;
+    } catch (ApiException e) {
+      countRpc(method[0], ErrorCodes.OVERLOADED.equals(e.code()) ? "overloaded"
+          : e.status() >= 500 ? "failed" : "rejected");
+      throw e;
+    } catch (RuntimeException e) {
+      countRpc(method[0], "failed");
+      throw e;
+    }
+  }
+
+  /**
+   * Counts one signing RPC ({@code nitrosign_rpc_requests_total{method,outcome}}); the method is a
+   * name the parent resolved (or "unknown"), so clients cannot make new series.
+   */
+  private void countRpc(String method, String outcome) {
+    metrics.meter(MetricNames.labeled(MetricNames.RPC_REQUESTS, "method", method,
+        "outcome", outcome)).mark();
+  }
+
+  /** {@link #rpc}; sets {@code resolvedMethod[0]} once the method is known. */
+  @SuppressWarnings("try") // the timer contexts are used only for their close()
+  private RpcReply sign(App app, String walletId, Optional<byte[]> body, HttpHeaders headers,
+      String[] resolvedMethod) {
     Loaded loaded = load(app, walletId, true);
     Wallet wallet = loaded.wallet();
 
@@ -493,10 +543,13 @@ public final class WalletManager {
       if (!dryRun && authority.isPresent() && authority.get().hasOwner()) {
         // The parent's early check; the enclave checks again and its check is the one that counts.
         String path = "/v1/wallets/" + wallet.id() + "/rpc";
-        signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
-            WalletAuthorities.signers(authority.get()));
-        RequestAuthorizer.Accepted accepted = authorizer.verify(signed, "POST", path, app.id(),
-            WalletAuthorities.signers(authority.get()));
+        RequestAuthorizer.Accepted accepted;
+        try (LatencyHistogram.Context t = authorizationStage.time()) {
+          signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
+              WalletAuthorities.signers(authority.get()));
+          accepted = authorizer.verify(signed, "POST", path, app.id(),
+              WalletAuthorities.signers(authority.get()));
+        }
         signer = accepted.quorum();
         try {
           // The payload exactly as the enclave derives it from the signed body.
@@ -507,6 +560,7 @@ public final class WalletManager {
         }
       }
       method = RpcMethods.of(RpcRequest.method(root), wallet.chain());
+      resolvedMethod[0] = method.name();
       if (method.raw() && !app.allowRawSign()) {
         throw new ApiException(403, ErrorCodes.METHOD_NOT_ALLOWED_FOR_APP,
             method.name() + " (raw signing) is not enabled for this app");
@@ -554,6 +608,13 @@ public final class WalletManager {
    * {@code /rpc}, and goes through the same path from the policy decision on.
    */
   public RpcReply rawSign(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
+    return counted(new String[] {io.nitrosign.parent.rpc.RawSignEndpoint.METHOD},
+        () -> rawSignRequest(app, walletId, body, headers));
+  }
+
+  @SuppressWarnings("try") // the timer context is used only for its close()
+  private RpcReply rawSignRequest(App app, String walletId, Optional<byte[]> body,
+      HttpHeaders headers) {
     Loaded loaded = load(app, walletId, true);
     Wallet wallet = loaded.wallet();
     Optional<WalletAuthority> authority = WalletAuthorities.of(wallet.owner());
@@ -578,10 +639,13 @@ public final class WalletManager {
         // The parent's early check; the enclave checks again and its check is the one that counts.
         String path = RpcPayloads.Endpoint.RAW_SIGN.path(wallet.id());
         // with the live sessions of the user members, as /rpc sends them
-        signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
-            WalletAuthorities.signers(authority.get()));
-        RequestAuthorizer.Accepted accepted = authorizer.verify(signed, "POST", path, app.id(),
-            WalletAuthorities.signers(authority.get()));
+        RequestAuthorizer.Accepted accepted;
+        try (LatencyHistogram.Context t = authorizationStage.time()) {
+          signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
+              WalletAuthorities.signers(authority.get()));
+          accepted = authorizer.verify(signed, "POST", path, app.id(),
+              WalletAuthorities.signers(authority.get()));
+        }
         signer = accepted.quorum();
         parsed = accepted.body();
       } else {
@@ -656,7 +720,7 @@ public final class WalletManager {
     detail.put("decoded", payload.audit());
 
     PolicyEnforcement.Result verdict;
-    try {
+    try (LatencyHistogram.Context t = policyStage.time()) {
       List<Policy> governing = governingPolicies(loaded, authority, signer);
       verdict = policies.decide(app.id(), wallet.id(), governing, new PolicyRequest(job.method(),
           wallet.chain().wireName(), payload, clock.instant().getEpochSecond()), dryRun);
@@ -692,7 +756,8 @@ public final class WalletManager {
     }
     Map<String, Object> data;
     Object released;
-    try (Timer.Context ignored = signTimer.time()) {
+    try (Timer.Context ignored = signTimer.time();
+        LatencyHistogram.Context t = enclaveStage.time()) {
       SignResponse response = enclave.sign(signRequest);
       data = prepared.result(response);
       released = releasedSignature(data, response);
@@ -707,11 +772,18 @@ public final class WalletManager {
     } catch (EnclaveCallException e) {
       // Nothing was signed (or nothing is released): the reservation does not count.
       policies.ledger().release(reservation);
+      ApiException api = EnclaveFailures.toApi(e);
+      if (e.notSent()) {
+        // Shed by the enclave queue or refused by the open circuit breaker: nothing reached the
+        // enclave. Counted (nitrosign_enclave_shed_total, ..._circuit_rejected_total and the
+        // request counter), not audited: an audit row per refused request would turn overload
+        // into a flood of appends on the one audit chain, the shared bottleneck.
+        throw api;
+      }
       // The enclave refusing the payload is a rejection of the request (400), like the parent's
       // own decoder refusing it; everything else is a failure of the signing path.
       boolean refused = EnclaveFailures.isRefusal(e);
       (refused ? signRejections : signFailures).mark();
-      ApiException api = EnclaveFailures.toApi(e);
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
           refused ? Outcome.REJECTED : Outcome.FAILED, api.code(), render(detail)));
       throw api;
@@ -724,7 +796,7 @@ public final class WalletManager {
     // public data: what the client receives, recorded so the audit export can show it
     detail.put("signature", released);
     String rendered = render(detail);
-    try {
+    try (LatencyHistogram.Context t = auditStage.time()) {
       // The reservation becomes committed in the transaction of this row, or neither happens.
       auditWriter.appendDurably(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
           Outcome.SUCCEEDED, null, rendered, reservation), AUDIT_COMMIT_TIMEOUT);
