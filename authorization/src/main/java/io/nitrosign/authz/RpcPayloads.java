@@ -2,10 +2,12 @@ package io.nitrosign.authz;
 
 import com.google.protobuf.ByteString;
 import io.nitrosign.chains.ChainFormatException;
+import io.nitrosign.chains.bitcoin.Hashes;
 import io.nitrosign.chains.bitcoin.Psbt;
 import io.nitrosign.chains.bitcoin.PsbtWallet;
 import io.nitrosign.chains.ethereum.Eip7702Authorization;
 import io.nitrosign.chains.ethereum.EthTransaction;
+import io.nitrosign.chains.ethereum.Keccak256;
 import io.nitrosign.chains.solana.SolanaSignMessage;
 import io.nitrosign.chains.solana.SolanaTransaction;
 import io.nitrosign.chains.stellar.StellarEnvelope;
@@ -33,6 +35,11 @@ import java.util.regex.Pattern;
  * whose payload differs. Validation of what the payload means (decoding the transaction, the
  * wallet being a signer) stays with the payload signers; this class only reads the fields.
  *
+ * <p>Two endpoints sign: {@code /rpc} ({@link #derive}) and {@code /raw_sign}
+ * ({@link #deriveRawSign}). Which one a signed request is for is read from the URL its signers
+ * signed ({@link Endpoint#ofSignedUrl}), so a body signed for one endpoint is never read as the
+ * other's.
+ *
  * <p>Which payload kinds belong to which chain type: {@link #kindsOf(String)}.
  */
 public final class RpcPayloads {
@@ -41,7 +48,46 @@ public final class RpcPayloads {
   private static final int MAX_MESSAGE_BYTES = 64 * 1024;
   private static final int MAX_RAW_BYTES = 64 * 1024;
 
+  /** The most bytes a raw_sign {@code params.hash} (Ed25519) or {@code params.bytes} may have. */
+  public static final int MAX_RAW_SIGN_BYTES = MAX_RAW_BYTES;
+
   private RpcPayloads() {}
+
+  /**
+   * The endpoint a signed request is for. The enclave checks the signed URL against the path of
+   * the endpoint it picks here, and derives the payload with that endpoint's function.
+   */
+  public enum Endpoint {
+    /** {@code POST /v1/wallets/{id}/rpc}: {@link #derive}. */
+    RPC("/rpc"),
+    /** {@code POST /v1/wallets/{id}/raw_sign}: {@link #deriveRawSign}. */
+    RAW_SIGN("/raw_sign");
+
+    private final String suffix;
+
+    Endpoint(String suffix) {
+      this.suffix = suffix;
+    }
+
+    /** The request path of this endpoint for {@code walletId}. */
+    public String path(String walletId) {
+      return "/v1/wallets/" + walletId + suffix;
+    }
+
+    /**
+     * The endpoint whose path the signed {@code url} ends with ({@link #RPC} when none does: the
+     * URL check then refuses it).
+     */
+    public static Endpoint ofSignedUrl(String url, String walletId) {
+      return url.endsWith(RAW_SIGN.path(walletId)) ? RAW_SIGN : RPC;
+    }
+
+    /** The payload the signed {@code body} asks this endpoint to sign. */
+    public SignRequest derive(Map<String, Object> body, String chainType) {
+      return this == RAW_SIGN ? deriveRawSign(body, chainType)
+          : RpcPayloads.derive(body, chainType);
+    }
+  }
 
   /** The payload kinds a wallet of {@code chainType} may sign; empty for an unknown chain type. */
   public static Set<SignRequest.PayloadCase> kindsOf(String chainType) {
@@ -117,6 +163,94 @@ public final class RpcPayloads {
           "is not a signing method of a " + chainType + " wallet");
     }
     return b.build();
+  }
+
+  /** Hash functions of raw_sign's {@code params.hash_function} that are implemented. */
+  public static final java.util.List<String> RAW_SIGN_HASH_FUNCTIONS =
+      java.util.List.of("keccak256", "sha256");
+
+  /** Encodings of raw_sign's {@code params.bytes}. */
+  public static final java.util.List<String> RAW_SIGN_ENCODINGS =
+      java.util.List.of("utf-8", "hex", "base64");
+
+  /**
+   * The payload a {@code POST /v1/wallets/{id}/raw_sign} body ({@code {params: {hash}}} or
+   * {@code {params: {bytes, encoding, hash_function}}}, Privy's shape) asks for, for a wallet of
+   * {@code chainType}. A secp256k1 wallet signs a 32-byte digest ({@code DIGEST}): {@code hash}
+   * must be 32 bytes, or it is the hash of {@code bytes}. An Ed25519 wallet signs a message
+   * ({@code RAW_MESSAGE}, pure Ed25519): {@code hash} exactly as given (1 to
+   * {@link #MAX_RAW_SIGN_BYTES} bytes: Privy's raw sign on Ed25519 chains takes the bytes to
+   * sign, e.g. an Aptos signing message or a Sui intent digest), or the 32-byte hash of
+   * {@code bytes}. Besides {@code params} the body may carry only what Privy's API defines for
+   * the endpoint's envelope ({@code chain_type}, {@code address}, {@code wallet_id}), which the
+   * parent checks; a body naming a {@code method} is an rpc body and is refused here.
+   *
+   * @throws ChainFormatException naming the field when the body does not name a payload
+   */
+  public static SignRequest deriveRawSign(Map<String, Object> body, String chainType) {
+    if (body.containsKey("method")) {
+      throw new ChainFormatException("method", "is not a field of a raw_sign request");
+    }
+    Map<String, Object> params = object(body, "params");
+    for (String field : params.keySet()) {
+      if (!java.util.Set.of("hash", "bytes", "encoding", "hash_function").contains(field)) {
+        throw new ChainFormatException("params." + field, "is not a raw_sign parameter");
+      }
+    }
+    boolean ed25519 = chainType.equals("solana") || chainType.equals("stellar");
+    byte[] toSign;
+    if (params.containsKey("hash")) {
+      if (params.containsKey("bytes") || params.containsKey("encoding")
+          || params.containsKey("hash_function")) {
+        throw new ChainFormatException("params.hash",
+            "give hash, or bytes with encoding and hash_function, not both");
+      }
+      toSign = hex(params, "hash", ed25519 ? MAX_RAW_BYTES : 32);
+      if (ed25519 ? toSign.length == 0 : toSign.length != 32) {
+        throw new ChainFormatException("params.hash", ed25519
+            ? "must be 1 to " + MAX_RAW_BYTES + " bytes of hex" : "must be 32 bytes of hex");
+      }
+    } else if (params.containsKey("bytes")) {
+      toSign = hash(text(params, "hash_function", "params."), rawSignBytes(params));
+    } else {
+      throw new ChainFormatException("params.hash", "is missing (or give params.bytes)");
+    }
+    if (kindsOf(chainType).isEmpty()) {
+      throw new ChainFormatException("chain_type", "is not a supported chain type");
+    }
+    SignRequest.Builder b = SignRequest.newBuilder();
+    if (ed25519) {
+      b.setRawMessage(ByteString.copyFrom(toSign));
+    } else {
+      b.setDigest(ByteString.copyFrom(toSign));
+    }
+    return b.build();
+  }
+
+  /** raw_sign's {@code params.bytes} decoded as {@code params.encoding} says. */
+  private static byte[] rawSignBytes(Map<String, Object> params) {
+    String encoding = text(params, "encoding", "params.");
+    byte[] bytes = switch (encoding) {
+      case "utf-8" -> text(params, "bytes", "params.").getBytes(StandardCharsets.UTF_8);
+      case "hex" -> hex(params, "bytes", MAX_RAW_BYTES);
+      case "base64" -> base64(params, "bytes");
+      default -> throw new ChainFormatException("params.encoding",
+          "must be one of " + String.join(", ", RAW_SIGN_ENCODINGS));
+    };
+    if (bytes.length > MAX_RAW_BYTES) {
+      throw new ChainFormatException("params.bytes", "exceeds " + MAX_RAW_BYTES + " bytes");
+    }
+    return bytes;
+  }
+
+  private static byte[] hash(String function, byte[] bytes) {
+    return switch (function) {
+      case "keccak256" -> Keccak256.hash(bytes);
+      case "sha256" -> Hashes.sha256(bytes);
+      default -> throw new ChainFormatException("params.hash_function", "must be one of "
+          + String.join(", ", RAW_SIGN_HASH_FUNCTIONS)
+          + (function.equals("blake2b256") ? " (blake2b256 is not supported)" : ""));
+    };
   }
 
   /** The request with everything but its payload cleared, for comparing payloads. */

@@ -57,7 +57,8 @@ class AttestedSignatureEndToEndTest {
     Http.Reply created = http.post("/v1/wallets", auth, "{\"chain_type\":\"ethereum\"}");
     assertEquals(200, created.status(), () -> created.raw().body());
     walletId = created.body().get("id").asText();
-    walletPublicKey = hex(created.body().get("public_key").asText());
+    // the binding commits to the uncompressed key (our extension beside Privy's compressed one)
+    walletPublicKey = hex(created.body().get("public_key_uncompressed").asText());
 
     X509Certificate root = AttestationVerifier.readCertificate(Files.readAllBytes(stack.nsmRoot()));
     verifier = new AttestedSignatureVerifier(AttestationVerifier.withRoot(root));

@@ -134,6 +134,7 @@ class BitcoinEndToEndTest {
       JsonNode w = r.body();
       assertEquals(chain[0], w.get("chain_type").asText());
       byte[] pub = HEX.parseHex(w.get("public_key").asText().substring(2));
+      assertEquals(33, pub.length, w.toString()); // Privy's encoding: compressed SEC1
       String p2wpkh = BitcoinAddress.p2wpkh(chain[1], Secp256k1Points.compress(pub));
       assertEquals(p2wpkh, w.get("address").asText());
       assertEquals(p2wpkh, w.get("addresses").get("p2wpkh").asText());

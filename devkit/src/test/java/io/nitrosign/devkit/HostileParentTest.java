@@ -272,6 +272,47 @@ class HostileParentTest {
   }
 
   @Test
+  void aRawSignSignatureIsNeverReadAsAnRpcNorAnRpcSignatureAsARawSign() throws Exception {
+    WalletKey key = stored(owned);
+    String rawPath = "/v1/wallets/" + owned + "/raw_sign";
+    Cases cases = new Cases();
+    byte[] h1 = randomBytes(32);
+    RequestAuthorization raw1 = signed(owner, "POST", rawPath, rawSign(h1));
+    cases.expect("a signed raw_sign presented with its URL changed to the rpc path",
+        ErrorCode.AUTHORIZATION_INVALID, digestRequest(key, h1,
+            raw1.toBuilder().setUrl(baseUrl + rpc(owned)).build()));
+    byte[] h2 = randomBytes(32);
+    cases.expect("a raw_sign body signed for the rpc URL (read as an rpc body: no method)",
+        ErrorCode.AUTHORIZATION_INVALID, digestRequest(key, h2,
+            signed(owner, "POST", rpc(owned), rawSign(h2))));
+    cases.expect("an rpc body (personal_sign) signed for the raw_sign URL, presented as the"
+        + " personal message", ErrorCode.AUTHORIZATION_INVALID, signRequest(key, "r3",
+            signed(owner, "POST", rawPath, personalSign("r3"))));
+    byte[] h4 = randomBytes(32);
+    cases.expect("an rpc body (secp256k1_sign of a hash) signed for the raw_sign URL",
+        ErrorCode.AUTHORIZATION_INVALID, digestRequest(key, h4, signed(owner, "POST", rawPath,
+            "{\"method\":\"secp256k1_sign\",\"params\":{\"hash\":\"0x"
+                + HexFormat.of().formatHex(h4) + "\"}}")));
+    byte[] h5 = randomBytes(32);
+    cases.expect("a signed raw_sign with another digest in SignRequest",
+        ErrorCode.AUTHORIZATION_INVALID, digestRequest(key, randomBytes(32),
+            signed(owner, "POST", rawPath, rawSign(h5))));
+    cases.expect("a signed raw_sign presented as a personal message of the same request",
+        ErrorCode.AUTHORIZATION_INVALID, signRequest(key, "r6",
+            signed(owner, "POST", rawPath, rawSign(randomBytes(32)))));
+    cases.assertAll();
+    // positive control: the signed raw_sign, straight to the socket, signs exactly its hash, once
+    EnclaveResponse ok = call(digestRequest(key, h1, raw1));
+    assertEquals(EnclaveResponse.BodyCase.SIGN, ok.getBodyCase(), ok::toString);
+    assertTrue(Secp256k1Verifier.verify(key.getPublicKey().toByteArray(), h1,
+        ok.getSign().getR().toByteArray(), ok.getSign().getS().toByteArray()));
+    Cases replay = new Cases();
+    replay.expect("the same signed raw_sign again", ErrorCode.AUTHORIZATION_REPLAYED,
+        digestRequest(key, h1, raw1));
+    replay.assertAll();
+  }
+
+  @Test
   void aKeyQuorumWalletRefusesFewerMembersThanItsThreshold() throws Exception {
     WalletKey key = stored(quorumWallet);
     String path = rpc(quorumWallet);
@@ -843,6 +884,17 @@ class HostileParentTest {
   private static String exportBody(byte[] recipient) {
     return "{\"encryption_type\":\"HPKE\",\"recipient_public_key\":\""
         + Base64.getEncoder().encodeToString(recipient) + "\"}";
+  }
+
+  /** A raw_sign body (Privy's shape) of a 32-byte hash. */
+  private static String rawSign(byte[] hash) {
+    return "{\"params\":{\"hash\":\"0x" + HexFormat.of().formatHex(hash) + "\"}}";
+  }
+
+  private static SignRequest digestRequest(WalletKey key, byte[] digest,
+      RequestAuthorization authorization) {
+    return SignRequest.newBuilder().setKey(key).setDigest(ByteString.copyFrom(digest))
+        .setAuthorization(authorization).build();
   }
 
   private static String rpc(String walletId) {

@@ -38,6 +38,31 @@ final class NodeScript {
   }
 
   /**
+   * Runs {@code script} against {@code shared}'s stack as the app {@code appId} (another app of
+   * the stack, e.g. one that may export), with {@code secrets} added to its environment: each is
+   * a secret like the app's, and must never be printed.
+   */
+  static NodeScript runWithSecrets(SharedStack shared, String script, String appId,
+      String appSecret, Map<String, String> secrets) throws Exception {
+    NodeScript run = run(shared.baseUrl(), appId, appSecret, script, secrets);
+    for (Map.Entry<String, String> secret : secrets.entrySet()) {
+      assertFalse(run.output().contains(secret.getValue().strip()),
+          () -> secret.getKey() + " must never be printed");
+    }
+    return run;
+  }
+
+  /**
+   * As {@link #run(SharedStack, String)}, as the app {@code appId} / {@code appSecret}, with
+   * {@code env} added to the script's environment: values that are secrets like the app's (e.g. a
+   * second app's credentials), so none of them may be printed either.
+   */
+  static NodeScript run(SharedStack shared, String script, String appId, String appSecret,
+      Map<String, String> env) throws Exception {
+    return runWithSecrets(shared, script, appId, appSecret, env);
+  }
+
+  /**
    * Runs {@code script} against the stack at {@code baseUrl} as app {@code appId}, with
    * {@code env} added to its environment (e.g. where it keeps state between two runs).
    */

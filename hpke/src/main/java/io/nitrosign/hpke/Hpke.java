@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * HPKE base mode (mode_base, RFC 9180), single-shot: {@code SealBase} and {@code OpenBase} of
- * section 6.1 over DHKEM(P-256, HKDF-SHA256), HKDF-SHA256 and AES-128-GCM or AES-256-GCM, built
- * on bc-fips primitives (ECDH, HMAC-SHA-256, AES-GCM).
+ * section 6.1 over DHKEM(P-256, HKDF-SHA256), HKDF-SHA256 and AES-128-GCM, AES-256-GCM or
+ * ChaCha20Poly1305, built on bc-fips primitives (ECDH, HMAC-SHA-256, AES-GCM, ChaCha20-Poly1305).
  *
  * <p>Base mode authenticates nothing about the sender: anyone holding the recipient's public key
  * can seal to it. Bind the context a message belongs to through {@code info} and {@code aad}.
@@ -71,7 +71,7 @@ public final class Hpke {
   /**
    * SealBase with a caller-chosen ephemeral key pair: deterministic, for test vectors only. Reusing
    * an ephemeral key for two messages to the same recipient reuses the AEAD key and nonce, which
-   * breaks AES-GCM; production code calls {@link #seal}. The caller keeps (and closes) the key.
+   * breaks AES-GCM and ChaCha20-Poly1305 alike; production code calls {@link #seal}. The caller keeps (and closes) the key.
    */
   public static Sealed sealWithEphemeral(HpkeSuite suite, byte[] recipientPublicKey, byte[] info,
       byte[] aad, byte[] plaintext, HpkeKeyPair ephemeral) throws HpkeException {

@@ -61,7 +61,9 @@ final class HpkeContext implements AutoCloseable {
   /** ContextS.Seal(aad, pt), then increments the sequence number. */
   byte[] seal(byte[] aad, byte[] plaintext) throws HpkeException {
     byte[] nonce = computeNonce();
-    byte[] ct = AesGcm.seal(key, nonce, aad, plaintext);
+    byte[] ct = suite.aead() == HpkeSuite.Aead.CHACHA20_POLY1305
+        ? ChaCha20Poly1305.seal(key, nonce, aad, plaintext)
+        : AesGcm.seal(key, nonce, aad, plaintext);
     incrementSeq();
     return ct;
   }
@@ -69,7 +71,9 @@ final class HpkeContext implements AutoCloseable {
   /** ContextR.Open(aad, ct), then increments the sequence number. */
   byte[] open(byte[] aad, byte[] ciphertext) throws HpkeException {
     byte[] nonce = computeNonce();
-    byte[] pt = AesGcm.open(key, nonce, aad, ciphertext);
+    byte[] pt = suite.aead() == HpkeSuite.Aead.CHACHA20_POLY1305
+        ? ChaCha20Poly1305.open(key, nonce, aad, ciphertext)
+        : AesGcm.open(key, nonce, aad, ciphertext);
     incrementSeq();
     return pt;
   }

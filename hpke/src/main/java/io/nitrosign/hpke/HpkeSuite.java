@@ -13,9 +13,19 @@ public record HpkeSuite(Kem kem, Kdf kdf, Aead aead) {
   public static final HpkeSuite DHKEM_P256_HKDF_SHA256_AES_128_GCM =
       new HpkeSuite(Kem.DHKEM_P256_HKDF_SHA256, Kdf.HKDF_SHA256, Aead.AES_128_GCM);
 
-  /** DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM: the suite of key import and export. */
+  /**
+   * DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM: the suite of our own key import and
+   * export envelopes ({@link ImportEnvelope}, {@link ExportEnvelope}).
+   */
   public static final HpkeSuite DHKEM_P256_HKDF_SHA256_AES_256_GCM =
       new HpkeSuite(Kem.DHKEM_P256_HKDF_SHA256, Kdf.HKDF_SHA256, Aead.AES_256_GCM);
+
+  /**
+   * DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305: the suite of RFC 9180 Appendix A.5,
+   * and the one Privy's SDKs use for key import and export ({@link PrivyEnvelope}).
+   */
+  public static final HpkeSuite DHKEM_P256_HKDF_SHA256_CHACHA20_POLY1305 =
+      new HpkeSuite(Kem.DHKEM_P256_HKDF_SHA256, Kdf.HKDF_SHA256, Aead.CHACHA20_POLY1305);
 
   public HpkeSuite {
     Objects.requireNonNull(kem, "kem");
@@ -88,12 +98,14 @@ public record HpkeSuite(Kem kem, Kdf kdf, Aead aead) {
     }
   }
 
-  /** AEADs (RFC 9180 section 7.3). Both have Nn 12 and Nt 16. */
+  /** AEADs (RFC 9180 section 7.3). All three have Nn 12 and Nt 16. */
   public enum Aead {
     /** aead_id 0x0001: Nk 16. */
     AES_128_GCM(0x0001, 16),
     /** aead_id 0x0002: Nk 32. */
-    AES_256_GCM(0x0002, 32);
+    AES_256_GCM(0x0002, 32),
+    /** aead_id 0x0003: Nk 32 (RFC 8439). */
+    CHACHA20_POLY1305(0x0003, 32);
 
     /** Nn: nonce length. */
     public static final int NONCE_LENGTH = 12;

@@ -31,7 +31,19 @@ import io.nitrosign.parent.sealing.SealingConfiguration;
 import io.nitrosign.parent.sealing.SealingTasks;
 import io.nitrosign.parent.wallet.WalletModule;
 import io.nitrosign.parent.wallet.WalletResealer;
+import com.codahale.metrics.CachedGauge;
+import com.codahale.metrics.Gauge;
+import io.nitrosign.parent.app.AppManager;
+import io.nitrosign.parent.logging.RequestIdFilter;
+import io.nitrosign.parent.metrics.MetricNames;
+import io.nitrosign.parent.metrics.PrometheusServlet;
+import io.nitrosign.parent.ratelimit.AppRateLimiter;
+import io.nitrosign.parent.ratelimit.RateLimitFilter;
+import io.nitrosign.parent.ratelimit.RateLimitTask;
+import jakarta.servlet.DispatcherType;
 import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
 
@@ -71,6 +83,12 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     // Admin tasks (rotation, reseal) need admin.taskToken; /healthcheck, /ping stay open.
     env.admin().addFilter("task-auth", new TaskAuthFilter(config.getAdmin().taskToken()))
         .addMappingForUrlPatterns(null, true, "/tasks/*");
+    // Read-only, like Dropwizard's /metrics beside it: no task token (docs/operations.md).
+    env.admin().addServlet("prometheus", new PrometheusServlet(env.metrics()))
+        .addMapping("/metrics/prometheus");
+    // First on the application port: every log line of a request carries its id.
+    env.servlets().addFilter("request-id", new RequestIdFilter())
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     SecureRandom random = new SecureRandom();
     Clock clock = Clock.systemUTC();
 
@@ -81,7 +99,8 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     // Registers the "database" health check (the validation query, SELECT 1) and manages the pool.
     Jdbi jdbi = new JdbiFactory().build(env, config.getDatabase(), dataSource, DATABASE);
 
-    EnclaveClientGateway enclave = new EnclaveClientGateway(config.getEnclave());
+    EnclaveClientGateway enclave = new EnclaveClientGateway(config.getEnclave(), clock,
+        env.metrics());
     env.lifecycle().manage(new Managed() {
       @Override
       public void start() {
@@ -103,7 +122,12 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     // Group commit for audit rows in transactions of their own (signing, failed logins).
     AuditWriter auditWriter = new AuditWriter(jdbi, clock);
     env.lifecycle().manage(auditWriter);
-    AppModule.install(env, jdbi, random, clock, auditWriter);
+    AppManager apps = AppModule.install(env, jdbi, random, clock, auditWriter);
+    // After authentication (priority AUTHORIZATION): the app's token bucket, 429 when empty.
+    env.jersey().register(new RateLimitFilter(
+        new AppRateLimiter(clock, config.getRateLimit().defaultLimit()), env.metrics()));
+    env.admin().addTask(new RateLimitTask(apps));
+    env.metrics().register(MetricNames.AUDIT_HEAD_SEQ, auditHead(jdbi));
     PrivyRequestAuthorizer authorizer = new PrivyRequestAuthorizer(config.getPublicBaseUrl(), clock,
         io.nitrosign.parent.user.UserModule.sessions(jdbi, clock));
     io.nitrosign.parent.wallet.WalletManager wallets = WalletModule.install(env, jdbi, enclave,
@@ -121,6 +145,21 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     env.lifecycle().manage(bootstrapper);
     env.admin().addTask(SealingTasks.rotate(bootstrapper));
     env.admin().addTask(SealingTasks.reseal(new WalletResealer(jdbi, enclave, clock)));
+  }
+
+  /**
+   * The audit chain head's sequence number (the highest row id), read at most every 5 s. Until the
+   * enclave signs checkpoints this is the whole of the audit lag metric: the checkpoint lag
+   * (head minus the last checkpointed sequence number) joins it when checkpoints exist.
+   */
+  private static Gauge<Long> auditHead(Jdbi jdbi) {
+    return new CachedGauge<Long>(5, TimeUnit.SECONDS) {
+      @Override
+      protected Long loadValue() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(id), 0) FROM audit_log")
+            .mapTo(Long.class).one());
+      }
+    };
   }
 
   /**

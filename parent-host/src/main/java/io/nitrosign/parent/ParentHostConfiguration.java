@@ -42,6 +42,22 @@ public class ParentHostConfiguration extends Configuration {
   @NotNull
   private SealingConfiguration sealing = new SealingConfiguration();
 
+  /** The default per-app rate limit ({@code rateLimit:}); apps may have their own. */
+  @Valid
+  @NotNull
+  private io.nitrosign.parent.ratelimit.RateLimitConfiguration rateLimit =
+      new io.nitrosign.parent.ratelimit.RateLimitConfiguration();
+
+  @JsonProperty("rateLimit")
+  public io.nitrosign.parent.ratelimit.RateLimitConfiguration getRateLimit() {
+    return rateLimit;
+  }
+
+  @JsonProperty("rateLimit")
+  public void setRateLimit(io.nitrosign.parent.ratelimit.RateLimitConfiguration rateLimit) {
+    this.rateLimit = rateLimit;
+  }
+
   /**
    * The API's public base URL as clients sign requests for it (Privy's authorization signatures
    * cover {@code url}), without a trailing slash, e.g. {@code https://signer.example.com}; the

@@ -166,8 +166,12 @@ class ParentHostApiTest {
     assertEquals(w.id(), j.get("id").asText());
     assertEquals(w.address(), j.get("address").asText());
     assertEquals("ethereum", j.get("chain_type").asText());
-    assertTrue(j.get("public_key").asText().startsWith("0x04"));
-    assertEquals(132, j.get("public_key").asText().length());
+    // Privy's encoding: the compressed SEC1 key; ours: the uncompressed one beside it
+    assertEquals(68, j.get("public_key").asText().length());
+    assertTrue(j.get("public_key").asText().matches("0x0[23][0-9a-f]{64}"));
+    assertEquals(Hex.prefixed(w.publicKey()), j.get("public_key_uncompressed").asText());
+    assertEquals(j.get("public_key_uncompressed").asText().substring(4, 68),
+        j.get("public_key").asText().substring(4));
     assertTrue(j.get("policy_ids").isArray() && j.get("policy_ids").isEmpty());
     assertTrue(j.get("additional_signers").isArray() && j.get("additional_signers").isEmpty());
     assertTrue(j.has("owner_id") && j.get("owner_id").isNull());

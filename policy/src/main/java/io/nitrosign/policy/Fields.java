@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * and every field with its type and how it is read from a payload.
  *
  * <p>Methods: Privy's names for the chain plus ours ({@code secp256k1_sign}, {@code raw_sign},
- * {@code signPsbt}). Methods that the appliance never serves ({@code eth_sendTransaction},
+ * {@code signPsbt}). {@code raw_sign} is also the method of {@code POST /v1/wallets/{id}/raw_sign}
+ * on every chain (Privy's raw sign endpoint; its payload is raw bytes, which no field reads). Methods that the appliance never serves ({@code eth_sendTransaction},
  * {@code exportPrivateKey}, ...) are accepted as Privy accepts them; their rules never match
  * because no request has that method. A rule for a specific method may use only the field sources
  * that method's payload has (plus {@code system} and {@code reference}): a condition that could
@@ -58,8 +59,8 @@ final class Fields {
           "eth_signUserOperation", ETH_TX, "wallet_sendCalls", ETH_TX,
           "eth_signTypedData_v4", ETH_TYPED,
           "eth_sign7702Authorization", Set.of("ethereum_7702_authorization"),
-          "personal_sign", MESSAGE, "secp256k1_sign", NONE, "exportPrivateKey", NONE,
-          "exportSeedPhrase", NONE),
+          "personal_sign", MESSAGE, "secp256k1_sign", NONE, "raw_sign", NONE,
+          "exportPrivateKey", NONE, "exportSeedPhrase", NONE),
       "solana", methods(
           "signTransaction", SOLANA_TX, "signAndSendTransaction", SOLANA_TX,
           "signMessage", MESSAGE, "raw_sign", NONE, "exportPrivateKey", NONE,
@@ -68,8 +69,8 @@ final class Fields {
           "signTransaction", STELLAR_TX, "raw_sign", NONE, "exportPrivateKey", NONE,
           "exportSeedPhrase", NONE),
       "bitcoin", methods(
-          "signPsbt", BITCOIN_TX, "secp256k1_sign", NONE, "exportPrivateKey", NONE,
-          "exportSeedPhrase", NONE));
+          "signPsbt", BITCOIN_TX, "secp256k1_sign", NONE, "raw_sign", NONE,
+          "exportPrivateKey", NONE, "exportSeedPhrase", NONE));
 
   private static Map<String, Set<String>> methods(Object... pairs) {
     Map<String, Set<String>> m = new LinkedHashMap<>();

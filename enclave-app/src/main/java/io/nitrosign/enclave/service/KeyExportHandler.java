@@ -7,6 +7,8 @@ import io.nitrosign.hpke.ExportEnvelope;
 import io.nitrosign.hpke.Hpke;
 import io.nitrosign.hpke.HpkeException;
 import io.nitrosign.hpke.HpkeKeyPair;
+import io.nitrosign.hpke.PrivyEnvelope;
+import io.nitrosign.proto.v1.KeyEnvelope;
 import io.nitrosign.proto.v1.ErrorCode;
 import io.nitrosign.proto.v1.ExportKeyRequest;
 import io.nitrosign.proto.v1.ExportKeyResponse;
@@ -24,15 +26,20 @@ import java.util.Optional;
 /**
  * ExportKey: unseals and rebuilds the wallet key exactly as Sign does
  * ({@link WalletOperations#withUnsealedKey}: both shares authenticated, the key checked against
- * the stated public key), then seals the 32-byte private key to the recipient's HPKE key with
- * {@link ExportEnvelope} (info {@code "nitrosign/export/v1"}, aad = wallet id). The private key
- * and its copy are wiped on every path.
+ * the stated public key), then seals the private key to the recipient's HPKE key, in one of two
+ * formats: ours ({@link ExportEnvelope}: AES-256-GCM, info {@code "nitrosign/export/v1"}, aad =
+ * wallet id, the 32-byte key; recipient a raw SEC1 point) or Privy's SDK's ({@link PrivyEnvelope}:
+ * ChaCha20Poly1305, empty info and aad, the key as text by the wallet's chain type, see
+ * {@link PrivyKeyFormat}; recipient a DER SubjectPublicKeyInfo). The private key and every copy
+ * and encoding of it are wiped on every path.
  *
  * <p>Authorization is the enclave's own: an owned wallet's export needs its owner's signatures
  * over the client's {@code POST /v1/wallets/{id}/export} request; an app-owned wallet's needs the
  * deployment export quorum's (configured in the enclave image, so it is measured; none configured
- * means app-owned wallets never leave). The recipient key is the one named in that signed body.
- * (The parent's app-level export permission comes on top.)
+ * means app-owned wallets never leave). The recipient key is the one named in that signed body,
+ * byte for byte, so its form (raw point or SPKI) and with it the format are the signer's choice,
+ * not the parent's; a signed body asking for a seed phrase ({@code export_seed_phrase: true}) is
+ * refused, as these wallets have none. (The parent's app-level export permission comes on top.)
  */
 final class KeyExportHandler {
 
@@ -72,6 +79,9 @@ final class KeyExportHandler {
             throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
                 "the recipient differs from the signed request");
           }
+          if (Boolean.TRUE.equals(body.get("export_seed_phrase"))) {
+            throw RequestValidation.invalid("the wallet has no seed phrase to export");
+          }
         });
   }
 
@@ -81,20 +91,40 @@ final class KeyExportHandler {
     }
     WalletKey key = request.getKey();
     RequestValidation.walletKey(key);
+    KeyEnvelope envelope = request.getEnvelope();
     byte[] recipient = request.getRecipientPublicKey().toByteArray();
-    if (!HpkeKeyPair.isValidPublicKey(recipient)) {
-      throw RequestValidation.invalid(
-          "recipient_public_key must be a P-256 point, 65 bytes uncompressed");
+    byte[] recipientPoint;
+    if (envelope == KeyEnvelope.KEY_ENVELOPE_NITROSIGN) {
+      if (!HpkeKeyPair.isValidPublicKey(recipient)) {
+        throw RequestValidation.invalid(
+            "recipient_public_key must be a P-256 point, 65 bytes uncompressed");
+      }
+      recipientPoint = recipient;
+    } else if (envelope == KeyEnvelope.KEY_ENVELOPE_PRIVY) {
+      try {
+        recipientPoint = PrivyEnvelope.publicKeyFromSpki(recipient);
+      } catch (HpkeException e) {
+        throw RequestValidation.invalid(
+            "recipient_public_key must be a P-256 SubjectPublicKeyInfo (DER)");
+      }
+    } else {
+      throw RequestValidation.invalid("envelope is not a known key envelope");
     }
     authorize(request, recipient);
+    String chainType = Authorities.of(key.getOwner()).map(WalletAuthority::getChainType)
+        .orElse(null);
     Hpke.Sealed sealed = operations.withUnsealedKey(key, unsealed -> {
-      byte[] copy = unsealed.privateKey().copy();
+      byte[] plaintext = envelope == KeyEnvelope.KEY_ENVELOPE_PRIVY
+          ? PrivyKeyFormat.exportText(chainType, unsealed)
+          : unsealed.privateKey().copy();
       try {
-        return ExportEnvelope.seal(recipient, key.getWalletId(), copy, random);
+        return envelope == KeyEnvelope.KEY_ENVELOPE_PRIVY
+            ? PrivyEnvelope.seal(recipientPoint, plaintext, random)
+            : ExportEnvelope.seal(recipientPoint, key.getWalletId(), plaintext, random);
       } catch (HpkeException e) {
         throw new EnclaveException(ErrorCode.INTERNAL, "export sealing failed");
       } finally {
-        Wipe.wipe(copy);
+        Wipe.wipe(plaintext);
       }
     });
     return ExportKeyResponse.newBuilder()

@@ -9,12 +9,16 @@ import io.nitrosign.enclave.secret.SecretBytes;
 import io.nitrosign.hpke.HpkeException;
 import io.nitrosign.hpke.HpkeKeyPair;
 import io.nitrosign.hpke.ImportEnvelope;
+import io.nitrosign.hpke.PrivyEnvelope;
 import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.ErrorCode;
 import io.nitrosign.proto.v1.GetImportKeyRequest;
 import io.nitrosign.proto.v1.GetImportKeyResponse;
 import io.nitrosign.proto.v1.ImportKeyRequest;
 import io.nitrosign.proto.v1.ImportKeyResponse;
+import io.nitrosign.proto.v1.KeyEnvelope;
+import io.nitrosign.proto.v1.WalletAuthority;
+import java.util.Optional;
 
 /**
  * GetImportKey and ImportKey. The enclave holds one HPKE key pair per boot (drawn from its DRBG,
@@ -23,9 +27,19 @@ import io.nitrosign.proto.v1.ImportKeyResponse;
  * {@link AttestationPurpose#IMPORT_KEY} tag, public_key = the HPKE key), so a client can check it belongs to an enclave
  * running the expected image before sealing a private key to it with {@link ImportEnvelope}.
  *
- * <p>ImportKey opens the envelope (info {@code "nitrosign/import/v1"}, aad = wallet id), checks
- * the 32-byte key, and splits and seals it exactly as GenerateKey does
- * ({@link WalletOperations#sealWallet}). The decrypted key is wiped on every path.
+ * <p>ImportKey opens the envelope, checks the key, and splits and seals it exactly as GenerateKey
+ * does ({@link WalletOperations#sealWallet}), bound to the authority the parent sends (app, chain
+ * type, owner: what the client's submit body asked for). Two envelope formats, to the same
+ * per-boot key: ours ({@link ImportEnvelope}: AES-256-GCM, info {@code "nitrosign/import/v1"},
+ * aad = wallet id, the 32-byte key) and Privy's SDK's ({@link PrivyEnvelope}: ChaCha20Poly1305,
+ * empty info and aad, the key bytes as {@link PrivyKeyFormat} reads them). The suite id is part of
+ * HPKE's key schedule, so a message of one format never opens as the other. A message that does
+ * not open is MALFORMED_CIPHERTEXT, whatever the reason; one that opens but holds no valid key is
+ * INVALID_REQUEST. The decrypted plaintext and key are wiped on every path.
+ *
+ * <p>Privy's SDK does not check the attestation document (it only reads
+ * {@code encryption_public_key}), so an SDK import trusts whoever answered its init call to have
+ * handed out the enclave's key; ours ({@code ./appliance wallet import}) checks it.
  */
 final class KeyImportHandler {
 
@@ -71,18 +85,37 @@ final class KeyImportHandler {
     RequestValidation.walletId(request.getWalletId());
     RequestValidation.curve(request.getCurve());
     RequestValidation.owner(request.getOwner().size());
-    io.nitrosign.enclave.authority.Authorities.of(request.getOwner());
+    Optional<WalletAuthority> authority =
+        io.nitrosign.enclave.authority.Authorities.of(request.getOwner());
+    if (authority.isPresent()
+        && WalletOperations.curveOf(authority.get().getChainType()) != request.getCurve()) {
+      throw RequestValidation.invalid("owner.chain_type does not match the curve");
+    }
+    KeyEnvelope envelope = request.getEnvelope();
+    if (envelope != KeyEnvelope.KEY_ENVELOPE_NITROSIGN
+        && envelope != KeyEnvelope.KEY_ENVELOPE_PRIVY) {
+      throw RequestValidation.invalid("envelope is not a known key envelope");
+    }
+    if (envelope == KeyEnvelope.KEY_ENVELOPE_PRIVY && authority.isEmpty()) {
+      throw RequestValidation.invalid("a Privy envelope needs the wallet's authority");
+    }
     if (request.getEnc().size() != RequestValidation.PUBLIC_KEY_BYTES) {
-      throw RequestValidation.invalid("enc must be 65 bytes");
+      throw malformed();
     }
     byte[] plaintext;
     try {
-      plaintext = ImportEnvelope.open(importKey, request.getWalletId(),
-          request.getEnc().toByteArray(), request.getCiphertext().toByteArray());
+      plaintext = envelope == KeyEnvelope.KEY_ENVELOPE_PRIVY
+          ? PrivyEnvelope.open(importKey, request.getEnc().toByteArray(),
+              request.getCiphertext().toByteArray())
+          : ImportEnvelope.open(importKey, request.getWalletId(),
+              request.getEnc().toByteArray(), request.getCiphertext().toByteArray());
     } catch (HpkeException e) {
-      throw RequestValidation.invalid("import ciphertext did not decrypt");
+      throw malformed();
     }
-    try (SecretBytes privateKey = SecretBytes.takeOwnership(plaintext)) {
+    SecretBytes key = envelope == KeyEnvelope.KEY_ENVELOPE_PRIVY
+        ? PrivyKeyFormat.importedKey(request.getCurve(), plaintext)
+        : SecretBytes.takeOwnership(plaintext);
+    try (SecretBytes privateKey = key) {
       if (!WalletOperations.isValidPrivateKey(request.getCurve(), privateKey)) {
         throw RequestValidation.invalid(request.getCurve() == Curve.ED25519
             ? "imported key is not a 32-byte Ed25519 seed"
@@ -95,5 +128,10 @@ final class KeyImportHandler {
           .setAddress(wallet.address())
           .build();
     }
+  }
+
+  private static EnclaveException malformed() {
+    return new EnclaveException(ErrorCode.MALFORMED_CIPHERTEXT,
+        "import ciphertext did not decrypt");
   }
 }

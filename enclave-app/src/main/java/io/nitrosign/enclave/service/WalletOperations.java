@@ -125,12 +125,18 @@ final class WalletOperations {
     List<KeyQuorum> quorums = new ArrayList<>();
     quorums.add(authority.getOwner());
     authority.getAdditionalSignersList().forEach(s -> quorums.add(s.getSigner()));
-    authorizer.authorize(request.getAuthorization(), "POST",
-        "/v1/wallets/" + request.getKey().getWalletId() + "/rpc", authority.getAppId(), quorums,
+    // The endpoint is the one the signers named in the URL they signed: its path is checked
+    // against that URL, and the body is read as that endpoint's body (a raw_sign body never as an
+    // rpc body, nor the other way round).
+    String walletId = request.getKey().getWalletId();
+    RpcPayloads.Endpoint endpoint =
+        RpcPayloads.Endpoint.ofSignedUrl(request.getAuthorization().getUrl(), walletId);
+    authorizer.authorize(request.getAuthorization(), "POST", endpoint.path(walletId),
+        authority.getAppId(), quorums,
         body -> {
           SignRequest signed;
           try {
-            signed = RpcPayloads.derive(body, authority.getChainType());
+            signed = endpoint.derive(body, authority.getChainType());
           } catch (ChainFormatException e) {
             throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
                 "the signed request does not name a payload");

@@ -237,7 +237,7 @@ class KeyImportExportTest {
     byte[] enclaveKey = getImportKey(s, new byte[0]).getHpkePublicKey().toByteArray();
     Hpke.Sealed sealed = ImportEnvelope.seal(enclaveKey, "wallet-a", KNOWN_KEY, RANDOM);
     EnclaveResponse r = call(s, importRequest("wallet-b", sealed));
-    assertEquals(ErrorCode.INVALID_REQUEST, errorOf(r));
+    assertEquals(ErrorCode.MALFORMED_CIPHERTEXT, errorOf(r));
     assertEquals("import ciphertext did not decrypt", r.getError().getDetail());
   }
 
@@ -256,7 +256,7 @@ class KeyImportExportTest {
             ? new Hpke.Sealed(t, sealed.ciphertext()) : new Hpke.Sealed(sealed.enc(), t);
         EnclaveResponse r = call(s, importRequest("w", tampered));
         if (r.getBodyCase() != EnclaveResponse.BodyCase.ERROR
-            || r.getError().getCode() != ErrorCode.INVALID_REQUEST
+            || r.getError().getCode() != ErrorCode.MALFORMED_CIPHERTEXT
             || !r.getError().getDetail().equals("import ciphertext did not decrypt")) {
           failures.add(field + " byte " + i + ": " + r);
         }
@@ -270,10 +270,10 @@ class KeyImportExportTest {
     EnclaveService s = service(TestOnlyNsmDevice.working(), true);
     byte[] enclaveKey = getImportKey(s, new byte[0]).getHpkePublicKey().toByteArray();
     try (HpkeKeyPair stranger = HpkeKeyPair.generate(RANDOM)) {
-      assertEquals(ErrorCode.INVALID_REQUEST, errorOf(call(s, importRequest("w",
+      assertEquals(ErrorCode.MALFORMED_CIPHERTEXT, errorOf(call(s, importRequest("w",
           ImportEnvelope.seal(stranger.publicKey(), "w", KNOWN_KEY, RANDOM)))));
     }
-    assertEquals(ErrorCode.INVALID_REQUEST, errorOf(call(s, importRequest("w",
+    assertEquals(ErrorCode.MALFORMED_CIPHERTEXT, errorOf(call(s, importRequest("w",
         ExportEnvelope.seal(enclaveKey, "w", KNOWN_KEY, RANDOM)))));
   }
 
@@ -294,7 +294,7 @@ class KeyImportExportTest {
     assertEquals(ErrorCode.INVALID_REQUEST, errorOf(call(s, importRequest("w", short31))));
     Hpke.Sealed good = ImportEnvelope.seal(enclaveKey, "w", KNOWN_KEY, RANDOM);
     assertEquals(ErrorCode.INVALID_REQUEST, errorOf(call(s, importRequest("Bad Id", good))));
-    assertEquals(ErrorCode.INVALID_REQUEST, errorOf(call(s,
+    assertEquals(ErrorCode.MALFORMED_CIPHERTEXT, errorOf(call(s,
         importRequest("w", new Hpke.Sealed(new byte[64], good.ciphertext())))));
     assertEquals(ErrorCode.INVALID_REQUEST, errorOf(call(s, importRequest("w", good)
         .setImportKey(importRequest("w", good).getImportKeyBuilder()

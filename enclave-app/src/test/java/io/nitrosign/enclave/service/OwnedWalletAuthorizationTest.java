@@ -112,6 +112,45 @@ class OwnedWalletAuthorizationTest {
         r.getSign().getR().toByteArray(), r.getSign().getS().toByteArray()));
   }
 
+  private EnclaveResponse signDigest(WalletKey key, byte[] digest, RequestAuthorization auth) {
+    return call(EnclaveRequest.newBuilder().setSign(SignRequest.newBuilder().setKey(key)
+        .setDigest(ByteString.copyFrom(digest)).setAuthorization(auth)));
+  }
+
+  @Test
+  void aRawSignRequestSignsOnlyAsARawSignAndAnRpcOnlyAsAnRpc() {
+    WalletKey key = ownedBy("raw-1", Owners.quorum("", 1, keys.get(0)));
+    byte[] hash = new byte[32];
+    RANDOM.nextBytes(hash);
+    String hex = java.util.HexFormat.of().formatHex(hash);
+    String rawBody = "{\"params\":{\"hash\":\"0x" + hex + "\"}}";
+    String rawPath = "/v1/wallets/raw-1/raw_sign";
+    // the same body shape read as an rpc body names no method: a raw_sign body signed for /rpc
+    assertEquals(ErrorCode.AUTHORIZATION_INVALID, errorOf(signDigest(key, hash,
+        Owners.signed("POST", rpc("raw-1"), rawBody, keys.get(0)))));
+    // an rpc body (secp256k1_sign of the same hash) signed for /raw_sign is not a raw_sign body
+    String rpcBody = "{\"method\":\"secp256k1_sign\",\"params\":{\"hash\":\"0x" + hex + "\"}}";
+    assertEquals(ErrorCode.AUTHORIZATION_INVALID, errorOf(signDigest(key, hash,
+        Owners.signed("POST", rawPath, rpcBody, keys.get(0)))));
+    // a raw_sign signature presented with another payload
+    RequestAuthorization raw = Owners.signed("POST", rawPath, rawBody, keys.get(0));
+    assertEquals(ErrorCode.AUTHORIZATION_INVALID, errorOf(sign(key, "withdraw 1 ETH", raw)));
+    // the signed raw_sign: exactly its hash is signed, once
+    EnclaveResponse r = signDigest(key, hash, raw);
+    assertEquals(EnclaveResponse.BodyCase.SIGN, r.getBodyCase(), r.toString());
+    assertTrue(Secp256k1Verifier.verify(key.getPublicKey().toByteArray(), hash,
+        r.getSign().getR().toByteArray(), r.getSign().getS().toByteArray()));
+    assertEquals(ErrorCode.AUTHORIZATION_REPLAYED, errorOf(signDigest(key, hash, raw)));
+    // bytes + keccak256: the enclave hashes the signed bytes itself
+    String bytesBody = "{\"params\":{\"bytes\":\"hello\",\"encoding\":\"utf-8\","
+        + "\"hash_function\":\"keccak256\"}}";
+    byte[] keccak = io.nitrosign.chains.ethereum.Keccak256.hash(
+        "hello".getBytes(StandardCharsets.UTF_8));
+    RequestAuthorization bytes = Owners.signed("POST", rawPath, bytesBody, keys.get(0));
+    assertEquals(ErrorCode.AUTHORIZATION_INVALID, errorOf(signDigest(key, hash, bytes)));
+    assertEquals(EnclaveResponse.BodyCase.SIGN, signDigest(key, keccak, bytes).getBodyCase());
+  }
+
   @Test
   void everyForgedMissingOrStaleAuthorizationIsRefusedWithItsOwnCode() {
     WalletKey key = ownedBy("owned-2", Owners.quorum("", 1, keys.get(0)));

@@ -15,12 +15,24 @@ public final class ErrorCodes {
   /** A key quorum still owns or signs for a wallet, or is nested in another quorum (409). */
   public static final String KEY_QUORUM_IN_USE = "key_quorum_in_use";
   public static final String WALLET_EXISTS = "wallet_exists";
+  /** Another wallet of the app already has this external_id (409). */
+  public static final String EXTERNAL_ID_IN_USE = "external_id_in_use";
   public static final String EXPORT_NOT_ALLOWED = "export_not_allowed";
+  /** An import's HPKE envelope is not base64, has the wrong size, or did not open (400). */
+  public static final String MALFORMED_CIPHERTEXT = "malformed_ciphertext";
   public static final String NOT_FOUND = "not_found";
   public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
   public static final String NOT_ACCEPTABLE = "not_acceptable";
   public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+  /**
+   * The enclave cannot be reached, or the circuit breaker stopped calling it after consecutive
+   * failures (503 with Retry-After).
+   */
   public static final String ENCLAVE_UNAVAILABLE = "enclave_unavailable";
+  /** The bounded queue in front of the enclave is full: load was shed (503 with Retry-After). */
+  public static final String OVERLOADED = "overloaded";
+  /** The app's rate limit (token bucket) is exhausted (429 with Retry-After). */
+  public static final String RATE_LIMITED = "rate_limited";
   public static final String ENCLAVE_NOT_READY = "enclave_not_ready";
   public static final String ENCLAVE_BUSY = "enclave_busy";
   public static final String ENCLAVE_TIMEOUT = "enclave_timeout";

@@ -44,14 +44,28 @@ public final class AppManager {
    * asked for.
    */
   public CreatedApp create(String name, boolean allowRawSign, boolean allowExport) {
+    return create(name, allowRawSign, allowExport, null);
+  }
+
+  /**
+   * As {@link #create(String, boolean, boolean)}, with the app's own rate limit ({@code null}: the
+   * configured default applies).
+   */
+  public CreatedApp create(String name, boolean allowRawSign, boolean allowExport,
+      App.RateLimit rateLimit) {
     if (name == null || name.isBlank() || name.length() > 128) {
       throw new IllegalArgumentException("app name must be 1 to 128 characters");
     }
     String secret = AppSecrets.newSecret(random);
     AppSecrets.Stored stored = AppSecrets.store(secret, random);
     App app = new App(Ids.random(random), name, clock.instant().truncatedTo(ChronoUnit.MICROS),
-        false, allowRawSign, allowExport);
-    String detail = detail(Map.of("allow_raw_sign", allowRawSign, "allow_export", allowExport));
+        false, allowRawSign, allowExport, rateLimit);
+    Map<String, Object> fields = new java.util.HashMap<>(
+        Map.of("allow_raw_sign", allowRawSign, "allow_export", allowExport));
+    if (rateLimit != null) {
+      fields.put("rate_limit", rateLimitDetail(rateLimit));
+    }
+    String detail = detail(fields);
     jdbi.useTransaction(h -> {
       new AppStore(h).insert(app, stored);
       new AuditStore(h, clock).append(new AuditEvent(app.id(), null, AuditEvent.APP_CREATE,
@@ -156,6 +170,35 @@ public final class AppManager {
           null, detail(Map.of("allow_raw_sign", allow))));
     });
     appCache.remove(appId); // after the commit, so a concurrent lookup cannot re-cache the old row
+  }
+
+  /**
+   * Sets an app's rate limit ({@code null}: back to the configured default), audited as
+   * {@code app.update}. Every parent host applies it within {@link #APP_CACHE_TTL}.
+   *
+   * @return false when there is no such app
+   */
+  public boolean setRateLimit(String appId, App.RateLimit limit) {
+    if (!Ids.plausible(appId)) {
+      return false;
+    }
+    Map<String, Object> fields = new java.util.HashMap<>();
+    fields.put("rate_limit", limit == null ? "default" : rateLimitDetail(limit));
+    String detail = detail(fields);
+    boolean updated = jdbi.inTransaction(h -> {
+      if (!new AppStore(h).setRateLimit(appId, limit)) {
+        return false;
+      }
+      new AuditStore(h, clock).append(new AuditEvent(appId, null, "app.update", Outcome.SUCCEEDED,
+          null, detail));
+      return true;
+    });
+    appCache.remove(appId);
+    return updated;
+  }
+
+  private static Map<String, Object> rateLimitDetail(App.RateLimit limit) {
+    return new java.util.TreeMap<>(Map.of("per_second", limit.perSecond(), "burst", limit.burst()));
   }
 
   private String detail(Map<String, Object> fields) {

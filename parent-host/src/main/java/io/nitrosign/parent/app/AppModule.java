@@ -16,7 +16,8 @@ public final class AppModule {
       AuditWriter auditWriter) {
     AppManager apps = new AppManager(jdbi, random, clock, env.getObjectMapper());
     AuthFailures failures = new AuthFailures(env.metrics(), auditWriter::offer, clock);
-    env.jersey().register(new AppAuthFilter(apps, failures));
+    env.jersey().register(new AppAuthFilter(apps, failures,
+        io.nitrosign.parent.metrics.LatencyHistogram.stage(env.metrics(), "auth")));
     return apps;
   }
 }

@@ -33,6 +33,13 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
         .help("allow secp256k1_sign (raw digest signing) for this app; off by default");
     subparser.addArgument("--allow-export").dest("allow_export").action(Arguments.storeTrue())
         .help("allow this app to export private keys (HPKE-encrypted); off by default");
+    subparser.addArgument("--rate-limit-per-second").dest("rate_limit_per_second")
+        .type(Double.class)
+        .help("the app's own rate limit: requests per second (token bucket refill); default: the"
+            + " configuration's rateLimit.defaultPerSecond");
+    subparser.addArgument("--rate-limit-burst").dest("rate_limit_burst").type(Integer.class)
+        .help("the app's token bucket size (requests it may send at once); needs"
+            + " --rate-limit-per-second; default: the rate rounded up");
     subparser.addArgument("--jwt-issuer").dest("jwt_issuer")
         .help("the JWT issuer (iss) of the app's users: one of the enclave's --jwt-issuer");
   }
@@ -40,6 +47,8 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
   @Override
   protected void run(Bootstrap<ParentHostConfiguration> bootstrap, Namespace namespace,
       ParentHostConfiguration config) throws Exception {
+    App.RateLimit rateLimit = rateLimit(namespace.get("rate_limit_per_second"),
+        namespace.get("rate_limit_burst"));
     // Keep stdout for the one JSON line: anything else (logs, Flyway) goes to stderr.
     PrintStream stdout = System.out;
     System.setOut(System.err);
@@ -54,7 +63,7 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
             Clock.systemUTC(), json);
         CreatedApp created = apps.create(namespace.getString("name"),
             Boolean.TRUE.equals(namespace.getBoolean("allow_raw_sign")),
-            Boolean.TRUE.equals(namespace.getBoolean("allow_export")));
+            Boolean.TRUE.equals(namespace.getBoolean("allow_export")), rateLimit);
         String jwtIssuer = namespace.getString("jwt_issuer");
         if (jwtIssuer != null) {
           Jdbi.create(dataSource).useTransaction(h -> new io.nitrosign.parent.user.UserStore(h)
@@ -63,6 +72,10 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
         ObjectNode line = json.createObjectNode();
         line.put("app_id", created.app().id());
         line.put("app_secret", created.secret());
+        if (rateLimit != null) {
+          line.put("rate_limit_per_second", rateLimit.perSecond());
+          line.put("rate_limit_burst", rateLimit.burst());
+        }
         stdout.println(json.writeValueAsString(line));
         stdout.flush();
       } finally {
@@ -71,5 +84,18 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
     } finally {
       System.setOut(stdout);
     }
+  }
+
+  /** The options' rate limit, or null for the default; refuses a burst without a rate. */
+  public static App.RateLimit rateLimit(Double perSecond, Integer burst) {
+    if (perSecond == null) {
+      if (burst != null) {
+        throw new IllegalArgumentException("--rate-limit-burst needs --rate-limit-per-second");
+      }
+      return null;
+    }
+    int size = burst != null ? burst
+        : (int) Math.max(1, Math.min(App.RateLimit.MAX_BURST, Math.ceil(perSecond)));
+    return new App.RateLimit(perSecond, size);
   }
 }

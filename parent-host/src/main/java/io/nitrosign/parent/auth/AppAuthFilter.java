@@ -42,13 +42,21 @@ public final class AppAuthFilter implements ContainerRequestFilter, ContainerRes
   private final AppManager apps;
   private final AuthFailures failures;
   private final ApiExceptionMapper mapper = new ApiExceptionMapper();
+  private final io.nitrosign.parent.metrics.LatencyHistogram authStage;
 
   @Context
   private ResourceInfo resourceInfo;
 
   public AppAuthFilter(AppManager apps, AuthFailures failures) {
+    this(apps, failures, new io.nitrosign.parent.metrics.LatencyHistogram());
+  }
+
+  /** {@code authStage}: records how long checking the app credentials takes. */
+  public AppAuthFilter(AppManager apps, AuthFailures failures,
+      io.nitrosign.parent.metrics.LatencyHistogram authStage) {
     this.apps = apps;
     this.failures = failures;
+    this.authStage = authStage;
   }
 
   /** A failed login: why, and the real app the credentials named (or null). */
@@ -69,7 +77,7 @@ public final class AppAuthFilter implements ContainerRequestFilter, ContainerRes
     if (isPublic(resourceInfo)) {
       return;
     }
-    try {
+    try (io.nitrosign.parent.metrics.LatencyHistogram.Context t = authStage.time()) {
       App app = authenticate(request);
       setPrincipal(request, app);
     } catch (LoginFailed e) {

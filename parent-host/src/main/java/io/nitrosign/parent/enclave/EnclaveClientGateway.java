@@ -32,7 +32,16 @@ import io.nitrosign.wire.EnclaveAddress;
 import io.nitrosign.wire.EnclaveClient;
 import io.nitrosign.wire.EnclaveTimeoutException;
 import io.nitrosign.wire.EnclaveUnavailableException;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.nitrosign.parent.metrics.MetricNames;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,18 +58,64 @@ public final class EnclaveClientGateway implements EnclaveGateway {
   private static final Duration GUARD = Duration.ofSeconds(1);
   private static final long RESTART_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /** The requests that make the enclave call KMS (GenerateDataKey, Decrypt). */
+  private static final Set<EnclaveResponse.BodyCase> KMS_OPERATIONS = EnumSet.of(
+      EnclaveResponse.BodyCase.PROVISION_SEALING_KEYS, EnclaveResponse.BodyCase.UNSEAL_SEALING_KEYS);
+  /** The values of the enclave state gauge: the enclave's states and "unreachable". */
+  private static final List<String> STATES = List.of("SEALED", "READY", "FAILED", "unreachable");
+
   private final EnclaveClient.Config config;
   private final Duration callTimeout;
+  private final EnclaveAdmission admission;
+  private final CircuitBreaker breaker;
+  private final MetricRegistry metrics;
+  private final Meter shed;
+  private final Meter circuitRejected;
+  /** The state the last Health call saw ("unknown" before the first). */
+  private volatile String lastState = "unknown";
   private final Object lock = new Object();
   private volatile EnclaveClient client;
   private long lastStartAttempt;
   private boolean closed;
 
   public EnclaveClientGateway(EnclaveConfiguration c) {
+    this(c, Clock.systemUTC(), new MetricRegistry());
+  }
+
+  /**
+   * @param clock the circuit breaker's clock
+   * @param metrics where the queue, breaker, call and KMS metrics go
+   */
+  public EnclaveClientGateway(EnclaveConfiguration c, Clock clock, MetricRegistry metrics) {
     this.config = new EnclaveClient.Config(EnclaveAddress.parse(c.getAddress()), c.getConnections(),
         c.getMaxFrameBytes(), c.getConnectTimeout().toJavaDuration(),
         c.getReconnectMaxBackoff().toJavaDuration());
     this.callTimeout = c.getCallTimeout().toJavaDuration();
+    this.admission = new EnclaveAdmission(c.getMaxInFlight(), c.getMaxQueued(),
+        c.getMaxQueueWait().toJavaDuration());
+    Meter opened = metrics.meter(MetricNames.ENCLAVE_CIRCUIT_OPENED);
+    this.breaker = new CircuitBreaker(c.getCircuitBreakerFailures(),
+        c.getCircuitBreakerOpen().toJavaDuration(), clock, opened::mark);
+    this.metrics = metrics;
+    this.shed = metrics.meter(MetricNames.ENCLAVE_SHED);
+    this.circuitRejected = metrics.meter(MetricNames.ENCLAVE_CIRCUIT_REJECTED);
+    metrics.register(MetricNames.ENCLAVE_IN_FLIGHT, (Gauge<Integer>) admission::inFlight);
+    metrics.register(MetricNames.ENCLAVE_QUEUED, (Gauge<Integer>) admission::queued);
+    for (CircuitBreaker.State s : CircuitBreaker.State.values()) {
+      metrics.register(MetricNames.labeled(MetricNames.ENCLAVE_CIRCUIT_STATE, "state", s.label()),
+          (Gauge<Integer>) () -> breaker.state() == s ? 1 : 0);
+    }
+    // KMS series exist from the start (at 0), so alerts on their rate need no special case
+    for (EnclaveResponse.BodyCase op : KMS_OPERATIONS) {
+      for (String result : List.of("ok", "error", "unavailable", "timeout")) {
+        metrics.meter(MetricNames.labeled(MetricNames.KMS_CALLS, "operation",
+            op.name().toLowerCase(Locale.ROOT), "result", result));
+      }
+    }
+    for (String state : STATES) {
+      metrics.register(MetricNames.labeled(MetricNames.ENCLAVE_STATE, "state", state),
+          (Gauge<Integer>) () -> state.equals(lastState) ? 1 : 0);
+    }
   }
 
   /** Starts the client (it connects in the background and never blocks). */
@@ -180,34 +235,42 @@ public final class EnclaveClientGateway implements EnclaveGateway {
 
   private <T> T call(EnclaveRequest.Builder request, EnclaveResponse.BodyCase expected,
       Function<EnclaveResponse, T> body) {
+    boolean health = expected == EnclaveResponse.BodyCase.HEALTH;
+    CircuitBreaker.Permit permit = breaker.permit();
+    if (permit instanceof CircuitBreaker.Refused refused) {
+      circuitRejected.mark();
+      count(expected, "circuit_open");
+      throw new EnclaveCallException(EnclaveCallException.Kind.CIRCUIT_OPEN, null,
+          "enclave circuit breaker open", refused.retryAfterSeconds());
+    }
+    boolean probing = permit instanceof CircuitBreaker.Probe;
+    if (probing && !health) {
+      // The probe is a Health call of its own; only its success lets this call through.
+      send(EnclaveRequest.newBuilder().setHealth(HealthRequest.getDefaultInstance()),
+          EnclaveResponse.BodyCase.HEALTH, true);
+      probing = false;
+    }
+    // Health bypasses the queue: it is cheap, and health checks must see a busy enclave as alive.
+    if (!health) {
+      try {
+        admission.acquire();
+      } catch (EnclaveCallException e) {
+        shed.mark();
+        count(expected, "overloaded");
+        throw e;
+      }
+    }
     EnclaveResponse response;
     try {
-      CompletableFuture<EnclaveResponse> future = client().call(request, callTimeout);
-      response = future.get(callTimeout.plus(GUARD).toNanos(), TimeUnit.NANOSECONDS);
-    } catch (EnclaveUnavailableException e) {
-      throw unavailable();
-    } catch (EnclaveTimeoutException | TimeoutException e) {
-      throw timeout();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof EnclaveTimeoutException) {
-        throw timeout();
+      response = send(request, expected, probing);
+    } finally {
+      if (!health) {
+        admission.release();
       }
-      if (!(cause instanceof EnclaveUnavailableException)) {
-        LOG.warn("enclave call failed: {}", cause == null ? "unknown" : cause.getClass().getName());
-      }
-      throw unavailable();
-    } catch (EnclaveCallException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      LOG.warn("enclave call failed: {}", e.getClass().getName());
-      throw unavailable();
     }
     if (response.getBodyCase() == EnclaveResponse.BodyCase.ERROR) {
       ErrorCode code = response.getError().getCode();
+      count(expected, "error");
       // Only the details of refusals of the request are passed on (a decoder's field and reason,
       // an authorization's fixed reason; cut short); other details stay in the parent.
       throw new EnclaveCallException(EnclaveCallException.Kind.ERROR, code,
@@ -215,10 +278,112 @@ public final class EnclaveClientGateway implements EnclaveGateway {
               ? printable(response.getError().getDetail(), 200) : "enclave error " + code);
     }
     if (response.getBodyCase() != expected) {
+      count(expected, "protocol");
       throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
           "enclave answered " + response.getBodyCase() + " to a " + expected + " request");
     }
+    count(expected, "ok");
+    if (health) {
+      observedState(response.getHealth().getState().name());
+    }
     return body.apply(response);
+  }
+
+  /**
+   * Sends one request and waits for its answer. Any answer tells the breaker the enclave is
+   * alive; unreachable and timed out are failures. {@code probe}: this call is the half-open
+   * breaker's probe, which must end in a verdict either way.
+   */
+  private EnclaveResponse send(EnclaveRequest.Builder request, EnclaveResponse.BodyCase expected,
+      boolean probe) {
+    boolean verdict = false;
+    try {
+      EnclaveResponse response;
+      try {
+        CompletableFuture<EnclaveResponse> future = client().call(request, callTimeout);
+        response = future.get(callTimeout.plus(GUARD).toNanos(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw unavailable(); // our thread was interrupted: no verdict on the enclave
+      } catch (EnclaveUnavailableException e) {
+        verdict = true;
+        throw transportFailure(expected, unavailable());
+      } catch (EnclaveTimeoutException | TimeoutException e) {
+        verdict = true;
+        throw transportFailure(expected, timeout());
+      } catch (ExecutionException e) {
+        verdict = true;
+        Throwable cause = e.getCause();
+        if (cause instanceof EnclaveTimeoutException) {
+          throw transportFailure(expected, timeout());
+        }
+        if (!(cause instanceof EnclaveUnavailableException)) {
+          LOG.warn("enclave call failed: {}", cause == null ? "unknown" : cause.getClass().getName());
+        }
+        throw transportFailure(expected, unavailable());
+      } catch (EnclaveCallException e) {
+        verdict = true;
+        throw transportFailure(expected, e); // the client could not be started
+      } catch (RuntimeException e) {
+        verdict = true;
+        LOG.warn("enclave call failed: {}", e.getClass().getName());
+        throw transportFailure(expected, unavailable());
+      }
+      breaker.succeeded();
+      verdict = true;
+      return response;
+    } finally {
+      if (probe && !verdict) {
+        breaker.probeAbandoned(); // never left half-open
+      }
+    }
+  }
+
+  /** Records a transport failure (breaker, metrics) and returns the exception to throw. */
+  private EnclaveCallException transportFailure(EnclaveResponse.BodyCase expected,
+      EnclaveCallException e) {
+    breaker.failed();
+    count(expected, e.kind() == EnclaveCallException.Kind.TIMEOUT ? "timeout" : "unavailable");
+    if (expected == EnclaveResponse.BodyCase.HEALTH) {
+      observedState("unreachable");
+    }
+    return e;
+  }
+
+  private void count(EnclaveResponse.BodyCase call, String result) {
+    String name = call.name().toLowerCase(Locale.ROOT);
+    metrics.meter(MetricNames.labeled(MetricNames.ENCLAVE_CALLS, "call", name, "result", result))
+        .mark();
+    if (KMS_OPERATIONS.contains(call) && !result.equals("overloaded")
+        && !result.equals("circuit_open")) {
+      metrics.meter(MetricNames.labeled(MetricNames.KMS_CALLS, "operation", name,
+          "result", result)).mark();
+    }
+  }
+
+  private void observedState(String state) {
+    lastState = state;
+  }
+
+  /** In-flight enclave calls (Health excepted). */
+  public int inFlight() {
+    return admission.inFlight();
+  }
+
+  /** Calls waiting for an in-flight slot. */
+  public int queued() {
+    return admission.queued();
+  }
+
+  /** The circuit breaker's state: closed, open or half_open. */
+  public String circuitState() {
+    return breaker.state().label();
+  }
+
+  /** True when the client holds at least one connection to the enclave. */
+  public boolean connected() {
+    EnclaveClient c = client;
+    return c != null && c.isConnected();
   }
 
   @Override

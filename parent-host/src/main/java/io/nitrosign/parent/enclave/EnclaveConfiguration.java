@@ -40,6 +40,85 @@ public class EnclaveConfiguration {
   @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
   private Duration reconnectMaxBackoff = Duration.seconds(5);
 
+  /**
+   * Enclave calls sent and unanswered at once (Health excepted); more wait in the queue. The
+   * enclave's own bound per connection is far higher (1024): this one keeps latency bounded.
+   */
+  @Min(1)
+  @Max(4096)
+  private int maxInFlight = 64;
+
+  /** Calls that may wait for an in-flight slot; beyond that, 503 {@code overloaded} at once. */
+  @Min(0)
+  @Max(65536)
+  private int maxQueued = 256;
+
+  /** The longest a call waits for a slot before it is shed with 503 {@code overloaded}. */
+  @NotNull
+  @MaxDuration(value = 1, unit = TimeUnit.MINUTES)
+  private Duration maxQueueWait = Duration.seconds(1);
+
+  /** Consecutive transport failures (unreachable, timed out) that open the circuit breaker. */
+  @Min(1)
+  @Max(1000)
+  private int circuitBreakerFailures = 5;
+
+  /** How long the open breaker refuses calls before one Health probe may close it. */
+  @NotNull
+  @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+  @MaxDuration(value = 10, unit = TimeUnit.MINUTES)
+  private Duration circuitBreakerOpen = Duration.seconds(1);
+
+  @JsonProperty
+  public int getMaxInFlight() {
+    return maxInFlight;
+  }
+
+  @JsonProperty
+  public void setMaxInFlight(int maxInFlight) {
+    this.maxInFlight = maxInFlight;
+  }
+
+  @JsonProperty
+  public int getMaxQueued() {
+    return maxQueued;
+  }
+
+  @JsonProperty
+  public void setMaxQueued(int maxQueued) {
+    this.maxQueued = maxQueued;
+  }
+
+  @JsonProperty
+  public Duration getMaxQueueWait() {
+    return maxQueueWait;
+  }
+
+  @JsonProperty
+  public void setMaxQueueWait(Duration maxQueueWait) {
+    this.maxQueueWait = maxQueueWait;
+  }
+
+  @JsonProperty
+  public int getCircuitBreakerFailures() {
+    return circuitBreakerFailures;
+  }
+
+  @JsonProperty
+  public void setCircuitBreakerFailures(int circuitBreakerFailures) {
+    this.circuitBreakerFailures = circuitBreakerFailures;
+  }
+
+  @JsonProperty
+  public Duration getCircuitBreakerOpen() {
+    return circuitBreakerOpen;
+  }
+
+  @JsonProperty
+  public void setCircuitBreakerOpen(Duration circuitBreakerOpen) {
+    this.circuitBreakerOpen = circuitBreakerOpen;
+  }
+
   @JsonProperty
   public String getAddress() {
     return address;

@@ -26,8 +26,9 @@ public final class EnclaveFailures {
    */
   static boolean refusesTheRequest(io.nitrosign.proto.v1.ErrorCode code) {
     return switch (code) {
-      case MALFORMED_PAYLOAD, AUTHORIZATION_MISSING, AUTHORIZATION_INVALID, AUTHORIZATION_EXPIRED,
-          AUTHORIZATION_INSUFFICIENT, AUTHORIZATION_REPLAYED, PERMISSION_DENIED, JWT_INVALID,
+      case MALFORMED_PAYLOAD, MALFORMED_CIPHERTEXT, AUTHORIZATION_MISSING, AUTHORIZATION_INVALID,
+          AUTHORIZATION_EXPIRED, AUTHORIZATION_INSUFFICIENT, AUTHORIZATION_REPLAYED,
+          PERMISSION_DENIED, JWT_INVALID,
           JWT_EXPIRED, JWT_WRONG_ISSUER, JWT_WRONG_AUDIENCE, JWT_UNKNOWN_KEY -> true;
       default -> false;
     };
@@ -37,6 +38,12 @@ public final class EnclaveFailures {
     return switch (e.kind()) {
       case UNAVAILABLE -> new ApiException(503, ErrorCodes.ENCLAVE_UNAVAILABLE,
           "the signing enclave is unavailable; retry later", RETRY);
+      case CIRCUIT_OPEN -> new ApiException(503, ErrorCodes.ENCLAVE_UNAVAILABLE,
+          "the signing enclave is unavailable; retry later",
+          Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+      case OVERLOADED -> new ApiException(503, ErrorCodes.OVERLOADED,
+          "the service is overloaded; retry later",
+          Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
       case TIMEOUT -> new ApiException(504, ErrorCodes.ENCLAVE_TIMEOUT,
           "the signing enclave did not answer in time");
       case PROTOCOL -> new ApiException(502, ErrorCodes.ENCLAVE_ERROR,
@@ -56,6 +63,8 @@ public final class EnclaveFailures {
         // disagree; the enclave's detail is a decoder message (field and reason), never secret.
         case MALFORMED_PAYLOAD -> new ApiException(400, ErrorCodes.MALFORMED_PAYLOAD,
             "the enclave refused the payload: " + e.getMessage());
+        case MALFORMED_CIPHERTEXT -> new ApiException(400, ErrorCodes.MALFORMED_CIPHERTEXT,
+            "the enclave could not open the encrypted key: " + e.getMessage());
         case AUTHORIZATION_MISSING -> new ApiException(401,
             ErrorCodes.MISSING_AUTHORIZATION_SIGNATURE, "the enclave refused: " + e.getMessage());
         case AUTHORIZATION_INVALID -> new ApiException(401,

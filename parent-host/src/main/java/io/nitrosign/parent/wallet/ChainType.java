@@ -116,7 +116,17 @@ public enum ChainType {
   }
 
   /**
-   * Parses an API {@code chain_type}.
+   * Privy's chain type names that denote exactly one of ours: the same key, curve and primary
+   * address. {@code bitcoin-segwit} is a Bitcoin mainnet wallet whose address is the native
+   * SegWit P2WPKH one, which is our {@code bitcoin} wallet's {@code address}. Privy's other names
+   * ({@code bitcoin-taproot}: a P2TR primary address; {@code cosmos}, {@code sui}, {@code aptos},
+   * {@code tron}, ...: other chains) have no exact counterpart and stay unsupported.
+   */
+  public static final Map<String, ChainType> ALIASES = Map.of("bitcoin-segwit", BITCOIN);
+
+  /**
+   * Parses an API {@code chain_type}: one of ours or one of Privy's {@link #ALIASES}. Responses
+   * always name our own chain type.
    *
    * @throws ApiException 400 {@code unsupported_chain_type}
    */
@@ -126,11 +136,23 @@ public enum ChainType {
         return c;
       }
     }
+    ChainType alias = wireName == null ? null : ALIASES.get(wireName);
+    if (alias != null) {
+      return alias;
+    }
     throw new ApiException(400, ErrorCodes.UNSUPPORTED_CHAIN_TYPE,
         "unsupported chain_type; supported: " + supported());
   }
 
+  /** Whether {@code wireName} (ours or an alias) names this chain type. */
+  public boolean isNamedBy(String wireName) {
+    return this.wireName.equals(wireName) || ALIASES.get(wireName) == this;
+  }
+
   static String supported() {
-    return Arrays.stream(values()).map(ChainType::wireName).collect(Collectors.joining(", "));
+    return Arrays.stream(values()).map(ChainType::wireName).collect(Collectors.joining(", "))
+        + "; Privy's names: " + ALIASES.entrySet().stream().sorted(Map.Entry.comparingByKey())
+            .map(e -> e.getKey() + " (= " + e.getValue().wireName + ")")
+            .collect(Collectors.joining(", "));
   }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nitrosign.parent.Hex;
 import io.nitrosign.parent.api.ApiException;
 import io.nitrosign.parent.api.JsonBodies;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,8 +16,15 @@ import java.util.Set;
  * {@code "attest": true}, {@code "attestation_mode"}, {@code "nonce"}): null when no proof was
  * asked for, and {@code "dry_run": true}: evaluate the wallet's policies on the request and
  * return the decision and the decoded payload, signing nothing.
+ *
+ * <p>The optional fields Privy's SDK may send are accepted and checked ({@link #checkEnvelope}):
+ * {@code chain_type} (ours or a Privy alias), {@code address} and {@code wallet_id} must name this
+ * wallet; {@code signature_options} ({@code personal_sign}, {@code eth_signTypedData_v4}) may ask
+ * only for {@code {"type": "ecdsa"}}, the signature these methods produce; {@code reference_id}
+ * (Privy's caller reference) is a string of 1 to 128 characters, recorded in the audit row.
  */
-public record RpcRequest(String method, ObjectNode params, Attest attest, boolean dryRun) {
+public record RpcRequest(String method, ObjectNode params, Attest attest, boolean dryRun,
+    String referenceId) {
 
   /** Proof requested for the signature: {@code fresh} or {@code fast}, and the caller's nonce. */
   public record Attest(String mode, byte[] nonce) {
@@ -27,19 +36,29 @@ public record RpcRequest(String method, ObjectNode params, Attest attest, boolea
 
   private static final Set<String> TOP_FIELDS =
       Set.of("method", "params", "chain_type", "caip2", "attest", "attestation_mode", "nonce",
-          "dry_run");
+          "dry_run", "address", "wallet_id", "reference_id", "signature_options");
+
+  /** The methods whose signature {@code signature_options} chooses (Privy's). */
+  private static final Set<String> SIGNATURE_OPTION_METHODS =
+      Set.of("personal_sign", "eth_signTypedData_v4");
+
+  /** The longest {@code reference_id}. */
+  static final int MAX_REFERENCE_ID = 128;
 
   /** The method named by the body (present and a string; whether it exists is the caller's). */
   public static String method(ObjectNode root) {
     return JsonBodies.requiredText(root, "", "method");
   }
 
-  /** Validates the envelope for a wallet of {@code walletChainType}. */
-  public static RpcRequest parse(ObjectNode root, String method, ChainType walletChainType) {
+  /** Validates the envelope for {@code wallet}. */
+  public static RpcRequest parse(ObjectNode root, String method, Wallet wallet) {
     JsonBodies.onlyFields(root, "", TOP_FIELDS);
-    String chainType = JsonBodies.optionalText(root, "", "chain_type");
-    if (chainType != null && !chainType.equals(walletChainType.wireName())) {
-      throw ApiException.invalidRequest("chain_type does not match the wallet's chain type");
+    checkEnvelope(root, wallet);
+    signatureOptions(root, method);
+    String referenceId = JsonBodies.optionalText(root, "", "reference_id");
+    if (referenceId != null && (referenceId.isEmpty() || referenceId.length() > MAX_REFERENCE_ID)) {
+      throw ApiException.invalidRequest("reference_id must be 1 to " + MAX_REFERENCE_ID
+          + " characters");
     }
     // Privy's CAIP-2 chain reference: chain ids come from the payload; methods whose payload
     // names a chain (eth_signTransaction, eth_sign7702Authorization) check that it matches
@@ -50,7 +69,68 @@ public record RpcRequest(String method, ObjectNode params, Attest attest, boolea
       throw ApiException.invalidRequest("attest cannot be combined with dry_run (nothing is signed)");
     }
     ObjectNode params = JsonBodies.requiredObject(root, "", "params");
-    return new RpcRequest(method, params, attest, dryRun);
+    return new RpcRequest(method, params, attest, dryRun, referenceId);
+  }
+
+  /** What the request adds to its audit row: its {@code reference_id}, if any. */
+  public Map<String, Object> audit() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (referenceId != null) {
+      m.put("reference_id", referenceId);
+    }
+    return m;
+  }
+
+  /**
+   * The fields of Privy's request envelope that name the wallet, where given: {@code chain_type}
+   * (ours or a Privy alias of it), {@code address} (Ethereum in any letter case; a Bitcoin wallet's
+   * P2WPKH or P2TR address) and {@code wallet_id} must all be this wallet's; 400 otherwise.
+   */
+  public static void checkEnvelope(ObjectNode root, Wallet wallet) {
+    String chainType = JsonBodies.optionalText(root, "", "chain_type");
+    if (chainType != null && !wallet.chain().isNamedBy(chainType)) {
+      throw ApiException.invalidRequest("chain_type does not match the wallet's chain type");
+    }
+    String address = JsonBodies.optionalText(root, "", "address");
+    if (address != null && !isAddressOf(address, wallet)) {
+      throw ApiException.invalidRequest("address is not the wallet's address");
+    }
+    String walletId = JsonBodies.optionalText(root, "", "wallet_id");
+    if (walletId != null && !walletId.equals(wallet.id())) {
+      throw ApiException.invalidRequest("wallet_id is not the id of the wallet in the path");
+    }
+  }
+
+  /** The wallet's stored address (Ethereum: any letter case), or a Bitcoin wallet's P2TR one. */
+  private static boolean isAddressOf(String address, Wallet wallet) {
+    if (address.equals(wallet.address()) || wallet.chain() == ChainType.ETHEREUM
+        && address.equalsIgnoreCase(wallet.address())) {
+      return true;
+    }
+    return wallet.chain().isBitcoin() && wallet.chain().sameAddress(address, wallet.publicKey());
+  }
+
+  /** {@code signature_options}: only {@code {"type": "ecdsa"}}, only where Privy takes it. */
+  private static void signatureOptions(ObjectNode root, String method) {
+    JsonNode options = root.get("signature_options");
+    if (options == null || options.isNull()) {
+      return;
+    }
+    if (!SIGNATURE_OPTION_METHODS.contains(method)) {
+      throw ApiException.invalidRequest(
+          "signature_options applies only to personal_sign and eth_signTypedData_v4");
+    }
+    if (!options.isObject()) {
+      throw ApiException.invalidRequest("field signature_options must be an object");
+    }
+    ObjectNode o = (ObjectNode) options;
+    JsonBodies.onlyFields(o, "signature_options.", Set.of("type"));
+    String type = JsonBodies.requiredText(o, "signature_options.", "type");
+    if (!type.equals("ecdsa")) {
+      throw ApiException.invalidRequest("signature_options.type must be \"ecdsa\""
+          + (type.equals("erc1271") ? " (ERC-1271 smart account signatures are not supported)"
+              : ""));
+    }
   }
 
   /**

@@ -22,6 +22,8 @@ import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.audit.AuditStore;
 import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.audit.Outcome;
+import io.nitrosign.parent.metrics.LatencyHistogram;
+import io.nitrosign.parent.metrics.MetricNames;
 import io.nitrosign.parent.policy.PolicyEnforcement;
 import io.nitrosign.parent.policy.SpendLedger;
 import io.nitrosign.policy.Decision;
@@ -91,6 +93,11 @@ public final class WalletManager {
   private final Meter signFailures;
   private final Meter signRejections;
   private final Meter createFailures;
+  private final MetricRegistry metrics;
+  private final LatencyHistogram authorizationStage;
+  private final LatencyHistogram policyStage;
+  private final LatencyHistogram enclaveStage;
+  private final LatencyHistogram auditStage;
 
   public WalletManager(Jdbi jdbi, EnclaveGateway enclave, AuditWriter auditWriter, ObjectMapper json,
       SecureRandom random, Clock clock, MetricRegistry metrics, PrivyRequestAuthorizer authorizer,
@@ -109,6 +116,11 @@ public final class WalletManager {
     this.signFailures = metrics.meter(MetricRegistry.name(WalletManager.class, "sign", "failed"));
     this.signRejections = metrics.meter(MetricRegistry.name(WalletManager.class, "sign", "rejected"));
     this.createFailures = metrics.meter(MetricRegistry.name(WalletManager.class, "create", "failed"));
+    this.metrics = metrics;
+    this.authorizationStage = LatencyHistogram.stage(metrics, "authorization");
+    this.policyStage = LatencyHistogram.stage(metrics, "policy");
+    this.enclaveStage = LatencyHistogram.stage(metrics, "enclave");
+    this.auditStage = LatencyHistogram.stage(metrics, "audit");
   }
 
   // ---------------------------------------------------------------------------------- create
@@ -118,8 +130,14 @@ public final class WalletManager {
     ObjectNode root = bodies.object(body);
     Set<String> fields = new java.util.HashSet<>(OwnerResolver.FIELDS);
     fields.add("chain_type");
+    fields.addAll(WalletLabels.FIELDS);
     JsonBodies.onlyFields(root, "", fields);
     ChainType chainType = ChainType.parse(JsonBodies.requiredText(root, "", "chain_type"));
+    WalletLabels labels = WalletLabels.forCreate(root);
+    if (labels.externalId() != null && jdbi.withHandle(h -> new WalletStore(h)
+        .externalIdTaken(app.id(), labels.externalId(), null))) {
+      throw externalIdInUse();
+    }
     // Every new wallet is sealed with its authority: app, chain type and (if any) owner.
     OwnerResolver.Resolved owner =
         jdbi.withHandle(h -> new OwnerResolver(h).forCreate(app.id(), chainType, root));
@@ -134,26 +152,38 @@ public final class WalletManager {
       GenerateKeyResponse r = enclave.generateKey(GenerateKeyRequest.newBuilder()
           .setWalletId(walletId).setCurve(chainType.curve()).setOwner(ownerBytes).build());
       wallet = WalletKeys.walletFrom(app, walletId, chainType, r.getKey(), r.getAddress(),
-          clock.instant().truncatedTo(ChronoUnit.MICROS), null, ownerBytes);
+          clock.instant().truncatedTo(ChronoUnit.MICROS), null, ownerBytes)
+          .withLabels(labels.displayName(), labels.externalId());
       shares = WalletKeys.shares(walletId, r.getKey());
     } catch (EnclaveCallException e) {
-      createFailures.mark();
       ApiException api = EnclaveFailures.toApi(e);
+      if (e.notSent()) {
+        throw api; // shed or circuit open: counted by the gateway, nothing to audit
+      }
+      createFailures.mark();
       auditQuietly(new AuditEvent(app.id(), null, AuditEvent.WALLET_CREATE, Outcome.FAILED,
           api.code(), render(detail)));
       throw api;
     }
     detail.put("address", wallet.address());
     String rendered = render(detail);
-    jdbi.useTransaction(h -> {
-      if (owner.newQuorum() != null) {
-        new io.nitrosign.parent.quorum.KeyQuorumStore(h).insert(owner.newQuorum());
+    try {
+      jdbi.useTransaction(h -> {
+        if (owner.newQuorum() != null) {
+          new io.nitrosign.parent.quorum.KeyQuorumStore(h).insert(owner.newQuorum());
+        }
+        new WalletStore(h).insert(wallet, shares);
+        new WalletOwnershipStore(h).save(wallet.id(), owner.ownership());
+        new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
+            AuditEvent.WALLET_CREATE, Outcome.SUCCEEDED, null, rendered));
+      });
+    } catch (RuntimeException e) {
+      if (labels.externalId() != null && uniqueViolation(e)) {
+        // another create with the same external_id committed between the check and this one
+        throw externalIdInUse();
       }
-      new WalletStore(h).insert(wallet, shares);
-      new WalletOwnershipStore(h).save(wallet.id(), owner.ownership());
-      new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
-          AuditEvent.WALLET_CREATE, Outcome.SUCCEEDED, null, rendered));
-    });
+      throw e;
+    }
     return WalletView.of(wallet, owner.ownership());
   }
 
@@ -172,12 +202,21 @@ public final class WalletManager {
     Optional<WalletAuthority> current = WalletAuthorities.of(wallet.owner());
     OwnerResolver.Resolved next;
     RequestAuthorization signed;
+    WalletLabels labels;
     try {
       if (body.isEmpty()) {
         throw new ApiException(413, ErrorCodes.PAYLOAD_TOO_LARGE, "request body too large");
       }
       ObjectNode root = bodies.object(body.get());
-      JsonBodies.onlyFields(root, "", OwnerResolver.FIELDS);
+      Set<String> fields = new java.util.HashSet<>(OwnerResolver.FIELDS);
+      fields.addAll(WalletLabels.FIELDS);
+      JsonBodies.onlyFields(root, "", fields);
+      labels = WalletLabels.forUpdate(root, WalletLabels.of(wallet));
+      if (labels.externalId() != null && !labels.externalId().equals(wallet.externalId())
+          && jdbi.withHandle(h -> new WalletStore(h)
+              .externalIdTaken(app.id(), labels.externalId(), wallet.id()))) {
+        throw externalIdInUse();
+      }
       signed = authorizer.signedRequest("PATCH", path, body.get(), headers, app.id(),
           current.filter(WalletAuthority::hasOwner).map(a -> List.of(a.getOwner()))
               .orElse(List.of()));
@@ -188,8 +227,11 @@ public final class WalletManager {
       }
       next = jdbi.withHandle(h -> new OwnerResolver(h).forUpdate(app.id(), wallet.chain(), root,
           current.orElse(null), new WalletOwnershipStore(h).find(wallet.id())));
-      if (root.size() == 1 && root.has("policy_ids")) {
-        return updatePolicies(app, wallet, next.ownership(), accepted);
+      java.util.Set<String> given = new java.util.HashSet<>();
+      root.fieldNames().forEachRemaining(given::add);
+      if (!given.isEmpty() && NO_RESEAL_FIELDS.containsAll(given)) {
+        return updateWithoutReseal(app, wallet, next.ownership(), accepted, labels,
+            root.has("policy_ids"));
       }
     } catch (ApiException e) {
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_UPDATE,
@@ -209,6 +251,9 @@ public final class WalletManager {
           .setAuthorization(signed).build()).getKey();
     } catch (EnclaveCallException e) {
       ApiException api = EnclaveFailures.toApi(e);
+      if (e.notSent()) {
+        throw api; // shed or circuit open: counted by the gateway, nothing to audit
+      }
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_UPDATE,
           EnclaveFailures.isRefusal(e) ? Outcome.REJECTED : Outcome.FAILED, api.code(),
           render(detail)));
@@ -231,6 +276,7 @@ public final class WalletManager {
         new io.nitrosign.parent.quorum.KeyQuorumStore(h).insert(next.newQuorum());
       }
       new WalletOwnershipStore(h).save(wallet.id(), next.ownership());
+      new WalletStore(h).updateLabels(wallet.id(), labels.displayName(), labels.externalId());
       new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
           AuditEvent.WALLET_UPDATE, Outcome.SUCCEEDED, null, rendered));
       return true;
@@ -244,36 +290,73 @@ public final class WalletManager {
 
 
 
+  /** The fields a {@code PATCH} may change without resealing the key. */
+  private static final Set<String> NO_RESEAL_FIELDS =
+      Set.of("policy_ids", "display_name", "external_id");
+
   /**
-   * A {@code PATCH} that changes only {@code policy_ids}. Nothing the enclave seals with the key
-   * changes (policies are enforced by the parent; the enclave would accept the signed body and
-   * reseal the same authority), so nothing is resealed: for an owned wallet the parent's check of
-   * the owner's signatures above is the authority, as for key quorums, and the accepted request
-   * is recorded in the transaction that applies it, so it is applied once. The wallet's row is
-   * locked and its authority compared with the one checked.
+   * A {@code PATCH} that changes only {@code policy_ids} and the labels ({@code display_name},
+   * {@code external_id}). Nothing the enclave seals with the key changes (policies are enforced
+   * by the parent, labels are names; the enclave would accept the signed body and reseal the same
+   * authority), so nothing is resealed: for an owned wallet the parent's check of the owner's
+   * signatures above is the authority, as for key quorums, and the accepted request is recorded
+   * in the transaction that applies it, so it is applied once. The wallet's row is locked and its
+   * authority compared with the one checked.
    */
-  private WalletView updatePolicies(App app, Wallet wallet, WalletOwnership next,
-      RequestAuthorizer.Accepted accepted) {
+  private WalletView updateWithoutReseal(App app, Wallet wallet, WalletOwnership next,
+      RequestAuthorizer.Accepted accepted, WalletLabels labels, boolean policiesGiven) {
     Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("policy_ids", next.policyIds());
+    if (policiesGiven) {
+      detail.put("policy_ids", next.policyIds());
+    }
+    if (!java.util.Objects.equals(labels.displayName(), wallet.displayName())) {
+      detail.put("display_name", labels.displayName() == null ? "cleared" : "set");
+    }
+    if (!java.util.Objects.equals(labels.externalId(), wallet.externalId())) {
+      detail.put("external_id", labels.externalId());
+    }
     String rendered = render(detail);
-    boolean stored = jdbi.inTransaction(h -> {
-      if (!new WalletStore(h).lockIfOwner(wallet.id(), wallet.owner())) {
-        return false;
+    boolean stored;
+    try {
+      stored = jdbi.inTransaction(h -> {
+        if (!new WalletStore(h).lockIfOwner(wallet.id(), wallet.owner())) {
+          return false;
+        }
+        if (accepted != null) {
+          new UsedAuthorizations(h).record(accepted, clock.instant());
+        }
+        new WalletOwnershipStore(h).save(wallet.id(), next);
+        new WalletStore(h).updateLabels(wallet.id(), labels.displayName(), labels.externalId());
+        new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
+            AuditEvent.WALLET_UPDATE, Outcome.SUCCEEDED, null, rendered));
+        return true;
+      });
+    } catch (RuntimeException e) {
+      if (labels.externalId() != null && uniqueViolation(e)) {
+        throw externalIdInUse();
       }
-      if (accepted != null) {
-        new UsedAuthorizations(h).record(accepted, clock.instant());
-      }
-      new WalletOwnershipStore(h).save(wallet.id(), next);
-      new AuditStore(h, clock).append(new AuditEvent(app.id(), wallet.id(),
-          AuditEvent.WALLET_UPDATE, Outcome.SUCCEEDED, null, rendered));
-      return true;
-    });
+      throw e;
+    }
     if (!stored) {
       throw new ApiException(409, ErrorCodes.CONFLICT,
           "the wallet changed while it was being updated; retry with a fresh signature");
     }
     return get(app, wallet.id());
+  }
+
+  private static ApiException externalIdInUse() {
+    return new ApiException(409, ErrorCodes.EXTERNAL_ID_IN_USE,
+        "another wallet of this app already has this external_id");
+  }
+
+  /** Whether {@code e} was caused by a unique constraint (SQLSTATE 23505). */
+  private static boolean uniqueViolation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------------------- read/list
@@ -287,7 +370,14 @@ public final class WalletManager {
         .orElseThrow(ApiException::walletNotFound);
   }
 
-  public WalletView.Page list(App app, String limitParam, String cursorParam, String chainType) {
+  /**
+   * {@code GET /v1/wallets}: {@code limit}, {@code cursor} and the filters of
+   * {@link WalletFilter}, all read from {@code query} (an unknown parameter is a 400).
+   */
+  public WalletView.Page list(App app, Map<String, List<String>> query) {
+    WalletFilter filter = WalletFilter.parse(query);
+    String limitParam = query.containsKey("limit") ? query.get("limit").get(0) : null;
+    String cursorParam = query.containsKey("cursor") ? query.get("cursor").get(0) : null;
     int limit = DEFAULT_LIMIT;
     if (limitParam != null) {
       try {
@@ -299,14 +389,11 @@ public final class WalletManager {
         throw ApiException.invalidRequest("limit must be an integer from 1 to " + MAX_LIMIT);
       }
     }
-    if (chainType != null) {
-      ChainType.parse(chainType);
-    }
     WalletCursor after = cursorParam == null || cursorParam.isEmpty() ? null : WalletCursor.decode(cursorParam);
     int pageSize = limit;
     record Listed(List<Wallet> rows, boolean more, Map<String, WalletOwnership> ownership) {}
     Listed listed = jdbi.withHandle(h -> {
-      List<Wallet> page = new WalletStore(h).list(app.id(), chainType, after, pageSize + 1);
+      List<Wallet> page = new WalletStore(h).list(app.id(), filter, after, pageSize + 1);
       boolean more = page.size() > pageSize;
       if (more) {
         page = page.subList(0, pageSize);
@@ -400,8 +487,40 @@ public final class WalletManager {
    * no owner signature even for an owned wallet, reserves nothing and never reaches the enclave;
    * it is decided under the wallet's own policies.
    */
-  @SuppressWarnings("try") // the timer context is used only for its close()
   public RpcReply rpc(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
+    String[] method = {"unknown"};
+    return counted(method, () -> sign(app, walletId, body, headers, method));
+  }
+
+  /** Runs a signing request and counts it under {@code method[0]} as it is when it ends. */
+  private RpcReply counted(String[] method, java.util.function.Supplier<RpcReply> request) {
+    try {
+      RpcReply reply = request.get();
+      countRpc(method[0], reply instanceof DryRunResult ? "dry_run" : "succeeded");
+      return reply;
+    } catch (ApiException e) {
+      countRpc(method[0], ErrorCodes.OVERLOADED.equals(e.code()) ? "overloaded"
+          : e.status() >= 500 ? "failed" : "rejected");
+      throw e;
+    } catch (RuntimeException e) {
+      countRpc(method[0], "failed");
+      throw e;
+    }
+  }
+
+  /**
+   * Counts one signing RPC ({@code nitrosign_rpc_requests_total{method,outcome}}); the method is a
+   * name the parent resolved (or "unknown"), so clients cannot make new series.
+   */
+  private void countRpc(String method, String outcome) {
+    metrics.meter(MetricNames.labeled(MetricNames.RPC_REQUESTS, "method", method,
+        "outcome", outcome)).mark();
+  }
+
+  /** {@link #rpc}; sets {@code resolvedMethod[0]} once the method is known. */
+  @SuppressWarnings("try") // the timer contexts are used only for their close()
+  private RpcReply sign(App app, String walletId, Optional<byte[]> body, HttpHeaders headers,
+      String[] resolvedMethod) {
     Loaded loaded = load(app, walletId, true);
     Wallet wallet = loaded.wallet();
 
@@ -424,10 +543,13 @@ public final class WalletManager {
       if (!dryRun && authority.isPresent() && authority.get().hasOwner()) {
         // The parent's early check; the enclave checks again and its check is the one that counts.
         String path = "/v1/wallets/" + wallet.id() + "/rpc";
-        signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
-            WalletAuthorities.signers(authority.get()));
-        RequestAuthorizer.Accepted accepted = authorizer.verify(signed, "POST", path, app.id(),
-            WalletAuthorities.signers(authority.get()));
+        RequestAuthorizer.Accepted accepted;
+        try (LatencyHistogram.Context t = authorizationStage.time()) {
+          signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
+              WalletAuthorities.signers(authority.get()));
+          accepted = authorizer.verify(signed, "POST", path, app.id(),
+              WalletAuthorities.signers(authority.get()));
+        }
         signer = accepted.quorum();
         try {
           // The payload exactly as the enclave derives it from the signed body.
@@ -438,11 +560,12 @@ public final class WalletManager {
         }
       }
       method = RpcMethods.of(RpcRequest.method(root), wallet.chain());
+      resolvedMethod[0] = method.name();
       if (method.raw() && !app.allowRawSign()) {
         throw new ApiException(403, ErrorCodes.METHOD_NOT_ALLOWED_FOR_APP,
             method.name() + " (raw signing) is not enabled for this app");
       }
-      request = RpcRequest.parse(root, method.name(), wallet.chain());
+      request = RpcRequest.parse(root, method.name(), wallet);
       if (request.attest() != null && !method.attestable()) {
         throw ApiException.invalidRequest("attest is not available for " + method.name()
             + " (only for methods answered with one secp256k1 signature over a digest)");
@@ -464,22 +587,142 @@ public final class WalletManager {
       throw e;
     }
 
+    return execute(app, loaded, authority, new SignJob(method.name(), method.raw(), prepared,
+        request.attest(), dryRun, signed, ownerPayload, signer, request.audit()), headers);
+  }
+
+  /** The body fields of {@code POST /v1/wallets/{id}/raw_sign}: Privy's, nothing else. */
+  private static final Set<String> RAW_SIGN_FIELDS =
+      Set.of("params", "chain_type", "address", "wallet_id");
+
+  /**
+   * {@code POST /v1/wallets/{id}/raw_sign}: Privy's raw sign ({@code params.hash}, or
+   * {@code params.bytes} with {@code encoding} and {@code hash_function}), answered
+   * {@code {"method": "raw_sign", "data": {"signature", "encoding": "hex"}}}. Off unless the app
+   * allows raw signing (403 {@code method_not_allowed_for_app}, checked first). For an owned
+   * wallet the request must be signed for this endpoint's URL; the payload is the one
+   * {@link RpcPayloads#deriveRawSign} reads from the body, the function the enclave applies to
+   * the signed body (so it signs exactly what the owner signed, and a signature made for
+   * {@code /raw_sign} is never accepted as an {@code /rpc} request or the other way round).
+   * Policies decide it as method {@code raw_sign}; it is audited as {@code wallet.sign} like
+   * {@code /rpc}, and goes through the same path from the policy decision on.
+   */
+  public RpcReply rawSign(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
+    return counted(new String[] {io.nitrosign.parent.rpc.RawSignEndpoint.METHOD},
+        () -> rawSignRequest(app, walletId, body, headers));
+  }
+
+  @SuppressWarnings("try") // the timer context is used only for its close()
+  private RpcReply rawSignRequest(App app, String walletId, Optional<byte[]> body,
+      HttpHeaders headers) {
+    Loaded loaded = load(app, walletId, true);
+    Wallet wallet = loaded.wallet();
+    Optional<WalletAuthority> authority = WalletAuthorities.of(wallet.owner());
+    RequestAuthorization signed = null;
+    int signer = -1;
+    RpcMethod.Prepared prepared;
+    Map<String, Object> audit = new LinkedHashMap<>();
+    audit.put("endpoint", RpcPayloads.Endpoint.RAW_SIGN.path("{id}"));
+    try {
+      if (!app.allowRawSign()) {
+        throw new ApiException(403, ErrorCodes.METHOD_NOT_ALLOWED_FOR_APP,
+            "raw_sign (raw signing) is not enabled for this app");
+      }
+      if (body.isEmpty()) {
+        throw new ApiException(413, ErrorCodes.PAYLOAD_TOO_LARGE, "request body too large");
+      }
+      ObjectNode root = bodies.object(body.get());
+      JsonBodies.onlyFields(root, "", RAW_SIGN_FIELDS);
+      RpcRequest.checkEnvelope(root, wallet);
+      Map<String, Object> parsed;
+      if (authority.isPresent() && authority.get().hasOwner()) {
+        // The parent's early check; the enclave checks again and its check is the one that counts.
+        String path = RpcPayloads.Endpoint.RAW_SIGN.path(wallet.id());
+        // with the live sessions of the user members, as /rpc sends them
+        RequestAuthorizer.Accepted accepted;
+        try (LatencyHistogram.Context t = authorizationStage.time()) {
+          signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
+              WalletAuthorities.signers(authority.get()));
+          accepted = authorizer.verify(signed, "POST", path, app.id(),
+              WalletAuthorities.signers(authority.get()));
+        }
+        signer = accepted.quorum();
+        parsed = accepted.body();
+      } else {
+        parsed = io.nitrosign.authz.PrivyRequest.parseObjectBody(body.get());
+      }
+      SignRequest derived = RpcPayloads.deriveRawSign(parsed, wallet.chainType());
+      if (root.path("params").has("hash_function")) {
+        audit.put("hash_function", root.path("params").path("hash_function").asText());
+      }
+      prepared = io.nitrosign.parent.rpc.RawSignEndpoint.prepare(derived, wallet);
+    } catch (ChainFormatException e) {
+      signRejections.mark();
+      ApiException api = ApiException.invalidRequest(e.field() + " " + e.reason());
+      auditRawSignRejection(app, wallet, api);
+      throw api;
+    } catch (ApiException e) {
+      signRejections.mark();
+      auditRawSignRejection(app, wallet, e);
+      throw e;
+    }
+    // The payload is already the one derived from the signed body: nothing to replace.
+    return execute(app, loaded, authority, new SignJob(
+        io.nitrosign.parent.rpc.RawSignEndpoint.METHOD, true, prepared, null, false, signed,
+        null, signer, audit), headers);
+  }
+
+  private void auditRawSignRejection(App app, Wallet wallet, ApiException e) {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("method", io.nitrosign.parent.rpc.RawSignEndpoint.METHOD);
+    detail.put("endpoint", RpcPayloads.Endpoint.RAW_SIGN.path("{id}"));
+    auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN, Outcome.REJECTED,
+        e.code(), render(detail)));
+  }
+
+  /**
+   * A request ready for the enclave, from {@code /rpc} or {@code /raw_sign}: the policy
+   * {@code method} it is decided and audited under, whether it is raw signing, what the parent
+   * prepared, the proof asked for (null for none), a dry run, and for an owned wallet the signed
+   * request with the payload derived from the signed body ({@code ownerPayload}, null to keep the
+   * parent's) and which signer signed ({@code signer}, -1 when no signature was checked);
+   * {@code audit}: what the request adds to its audit row.
+   */
+  private record SignJob(String method, boolean raw, RpcMethod.Prepared prepared,
+      RpcRequest.Attest attest, boolean dryRun, RequestAuthorization signed,
+      SignRequest ownerPayload, int signer, Map<String, Object> audit) {}
+
+  /**
+   * The part of signing every endpoint shares: policies decide (a dry run stops there), the
+   * enclave signs, the parent checks the answer, and the signature is released only after its
+   * audit row has committed. See {@link #rpc}.
+   */
+  @SuppressWarnings("try") // the timer context is used only for its close()
+  private RpcReply execute(App app, Loaded loaded, Optional<WalletAuthority> authority,
+      SignJob job, HttpHeaders headers) {
+    Wallet wallet = loaded.wallet();
+    RpcMethod.Prepared prepared = job.prepared();
+    boolean dryRun = job.dryRun();
+    RequestAuthorization signed = job.signed();
+    SignRequest ownerPayload = job.ownerPayload();
+    int signer = job.signer();
     Payload payload = prepared.decoded();
     Map<String, Object> detail = new LinkedHashMap<>();
-    detail.put("method", method.name());
+    detail.put("method", job.method());
     putIdempotencyKey(detail, headers);
-    if (method.raw()) {
+    if (job.raw()) {
       detail.put("raw", true);
     }
-    if (request.attest() != null) {
-      detail.put("attestation", request.attest().mode());
+    if (job.attest() != null) {
+      detail.put("attestation", job.attest().mode());
     }
+    detail.putAll(job.audit());
     detail.put("decoded", payload.audit());
 
     PolicyEnforcement.Result verdict;
-    try {
+    try (LatencyHistogram.Context t = policyStage.time()) {
       List<Policy> governing = governingPolicies(loaded, authority, signer);
-      verdict = policies.decide(app.id(), wallet.id(), governing, new PolicyRequest(method.name(),
+      verdict = policies.decide(app.id(), wallet.id(), governing, new PolicyRequest(job.method(),
           wallet.chain().wireName(), payload, clock.instant().getEpochSecond()), dryRun);
     } catch (RuntimeException e) {
       signFailures.mark();
@@ -493,17 +736,17 @@ public final class WalletManager {
     // every evaluated request's row holds the decision, "no policies" included (audit export)
     detail.put("policy", decision == null ? NO_POLICIES : decision.toJson());
     if (dryRun) {
-      return dryRun(app, wallet, method, payload, decision, detail);
+      return dryRun(app, wallet, job.method(), payload, decision, detail);
     }
     if (!verdict.allowed()) {
       signRejections.mark();
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
           Outcome.REJECTED, ErrorCodes.POLICY_DENIED, render(detail)));
-      throw denied(decision, method.name());
+      throw denied(decision, job.method());
     }
 
     SpendLedger.Reservation reservation = verdict.reservation();
-    SignRequest signRequest = signRequest(loaded, prepared, request.attest());
+    SignRequest signRequest = signRequest(loaded, prepared, job.attest());
     if (signed != null) {
       SignRequest.Builder b = signRequest.toBuilder().setAuthorization(signed);
       if (ownerPayload != null) {
@@ -513,26 +756,34 @@ public final class WalletManager {
     }
     Map<String, Object> data;
     Object released;
-    try (Timer.Context ignored = signTimer.time()) {
+    try (Timer.Context ignored = signTimer.time();
+        LatencyHistogram.Context t = enclaveStage.time()) {
       SignResponse response = enclave.sign(signRequest);
       data = prepared.result(response);
       released = releasedSignature(data, response);
-      if (!proofWellFormed(signRequest, request.attest(), response)) {
+      if (!proofWellFormed(signRequest, job.attest(), response)) {
         throw new EnclaveCallException(EnclaveCallException.Kind.PROTOCOL, null,
             "malformed attestation in Sign response");
       }
-      if (request.attest() != null) {
-        data.put("attestation", attestationOf(request.attest(), response));
+      if (job.attest() != null) {
+        data.put("attestation", attestationOf(job.attest(), response));
         data.put("binding", Hex.prefixed(response.getBinding().toByteArray()));
       }
     } catch (EnclaveCallException e) {
       // Nothing was signed (or nothing is released): the reservation does not count.
       policies.ledger().release(reservation);
+      ApiException api = EnclaveFailures.toApi(e);
+      if (e.notSent()) {
+        // Shed by the enclave queue or refused by the open circuit breaker: nothing reached the
+        // enclave. Counted (nitrosign_enclave_shed_total, ..._circuit_rejected_total and the
+        // request counter), not audited: an audit row per refused request would turn overload
+        // into a flood of appends on the one audit chain, the shared bottleneck.
+        throw api;
+      }
       // The enclave refusing the payload is a rejection of the request (400), like the parent's
       // own decoder refusing it; everything else is a failure of the signing path.
       boolean refused = EnclaveFailures.isRefusal(e);
       (refused ? signRejections : signFailures).mark();
-      ApiException api = EnclaveFailures.toApi(e);
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
           refused ? Outcome.REJECTED : Outcome.FAILED, api.code(), render(detail)));
       throw api;
@@ -545,7 +796,7 @@ public final class WalletManager {
     // public data: what the client receives, recorded so the audit export can show it
     detail.put("signature", released);
     String rendered = render(detail);
-    try {
+    try (LatencyHistogram.Context t = auditStage.time()) {
       // The reservation becomes committed in the transaction of this row, or neither happens.
       auditWriter.appendDurably(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
           Outcome.SUCCEEDED, null, rendered, reservation), AUDIT_COMMIT_TIMEOUT);
@@ -555,7 +806,7 @@ public final class WalletManager {
       LOG.error("audit append failed; signature withheld for wallet {}: {}", wallet.id(), e.getClass().getName());
       throw ApiException.internal();
     }
-    return new RpcResult(method.name(), data);
+    return new RpcResult(job.method(), data);
   }
 
   /**
@@ -636,7 +887,7 @@ public final class WalletManager {
   }
 
   /** The dry run's answer, audited as {@code wallet.dry_run}. */
-  private DryRunResult dryRun(App app, Wallet wallet, RpcMethod method, Payload payload,
+  private DryRunResult dryRun(App app, Wallet wallet, String method, Payload payload,
       Decision decision, Map<String, Object> detail) {
     Map<String, Object> decided = decision == null ? NO_POLICIES : decision.toJson();
     detail.put("policy", decided);
@@ -648,7 +899,7 @@ public final class WalletManager {
           e.getClass().getName());
       throw ApiException.internal();
     }
-    return new DryRunResult(method.name(), true, decided, payload.audit());
+    return new DryRunResult(method, true, decided, payload.audit());
   }
 
   /**

@@ -12,11 +12,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 
 /**
@@ -73,11 +73,14 @@ public final class WalletResource {
     return wallets.create(AppAuthFilter.appOf(security), capped(body));
   }
 
+  /**
+   * Reads every query parameter (not only known ones), so that an unknown filter is refused
+   * rather than silently ignored.
+   */
   @GET
   @Timed(name = "wallets.list")
-  public WalletView.Page list(@Context SecurityContext security, @QueryParam("limit") String limit,
-      @QueryParam("cursor") String cursor, @QueryParam("chain_type") String chainType) {
-    return wallets.list(AppAuthFilter.appOf(security), limit, cursor, chainType);
+  public WalletView.Page list(@Context SecurityContext security, @Context UriInfo uri) {
+    return wallets.list(AppAuthFilter.appOf(security), uri.getQueryParameters());
   }
 
   @PATCH
@@ -104,6 +107,21 @@ public final class WalletResource {
   public WalletManager.RpcReply rpc(@Context SecurityContext security, @Context HttpHeaders headers,
       @PathParam("id") String id, InputStream body) {
     return wallets.rpc(AppAuthFilter.appOf(security), id,
+        Bodies.readCapped(body, Bodies.MAX_BODY_BYTES), headers);
+  }
+
+  /**
+   * Privy's raw sign. Like {@code /rpc}: the body is read raw (capped) and the manager answers
+   * {@code {"method": "raw_sign", "data": {...}}}.
+   */
+  @POST
+  @Idempotent
+  @Path("{id}/raw_sign")
+  @Timed(name = "wallets.raw_sign")
+  @ExceptionMetered(name = "wallets.raw_sign.exceptions")
+  public WalletManager.RpcReply rawSign(@Context SecurityContext security,
+      @Context HttpHeaders headers, @PathParam("id") String id, InputStream body) {
+    return wallets.rawSign(AppAuthFilter.appOf(security), id,
         Bodies.readCapped(body, Bodies.MAX_BODY_BYTES), headers);
   }
 }

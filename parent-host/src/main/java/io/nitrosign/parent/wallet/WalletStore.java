@@ -15,7 +15,7 @@ public final class WalletStore {
 
   private static final String COLUMNS =
       "id, app_id, chain_type, curve, public_key, address, owner, key_version, created_at,"
-          + " imported_at, exported_at";
+          + " imported_at, exported_at, display_name, external_id";
 
   private final Handle handle;
 
@@ -25,7 +25,7 @@ public final class WalletStore {
 
   public void insert(Wallet w, List<WalletShare> shares) {
     handle.createUpdate("INSERT INTO wallets (" + COLUMNS + ") VALUES (:id, :app, :chain, :curve,"
-            + " :pk, :address, :owner, :kv, :at, :imported, NULL)")
+            + " :pk, :address, :owner, :kv, :at, :imported, NULL, :display, :external)")
         .bind("id", w.id())
         .bind("app", w.appId())
         .bind("chain", w.chainType())
@@ -36,6 +36,8 @@ public final class WalletStore {
         .bind("kv", w.keyVersion())
         .bind("at", w.createdAt().atOffset(ZoneOffset.UTC))
         .bind("imported", w.importedAt() == null ? null : w.importedAt().atOffset(ZoneOffset.UTC))
+        .bind("display", w.displayName())
+        .bind("external", w.externalId())
         .execute();
     for (WalletShare s : shares) {
       handle.createUpdate("INSERT INTO wallet_shares (wallet_id, kind, key_version, nonce, ciphertext)"
@@ -65,8 +67,8 @@ public final class WalletStore {
   public Optional<WalletWithShares> findWithShares(String appId, String walletId) {
     List<Object[]> rows = handle.createQuery("SELECT w.id, w.app_id, w.chain_type, w.curve,"
             + " w.public_key, w.address, w.owner, w.key_version, w.created_at, w.imported_at,"
-            + " w.exported_at, s.kind AS s_kind, s.key_version AS s_key_version, s.nonce AS s_nonce,"
-            + " s.ciphertext AS s_ciphertext FROM wallets w JOIN wallet_shares s"
+            + " w.exported_at, w.display_name, w.external_id, s.kind AS s_kind,"
+            + " s.key_version AS s_key_version, s.nonce AS s_nonce, s.ciphertext AS s_ciphertext FROM wallets w JOIN wallet_shares s"
             + " ON s.wallet_id = w.id WHERE w.id = :id AND w.app_id = :app ORDER BY s.kind")
         .bind("id", walletId)
         .bind("app", appId)
@@ -93,24 +95,80 @@ public final class WalletStore {
         .list();
   }
 
-  /** Newest first, strictly after {@code after} (if given); at most {@code limit} rows. */
-  public List<Wallet> list(String appId, String chainType, WalletCursor after, int limit) {
+  /**
+   * The app's wallets that match {@code filter}, newest first, strictly after {@code after} (if
+   * given); at most {@code limit} rows.
+   */
+  public List<Wallet> list(String appId, WalletFilter filter, WalletCursor after, int limit) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM wallets WHERE app_id = :app");
-    if (chainType != null) {
+    if (filter.chainType() != null) {
       sql.append(" AND chain_type = :chain");
+    }
+    if (filter.address() != null) {
+      // Ethereum addresses in any letter case; every other chain's exactly (base58 is
+      // case-sensitive). The index is on lower(address).
+      sql.append(" AND lower(address) = lower(:address)"
+          + " AND (chain_type = 'ethereum' OR address = :address)");
+    }
+    if (filter.externalId() != null) {
+      sql.append(" AND external_id = :external");
+    }
+    if (filter.userId() != null) {
+      // Wallets owned by a key quorum with the user as a member, directly or through a nested
+      // quorum (an owner given as {user_id} is a 1-of-1 quorum of that user).
+      sql.append(" AND owner_id IN (SELECT quorum_id FROM key_quorum_users WHERE user_id = :user"
+          + " UNION SELECT c.parent_id FROM key_quorum_children c"
+          + " JOIN key_quorum_users ku ON ku.quorum_id = c.child_id WHERE ku.user_id = :user)");
+    }
+    if (filter.authorizationKey() != null) {
+      // Key quorums with the key as a member, directly or through a nested quorum; the wallets
+      // they own or sign for as additional signers.
+      String keyed = "SELECT quorum_id FROM key_quorum_keys WHERE public_key = :akey"
+          + " UNION SELECT c.parent_id FROM key_quorum_children c"
+          + " JOIN key_quorum_keys k ON k.quorum_id = c.child_id WHERE k.public_key = :akey";
+      sql.append(" AND (owner_id IN (" + keyed + ") OR id IN (SELECT wallet_id FROM"
+          + " wallet_additional_signers WHERE signer_id IN (" + keyed + ")))");
     }
     if (after != null) {
       sql.append(" AND (created_at, id) < (:at, :id)");
     }
     sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
     Query q = handle.createQuery(sql.toString()).bind("app", appId).bind("limit", limit);
-    if (chainType != null) {
-      q.bind("chain", chainType);
+    if (filter.chainType() != null) {
+      q.bind("chain", filter.chainType().wireName());
+    }
+    if (filter.address() != null) {
+      q.bind("address", filter.address());
+    }
+    if (filter.externalId() != null) {
+      q.bind("external", filter.externalId());
+    }
+    if (filter.authorizationKey() != null) {
+      q.bind("akey", filter.authorizationKey());
+    }
+    if (filter.userId() != null) {
+      q.bind("user", filter.userId());
     }
     if (after != null) {
       q.bind("at", after.createdAt().atOffset(ZoneOffset.UTC)).bind("id", after.id());
     }
     return q.map(WalletStore::wallet).list();
+  }
+
+  /** Whether another wallet of the app has {@code externalId}. */
+  public boolean externalIdTaken(String appId, String externalId, String exceptWalletId) {
+    return handle.createQuery("SELECT count(*) FROM wallets WHERE app_id = :app"
+            + " AND external_id = :external AND id IS DISTINCT FROM :except")
+        .bind("app", appId).bind("external", externalId).bind("except", exceptWalletId)
+        .mapTo(Integer.class).one() > 0;
+  }
+
+  /** Sets a wallet's labels (the caller has checked that external_id is write-once). */
+  public void updateLabels(String walletId, String displayName, String externalId) {
+    handle.createUpdate("UPDATE wallets SET display_name = :display, external_id = :external"
+            + " WHERE id = :id")
+        .bind("display", displayName).bind("external", externalId).bind("id", walletId)
+        .execute();
   }
 
   /** Wallets (of every app) sealed under a version below {@code version}, by id, after an id. */
@@ -203,6 +261,7 @@ public final class WalletStore {
         rs.getString("curve"), rs.getBytes("public_key"), rs.getString("address"),
         rs.getBytes("owner"), rs.getInt("key_version"),
         rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-        instantOrNull(rs, "imported_at"), instantOrNull(rs, "exported_at"));
+        instantOrNull(rs, "imported_at"), instantOrNull(rs, "exported_at"),
+        rs.getString("display_name"), rs.getString("external_id"));
   }
 }

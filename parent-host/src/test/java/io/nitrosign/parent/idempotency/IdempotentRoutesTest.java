@@ -37,7 +37,7 @@ class IdempotentRoutesTest {
         }
       }
     }
-    assertEquals(new TreeSet<>(Set.of("/v1/wallets", "/v1/wallets/{id}/rpc",
+    assertEquals(new TreeSet<>(Set.of("/v1/wallets", "/v1/wallets/{id}/rpc", "/v1/wallets/{id}/raw_sign",
         "/v1/wallets/import/submit", "/v1/key_quorums", "/v1/policies", "/v1/condition_sets",
         "/v1/aggregations")), routes);
   }

@@ -61,7 +61,7 @@ class RpcPayloadsAgreementTest {
   private static SignRequest parentPayload(Wallet wallet, String body) {
     ObjectNode root = BODIES.object(body.getBytes(StandardCharsets.UTF_8));
     RpcMethod method = RpcMethods.of(RpcRequest.method(root), wallet.chain());
-    RpcRequest request = RpcRequest.parse(root, method.name(), wallet.chain());
+    RpcRequest request = RpcRequest.parse(root, method.name(), wallet);
     RpcMethod.Prepared prepared = method.prepare(request.params(), wallet,
         JsonBodies.optionalText(root, "", "caip2"));
     SignRequest.Builder b = SignRequest.newBuilder();
