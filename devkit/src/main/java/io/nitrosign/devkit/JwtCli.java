@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nitrosign.devkit.jwt.DevIssuer;
 import io.nitrosign.hpke.HpkeException;
 import io.nitrosign.hpke.HpkeKeyPair;
-import io.nitrosign.hpke.SdkChaChaHpke;
+import io.nitrosign.hpke.PrivyEnvelope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -22,7 +22,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -55,8 +54,6 @@ final class JwtCli {
 
   private static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(10);
   private static final Duration LONGEST = Duration.ofDays(1);
-  private static final byte[] P256_SPKI_PREFIX = HexFormat.of().parseHex(
-      "3059301306072a8648ce3d020106082a8648ce3d030107034200");
 
   private JwtCli() {}
 
@@ -149,8 +146,7 @@ final class JwtCli {
     }
     ObjectMapper json = new ObjectMapper();
     try (HpkeKeyPair recipient = HpkeKeyPair.generate(new SecureRandom())) {
-      byte[] spki = Arrays.copyOf(P256_SPKI_PREFIX, P256_SPKI_PREFIX.length + 65);
-      System.arraycopy(recipient.publicKey(), 0, spki, P256_SPKI_PREFIX.length, 65);
+      byte[] spki = PrivyEnvelope.spkiOf(recipient.publicKey());
       ObjectNode body = json.createObjectNode();
       body.put("user_jwt", jwt);
       body.put("encryption_type", "HPKE");
@@ -170,9 +166,9 @@ final class JwtCli {
       }
       JsonNode answer = json.readTree(r.body());
       JsonNode key = answer.path("encrypted_authorization_key");
-      byte[] plaintext = SdkChaChaHpke.open(recipient,
-          Base64.getDecoder().decode(key.path("encapsulated_key").asText()), new byte[0],
-          new byte[0], Base64.getDecoder().decode(key.path("ciphertext").asText()));
+      byte[] plaintext = PrivyEnvelope.open(recipient,
+          Base64.getDecoder().decode(key.path("encapsulated_key").asText()),
+          Base64.getDecoder().decode(key.path("ciphertext").asText()));
       try {
         // the plaintext is the base64 PKCS#8 of the session key: authkey's private key format
         io.nitrosign.authz.RequestSigner.fromPkcs8Base64(

@@ -25,7 +25,7 @@ import io.nitrosign.enclave.crypto.Secp256k1Verifier;
 import io.nitrosign.enclave.secret.SecretBytes;
 import io.nitrosign.hpke.ExportEnvelope;
 import io.nitrosign.hpke.HpkeKeyPair;
-import io.nitrosign.hpke.SdkChaChaHpke;
+import io.nitrosign.hpke.PrivyEnvelope;
 import io.nitrosign.proto.v1.BitcoinPsbt;
 import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.EnclaveRequest;
@@ -568,16 +568,14 @@ class HostileParentTest {
    */
   private static Signer authenticate(String jwt) throws Exception {
     try (HpkeKeyPair recipient = HpkeKeyPair.generate(RANDOM)) {
-      byte[] spki = HexFormat.of().parseHex(
-          "3059301306072a8648ce3d020106082a8648ce3d030107034200" + HexFormat.of()
-              .formatHex(recipient.publicKey()));
+      byte[] spki = PrivyEnvelope.spkiOf(recipient.publicKey());
       JsonNode r = api("POST", "/v1/wallets/authenticate", "{\"user_jwt\":\"" + jwt
           + "\",\"encryption_type\":\"HPKE\",\"recipient_public_key\":\""
           + Base64.getEncoder().encodeToString(spki) + "\"}", Map.of());
       JsonNode k = r.get("encrypted_authorization_key");
-      byte[] pkcs8 = SdkChaChaHpke.open(recipient,
-          Base64.getDecoder().decode(k.get("encapsulated_key").asText()), new byte[0],
-          new byte[0], Base64.getDecoder().decode(k.get("ciphertext").asText()));
+      byte[] pkcs8 = PrivyEnvelope.open(recipient,
+          Base64.getDecoder().decode(k.get("encapsulated_key").asText()),
+          Base64.getDecoder().decode(k.get("ciphertext").asText()));
       return new Signer(RequestSigner.fromPkcs8Base64(
           new String(pkcs8, StandardCharsets.US_ASCII)), null);
     }
