@@ -19,6 +19,7 @@ import java.util.Map;
  * ./appliance local status   show what runs and whether it is healthy
  * ./appliance attestation verify|show ...   check an attestation document (see {@code AttestationCli})
  * ./appliance audit verify|export ...        check or export the audit log (see {@code AuditCli})
+ * ./appliance jwt mint|show|authenticate ...  the devkit JWT issuer (see {@code JwtCli})
  * </pre>
  */
 public final class Appliance {
@@ -32,10 +33,14 @@ public final class Appliance {
       "       ./appliance wallet import [--key-file FILE|-] [--root ROOT.pem] [--pcrs PCRS.json]",
       "       ./appliance authkey new --out FILE | authkey sign --key FILE --app-id ID --url URL ...",
       "       ./appliance audit verify | audit export [--since SEQ|ISO-TIME] [--jdbc-url URL]",
+      "       ./appliance jwt mint --sub ID [--expires-in S] [--alg ES256|RS256] | jwt show",
+      "       ./appliance jwt authenticate --jwt JWT|- --out FILE",
       "",
       "  local up       build what is missing, start embedded PostgreSQL, the local KMS, the",
-      "                 enclave (local mode: simulated NSM) and the parent host; wait until",
-      "                 healthy; create a demo app; write its credentials to .local/stack.env",
+      "                 devkit JWT issuer, the enclave (local mode: simulated NSM) and the",
+      "                 parent host; wait until healthy; create a demo app (its users",
+      "                 authenticate with the devkit issuer); write its credentials to",
+      "                 .local/stack.env",
       "  local down     stop everything local up started (data under .local/ is kept)",
       "  local status   show each process and the parent host's health",
       "",
@@ -45,6 +50,7 @@ public final class Appliance {
       "  --admin-port N     parent host admin port (NITROSIGN_ADMIN_PORT, default 8081)",
       "  --pg-port N        embedded PostgreSQL port (NITROSIGN_PG_PORT, default 54329)",
       "  --kms-port N       local KMS port (NITROSIGN_KMS_PORT, default 54330)",
+      "  --jwt-port N       devkit JWT issuer's HTTPS port (NITROSIGN_JWT_PORT, default 54331)",
       "",
       "  attestation verify   verify a Nitro attestation document (COSE signature, chain to the",
       "                       pinned AWS root or --root, validity at --at, PCRs, debug, nonce);",
@@ -58,6 +64,8 @@ public final class Appliance {
       "                       (privy-authorization-signature, as Privy's SDK signs)",
       "  audit verify         check the audit log's whole hash chain; exit 1 naming the first bad",
       "                       row (./appliance audit --help for export and database options)",
+      "  jwt mint             a JWT of the devkit issuer for a user (custom_user_id ID);",
+      "                       jwt authenticate exchanges one for a session key (as the SDK does)",
       "  (docs/attestation.md explains what each check means and how to do it by hand)");
 
   private Appliance() {}
@@ -81,6 +89,11 @@ public final class Appliance {
       Path home = Path.of(env("NITROSIGN_HOME", repo.resolve(".local").toString()));
       return AuditCli.run(a.toArray(String[]::new), System.getenv(), () -> localDatabase(home),
           out, err);
+    }
+    if (group.equals("jwt")) {
+      Path repo = Path.of(System.getProperty("nitrosign.repo", ".")).toAbsolutePath().normalize();
+      Path home = Path.of(env("NITROSIGN_HOME", repo.resolve(".local").toString()));
+      return JwtCli.run(a.toArray(String[]::new), home, System.in, out, err);
     }
     if (group.equals("authkey")) {
       return AuthKeyCli.run(a.toArray(String[]::new), System.in, out, err);
@@ -106,6 +119,7 @@ public final class Appliance {
     int admin = intEnv("NITROSIGN_ADMIN_PORT", 8081);
     int pg = intEnv("NITROSIGN_PG_PORT", 54329);
     int kmsPort = intEnv("NITROSIGN_KMS_PORT", 54330);
+    int jwtPort = intEnv("NITROSIGN_JWT_PORT", 54331);
     try {
       while (!a.isEmpty()) {
         String opt = a.poll();
@@ -119,6 +133,7 @@ public final class Appliance {
           case "--admin-port" -> admin = port(val);
           case "--pg-port" -> pg = port(val);
           case "--kms-port" -> kmsPort = port(val);
+          case "--jwt-port" -> jwtPort = port(val);
           default -> throw new IllegalArgumentException("unknown option " + opt);
         }
       }
@@ -128,7 +143,7 @@ public final class Appliance {
       return 2;
     }
     LocalStack stack = new LocalStack(new LocalStack.Settings(
-        Path.of(home).toAbsolutePath().normalize(), http, admin, pg, kmsPort,
+        Path.of(home).toAbsolutePath().normalize(), http, admin, pg, kmsPort, jwtPort,
         new JavaProgram(repo.resolve("devkit/target/devkit.jar").toString(),
             JavaProgram.POSTGRES_MAIN),
         new JavaProgram(repo.resolve("enclave-app/target/enclave-app.jar").toString(),

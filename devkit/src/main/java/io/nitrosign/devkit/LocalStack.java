@@ -2,6 +2,8 @@ package io.nitrosign.devkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nitrosign.devkit.jwt.DevIssuer;
+import io.nitrosign.devkit.jwt.DevIssuerServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -32,6 +34,7 @@ import java.util.Optional;
  * home/pg/               PostgreSQL data directory (kept across restarts)
  * home/nsm/              the simulated NSM's root CA (root.pem, root.key) and pcrs.json
  * home/kms/              the local KMS: its keys (keys.json), the enclave's key ids, its secret
+ * home/jwt/              the devkit JWT issuer: TLS CA and server certificate, ES256 and RS256 keys
  * home/run/              pid files, the enclave's AF_UNIX socket
  * home/logs/             one log per process
  * home/parent-host.yml   the parent host's configuration, written by {@code up}
@@ -40,13 +43,29 @@ import java.util.Optional;
  */
 public final class LocalStack {
 
-  /** Ports and programs of one local stack. */
+  /**
+   * Ports and programs of one local stack.
+   *
+   * @param jwtPort the devkit JWT issuer's HTTPS port; 0 lets it pick a free one (the enclave is
+   *     told the port it actually listens on)
+   */
   public record Settings(Path home, int httpPort, int adminPort, int pgPort, int kmsPort,
-      JavaProgram postgres, JavaProgram enclave, JavaProgram parent) {
+      int jwtPort, JavaProgram postgres, JavaProgram enclave, JavaProgram parent) {
+
+    /** A stack whose JWT issuer listens on any free port. */
+    public Settings(Path home, int httpPort, int adminPort, int pgPort, int kmsPort,
+        JavaProgram postgres, JavaProgram enclave, JavaProgram parent) {
+      this(home, httpPort, adminPort, pgPort, kmsPort, 0, postgres, enclave, parent);
+    }
 
     /** The local KMS runs from the devkit's class path, like the PostgreSQL daemon. */
     JavaProgram kms() {
       return new JavaProgram(postgres.classPath(), JavaProgram.KMS_MAIN);
+    }
+
+    /** The devkit JWT issuer too. */
+    JavaProgram jwtIssuer() {
+      return new JavaProgram(postgres.classPath(), JavaProgram.JWT_ISSUER_MAIN);
     }
 
     /** The simulated NSM's CA tool runs from the enclave's class path (PCR0 measures it). */
@@ -75,6 +94,7 @@ public final class LocalStack {
   private final ManagedProcess enclave;
   private final ManagedProcess parent;
   private final ManagedProcess kms;
+  private final ManagedProcess jwtIssuer;
   /** Further parent hosts with their enclaves ({@link #startExtraHost}), stopped first by down. */
   private final List<ManagedProcess> extras = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder()
@@ -90,6 +110,7 @@ public final class LocalStack {
     this.enclave = new ManagedProcess("enclave", run, logs);
     this.parent = new ManagedProcess("parent-host", run, logs);
     this.kms = new ManagedProcess("kms", run, logs);
+    this.jwtIssuer = new ManagedProcess("jwt-issuer", run, logs);
   }
 
   public Path home() {
@@ -132,6 +153,7 @@ public final class LocalStack {
     }
     startPostgres();
     startKmsAndKeys();
+    startJwtIssuer();
     startEnclave();
     startParent();
     waitHealthy();
@@ -188,6 +210,11 @@ public final class LocalStack {
         "--deployment-id", "local",
         "--kms-endpoint", kmsUrl(),
         "--public-base-url", publicBaseUrl,
+        // the devkit issuer's JWKS, fetched by the enclave itself over TLS trusting only the
+        // issuer's own CA (in AWS: the identity provider's URL, through a vsock-proxy)
+        "--jwt-issuer", "issuer=" + DevIssuer.ISSUER + ",audience=" + DevIssuer.AUDIENCE
+            + ",jwks=" + jwksUrl(),
+        "--jwt-trust-roots", jwtDir().resolve("ca.pem").toString(),
         "--export-quorum", "1:" + exportQuorumPublicKey())), s.home());
     waitFor(process, () -> Files.exists(socket), "the enclave socket");
   }
@@ -306,7 +333,7 @@ public final class LocalStack {
     out.print("waiting for the parent host to report healthy ");
     Instant until = Instant.now().plus(START_TIMEOUT);
     while (Instant.now().isBefore(until)) {
-      for (ManagedProcess p : List.of(postgres, kms, enclave, parent)) {
+      for (ManagedProcess p : List.of(postgres, kms, jwtIssuer, enclave, parent)) {
         if (p.running().isEmpty()) {
           out.println();
           throw new StackException(p.name() + " exited during start-up; last log lines ("
@@ -349,10 +376,12 @@ public final class LocalStack {
     if (existing.containsKey("APP_ID") && existing.containsKey("APP_SECRET")
         && credentialsWork(existing.get("APP_ID"), existing.get("APP_SECRET"))) {
       out.println("demo app     reusing " + existing.get("APP_ID"));
+      // a demo app made before the devkit issuer existed gets it now (same value: no change)
+      setAppJwtIssuer(existing.get("APP_ID"));
       return env(existing.get("APP_ID"), existing.get("APP_SECRET"));
     }
-    out.println("demo app     creating");
-    JsonNode app = createApp("demo");
+    out.println("demo app     creating (users authenticate with the devkit JWT issuer)");
+    JsonNode app = createApp("demo", "--jwt-issuer", DevIssuer.ISSUER);
     return env(app.get("app_id").asText(), app.get("app_secret").asText());
   }
 
@@ -411,6 +440,9 @@ public final class LocalStack {
     }
     env.put("APP_ID", appId);
     env.put("APP_SECRET", secret);
+    env.put("JWT_ISSUER", DevIssuer.ISSUER);
+    env.put("JWT_AUDIENCE", DevIssuer.AUDIENCE);
+    env.put("JWT_JWKS_URL", jwksUrl());
     return env;
   }
 
@@ -626,12 +658,83 @@ public final class LocalStack {
   /** Stops everything this stack started: parent host, enclave, then PostgreSQL. */
   public void down() throws IOException {
     List<ManagedProcess> all = new ArrayList<>(extras);
-    all.addAll(List.of(parent, enclave, kms, postgres));
+    all.addAll(List.of(parent, enclave, jwtIssuer, kms, postgres));
     for (ManagedProcess p : all) {
       boolean was = p.stop(STOP_GRACE);
       out.printf("%-12s %s%n", p.name(), was ? "stopped" : "was not running");
     }
     Files.deleteIfExists(enclaveSocket());
+    Files.deleteIfExists(jwtReadyFile());
+  }
+
+  /**
+   * The devkit JWT issuer ({@link DevIssuer}): its CA, server certificate and signing keys are
+   * made in {@code home/jwt/} on first use and kept; its HTTPS server (a process of its own, like
+   * the KMS) runs before the enclave, which fetches the JWKS from it.
+   */
+  private void startJwtIssuer() throws IOException {
+    if (jwtIssuer.running().isPresent()) {
+      out.println("jwt-issuer   already running (pid " + jwtIssuer.running().get().pid() + ")");
+      return;
+    }
+    DevIssuer issuer = DevIssuer.loadOrCreate(jwtDir());
+    if (s.jwtPort() != 0) {
+      requirePortFree(s.jwtPort(), "the devkit JWT issuer");
+    }
+    Path ready = jwtReadyFile();
+    Files.deleteIfExists(ready);
+    jwtIssuer.start(s.jwtIssuer().command(List.of("-Xmx128m"), List.of("serve",
+        "--state-dir", jwtDir().toString(),
+        "--port", Integer.toString(s.jwtPort()),
+        "--ready-file", ready.toString())), s.home());
+    waitFor(jwtIssuer, () -> Files.exists(ready), "the devkit JWT issuer");
+    out.println("jwt-issuer   " + DevIssuer.ISSUER + " serving " + jwksUrl() + " (ES256 kid "
+        + issuer.kid(DevIssuer.Alg.ES256).substring(0, 8) + "..., RS256 kid "
+        + issuer.kid(DevIssuer.Alg.RS256).substring(0, 8) + "...)");
+  }
+
+  /** The devkit JWT issuer's state directory ({@link DevIssuer#load}). */
+  public Path jwtDir() {
+    return s.home().resolve("jwt");
+  }
+
+  private Path jwtReadyFile() {
+    return s.home().resolve("run").resolve("jwt-issuer.ready");
+  }
+
+  /** Where the running devkit JWT issuer serves its JWKS (the port it actually listens on). */
+  public String jwksUrl() {
+    try {
+      return DevIssuerServer.jwksUrl(Integer.parseInt(
+          Files.readString(jwtReadyFile(), StandardCharsets.UTF_8).trim()));
+    } catch (IOException | NumberFormatException e) {
+      if (s.jwtPort() != 0) {
+        return DevIssuerServer.jwksUrl(s.jwtPort());
+      }
+      throw new StackException("the devkit JWT issuer is not running (no "
+          + jwtReadyFile() + ")");
+    }
+  }
+
+  /** Sets an app's JWT issuer to the devkit issuer (the parent's set-app-jwt-issuer task). */
+  private void setAppJwtIssuer(String appId) throws IOException {
+    HttpRequest r = HttpRequest.newBuilder(URI.create(adminUrl()
+            + "/tasks/set-app-jwt-issuer?app_id="
+            + java.net.URLEncoder.encode(appId, StandardCharsets.UTF_8) + "&issuer="
+            + java.net.URLEncoder.encode(DevIssuer.ISSUER, StandardCharsets.UTF_8)))
+        .header("Authorization", "Bearer " + adminTaskToken())
+        .timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
+    try {
+      HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+      if (resp.statusCode() != 200 || !resp.body().trim().equals("ok")) {
+        throw new StackException("could not set the demo app's JWT issuer: HTTP "
+            + resp.statusCode() + " " + resp.body().trim());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StackException("interrupted");
+    }
   }
 
   /**
@@ -692,13 +795,14 @@ public final class LocalStack {
   public boolean status() throws IOException {
     boolean all = true;
     List<String[]> rows = new ArrayList<>();
-    for (ManagedProcess p : List.of(postgres, kms, enclave, parent)) {
+    for (ManagedProcess p : List.of(postgres, kms, jwtIssuer, enclave, parent)) {
       Optional<ProcessHandle> h = p.running();
       all &= h.isPresent();
       String where = switch (p.name()) {
         case "postgres" -> "127.0.0.1:" + s.pgPort();
         case "enclave" -> "unix:" + enclaveSocket();
         case "kms" -> kmsUrl();
+        case "jwt-issuer" -> h.isPresent() ? jwksUrl() : "";
         default -> baseUrl();
       };
       rows.add(new String[] {p.name(), h.map(x -> "running  pid " + x.pid()).orElse("stopped"),

@@ -18,12 +18,14 @@ import io.nitrosign.authz.RequestSigner;
 import io.nitrosign.chains.AttestationPurpose;
 import io.nitrosign.chains.bitcoin.Secp256k1Points;
 import io.nitrosign.chains.ethereum.Eip191;
+import io.nitrosign.devkit.jwt.DevIssuer;
 import io.nitrosign.enclave.crypto.EcdsaSignature;
 import io.nitrosign.enclave.crypto.Secp256k1Signer;
 import io.nitrosign.enclave.crypto.Secp256k1Verifier;
 import io.nitrosign.enclave.secret.SecretBytes;
 import io.nitrosign.hpke.ExportEnvelope;
 import io.nitrosign.hpke.HpkeKeyPair;
+import io.nitrosign.hpke.PrivyEnvelope;
 import io.nitrosign.proto.v1.BitcoinPsbt;
 import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.EnclaveRequest;
@@ -40,6 +42,8 @@ import io.nitrosign.proto.v1.SignRequest;
 import io.nitrosign.proto.v1.SolanaMessage;
 import io.nitrosign.proto.v1.StellarTransaction;
 import io.nitrosign.proto.v1.UpdateAuthorityRequest;
+import io.nitrosign.proto.v1.UserSession;
+import io.nitrosign.proto.v1.UserSessionStatement;
 import io.nitrosign.proto.v1.WalletAuthority;
 import io.nitrosign.proto.v1.WalletKey;
 import io.nitrosign.wire.EnclaveAddress;
@@ -488,6 +492,114 @@ class HostileParentTest {
     cases.assertAll();
   }
 
+  // ------------------------------------------------------------------------------ user sessions
+
+  @Test
+  void aUserSessionActsOnlyForItsUserAndOnlyWithTheEnclavesMac() throws Exception {
+    // As a client: two users of the app, each owning a wallet; user A exchanges a JWT of the
+    // devkit issuer for a session key through the API, as Privy's SDK does for user_jwts.
+    DevIssuer issuer = DevIssuer.load(stack.jwtDir());
+    String subA = "hostile-user-a-" + java.util.UUID.randomUUID();
+    String subB = "hostile-user-b-" + java.util.UUID.randomUUID();
+    String userA = createUser(subA);
+    String userB = createUser(subB);
+    String walletA = createWallet("{\"chain_type\":\"ethereum\",\"owner\":{\"user_id\":\""
+        + userA + "\"}}");
+    String walletB = createWallet("{\"chain_type\":\"ethereum\",\"owner\":{\"user_id\":\""
+        + userB + "\"}}");
+    Signer sessionKeyA = authenticate(issuer.mint(subA, Duration.ofMinutes(10),
+        DevIssuer.Alg.ES256));
+    // The hostile parent holds what a parent stores: A's session (statement and MAC) as the
+    // enclave minted it, from PostgreSQL.
+    UserSession sessionA = storedSession(subA);
+    UserSessionStatement statementA = UserSessionStatement.parseFrom(sessionA.getStatement());
+    assertEquals(subA, statementA.getSubject());
+    WalletKey keyA = stored(walletA);
+    WalletKey keyB = stored(walletB);
+
+    // positive control: A's session key, with A's session, signs for A's wallet at the socket
+    EnclaveResponse ok = call(signRequest(keyA, "u0: control", withSessions(
+        signed(sessionKeyA, "POST", rpc(walletA), personalSign("u0: control")), sessionA)));
+    assertEquals(EnclaveResponse.BodyCase.SIGN, ok.getBodyCase(), ok::toString);
+
+    Cases cases = new Cases();
+    cases.expect("user A's valid session and A's signature presented on user B's wallet",
+        ErrorCode.AUTHORIZATION_INVALID, "no authorization signature verifies",
+        signRequest(keyB, "u1", withSessions(
+            signed(sessionKeyA, "POST", rpc(walletB), personalSign("u1")), sessionA)));
+    UserSession relabelled = sessionA.toBuilder().setStatement(statementA.toBuilder()
+        .setSubject(subB).build().toByteString()).build();
+    cases.expect("A's statement relabelled with B's subject, A's MAC kept",
+        ErrorCode.AUTHORIZATION_INVALID, "a user session is not valid",
+        signRequest(keyB, "u2", withSessions(
+            signed(sessionKeyA, "POST", rpc(walletB), personalSign("u2")), relabelled)));
+    UserSession forged = UserSession.newBuilder().setStatement(statementA.toBuilder()
+            .setSubject(subB)
+            .setSessionPublicKey(ByteString.copyFrom(Base64.getDecoder().decode(attacker.spki())))
+            .build().toByteString())
+        .setMac(ByteString.copyFrom(randomBytes(32))).build();
+    cases.expect("a statement for B naming the attacker's key, with a forged MAC",
+        ErrorCode.AUTHORIZATION_INVALID, "a user session is not valid",
+        signRequest(keyB, "u3", withSessions(
+            signed(attacker, "POST", rpc(walletB), personalSign("u3")), forged)));
+    byte[] mac = sessionA.getMac().toByteArray();
+    mac[0] ^= 0x01;
+    cases.expect("A's own session with one bit of its MAC flipped, on A's wallet",
+        ErrorCode.AUTHORIZATION_INVALID, "a user session is not valid",
+        signRequest(keyA, "u4", withSessions(
+            signed(sessionKeyA, "POST", rpc(walletA), personalSign("u4")),
+            sessionA.toBuilder().setMac(ByteString.copyFrom(mac)).build())));
+    cases.expect("A's session key signing for A's wallet without the session",
+        ErrorCode.AUTHORIZATION_INVALID, "no authorization signature verifies",
+        signRequest(keyA, "u5",
+            signed(sessionKeyA, "POST", rpc(walletA), personalSign("u5"))));
+    cases.assertAll();
+  }
+
+  /** A custom_auth user of the app, made through the API; returns its id. */
+  private static String createUser(String customUserId) throws Exception {
+    return api("POST", "/v1/users", "{\"linked_accounts\":[{\"type\":\"custom_auth\","
+        + "\"custom_user_id\":\"" + customUserId + "\"}]}", Map.of()).get("id").asText();
+  }
+
+  /**
+   * POST /v1/wallets/authenticate as the SDK calls it: the session key comes back HPKE-encrypted
+   * (ChaCha20-Poly1305) to a key made here; opened, it is the base64 PKCS#8 of a P-256 key.
+   */
+  private static Signer authenticate(String jwt) throws Exception {
+    try (HpkeKeyPair recipient = HpkeKeyPair.generate(RANDOM)) {
+      byte[] spki = PrivyEnvelope.spkiOf(recipient.publicKey());
+      JsonNode r = api("POST", "/v1/wallets/authenticate", "{\"user_jwt\":\"" + jwt
+          + "\",\"encryption_type\":\"HPKE\",\"recipient_public_key\":\""
+          + Base64.getEncoder().encodeToString(spki) + "\"}", Map.of());
+      JsonNode k = r.get("encrypted_authorization_key");
+      byte[] pkcs8 = PrivyEnvelope.open(recipient,
+          Base64.getDecoder().decode(k.get("encapsulated_key").asText()),
+          Base64.getDecoder().decode(k.get("ciphertext").asText()));
+      return new Signer(RequestSigner.fromPkcs8Base64(
+          new String(pkcs8, StandardCharsets.US_ASCII)), null);
+    }
+  }
+
+  /** The newest session the parent stored for {@code subject} in this app. */
+  private static UserSession storedSession(String subject) throws Exception {
+    try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), "postgres", "");
+        PreparedStatement q = c.prepareStatement("SELECT session FROM user_sessions"
+            + " WHERE app_id = ? AND subject = ? ORDER BY id DESC LIMIT 1")) {
+      q.setString(1, appId);
+      q.setString(2, subject);
+      try (ResultSet rs = q.executeQuery()) {
+        assertTrue(rs.next(), "no stored session for " + subject);
+        return UserSession.parseFrom(rs.getBytes(1));
+      }
+    }
+  }
+
+  private static RequestAuthorization withSessions(RequestAuthorization a,
+      UserSession... sessions) {
+    return a.toBuilder().addAllUserSessions(List.of(sessions)).build();
+  }
+
   // --------------------------------------------------------------------------------- attestation
 
   @Test
@@ -582,6 +694,17 @@ class HostileParentTest {
 
     void expect(String attack, ErrorCode code, SignRequest request) throws Exception {
       expectError(failures, attack, code, call(EnclaveRequest.newBuilder().setSign(request)));
+    }
+
+    /** As above, and the error's detail must contain {@code why} (which check refused it). */
+    void expect(String attack, ErrorCode code, String why, SignRequest request) throws Exception {
+      EnclaveResponse r = call(EnclaveRequest.newBuilder().setSign(request));
+      int before = failures.size();
+      expectError(failures, attack, code, r);
+      if (failures.size() == before && !r.getError().getDetail().contains(why)) {
+        failures.add(attack + ": refused, but not because " + why + " ("
+            + r.getError().getDetail() + ")");
+      }
     }
 
     void expect(String attack, ErrorCode code, ExportKeyRequest request) throws Exception {

@@ -6,7 +6,7 @@ import io.nitrosign.enclave.EnclaveException;
 import io.nitrosign.hpke.Hpke;
 import io.nitrosign.hpke.HpkeException;
 import io.nitrosign.hpke.HpkeKeyPair;
-import io.nitrosign.hpke.SdkChaChaHpke;
+import io.nitrosign.hpke.PrivyEnvelope;
 import io.nitrosign.proto.v1.AuthenticateUserRequest;
 import io.nitrosign.proto.v1.AuthenticateUserResponse;
 import io.nitrosign.proto.v1.ErrorCode;
@@ -86,8 +86,7 @@ public final class AuthenticateUserHandler {
       byte[] pkcs8 = concat(P256_PKCS8_PREFIX, scalar);
       byte[] plaintext = Base64.getEncoder().encode(pkcs8);
       try {
-        Hpke.Sealed sealed = SdkChaChaHpke.seal(recipient, new byte[0], new byte[0], plaintext,
-            random);
+        Hpke.Sealed sealed = PrivyEnvelope.seal(recipient, plaintext, random);
         return AuthenticateUserResponse.newBuilder()
             .setEncapsulatedKey(ByteString.copyFrom(sealed.enc()))
             .setCiphertext(ByteString.copyFrom(sealed.ciphertext()))

@@ -18,7 +18,7 @@ import io.nitrosign.enclave.users.JwtSettings;
 import io.nitrosign.enclave.users.TestIssuer;
 import io.nitrosign.enclave.users.UserSessions;
 import io.nitrosign.hpke.HpkeKeyPair;
-import io.nitrosign.hpke.SdkChaChaHpke;
+import io.nitrosign.hpke.PrivyEnvelope;
 import io.nitrosign.proto.v1.AuthenticateUserRequest;
 import io.nitrosign.proto.v1.AuthenticateUserResponse;
 import io.nitrosign.proto.v1.Curve;
@@ -111,8 +111,8 @@ class UserSessionAuthorizationTest {
       EnclaveResponse r = authenticate(s, jwt, recipient);
       assertEquals(EnclaveResponse.BodyCase.AUTHENTICATE_USER, r.getBodyCase(), r.toString());
       AuthenticateUserResponse a = r.getAuthenticateUser();
-      byte[] plaintext = SdkChaChaHpke.open(recipient, a.getEncapsulatedKey().toByteArray(),
-          new byte[0], new byte[0], a.getCiphertext().toByteArray());
+      byte[] plaintext = PrivyEnvelope.open(recipient, a.getEncapsulatedKey().toByteArray(),
+          a.getCiphertext().toByteArray());
       return new Session(RequestSigner.fromPkcs8Base64(
           new String(plaintext, StandardCharsets.US_ASCII)), a.getSession());
     }

@@ -13,7 +13,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Wires users: {@code /v1/users}, {@code POST /v1/wallets/authenticate}, the admin task that sets
- * an app's JWT issuer, and the source of stored sessions for the request authorizer.
+ * an app's JWT issuer, the source of stored sessions for the request authorizer, and the sweep
+ * that deletes expired sessions ({@link UserSessionSweep}).
  */
 public final class UserModule {
 
@@ -32,6 +33,7 @@ public final class UserModule {
     env.jersey().register(new WalletAuthenticateResource(new UserAuthenticator(jdbi, enclave,
         wallets, env.getObjectMapper(), clock)));
     env.admin().addTask(setJwtIssuerTask(jdbi, clock));
+    env.lifecycle().manage(new UserSessionSweep(jdbi, clock));
   }
 
   /**
