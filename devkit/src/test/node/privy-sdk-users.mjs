@@ -87,7 +87,12 @@ await step("create_user", async () => {
 let wallet;
 await step("create_user_wallet", async () => {
   wallet = await privy.wallets().create({ chain_type: "ethereum", owner: { user_id: userA.id } });
-  return { id: wallet.id, address: wallet.address, owner_id: wallet.owner_id ?? null };
+  // Privy's list filter: the user's wallets (and no other wallet of the app)
+  const listed = [];
+  for await (const w of privy.wallets().list({ user_id: userA.id })) {
+    listed.push(w.id);
+  }
+  return { id: wallet.id, address: wallet.address, owner_id: wallet.owner_id ?? null, listed_by_user: listed };
 });
 
 // 2. signing with A's JWTs (ES256 for the message, RS256 for the transaction)

@@ -121,6 +121,9 @@ class PrivySdkUsersEndToEndTest {
   @Test
   void a_wallet_owned_by_the_user_has_an_owner_id() {
     JsonNode w = step("create_user_wallet");
+    // GET /v1/wallets?user_id= lists exactly the user's wallet
+    assertEquals(1, w.get("listed_by_user").size(), w::toString);
+    assertEquals(w.get("id").asText(), w.get("listed_by_user").get(0).asText());
     assertTrue(w.get("address").asText().matches("0x[0-9a-fA-F]{40}"), w::toString);
     assertTrue(w.get("owner_id").isTextual() && !w.get("owner_id").asText().isEmpty(),
         w::toString);
