@@ -15,6 +15,7 @@ import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.PROVISION_SEALING_KE
 import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.RESEAL;
 import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.SET_CREDENTIALS;
 import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.SIGN;
+import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.SIGN_AUDIT_CHECKPOINT;
 import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.UNSEAL_SEALING_KEYS;
 import static io.nitrosign.proto.v1.EnclaveRequest.BodyCase.UPDATE_AUTHORITY;
 import static io.nitrosign.proto.v1.EnclaveState.BOOTING;
@@ -63,7 +64,8 @@ public final class EnclaveRoutes {
   public record Handlers(Handler health, Handler getAttestation, Handler setCredentials,
       Handler provisionSealingKeys, Handler activateSealingKey, Handler unsealSealingKeys,
       Handler generateKey, Handler sign, Handler getImportKey, Handler importKey,
-      Handler exportKey, Handler reseal, Handler updateAuthority, Handler authenticateUser) {}
+      Handler exportKey, Handler reseal, Handler updateAuthority, Handler authenticateUser,
+      Handler signAuditCheckpoint) {}
 
   /** One row: in {@code state}, {@code request} is served on {@code lane} by {@code handler}. */
   public record Route(EnclaveState state, BodyCase request, Lane lane,
@@ -84,6 +86,8 @@ public final class EnclaveRoutes {
       new Route(SEALED,  PROVISION_SEALING_KEYS, KMS,     Handlers::provisionSealingKeys),
       new Route(SEALED,  ACTIVATE_SEALING_KEY,   KMS,     Handlers::activateSealingKey),
       new Route(SEALED,  UNSEAL_SEALING_KEYS,    KMS,     Handlers::unsealSealingKeys),
+      // the response key exists from boot: audit checkpoints need no sealing key
+      new Route(SEALED,  SIGN_AUDIT_CHECKPOINT,  SIGNING, Handlers::signAuditCheckpoint),
 
       new Route(READY,   HEALTH,                 INLINE,  Handlers::health),
       new Route(READY,   GET_ATTESTATION,        SIGNING, Handlers::getAttestation),
@@ -101,6 +105,7 @@ public final class EnclaveRoutes {
       new Route(READY,   UPDATE_AUTHORITY,       SIGNING, Handlers::updateAuthority),
       // may fetch the issuer's JWKS (pinned TLS, 5 s timeouts) when its cached copy is stale
       new Route(READY,   AUTHENTICATE_USER,      SIGNING, Handlers::authenticateUser),
+      new Route(READY,   SIGN_AUDIT_CHECKPOINT,  SIGNING, Handlers::signAuditCheckpoint),
 
       // an unrecoverable fault: Health only, so the parent can see it
       new Route(FAILED,  HEALTH,                 INLINE,  Handlers::health));

@@ -135,6 +135,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
    */
   private final ResponseKey responseKey;
   private final SignatureAttester signatureAttester;
+  private final AuditCheckpointHandler auditCheckpoints;
   private volatile KeyImportHandler keyImport;
   private volatile KeyExportHandler keyExport;
   private volatile ResealHandler reseal;
@@ -166,6 +167,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
     this.responseKey = ResponseKey.generate(random);
     this.attestation = new AttestationHandler(nsm, responseKey.publicKey());
     this.signatureAttester = new SignatureAttester(nsm, responseKey);
+    this.auditCheckpoints = new AuditCheckpointHandler(responseKey);
     this.executor = newSigningExecutor(Runtime.getRuntime().availableProcessors());
     this.kmsSealing = options.kmsSealing();
     if (kmsSealing != null) {
@@ -210,7 +212,9 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
         r -> response().setUpdateAuthority(ready(authority).handle(r.getUpdateAuthority()))
             .build(),
         r -> response().setAuthenticateUser(
-            ready(authenticateUser).handle(r.getAuthenticateUser())).build());
+            ready(authenticateUser).handle(r.getAuthenticateUser())).build(),
+        r -> response().setSignAuditCheckpoint(
+            auditCheckpoints.handle(r.getSignAuditCheckpoint())).build());
   }
 
   /** The state machine this service consults. */

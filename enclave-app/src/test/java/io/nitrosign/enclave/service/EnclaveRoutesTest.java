@@ -32,11 +32,12 @@ class EnclaveRoutesTest {
     assertEquals(EnumSet.of(BodyCase.HEALTH), EnclaveRoutes.served(EnclaveState.BOOTING));
     assertEquals(EnumSet.of(BodyCase.HEALTH, BodyCase.GET_ATTESTATION, BodyCase.SET_CREDENTIALS,
         BodyCase.PROVISION_SEALING_KEYS, BodyCase.ACTIVATE_SEALING_KEY,
-        BodyCase.UNSEAL_SEALING_KEYS), EnclaveRoutes.served(EnclaveState.SEALED));
+        BodyCase.UNSEAL_SEALING_KEYS, BodyCase.SIGN_AUDIT_CHECKPOINT),
+        EnclaveRoutes.served(EnclaveState.SEALED));
     assertEquals(EnumSet.of(BodyCase.HEALTH, BodyCase.GET_ATTESTATION, BodyCase.SET_CREDENTIALS,
         BodyCase.PROVISION_SEALING_KEYS, BodyCase.ACTIVATE_SEALING_KEY, BodyCase.GENERATE_KEY, BodyCase.SIGN,
         BodyCase.GET_IMPORT_KEY, BodyCase.IMPORT_KEY, BodyCase.EXPORT_KEY, BodyCase.RESEAL,
-        BodyCase.UPDATE_AUTHORITY, BodyCase.AUTHENTICATE_USER),
+        BodyCase.UPDATE_AUTHORITY, BodyCase.AUTHENTICATE_USER, BodyCase.SIGN_AUDIT_CHECKPOINT),
         EnclaveRoutes.served(EnclaveState.READY));
     assertEquals(EnumSet.of(BodyCase.HEALTH), EnclaveRoutes.served(EnclaveState.FAILED));
     assertTrue(EnclaveRoutes.served(EnclaveState.ENCLAVE_STATE_UNSPECIFIED).isEmpty());
