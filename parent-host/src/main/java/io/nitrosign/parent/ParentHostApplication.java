@@ -16,6 +16,7 @@ import io.nitrosign.parent.admin.HealthResource;
 import io.nitrosign.parent.admin.TaskAuthFilter;
 import io.nitrosign.parent.api.ApiModule;
 import io.nitrosign.parent.app.AppModule;
+import io.nitrosign.parent.audit.AuditCheckpointer;
 import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
 import io.nitrosign.parent.app.CreateAppCommand;
@@ -128,6 +129,18 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
         new AppRateLimiter(clock, config.getRateLimit().defaultLimit()), env.metrics()));
     env.admin().addTask(new RateLimitTask(apps));
     env.metrics().register(MetricNames.AUDIT_HEAD_SEQ, auditHead(jdbi));
+    // The enclave signs the chain head every N rows or T seconds (audit verify checks them).
+    AuditCheckpointer checkpointer = new AuditCheckpointer(jdbi, enclave, clock,
+        config.getAuditCheckpoints());
+    env.lifecycle().manage(checkpointer);
+    env.admin().addTask(AuditCheckpointer.task(checkpointer));
+    env.metrics().register(MetricNames.AUDIT_CHECKPOINT_LAG, new CachedGauge<Long>(5,
+        TimeUnit.SECONDS) {
+      @Override
+      protected Long loadValue() {
+        return checkpointer.lagRows();
+      }
+    });
     PrivyRequestAuthorizer authorizer = new PrivyRequestAuthorizer(config.getPublicBaseUrl(), clock,
         io.nitrosign.parent.user.UserModule.sessions(jdbi, clock));
     io.nitrosign.parent.wallet.WalletManager wallets = WalletModule.install(env, jdbi, enclave,
@@ -148,9 +161,8 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
   }
 
   /**
-   * The audit chain head's sequence number (the highest row id), read at most every 5 s. Until the
-   * enclave signs checkpoints this is the whole of the audit lag metric: the checkpoint lag
-   * (head minus the last checkpointed sequence number) joins it when checkpoints exist.
+   * The audit chain head's sequence number (the highest row id), read at most every 5 s; the
+   * checkpoint lag (head minus the last checkpointed sequence number) is its companion.
    */
   private static Gauge<Long> auditHead(Jdbi jdbi) {
     return new CachedGauge<Long>(5, TimeUnit.SECONDS) {

@@ -42,6 +42,23 @@ public class ParentHostConfiguration extends Configuration {
   @NotNull
   private SealingConfiguration sealing = new SealingConfiguration();
 
+  /** How often the enclave signs the audit chain head ({@code auditCheckpoints:}). */
+  @Valid
+  @NotNull
+  private io.nitrosign.parent.audit.AuditCheckpointConfiguration auditCheckpoints =
+      new io.nitrosign.parent.audit.AuditCheckpointConfiguration();
+
+  @JsonProperty("auditCheckpoints")
+  public io.nitrosign.parent.audit.AuditCheckpointConfiguration getAuditCheckpoints() {
+    return auditCheckpoints;
+  }
+
+  @JsonProperty("auditCheckpoints")
+  public void setAuditCheckpoints(
+      io.nitrosign.parent.audit.AuditCheckpointConfiguration auditCheckpoints) {
+    this.auditCheckpoints = auditCheckpoints;
+  }
+
   /** The default per-app rate limit ({@code rateLimit:}); apps may have their own. */
   @Valid
   @NotNull

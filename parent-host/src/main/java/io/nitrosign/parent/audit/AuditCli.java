@@ -1,6 +1,9 @@
 package io.nitrosign.parent.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nitrosign.attestation.AttestationPolicy;
+import io.nitrosign.attestation.AttestationVerifier;
+import io.nitrosign.attestation.AuditCheckpointVerifier;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,15 +33,24 @@ import java.util.function.Supplier;
 public final class AuditCli {
 
   public static final String USAGE = String.join("\n",
-      "usage: ./appliance audit verify [DATABASE OPTIONS]",
+      "usage: ./appliance audit verify [CHECKPOINT OPTIONS] [DATABASE OPTIONS]",
       "       ./appliance audit export [--since SEQ|ISO-TIME] [DATABASE OPTIONS]",
       "  verify   walks the whole hash chain of audit_log (streaming); exit 0 intact, 1 broken",
       "           (names the first bad row: prev_hash mismatch, row_hash mismatch or gap),",
-      "           3 database unreachable",
+      "           3 database unreachable; then checks the enclave-signed checkpoints: the row at",
+      "           each checkpoint's seq must have the signed hash, the signature must verify under",
+      "           the enclave's response key and its attestation document under the root",
+      "           (exit 1 naming the first checkpoint that does not match)",
       "  export   prints one JSON object per row (seq, at, action, app_id, wallet_id, method,",
       "           outcome, error_code, idempotency_key, signature, policy, detail, hash,",
       "           prev_hash); --since 1234 prints the rows after seq 1234, --since",
       "           2025-01-31T00:00:00Z the rows at or after that time",
+      "checkpoint options (needed when checkpoints exist; local mode supplies its own):",
+      "  --root ROOT.pem|aws       attestation root (default aws: the pinned AWS Nitro root G1)",
+      "  --pcrs PCRS.json          the enclave image's PCRs (nitro-cli describe-eif JSON, or an",
+      "                            array of such objects across upgrades)",
+      "  --any-pcrs                skip the image check (says so: any enclave could have signed)",
+      "  --allow-debug             accept debug-mode documents (local mode's simulated NSM)",
       "database options (default: local mode's PostgreSQL, as the service role):",
       "  --jdbc-url URL            (NITROSIGN_JDBC_URL) e.g. jdbc:postgresql://host:5432/nitrosign",
       "  --db-user USER            (NITROSIGN_DB_USER, default nitrosign_service)",
@@ -81,8 +93,21 @@ public final class AuditCli {
     String user = env.get("NITROSIGN_DB_USER");
     String password = env.get("NITROSIGN_DB_PASSWORD");
     AuditExport.Since since = AuditExport.Since.ALL;
+    Trust trust = new Trust();
     try {
       for (int i = 1; i < args.length; i += 2) {
+        if (args[i].equals("--any-pcrs") || args[i].equals("--allow-debug")) {
+          if (!verb.equals("verify")) {
+            throw new IllegalArgumentException(args[i] + " is an option of verify");
+          }
+          if (args[i].equals("--any-pcrs")) {
+            trust.anyPcrs = true;
+          } else {
+            trust.allowDebug = true;
+          }
+          i--; // a flag: no value
+          continue;
+        }
         if (i + 1 >= args.length) {
           throw new IllegalArgumentException("option " + args[i] + " needs a value");
         }
@@ -96,6 +121,16 @@ public final class AuditCli {
               throw new IllegalArgumentException("--since is an option of export");
             }
             since = AuditExport.Since.parse(v);
+          }
+          case "--root", "--pcrs" -> {
+            if (!verb.equals("verify")) {
+              throw new IllegalArgumentException(args[i] + " is an option of verify");
+            }
+            if (args[i].equals("--root")) {
+              trust.root = v;
+            } else {
+              trust.pcrs = v;
+            }
           }
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
@@ -126,7 +161,7 @@ public final class AuditCli {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
       c.setReadOnly(true);
       if (verb.equals("verify")) {
-        return verify(c, out);
+        return verify(c, out, err, trust);
       }
       OutputStream buffered = new BufferedOutputStream(stdout, 1 << 16);
       new AuditExport(new ObjectMapper()).write(c, since, buffered);
@@ -143,7 +178,79 @@ public final class AuditCli {
     }
   }
 
-  static int verify(Connection c, PrintStream out) throws SQLException {
+  /** What checkpoints are checked against: {@code --root}, {@code --pcrs}, the two flags. */
+  static final class Trust {
+    String root;
+    String pcrs;
+    boolean anyPcrs;
+    boolean allowDebug;
+
+    /** The verifier, or a usage error (message) when the options do not make one. */
+    AuditCheckpointVerifier verifier() {
+      if (pcrs == null && !anyPcrs) {
+        throw new IllegalArgumentException("the log has enclave-signed checkpoints: give --pcrs"
+            + " PCRS.json (the enclave image's measurements), or --any-pcrs to skip the image"
+            + " check");
+      }
+      if (pcrs != null && anyPcrs) {
+        throw new IllegalArgumentException("--pcrs and --any-pcrs exclude each other");
+      }
+      AttestationVerifier documents;
+      AttestationPolicy.Builder policy = AttestationPolicy.builder().allowDebug(allowDebug);
+      try {
+        documents = root == null || root.equals("aws") ? AttestationVerifier.awsNitro()
+            : AttestationVerifier.withRoot(AttestationVerifier.readCertificate(
+                Files.readAllBytes(Path.of(root))));
+      } catch (IOException | java.security.cert.CertificateException e) {
+        throw new IllegalArgumentException("cannot read --root " + root + ": " + e.getMessage());
+      }
+      if (pcrs != null) {
+        try {
+          policy.allowedPcrSets(AttestationPolicy.pcrSetsFromJson(
+              Files.readString(Path.of(pcrs), StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+          throw new IllegalArgumentException("cannot read --pcrs " + pcrs + ": " + e.getMessage());
+        }
+      }
+      return new AuditCheckpointVerifier(documents, policy.build());
+    }
+  }
+
+  static int verify(Connection c, PrintStream out, PrintStream err, Trust trust)
+      throws SQLException {
+    AuditCheckpointVerifier checkpoints = null;
+    long stored = AuditVerifier.countCheckpoints(c);
+    if (stored > 0) {
+      try {
+        checkpoints = trust.verifier();
+      } catch (IllegalArgumentException e) {
+        err.println(e.getMessage());
+        return 2;
+      }
+    }
+    int chain = verifyChain(c, out);
+    if (checkpoints == null) {
+      out.println("no enclave-signed checkpoints: rows rewritten and re-hashed by the database"
+          + " owner would not show");
+      return chain;
+    }
+    AuditVerifier.CheckpointReport cp = AuditVerifier.verifyCheckpoints(c, checkpoints);
+    if (cp.firstBreak().isPresent()) {
+      AuditVerifier.CheckpointBreak b = cp.firstBreak().get();
+      out.println("audit log BROKEN: checkpoint at seq " + b.seq() + " does not match: "
+          + b.explanation());
+      return 1;
+    }
+    out.println("checkpoints intact: " + cp.checkpoints() + " signed by " + cp.keys()
+        + " enclave key(s), the last at seq " + cp.lastSeq());
+    if (trust.anyPcrs) {
+      out.println("WARNING: PCRs NOT CHECKED (--any-pcrs): any Nitro enclave image could have"
+          + " signed these checkpoints");
+    }
+    return chain;
+  }
+
+  static int verifyChain(Connection c, PrintStream out) throws SQLException {
     AuditVerifier.Report r = AuditVerifier.verify(c);
     Optional<AuditVerifier.Break> first = r.firstBreak();
     if (first.isPresent()) {

@@ -30,7 +30,8 @@ import java.util.Optional;
  * from the broken row's stored hash, so later, independent breaks are counted too.
  *
  * <p>What the chain alone cannot show: rows removed from the end, or a history that the database
- * owner rewrote and re-hashed from some row on. The enclave-signed checkpoints cover those.
+ * owner rewrote and re-hashed from some row on. The enclave-signed checkpoints cover those up to
+ * the last checkpoint ({@link #verifyCheckpoints}).
  */
 public final class AuditVerifier {
 
@@ -136,6 +137,98 @@ public final class AuditVerifier {
       return new Report(rows, firstId, lastId, expectedPrev.clone(), skippedIds,
           Optional.ofNullable(firstBreak), breaks);
     }
+  }
+
+  /** The first checkpoint that fails, with an explanation for operators. */
+  public record CheckpointBreak(long seq, String explanation) {}
+
+  /**
+   * The result of checking {@code audit_checkpoints}: how many there are, the highest seq, how
+   * many enclave keys signed them, and the first that failed.
+   */
+  public record CheckpointReport(long checkpoints, long lastSeq, int keys,
+      Optional<CheckpointBreak> firstBreak) {
+    public boolean intact() {
+      return firstBreak.isEmpty();
+    }
+  }
+
+  /** The number of stored checkpoints. */
+  public static long countCheckpoints(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM audit_checkpoints");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * Checks every checkpoint in seq order: the row at that seq must exist with the signed
+   * {@code row_hash} (so, with an intact chain, every row up to it is as the enclave saw it), the
+   * signature must verify under the checkpoint's response key, and that key's attestation document
+   * must verify with {@code verifier} (root, PCRs, RESPONSE_KEY purpose). Stops at the first
+   * failure.
+   */
+  public static CheckpointReport verifyCheckpoints(Connection c,
+      io.nitrosign.attestation.AuditCheckpointVerifier verifier) throws SQLException {
+    java.util.Map<String, Object> keys = new java.util.HashMap<>(); // hex key -> key or failure
+    long count = 0;
+    long lastSeq = 0;
+    try (PreparedStatement ps = c.prepareStatement("SELECT c.seq, c.row_hash, c.signature,"
+        + " c.public_key, l.row_hash AS log_hash, k.attestation_document"
+        + " FROM audit_checkpoints c LEFT JOIN audit_log l ON l.id = c.seq"
+        + " LEFT JOIN audit_checkpoint_keys k ON k.public_key = c.public_key ORDER BY c.seq");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long seq = rs.getLong("seq");
+        byte[] signed = rs.getBytes("row_hash");
+        byte[] logHash = rs.getBytes("log_hash");
+        byte[] key = rs.getBytes("public_key");
+        count++;
+        lastSeq = seq;
+        String problem = null;
+        if (logHash == null) {
+          problem = "the row at seq " + seq + " is missing (the log was truncated or rows were"
+              + " removed)";
+        } else if (!MessageDigest.isEqual(logHash, signed)) {
+          problem = "the row's row_hash is not the one the enclave signed (history up to row "
+              + seq + " was rewritten)";
+        } else {
+          Object trusted = keys.computeIfAbsent(java.util.HexFormat.of().formatHex(key), k -> {
+            byte[] document;
+            try {
+              document = rs.getBytes("attestation_document");
+            } catch (SQLException e) {
+              return "cannot read the attestation document";
+            }
+            if (document == null) {
+              return "no attestation document is stored for its response key";
+            }
+            try {
+              io.nitrosign.attestation.VerifiedResponseKey v = verifier.trustKey(document);
+              return v.matches(key) ? v
+                  : "the attestation document names another response key";
+            } catch (io.nitrosign.attestation.AttestationException e) {
+              return "the response key's attestation document does not verify ("
+                  + e.reason() + ": " + e.getMessage() + ")";
+            }
+          });
+          if (trusted instanceof String why) {
+            problem = why;
+          } else if (!io.nitrosign.attestation.AuditCheckpointVerifier.signatureValid(
+              (io.nitrosign.attestation.VerifiedResponseKey) trusted, seq, signed,
+              rs.getBytes("signature"))) {
+            problem = "the signature does not verify under its response key (the checkpoint was"
+                + " altered)";
+          }
+        }
+        if (problem != null) {
+          return new CheckpointReport(count, lastSeq, keys.size(),
+              Optional.of(new CheckpointBreak(seq, problem)));
+        }
+      }
+    }
+    return new CheckpointReport(count, lastSeq, keys.size(), Optional.empty());
   }
 
   static final String SELECT = "SELECT id, occurred_at, app_id, wallet_id, action, outcome,"

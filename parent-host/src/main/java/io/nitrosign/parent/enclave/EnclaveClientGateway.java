@@ -178,6 +178,13 @@ public final class EnclaveClientGateway implements EnclaveGateway {
   }
 
   @Override
+  public io.nitrosign.proto.v1.SignAuditCheckpointResponse signAuditCheckpoint(
+      io.nitrosign.proto.v1.SignAuditCheckpointRequest request) {
+    return call(EnclaveRequest.newBuilder().setSignAuditCheckpoint(request),
+        EnclaveResponse.BodyCase.SIGN_AUDIT_CHECKPOINT, EnclaveResponse::getSignAuditCheckpoint);
+  }
+
+  @Override
   public void setCredentials(SetCredentialsRequest request) {
     call(EnclaveRequest.newBuilder().setSetCredentials(request),
         EnclaveResponse.BodyCase.SET_CREDENTIALS, EnclaveResponse::getSetCredentials);

@@ -38,6 +38,10 @@ public interface EnclaveGateway extends AutoCloseable {
 
   GetAttestationResponse getAttestation(GetAttestationRequest request);
 
+  /** Has the enclave's response key sign an audit checkpoint (the chain head). */
+  io.nitrosign.proto.v1.SignAuditCheckpointResponse signAuditCheckpoint(
+      io.nitrosign.proto.v1.SignAuditCheckpointRequest request);
+
   void setCredentials(SetCredentialsRequest request);
 
   ProvisionSealingKeysResponse provisionSealingKeys(ProvisionSealingKeysRequest request);

@@ -51,6 +51,11 @@ public final class RealEnclave implements AutoCloseable {
     }
   }
 
+  /** The simulated NSM's CA directory ({@code root.pem}, the root attestation documents chain to). */
+  public Path nsmDir() {
+    return dir.resolve("nsm");
+  }
+
   /** The address the parent's {@code enclave.address} names. */
   public String address() {
     return "unix:" + socket;
