@@ -62,8 +62,10 @@ public final class Appliance {
       "                       never sees it",
       "  authkey new|sign     make a P-256 authorization key; sign a request for an owned wallet",
       "                       (privy-authorization-signature, as Privy's SDK signs)",
-      "  audit verify         check the audit log's whole hash chain; exit 1 naming the first bad",
-      "                       row (./appliance audit --help for export and database options)",
+      "  audit verify         check the audit log's whole hash chain and the enclave-signed",
+      "                       checkpoints (local mode: against .local/nsm/root.pem and pcrs.json);",
+      "                       exit 1 naming the first bad row or checkpoint (./appliance audit",
+      "                       --help for export, --root/--pcrs and database options)",
       "  jwt mint             a JWT of the devkit issuer for a user (custom_user_id ID);",
       "                       jwt authenticate exchanges one for a session key (as the SDK does)",
       "  (docs/attestation.md explains what each check means and how to do it by hand)");
@@ -87,8 +89,8 @@ public final class Appliance {
     if (group.equals("audit")) {
       Path repo = Path.of(System.getProperty("nitrosign.repo", ".")).toAbsolutePath().normalize();
       Path home = Path.of(env("NITROSIGN_HOME", repo.resolve(".local").toString()));
-      return AuditCli.run(a.toArray(String[]::new), System.getenv(), () -> localDatabase(home),
-          out, err);
+      return AuditCli.run(withLocalTrust(List.copyOf(a), System.getenv(), home),
+          System.getenv(), () -> localDatabase(home), out, err);
     }
     if (group.equals("jwt")) {
       Path repo = Path.of(System.getProperty("nitrosign.repo", ".")).toAbsolutePath().normalize();
@@ -191,6 +193,28 @@ public final class Appliance {
       err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
       return 1;
     }
+  }
+
+  /**
+   * {@code audit verify} against local mode's database checks checkpoints against local mode's
+   * simulated NSM: unless the operator named a database or a root, {@code --root
+   * home/nsm/root.pem --pcrs home/nsm/pcrs.json} are added (when those files exist).
+   */
+  static String[] withLocalTrust(List<String> args, java.util.Map<String, String> env,
+      Path home) {
+    List<String> out = new java.util.ArrayList<>(args);
+    String url = env.get("NITROSIGN_JDBC_URL");
+    boolean localDb = !args.contains("--jdbc-url") && (url == null || url.isBlank());
+    Path root = home.resolve("nsm").resolve("root.pem");
+    Path pcrs = home.resolve("nsm").resolve("pcrs.json");
+    if (!args.isEmpty() && args.get(0).equals("verify") && localDb && !args.contains("--root")
+        && Files.exists(root)) {
+      out.addAll(List.of("--root", root.toString()));
+      if (!args.contains("--pcrs") && !args.contains("--any-pcrs") && Files.exists(pcrs)) {
+        out.addAll(List.of("--pcrs", pcrs.toString()));
+      }
+    }
+    return out.toArray(String[]::new);
   }
 
   /**
