@@ -750,6 +750,8 @@ public final class LocalStack {
     }
     Files.deleteIfExists(enclaveSocket());
     Files.deleteIfExists(jwtReadyFile());
+    // restart counts are per supervisor run
+    Files.deleteIfExists(s.home().resolve("run").resolve(Supervisor.STATE_FILE));
   }
 
   /**
@@ -902,10 +904,14 @@ public final class LocalStack {
               : " (last " + r.last().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")")});
     }
     Optional<ProcessHandle> sup = supervisor.running();
-    out.printf("%-12s %-20s %-34s %s%n", "PROCESS", "STATE", "ADDRESS", "RESTARTS");
+    List<String[]> table = new ArrayList<>();
+    table.add(new String[] {"PROCESS", "STATE", "RESTARTS", "ADDRESS"});
     for (String[] r : rows) {
-      out.printf("%-12s %-20s %-34s %s%n", r[0], r[1], r[2],
-          sup.isPresent() || !r[3].isEmpty() ? r[3] : "-");
+      table.add(new String[] {r[0], r[1], sup.isPresent() || !r[3].isEmpty() ? r[3] : "-", r[2]});
+    }
+    int w = table.stream().mapToInt(r -> r[2].length()).max().orElse(8);
+    for (String[] r : table) {
+      out.printf("%-12s %-20s %-" + w + "s  %s%n", r[0], r[1], r[2], r[3]);
     }
     out.println("supervisor   " + sup.map(x -> "running  pid " + x.pid()
         + " (restarts what dies; log " + supervisor.logFile() + ")")
