@@ -24,7 +24,8 @@ import java.util.Map;
  * ({@code Restart=always}); a process stopped on purpose ({@code local down}, or a test's
  * {@code stopEnclave}) has its spec removed first and is left alone.
  *
- * <p>The restart counts and last restart times are written to {@code run/supervisor.json} for
+ * <p>It watches the processes named on its command line and any started supervisable later
+ * (a spec appears in the run directory). The restart counts and last restart times are written to {@code run/supervisor.json} for
  * {@code ./appliance local status}. Usage: {@code Supervisor RUN_DIR LOG_DIR NAME...}.
  */
 public final class Supervisor {
@@ -50,11 +51,13 @@ public final class Supervisor {
   }
 
   private final Path runDir;
+  private final Path logDir;
   private final Map<String, Watched> watched = new LinkedHashMap<>();
   private final ObjectMapper json = new ObjectMapper();
 
   Supervisor(Path runDir, Path logDir, List<String> names) {
     this.runDir = runDir;
+    this.logDir = logDir;
     for (String n : names) {
       watched.put(n, new Watched(new ManagedProcess(n, runDir, logDir)));
     }
@@ -82,6 +85,7 @@ public final class Supervisor {
   }
 
   void tick(Instant now) throws IOException {
+    discover();
     for (Map.Entry<String, Watched> e : watched.entrySet()) {
       Watched w = e.getValue();
       var spec = w.process.spec();
@@ -115,6 +119,30 @@ public final class Supervisor {
       } catch (IOException ex) {
         log(e.getKey() + " could not be started: " + ex.getClass().getSimpleName());
       }
+      writeState();
+    }
+  }
+
+  /**
+   * Adds the processes started supervisable after this supervisor (a spec in the run directory
+   * it does not watch yet), such as a further parent host with its enclave.
+   */
+  private void discover() throws IOException {
+    boolean added = false;
+    try (var files = Files.list(runDir)) {
+      for (Path f : files.toList()) {
+        String file = f.getFileName().toString();
+        if (file.endsWith(".spec")) {
+          String name = file.substring(0, file.length() - ".spec".length());
+          if (!watched.containsKey(name)) {
+            watched.put(name, new Watched(new ManagedProcess(name, runDir, logDir)));
+            log("supervising " + name + " too");
+            added = true;
+          }
+        }
+      }
+    }
+    if (added) {
       writeState();
     }
   }

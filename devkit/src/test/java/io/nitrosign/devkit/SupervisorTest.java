@@ -60,7 +60,8 @@ class SupervisorTest {
         Sleeper.class.getName()).command(List.of("-Xmx16m"), List.of()), dir, java.util.Map.of(),
         List.of(stale));
     ProcessHandle first = p.running().orElseThrow();
-    Supervisor s = new Supervisor(run, logs, List.of("sleeper"));
+    // named nowhere: found through its spec, as a parent host added after up is
+    Supervisor s = new Supervisor(run, logs, List.of());
     Instant t0 = Instant.now();
     s.tick(t0);
     assertTrue(Supervisor.readState(run).isEmpty() || Supervisor.readState(run)
