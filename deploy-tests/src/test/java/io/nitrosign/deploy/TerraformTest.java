@@ -392,7 +392,8 @@ class TerraformTest {
     assertEquals(1, proxyLines.size());
     assertTrue(proxyLines.get(0).contains("vsock-proxy ${vsock_proxy_port} ${kms_host} 443 --config"
         + " /etc/nitro_enclaves/vsock-proxy.yaml"), proxyLines.get(0));
-    List<String> runEnclave = template.lines().filter(l -> l.contains("ExecStart=/usr/bin/nitro-cli run-enclave")).toList();
+    // run by the run-enclave wrapper of nitrosign-enclave.service, which systemd restarts
+    List<String> runEnclave = template.lines().filter(l -> l.contains("/usr/bin/nitro-cli run-enclave")).toList();
     assertEquals(1, runEnclave.size());
     assertFalse(runEnclave.get(0).contains("--debug-mode"), "debug mode zeroes PCR0");
     for (String part : List.of("--enclave-cid ${enclave_cid}", "--cpu-count ${enclave_cpu_count}",
@@ -570,6 +571,30 @@ class TerraformTest {
     assertTrue(instancePolicy.path("resources").toString().contains("aws_secretsmanager_secret.db_service.arn"));
     // only the aws provider: nothing else to fetch (and pin) for the module
     assertFalse(files.get(MODULE.resolve("versions.tf")).toString().contains("hashicorp/random"));
+  }
+
+  @Test
+  void longRunningUnitsRestartWithBackOffAndTheEnclaveIsOneOfThem() throws Exception {
+    String template = Files.readString(MODULE.resolve("templates/user-data.yaml.tftpl"));
+    for (String name : List.of("nitrosign-enclave.service", "nitrosign-parent-host.service",
+        "nitrosign-vsock-proxy.service")) {
+      String u = unit(template, name);
+      assertTrue(u.contains("Restart=always"), name);
+      assertTrue(u.lines().anyMatch(l -> l.strip().matches("RestartSec=[1-9][0-9]*")), name);
+      assertTrue(u.contains("RestartSteps=") && u.contains("RestartMaxDelaySec="),
+          name + " backs off");
+      assertTrue(u.contains("StartLimitIntervalSec=0"), name + " never gives up");
+      assertFalse(u.contains("RemainAfterExit"), name + " is watched, not fire-and-forget");
+    }
+    String enclave = unit(template, "nitrosign-enclave.service");
+    assertTrue(enclave.contains("ExecStart=/opt/nitrosign/bin/run-enclave"));
+    // the wrapper fails when the enclave is gone, which is what makes systemd restart it
+    int start = template.indexOf("  - path: /opt/nitrosign/bin/run-enclave");
+    assertTrue(start >= 0);
+    String script = template.substring(start, template.indexOf("\n  - path:", start + 1));
+    assertTrue(script.contains("nitro-cli run-enclave --eif-path /opt/nitrosign/nitrosign.eif"));
+    assertTrue(script.contains("describe-enclaves") && script.contains("exit 1"));
+    assertFalse(script.contains("--debug-mode"));
   }
 
   /** The content of a systemd unit the template writes. */

@@ -40,9 +40,10 @@ public final class Appliance {
       "                 devkit JWT issuer, the enclave (local mode: simulated NSM) and the",
       "                 parent host; wait until healthy; create a demo app (its users",
       "                 authenticate with the devkit issuer); write its credentials to",
-      "                 .local/stack.env",
+      "                 .local/stack.env; a supervisor restarts any of these processes",
+      "                 that dies (back-off 1 s doubling to 30 s)",
       "  local down     stop everything local up started (data under .local/ is kept)",
-      "  local status   show each process and the parent host's health",
+      "  local status   show each process, its restarts and the parent host's health",
       "",
       "options (or environment variables):",
       "  --home DIR         state directory (NITROSIGN_HOME, default <repo>/.local)",
@@ -151,7 +152,7 @@ public final class Appliance {
         new JavaProgram(repo.resolve("enclave-app/target/enclave-app.jar").toString(),
             JavaProgram.ENCLAVE_MAIN),
         new JavaProgram(repo.resolve("parent-host/target/parent-host.jar").toString(),
-            JavaProgram.PARENT_MAIN)), out);
+            JavaProgram.PARENT_MAIN)), out).supervised();
     try {
       switch (verb) {
         case "up" -> {

@@ -28,5 +28,6 @@ public record JavaProgram(String classPath, String mainClass) {
   public static final String POSTGRES_MAIN = "io.nitrosign.devkit.LocalPostgresMain";
   public static final String KMS_MAIN = "io.nitrosign.devkit.kms.LocalKmsMain";
   public static final String JWT_ISSUER_MAIN = "io.nitrosign.devkit.jwt.DevIssuerMain";
+  public static final String SUPERVISOR_MAIN = "io.nitrosign.devkit.Supervisor";
   public static final String NSM_CA_MAIN = "io.nitrosign.enclave.nsm.SimulatedNsmCa";
 }

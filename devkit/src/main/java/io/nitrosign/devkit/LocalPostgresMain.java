@@ -24,6 +24,10 @@ public final class LocalPostgresMain {
   static final String SERVICE_ROLE = "nitrosign_service";
   static final String SERVICE_PASSWORD_ENV = "NITROSIGN_DB_SERVICE_PASSWORD";
 
+  /** Set when this launcher is told to stop: its postmaster's exit is then expected. */
+  private static final java.util.concurrent.atomic.AtomicBoolean STOPPING =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private LocalPostgresMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -46,6 +50,7 @@ public final class LocalPostgresMain {
     Path readyFile = Path.of(args[3]);
     Files.deleteIfExists(readyFile);
     Files.createDirectories(dataDir);
+    stopOrphanedPostmaster(dataDir);
 
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
         .setDataDirectory(dataDir)
@@ -59,6 +64,7 @@ public final class LocalPostgresMain {
         .start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      STOPPING.set(true);
       try {
         pg.close();
       } catch (Exception e) {
@@ -95,9 +101,69 @@ public final class LocalPostgresMain {
         System.out.println((role ? "updated" : "created") + " role " + SERVICE_ROLE);
       }
     }
+    watchPostmaster(dataDir);
     Files.writeString(readyFile, Long.toString(ProcessHandle.current().pid()));
     System.out.println("postgres ready on 127.0.0.1:" + port + " data " + dataDir
         + (durable ? " (durable: fsync, synchronous commit)" : " (FAST: no fsync, for tests)"));
     stopped.await();
+  }
+
+  /** The live postmaster of {@code dataDir} (from its postmaster.pid), if any. */
+  static java.util.Optional<ProcessHandle> postmaster(Path dataDir) {
+    try {
+      Path pidFile = dataDir.resolve("postmaster.pid");
+      if (!Files.exists(pidFile)) {
+        return java.util.Optional.empty();
+      }
+      long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+          .filter(h -> h.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+    } catch (java.io.IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * A launcher killed with SIGKILL leaves its postmaster running (pg_ctl detaches it), which
+   * would make every new start fail on the port and the data directory: stop it first (fast
+   * shutdown, SIGINT; SIGKILL if it does not go), so the supervisor's restart starts a server
+   * this JVM owns.
+   */
+  private static void stopOrphanedPostmaster(Path dataDir) throws Exception {
+    java.util.Optional<ProcessHandle> orphan = postmaster(dataDir);
+    if (orphan.isEmpty()) {
+      return;
+    }
+    ProcessHandle h = orphan.get();
+    System.out.println("stopping the postmaster (pid " + h.pid() + ") a previous launcher left");
+    new ProcessBuilder("kill", "-INT", Long.toString(h.pid())).inheritIO().start().waitFor();
+    long until = System.nanoTime() + 30_000_000_000L;
+    while (h.isAlive() && System.nanoTime() < until) {
+      Thread.sleep(100);
+    }
+    if (h.isAlive()) {
+      h.destroyForcibly();
+      h.onExit().get();
+    }
+  }
+
+  /**
+   * Ends this launcher (exit 1, no clean-up) when its postmaster dies, so that the supervisor,
+   * which watches the launcher, starts PostgreSQL again (crash recovery replays the WAL).
+   */
+  private static void watchPostmaster(Path dataDir) {
+    java.util.Optional<ProcessHandle> pm = postmaster(dataDir);
+    if (pm.isEmpty()) {
+      return;
+    }
+    pm.get().onExit().thenRun(() -> {
+      if (STOPPING.get()) {
+        return;
+      }
+      System.out.println("the postmaster (pid " + pm.get().pid() + ") died; exiting so that the"
+          + " supervisor restarts PostgreSQL");
+      System.out.flush();
+      Runtime.getRuntime().halt(1);
+    });
   }
 }

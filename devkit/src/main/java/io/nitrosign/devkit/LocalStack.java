@@ -95,6 +95,9 @@ public final class LocalStack {
   private final ManagedProcess parent;
   private final ManagedProcess kms;
   private final ManagedProcess jwtIssuer;
+  /** Local mode's supervisor ({@link Supervisor}), when {@link #supervised} asked for one. */
+  private final ManagedProcess supervisor;
+  private boolean supervise;
   /** Further parent hosts with their enclaves ({@link #startExtraHost}), stopped first by down. */
   private final List<ManagedProcess> extras = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder()
@@ -111,6 +114,17 @@ public final class LocalStack {
     this.parent = new ManagedProcess("parent-host", run, logs);
     this.kms = new ManagedProcess("kms", run, logs);
     this.jwtIssuer = new ManagedProcess("jwt-issuer", run, logs);
+    this.supervisor = new ManagedProcess("supervisor", run, logs);
+  }
+
+  /**
+   * Makes {@link #up} start the supervisor ({@link Supervisor}), which restarts any of the
+   * stack's processes that dies, with back-off, until {@link #down}. {@code ./appliance local up}
+   * always does; tests that stop parts of a stack on purpose may leave it off.
+   */
+  public LocalStack supervised() {
+    this.supervise = true;
+    return this;
   }
 
   public Path home() {
@@ -159,7 +173,77 @@ public final class LocalStack {
     waitHealthy();
     Map<String, String> env = ensureDemoApp();
     writeStackEnv(env);
+    if (supervise) {
+      startSupervisor();
+    }
     return env;
+  }
+
+  private void startSupervisor() throws IOException {
+    if (supervisor.running().isPresent()) {
+      out.println("supervisor   already running (pid " + supervisor.running().get().pid() + ")");
+      return;
+    }
+    List<String> names = new ArrayList<>(List.of(postgres.name(), kms.name(), jwtIssuer.name(),
+        enclave.name(), parent.name()));
+    extras.forEach(p -> names.add(p.name()));
+    List<String> args = new ArrayList<>(List.of(s.home().resolve("run").toString(),
+        s.home().resolve("logs").toString()));
+    args.addAll(names);
+    supervisor.start(new JavaProgram(s.postgres().classPath(), JavaProgram.SUPERVISOR_MAIN)
+        .command(List.of("-Xmx64m"), args), s.home());
+    out.println("supervisor   restarts " + String.join(", ", names)
+        + " when one dies (back-off " + Supervisor.FIRST_DELAY.toSeconds() + " s doubling to "
+        + Supervisor.MAX_DELAY.toSeconds() + " s)");
+  }
+
+  /** Restarts per process, as the supervisor recorded them (empty without a supervisor). */
+  public Map<String, Supervisor.Restarts> restarts() {
+    return Supervisor.readState(s.home().resolve("run"));
+  }
+
+  /** The supervisor process, if running. */
+  public Optional<ProcessHandle> supervisorProcess() {
+    return supervisor.running();
+  }
+
+  /** The PostgreSQL launcher process (LocalPostgresMain), if running. */
+  public Optional<ProcessHandle> postgresProcess() {
+    return postgres.running();
+  }
+
+  /** Files holding the secrets {@code names} (environment variables) stand for. */
+  private Map<String, Path> secrets(String... names) throws IOException {
+    Map<String, Path> m = new LinkedHashMap<>();
+    for (String n : names) {
+      switch (n) {
+        case KMS_SECRET_ENV -> {
+          kmsSecret();
+          m.put(n, kmsDir().resolve("access-secret"));
+        }
+        case ADMIN_TOKEN_ENV -> {
+          adminTaskToken();
+          m.put(n, s.home().resolve("admin-task-token"));
+        }
+        case SERVICE_PASSWORD_ENV -> {
+          servicePassword();
+          m.put(n, s.home().resolve("db-service-password"));
+        }
+        default -> throw new IllegalArgumentException(n);
+      }
+    }
+    return m;
+  }
+
+  /**
+   * Starts only PostgreSQL (a new data directory gets the database and the service role), as
+   * the first step of a restore: the dump goes into it before {@link #up} starts the rest.
+   */
+  public void startDatabase() throws IOException {
+    for (String dir : List.of("pg", "run", "logs")) {
+      Files.createDirectories(s.home().resolve(dir));
+    }
+    startPostgres();
   }
 
   private void startPostgres() throws IOException {
@@ -175,9 +259,9 @@ public final class LocalStack {
     // durable (fsync, synchronous commit) unless the JVM says it runs tests that do not test
     // durability (devkit's surefire sets nitrosign.pg.fast)
     String durability = Boolean.getBoolean("nitrosign.pg.fast") ? "fast" : "durable";
-    postgres.start(s.postgres().command(List.of("-Xmx256m"), List.of(
+    postgres.startSupervisable(s.postgres().command(List.of("-Xmx256m"), List.of(
         s.home().resolve("pg").toString(), Integer.toString(s.pgPort()), DATABASE,
-        ready.toString(), durability)), s.home(), Map.of(SERVICE_PASSWORD_ENV, servicePassword()));
+        ready.toString(), durability)), s.home(), secrets(SERVICE_PASSWORD_ENV), List.of(ready));
     waitFor(postgres, () -> Files.exists(ready), "PostgreSQL to accept connections");
   }
 
@@ -196,7 +280,7 @@ public final class LocalStack {
     JsonNode keys = json.readTree(Files.readString(enclaveKeysFile(), StandardCharsets.UTF_8));
     out.printf("%-12s starting in LOCAL MODE (simulated NSM, local KMS) on unix:%s%n",
         process.name(), socket);
-    process.start(s.enclave().command(List.of("-Xmx512m"), List.of(
+    process.startSupervisable(s.enclave().command(List.of("-Xmx512m"), List.of(
         "--listen", "unix:" + socket,
         "--local-mode",
         "--nsm", "simulated",
@@ -215,7 +299,8 @@ public final class LocalStack {
         "--jwt-issuer", "issuer=" + DevIssuer.ISSUER + ",audience=" + DevIssuer.AUDIENCE
             + ",jwks=" + jwksUrl(),
         "--jwt-trust-roots", jwtDir().resolve("ca.pem").toString(),
-        "--export-quorum", "1:" + exportQuorumPublicKey())), s.home());
+        "--export-quorum", "1:" + exportQuorumPublicKey())), s.home(), Map.of(),
+        List.of(socket));
     waitFor(process, () -> Files.exists(socket), "the enclave socket");
   }
 
@@ -240,10 +325,9 @@ public final class LocalStack {
     Path config = writeParentConfig(s.home().resolve("parent-host-" + name + ".yml"), httpPort,
         adminPort, socket);
     out.printf("%-12s starting on %s (admin %s)%n", extraParent.name(), base, admin);
-    extraParent.start(s.parent().command(List.of("-Xmx512m"),
+    extraParent.startSupervisable(s.parent().command(List.of("-Xmx512m"),
         List.of("server", config.toString())), s.home(),
-        Map.of(KMS_SECRET_ENV, kmsSecret(), ADMIN_TOKEN_ENV, adminTaskToken(),
-            SERVICE_PASSWORD_ENV, servicePassword()));
+        secrets(KMS_SECRET_ENV, ADMIN_TOKEN_ENV, SERVICE_PASSWORD_ENV), List.of());
     Instant until = Instant.now().plus(START_TIMEOUT);
     while (statusOf(HttpRequest.newBuilder(URI.create(admin + "/healthcheck"))
         .timeout(Duration.ofSeconds(3)).build()) != 200) {
@@ -271,10 +355,9 @@ public final class LocalStack {
     requirePortFree(s.adminPort(), "the parent host's admin port");
     Path config = writeParentConfig();
     out.println("parent-host  starting on " + baseUrl() + " (admin " + adminUrl() + ")");
-    parent.start(s.parent().command(List.of("-Xmx512m"),
+    parent.startSupervisable(s.parent().command(List.of("-Xmx512m"),
         List.of("server", config.toString())), s.home(),
-        Map.of(KMS_SECRET_ENV, kmsSecret(), ADMIN_TOKEN_ENV, adminTaskToken(),
-            SERVICE_PASSWORD_ENV, servicePassword()));
+        secrets(KMS_SECRET_ENV, ADMIN_TOKEN_ENV, SERVICE_PASSWORD_ENV), List.of());
   }
 
   /** Writes the parent host's configuration for this stack. */
@@ -579,13 +662,13 @@ public final class LocalStack {
   private void launchKms() throws IOException {
     Path ready = s.home().resolve("run").resolve("kms.ready");
     Files.deleteIfExists(ready);
-    kms.start(s.kms().command(List.of("-Xmx256m"), List.of("serve",
+    kms.startSupervisable(s.kms().command(List.of("-Xmx256m"), List.of("serve",
         "--port", Integer.toString(s.kmsPort()),
         "--state-dir", kmsDir().toString(),
         "--nsm-root", nsmRoot().toString(),
         "--region", REGION,
         "--access-key-id", KMS_ACCESS_KEY_ID,
-        "--ready-file", ready.toString())), s.home(), Map.of(KMS_SECRET_ENV, kmsSecret()));
+        "--ready-file", ready.toString())), s.home(), secrets(KMS_SECRET_ENV), List.of(ready));
     waitFor(kms, () -> Files.exists(ready), "the local KMS");
   }
 
@@ -657,7 +740,9 @@ public final class LocalStack {
 
   /** Stops everything this stack started: parent host, enclave, then PostgreSQL. */
   public void down() throws IOException {
-    List<ManagedProcess> all = new ArrayList<>(extras);
+    // the supervisor first, so that it restarts nothing stopped here
+    List<ManagedProcess> all = new ArrayList<>(List.of(supervisor));
+    all.addAll(extras);
     all.addAll(List.of(parent, enclave, jwtIssuer, kms, postgres));
     for (ManagedProcess p : all) {
       boolean was = p.stop(STOP_GRACE);
@@ -665,6 +750,8 @@ public final class LocalStack {
     }
     Files.deleteIfExists(enclaveSocket());
     Files.deleteIfExists(jwtReadyFile());
+    // restart counts are per supervisor run
+    Files.deleteIfExists(s.home().resolve("run").resolve(Supervisor.STATE_FILE));
   }
 
   /**
@@ -683,10 +770,13 @@ public final class LocalStack {
     }
     Path ready = jwtReadyFile();
     Files.deleteIfExists(ready);
-    jwtIssuer.start(s.jwtIssuer().command(List.of("-Xmx128m"), List.of("serve",
+    // a fixed port even when the settings say "any": a restarted issuer must serve the JWKS
+    // where the enclave was told it is
+    int port = s.jwtPort() != 0 ? s.jwtPort() : anyFreePort();
+    jwtIssuer.startSupervisable(s.jwtIssuer().command(List.of("-Xmx128m"), List.of("serve",
         "--state-dir", jwtDir().toString(),
-        "--port", Integer.toString(s.jwtPort()),
-        "--ready-file", ready.toString())), s.home());
+        "--port", Integer.toString(port),
+        "--ready-file", ready.toString())), s.home(), Map.of(), List.of(ready));
     waitFor(jwtIssuer, () -> Files.exists(ready), "the devkit JWT issuer");
     out.println("jwt-issuer   " + DevIssuer.ISSUER + " serving " + jwksUrl() + " (ES256 kid "
         + issuer.kid(DevIssuer.Alg.ES256).substring(0, 8) + "..., RS256 kid "
@@ -795,7 +885,10 @@ public final class LocalStack {
   public boolean status() throws IOException {
     boolean all = true;
     List<String[]> rows = new ArrayList<>();
-    for (ManagedProcess p : List.of(postgres, kms, jwtIssuer, enclave, parent)) {
+    Map<String, Supervisor.Restarts> restarts = restarts();
+    List<ManagedProcess> shown = new ArrayList<>(List.of(postgres, kms, jwtIssuer, enclave,
+        parent));
+    for (ManagedProcess p : shown) {
       Optional<ProcessHandle> h = p.running();
       all &= h.isPresent();
       String where = switch (p.name()) {
@@ -805,12 +898,24 @@ public final class LocalStack {
         case "jwt-issuer" -> h.isPresent() ? jwksUrl() : "";
         default -> baseUrl();
       };
+      Supervisor.Restarts r = restarts.get(p.name());
       rows.add(new String[] {p.name(), h.map(x -> "running  pid " + x.pid()).orElse("stopped"),
-          where});
+          where, r == null ? "" : r.count() + (r.last() == null ? ""
+              : " (last " + r.last().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")")});
     }
+    Optional<ProcessHandle> sup = supervisor.running();
+    List<String[]> table = new ArrayList<>();
+    table.add(new String[] {"PROCESS", "STATE", "RESTARTS", "ADDRESS"});
     for (String[] r : rows) {
-      out.printf("%-12s %-20s %s%n", r[0], r[1], r[2]);
+      table.add(new String[] {r[0], r[1], sup.isPresent() || !r[3].isEmpty() ? r[3] : "-", r[2]});
     }
+    int w = table.stream().mapToInt(r -> r[2].length()).max().orElse(8);
+    for (String[] r : table) {
+      out.printf("%-12s %-20s %-" + w + "s  %s%n", r[0], r[1], r[2], r[3]);
+    }
+    out.println("supervisor   " + sup.map(x -> "running  pid " + x.pid()
+        + " (restarts what dies; log " + supervisor.logFile() + ")")
+        .orElse("not running (nothing restarts a process that dies)"));
     boolean healthy = all && healthy();
     out.println("health       " + (healthy ? "healthy" : all ? "UNHEALTHY (see "
         + adminUrl() + "/healthcheck)" : "not running"));
@@ -834,6 +939,12 @@ public final class LocalStack {
         throw new StackException("timed out waiting for " + what + "; see " + p.logFile());
       }
       ManagedProcess.sleep(200);
+    }
+  }
+
+  private static int anyFreePort() throws IOException {
+    try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return ss.getLocalPort();
     }
   }
 
