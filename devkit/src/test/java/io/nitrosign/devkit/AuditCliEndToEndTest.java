@@ -41,7 +41,9 @@ class AuditCliEndToEndTest {
   private static Result audit(Path home, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = AuditCli.run(args, Map.of(), () -> Appliance.localDatabase(home),
+    // as ./appliance audit runs it: local mode's NSM root and PCRs for the enclave's checkpoints
+    String[] withTrust = Appliance.withLocalTrust(java.util.List.of(args), Map.of(), home);
+    int code = AuditCli.run(withTrust, Map.of(), () -> Appliance.localDatabase(home),
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Result(code, out.toString(StandardCharsets.UTF_8),
