@@ -14,53 +14,15 @@
 // signed request (the SDK retries 408/409/429/5xx by default; a retry would resend the same
 // signature and be answered as a replay). Nothing else is needed: the SDK fetches Privy's JWKS only
 // for user-JWT verification, which these steps do not use.
-import { PrivyClient, generateP256KeyPair, APIError } from "@privy-io/node";
+import { generateP256KeyPair } from "@privy-io/node";
 import { verifyMessage, Transaction } from "ethers";
+import { connect, step, refusedWith, errorShape, finish } from "./sdk-steps.mjs";
 
-const [, , baseUrl, argAppId, argAppSecret] = process.argv;
-const appId = process.env.PRIVY_APP_ID || argAppId;
-const appSecret = process.env.PRIVY_APP_SECRET || argAppSecret;
-if (!baseUrl || !appId || !appSecret) {
-  console.error("usage: PRIVY_APP_ID=... PRIVY_APP_SECRET=... node privy-sdk-e2e.mjs <base-url>");
-  process.exit(2);
-}
+const { privy } = connect("usage: PRIVY_APP_ID=... PRIVY_APP_SECRET=... node privy-sdk-e2e.mjs <base-url>",
+  { argvCredentials: true });
 
-const privy = new PrivyClient({ appId, appSecret, apiUrl: baseUrl, maxRetries: 0 });
-
-let unexpected = 0;
-
-function emit(step, fields) {
-  console.log(JSON.stringify({ step, ...fields }));
-}
-
-/** What a refused SDK call reports: HTTP status and the error body's code (nothing else). */
-function refusal(e) {
-  if (e instanceof APIError) {
-    return { status: e.status ?? null, code: e.error?.code ?? null, error_shape: Object.keys(e.error ?? {}).sort() };
-  }
-  throw e;
-}
-
-/** Runs one step; its result (or the refusal it expects) is printed as one line. */
-async function step(name, fn) {
-  try {
-    emit(name, await fn());
-  } catch (e) {
-    unexpected++;
-    const msg = e instanceof APIError ? `${e.status} ${JSON.stringify(e.error)}` : String(e?.stack ?? e);
-    emit(name, { unexpected: msg });
-  }
-}
-
-/** Calls fn, which must be refused; returns {status, code}. */
-async function refused(fn) {
-  try {
-    const r = await fn();
-    return { status: 200, code: null, unexpectedly_accepted: true, result_keys: Object.keys(r ?? {}) };
-  } catch (e) {
-    return refusal(e);
-  }
-}
+/** Calls fn, which must be refused; returns {status, code, error_shape}. */
+const refused = refusedWith(errorShape);
 
 const auth = (...keys) => ({ authorization_context: { authorization_private_keys: keys.map((k) => k.privateKey) } });
 
@@ -151,4 +113,4 @@ await step("new_owner_signs_after_update", async () => {
   return { address: wallet.address, recovered: r.recovered };
 });
 
-process.exit(unexpected === 0 ? 0 : 1);
+finish();

@@ -18,52 +18,18 @@
 // SDK options: `maxRetries: 0` for the client whose answers are compared, so each answer is the
 // appliance's to that one request; the concurrent step uses the SDK's default retries, as an
 // integration would (the appliance's 409 idempotency_key_in_progress says x-should-retry: true).
-import { PrivyClient, generateP256KeyPair, APIError } from "@privy-io/node";
+import { PrivyClient, generateP256KeyPair } from "@privy-io/node";
 import { verifyMessage } from "ethers";
 import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
+import { connect, step, refused, finish } from "./sdk-steps.mjs";
 
-const [, , baseUrl] = process.argv;
-const appId = process.env.PRIVY_APP_ID;
-const appSecret = process.env.PRIVY_APP_SECRET;
 const stateFile = process.env.IDEMPOTENCY_STATE;
 const phase = process.env.IDEMPOTENCY_PHASE;
-if (!baseUrl || !appId || !appSecret || !stateFile || !["first", "after_restart"].includes(phase)) {
-  console.error("usage: PRIVY_APP_ID=... PRIVY_APP_SECRET=... IDEMPOTENCY_STATE=file"
-    + " IDEMPOTENCY_PHASE=first|after_restart node privy-sdk-idempotency.mjs <base-url>");
-  process.exit(2);
-}
-
-const privy = new PrivyClient({ appId, appSecret, apiUrl: baseUrl, maxRetries: 0 });
+const { baseUrl, appId, appSecret, privy } = connect("usage: PRIVY_APP_ID=... PRIVY_APP_SECRET=... IDEMPOTENCY_STATE=file"
+  + " IDEMPOTENCY_PHASE=first|after_restart node privy-sdk-idempotency.mjs <base-url>",
+  { required: [stateFile, ["first", "after_restart"].includes(phase)] });
 const retrying = new PrivyClient({ appId, appSecret, apiUrl: baseUrl });
-
-let unexpected = 0;
-
-function emit(step, fields) {
-  console.log(JSON.stringify({ step, ...fields }));
-}
-
-async function step(name, fn) {
-  try {
-    emit(name, await fn());
-  } catch (e) {
-    unexpected++;
-    const msg = e instanceof APIError ? `${e.status} ${JSON.stringify(e.error)}` : String(e?.stack ?? e);
-    emit(name, { unexpected: msg });
-  }
-}
-
-async function refused(fn) {
-  try {
-    const r = await fn();
-    return { status: 200, code: null, unexpectedly_accepted: true, result_keys: Object.keys(r ?? {}) };
-  } catch (e) {
-    if (e instanceof APIError) {
-      return { status: e.status ?? null, code: e.error?.code ?? null };
-    }
-    throw e;
-  }
-}
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -166,4 +132,4 @@ if (phase === "first") {
     refused(() => privy.wallets().create({ chain_type: "solana", idempotency_key: state.createKey })));
 }
 
-process.exit(unexpected === 0 ? 0 : 1);
+finish();

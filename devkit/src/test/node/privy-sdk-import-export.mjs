@@ -15,54 +15,17 @@
 // {"step": "...", "unexpected": "<message>"}. The keys printed are the published test key and
 // keys made up for this run; the app secret, the export quorum key and the owner's
 // authorization key are never printed.
-import { PrivyClient, generateP256KeyPair, APIError } from "@privy-io/node";
+import { generateP256KeyPair } from "@privy-io/node";
 import { Wallet, verifyMessage } from "ethers";
 import { ed25519 } from "@noble/curves/ed25519";
+import { connect, step, refusedWith, errorMessage, finish } from "./sdk-steps.mjs";
 
-const [, , baseUrl] = process.argv;
-const appId = process.env.PRIVY_APP_ID;
-const appSecret = process.env.PRIVY_APP_SECRET;
 const exportQuorumKey = (process.env.PRIVY_EXPORT_QUORUM_KEY ?? "").trim();
-if (!baseUrl || !appId || !appSecret || !exportQuorumKey) {
-  console.error("usage: PRIVY_APP_ID=... PRIVY_APP_SECRET=... PRIVY_EXPORT_QUORUM_KEY=... "
-    + "node privy-sdk-import-export.mjs <base-url>");
-  process.exit(2);
-}
-
 // maxRetries 0: each answer is the appliance's first to that exact (signed) request.
-const privy = new PrivyClient({ appId, appSecret, apiUrl: baseUrl, maxRetries: 0 });
+const { privy } = connect("usage: PRIVY_APP_ID=... PRIVY_APP_SECRET=... PRIVY_EXPORT_QUORUM_KEY=... "
+  + "node privy-sdk-import-export.mjs <base-url>", { required: [exportQuorumKey] });
 
-let unexpected = 0;
-
-function emit(step, fields) {
-  console.log(JSON.stringify({ step, ...fields }));
-}
-
-function refusal(e) {
-  if (e instanceof APIError) {
-    return { status: e.status ?? null, code: e.error?.code ?? null, error: e.error?.error ?? null };
-  }
-  throw e;
-}
-
-async function step(name, fn) {
-  try {
-    emit(name, await fn());
-  } catch (e) {
-    unexpected++;
-    const msg = e instanceof APIError ? `${e.status} ${JSON.stringify(e.error)}` : String(e?.stack ?? e);
-    emit(name, { unexpected: msg });
-  }
-}
-
-async function refused(fn) {
-  try {
-    const r = await fn();
-    return { status: 200, code: null, unexpectedly_accepted: true, result_keys: Object.keys(r ?? {}) };
-  } catch (e) {
-    return refusal(e);
-  }
-}
+const refused = refusedWith(errorMessage);
 
 const auth = (...keys) => ({ authorization_context: { authorization_private_keys: keys } });
 
@@ -182,4 +145,4 @@ await step("import_refused_for_another_address", () =>
     wallet: { chain_type: "ethereum", address: fresh.address, entropy_type: "private-key", private_key: KNOWN_KEY },
   })));
 
-process.exit(unexpected === 0 ? 0 : 1);
+finish();

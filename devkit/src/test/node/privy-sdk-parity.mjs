@@ -12,50 +12,21 @@
 // {"status", "code"}; an unexpected failure as {"step": "...", "unexpected": "<message>"}. Nothing
 // secret (app secrets, private keys, authorization signatures) is printed. maxRetries: 0, as in
 // privy-sdk-e2e.mjs, so each answer is the appliance's first.
-import { PrivyClient, generateP256KeyPair, APIError } from "@privy-io/node";
+import { PrivyClient, generateP256KeyPair } from "@privy-io/node";
 import { computeAddress, recoverAddress, keccak256, sha256, toUtf8Bytes, hexlify, verifyMessage,
   decodeBase58, getBytes } from "ethers";
 import { secp256k1 } from "@noble/curves/secp256k1";
 import { ed25519 } from "@noble/curves/ed25519";
 import { randomBytes, createHash } from "node:crypto";
+import { connect, step, refusedWith, errorMessage, finish } from "./sdk-steps.mjs";
 
-const [, , baseUrl] = process.argv;
-const appId = process.env.PRIVY_APP_ID;
-const appSecret = process.env.PRIVY_APP_SECRET;
-if (!baseUrl || !appId || !appSecret) {
-  console.error("usage: PRIVY_APP_ID=... PRIVY_APP_SECRET=... node privy-sdk-parity.mjs <base-url>");
-  process.exit(2);
-}
-const privy = new PrivyClient({ appId, appSecret, apiUrl: baseUrl, maxRetries: 0 });
+const { baseUrl, privy } = connect("usage: PRIVY_APP_ID=... PRIVY_APP_SECRET=... node privy-sdk-parity.mjs <base-url>");
 const plain = process.env.PRIVY_PLAIN_APP_ID
   ? new PrivyClient({ appId: process.env.PRIVY_PLAIN_APP_ID, appSecret: process.env.PRIVY_PLAIN_APP_SECRET,
     apiUrl: baseUrl, maxRetries: 0 })
   : null;
 
-let unexpected = 0;
-const emit = (step, fields) => console.log(JSON.stringify({ step, ...fields }));
-
-async function step(name, fn) {
-  try {
-    emit(name, await fn());
-  } catch (e) {
-    unexpected++;
-    const msg = e instanceof APIError ? `${e.status} ${JSON.stringify(e.error)}` : String(e?.stack ?? e);
-    emit(name, { unexpected: msg });
-  }
-}
-
-async function refused(fn) {
-  try {
-    const r = await fn();
-    return { status: 200, code: null, unexpectedly_accepted: true, result_keys: Object.keys(r ?? {}) };
-  } catch (e) {
-    if (e instanceof APIError) {
-      return { status: e.status ?? null, code: e.error?.code ?? null, error: e.error?.error ?? null };
-    }
-    throw e;
-  }
-}
+const refused = refusedWith(errorMessage);
 
 const auth = (...keys) => ({ authorization_context: { authorization_private_keys: keys.map((k) => k.privateKey) } });
 const strip0x = (h) => (h.startsWith("0x") ? h.slice(2) : h);
@@ -210,4 +181,4 @@ await step("create_bitcoin_segwit", async () => {
   return { chain_type: w.chain_type, address: w.address, public_key_bytes: getBytes(w.public_key).length };
 });
 
-process.exit(unexpected === 0 ? 0 : 1);
+finish();

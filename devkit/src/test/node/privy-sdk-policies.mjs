@@ -12,50 +12,17 @@
 // The SDK (0.35.0) has methods for policies and their rules but none for condition sets or
 // aggregations: those go through the SDK's own HTTP client (`_client.post`), with the SDK's
 // authentication, exactly as a Privy customer would call an endpoint the SDK does not wrap.
-import { PrivyClient, generateP256KeyPair, APIError } from "@privy-io/node";
+import { generateP256KeyPair } from "@privy-io/node";
 import { Transaction, Interface, verifyTypedData, decodeBase58, encodeBase58, toBeArray, sha256, getBytes } from "ethers";
 import { ed25519 } from "@noble/curves/ed25519";
+import { connect, step, refusedWith, finish } from "./sdk-steps.mjs";
 
-const [, , baseUrl] = process.argv;
-const appId = process.env.PRIVY_APP_ID;
-const appSecret = process.env.PRIVY_APP_SECRET;
-if (!baseUrl || !appId || !appSecret) {
-  console.error("usage: PRIVY_APP_ID=... PRIVY_APP_SECRET=... node privy-sdk-policies.mjs <base-url>");
-  process.exit(2);
-}
-
-const privy = new PrivyClient({ appId, appSecret, apiUrl: baseUrl, maxRetries: 0 });
+const { privy } = connect("usage: PRIVY_APP_ID=... PRIVY_APP_SECRET=... node privy-sdk-policies.mjs <base-url>");
 const http = privy.policies()._client; // the SDK's authenticated HTTP client
-let unexpected = 0;
-
-function emit(step, fields) {
-  console.log(JSON.stringify({ step, ...fields }));
-}
-
-async function step(name, fn) {
-  try {
-    emit(name, await fn());
-  } catch (e) {
-    unexpected++;
-    const msg = e instanceof APIError ? `${e.status} ${JSON.stringify(e.error)}` : String(e?.stack ?? e);
-    emit(name, { unexpected: msg });
-  }
-}
 
 /** Calls fn, which must be refused; returns the refusal's status, code and explanation. */
-async function refused(fn) {
-  try {
-    const r = await fn();
-    return { status: 200, code: null, unexpectedly_accepted: true, result_keys: Object.keys(r ?? {}) };
-  } catch (e) {
-    if (!(e instanceof APIError)) {
-      throw e;
-    }
-    const b = e.error ?? {};
-    return { status: e.status ?? null, code: b.code ?? null, policy_id: b.policy_id ?? null, rule_id: b.rule_id ?? null,
-      rule_name: b.rule_name ?? null, reason: b.reason ?? null, has_error: typeof b.error === "string" };
-  }
-}
+const refused = refusedWith((b) => ({ policy_id: b.policy_id ?? null, rule_id: b.rule_id ?? null,
+  rule_name: b.rule_name ?? null, reason: b.reason ?? null, has_error: typeof b.error === "string" }));
 
 // ----------------------------------------------------------------------------- Ethereum
 
@@ -317,4 +284,4 @@ await step("spl_transfer_checked_of_allowed_mint_signed", () =>
 await step("spl_transfer_checked_of_other_mint_denied", () =>
   refused(() => signSolana(solWallet, tokenTransferChecked(solWallet.address, OTHER_MINT, 1000000))));
 
-process.exit(unexpected === 0 ? 0 : 1);
+finish();

@@ -18,54 +18,17 @@
 // reported as {"status", "code", "error_shape"}; an unexpected failure as {"unexpected": "..."}.
 // Nothing secret (app secret, JWTs, keys, signatures) is printed. `maxRetries: 0`: each refusal
 // is the appliance's first answer.
-import { PrivyClient, generateP256KeyPair, APIError } from "@privy-io/node";
+import { generateP256KeyPair } from "@privy-io/node";
 import { verifyMessage, Transaction } from "ethers";
+import { connect, step, refusedWith, errorShape, finish } from "./sdk-steps.mjs";
 
-const [, , baseUrl] = process.argv;
 const env = process.env;
-const appId = env.PRIVY_APP_ID;
-const appSecret = env.PRIVY_APP_SECRET;
 const needed = ["USER_SUB_A", "USER_JWT_A", "USER_JWT_A_RS256", "USER_JWT_A_EXPIRED", "USER_JWT_UNKNOWN_KID",
   "USER_JWT_FORGED", "USER_JWT_WRONG_ISSUER", "USER_SUB_B", "USER_JWT_B"];
-if (!baseUrl || !appId || !appSecret || needed.some((n) => !env[n])) {
-  console.error("usage: PRIVY_APP_ID=... PRIVY_APP_SECRET=... " + needed.map((n) => n + "=...").join(" ")
-    + " node privy-sdk-users.mjs <base-url>");
-  process.exit(2);
-}
+const { privy } = connect("usage: PRIVY_APP_ID=... PRIVY_APP_SECRET=... " + needed.map((n) => n + "=...").join(" ")
+  + " node privy-sdk-users.mjs <base-url>", { required: needed.map((n) => env[n]) });
 
-const privy = new PrivyClient({ appId, appSecret, apiUrl: baseUrl, maxRetries: 0 });
-
-let unexpected = 0;
-
-function emit(step, fields) {
-  console.log(JSON.stringify({ step, ...fields }));
-}
-
-function refusal(e) {
-  if (e instanceof APIError) {
-    return { status: e.status ?? null, code: e.error?.code ?? null, error_shape: Object.keys(e.error ?? {}).sort() };
-  }
-  throw e;
-}
-
-async function step(name, fn) {
-  try {
-    emit(name, await fn());
-  } catch (e) {
-    unexpected++;
-    const msg = e instanceof APIError ? `${e.status} ${JSON.stringify(e.error)}` : String(e?.stack ?? e);
-    emit(name, { unexpected: msg });
-  }
-}
-
-async function refused(fn) {
-  try {
-    const r = await fn();
-    return { status: 200, code: null, unexpectedly_accepted: true, result_keys: Object.keys(r ?? {}) };
-  } catch (e) {
-    return refusal(e);
-  }
-}
+const refused = refusedWith(errorShape);
 
 const jwts = (...tokens) => ({ authorization_context: { user_jwts: tokens } });
 
@@ -156,4 +119,4 @@ await step("quorum_key_alone_refused", () =>
   refused(() => privy.wallets().ethereum().signMessage(quorumWallet.id, { message: "key alone",
     authorization_context: { authorization_private_keys: [key.privateKey] } })));
 
-process.exit(unexpected === 0 ? 0 : 1);
+finish();
