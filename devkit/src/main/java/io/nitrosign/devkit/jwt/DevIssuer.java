@@ -1,12 +1,12 @@
 package io.nitrosign.devkit.jwt;
 
+import io.nitrosign.chains.Pem;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -335,11 +335,11 @@ public final class DevIssuer {
         b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
     KeyPair es = generate(Alg.ES256);
     writePrivate(dir.resolve(ES256_KEY), es.getPrivate());
-    write(dir.resolve(ES256_PUBLIC), pem("PUBLIC KEY", es.getPublic().getEncoded()), false);
+    Pem.writeAtomically(dir.resolve(ES256_PUBLIC), Pem.encode("PUBLIC KEY", es.getPublic().getEncoded()), false);
     writePrivate(dir.resolve(RS256_KEY), generate(Alg.RS256).getPrivate());
     writePrivate(dir.resolve(CA_KEY), caKey.getPrivate());
     // the certificate last: its presence is what marks a complete issuer
-    write(dir.resolve(CA_CERT), pem("CERTIFICATE", ca.getEncoded()), false);
+    Pem.writeAtomically(dir.resolve(CA_CERT), Pem.encode("CERTIFICATE", ca.getEncoded()), false);
     issueServerCertificate(dir, ca, caKey.getPrivate());
   }
 
@@ -361,7 +361,7 @@ public final class DevIssuer {
     X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
         b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey)));
     writePrivate(dir.resolve(SERVER_KEY), key.getPrivate());
-    write(dir.resolve(SERVER_CERT), pem("CERTIFICATE", cert.getEncoded()), false);
+    Pem.writeAtomically(dir.resolve(SERVER_CERT), Pem.encode("CERTIFICATE", cert.getEncoded()), false);
   }
 
   private static boolean renewalDue(X509Certificate c) {
@@ -371,7 +371,7 @@ public final class DevIssuer {
   private static PublicKey publicKey(Path file, String type)
       throws IOException, GeneralSecurityException {
     return KeyFactory.getInstance(type).generatePublic(
-        new java.security.spec.X509EncodedKeySpec(unpem(Files.readString(file), "PUBLIC KEY")));
+        new java.security.spec.X509EncodedKeySpec(Pem.decode(Files.readString(file), "PUBLIC KEY")));
   }
 
   private static void requirePair(PublicKey pub, PrivateKey priv, String alg, String what)
@@ -392,12 +392,12 @@ public final class DevIssuer {
   private static X509Certificate certificate(String pem) throws IOException,
       GeneralSecurityException {
     return (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(unpem(pem, "CERTIFICATE")));
+        .generateCertificate(new ByteArrayInputStream(Pem.decode(pem, "CERTIFICATE")));
   }
 
   private static PrivateKey privateKey(Path file, String type)
       throws IOException, GeneralSecurityException {
-    byte[] der = unpem(Files.readString(file), "PRIVATE KEY");
+    byte[] der = Pem.decode(Files.readString(file), "PRIVATE KEY");
     try {
       return KeyFactory.getInstance(type).generatePrivate(new PKCS8EncodedKeySpec(der));
     } finally {
@@ -408,40 +408,9 @@ public final class DevIssuer {
   private static void writePrivate(Path file, PrivateKey key) throws IOException {
     byte[] der = key.getEncoded();
     try {
-      write(file, pem("PRIVATE KEY", der), true);
+      Pem.writeAtomically(file, Pem.encode("PRIVATE KEY", der), true);
     } finally {
       java.util.Arrays.fill(der, (byte) 0);
-    }
-  }
-
-  /** Writes through a temporary file and a rename (0600 when {@code secret}). */
-  private static void write(Path file, String text, boolean secret) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
-    Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
-        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
-  }
-
-  static byte[] unpem(String text, String type) throws IOException {
-    String begin = "-----BEGIN " + type + "-----";
-    String end = "-----END " + type + "-----";
-    int b = text.indexOf(begin);
-    int e = text.indexOf(end);
-    if (b < 0 || e < b) {
-      throw new IOException("no " + type + " PEM block");
-    }
-    try {
-      return Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e));
-    } catch (IllegalArgumentException x) {
-      throw new IOException("bad base64 in a " + type + " PEM block");
     }
   }
 

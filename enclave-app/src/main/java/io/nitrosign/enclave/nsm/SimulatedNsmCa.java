@@ -1,5 +1,6 @@
 package io.nitrosign.enclave.nsm;
 
+import io.nitrosign.chains.Pem;
 import io.nitrosign.enclave.crypto.BcFipsSetup;
 import io.nitrosign.enclave.crypto.Drbg;
 import io.nitrosign.enclave.crypto.OsSeedSource;
@@ -7,11 +8,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -28,7 +26,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -103,21 +100,21 @@ public final class SimulatedNsmCa {
         now.plus(ROOT_VALIDITY), true, random);
     byte[] pkcs8 = pair.getPrivate().getEncoded();
     try {
-      writeAtomically(key, pem("PRIVATE KEY", pkcs8), true);
+      Pem.writeAtomically(key, Pem.encode("PRIVATE KEY", pkcs8), true);
     } finally {
       Arrays.fill(pkcs8, (byte) 0);
     }
-    writeAtomically(cert, pem("CERTIFICATE", root.getEncoded()), false);
+    Pem.writeAtomically(cert, Pem.encode("CERTIFICATE", root.getEncoded()), false);
   }
 
   /** Loads the root CA from {@code dir}; fails if the key does not match the certificate. */
   static Authority load(Path dir) throws IOException, GeneralSecurityException {
     installProvider();
-    byte[] certDer = unpem(Files.readString(dir.resolve(ROOT_CERT), StandardCharsets.US_ASCII),
+    byte[] certDer = Pem.decode(Files.readString(dir.resolve(ROOT_CERT), StandardCharsets.US_ASCII),
         "CERTIFICATE");
     X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509", PROVIDER)
         .generateCertificate(new ByteArrayInputStream(certDer));
-    byte[] keyDer = unpem(Files.readString(dir.resolve(ROOT_KEY), StandardCharsets.US_ASCII),
+    byte[] keyDer = Pem.decode(Files.readString(dir.resolve(ROOT_KEY), StandardCharsets.US_ASCII),
         "PRIVATE KEY");
     PrivateKey key;
     try {
@@ -186,42 +183,6 @@ public final class SimulatedNsmCa {
     } catch (CertIOException | OperatorCreationException e) {
       throw new GeneralSecurityException("cannot issue certificate", e);
     }
-  }
-
-  static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
-        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
-  }
-
-  static byte[] unpem(String text, String type) throws IOException {
-    String begin = "-----BEGIN " + type + "-----";
-    String end = "-----END " + type + "-----";
-    int b = text.indexOf(begin);
-    int e = text.indexOf(end);
-    if (b < 0 || e < b) {
-      throw new IOException("no " + type + " PEM block");
-    }
-    try {
-      return Base64.getMimeDecoder().decode(text.substring(b + begin.length(), e));
-    } catch (IllegalArgumentException ex) {
-      throw new IOException("bad base64 in " + type + " PEM block");
-    }
-  }
-
-  private static void writeAtomically(Path target, String content, boolean secret)
-      throws IOException {
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
-    } catch (FileAlreadyExistsException e) {
-      throw new IOException("concurrent creation of " + target);
-    }
-    Files.writeString(tmp, content, StandardCharsets.US_ASCII, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** {@code init DIR}, {@code pcr0}, or {@code pcr N} (the simulated device's PCR N, hex). */

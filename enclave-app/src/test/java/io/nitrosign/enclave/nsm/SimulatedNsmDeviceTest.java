@@ -159,7 +159,7 @@ class SimulatedNsmDeviceTest {
     X509Certificate root = bundle.get(0);
     assertEquals(nsm.rootCertificate(), root);
     assertArrayEquals(Files.readAllBytes(caDir.resolve("root.pem")),
-        SimulatedNsmCa.pem("CERTIFICATE", root.getEncoded()).getBytes(StandardCharsets.US_ASCII));
+        io.nitrosign.chains.Pem.encode("CERTIFICATE", root.getEncoded()).getBytes(StandardCharsets.US_ASCII));
     List<X509Certificate> path = new ArrayList<>(List.of(leaf));
     for (int i = bundle.size() - 1; i >= 1; i--) {
       path.add(bundle.get(i));
@@ -266,7 +266,7 @@ class SimulatedNsmDeviceTest {
     SimulatedNsmCa.initIfAbsent(ca);
     assertArrayEquals(first, Files.readAllBytes(ca.resolve("root.pem")));
     X509Certificate root = (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(SimulatedNsmCa.unpem(
+        .generateCertificate(new ByteArrayInputStream(io.nitrosign.chains.Pem.decode(
             new String(first, StandardCharsets.US_ASCII), "CERTIFICATE")));
     root.verify(root.getPublicKey());
     assertTrue(root.getBasicConstraints() >= 0);
