@@ -336,7 +336,8 @@ final class Gen {
       domain.put("chainId", r.nextBoolean() ? BigInteger.ONE : plainValue(4));
       domain.put("verifyingContract", r.nextBoolean() ? A2 : plainValue(4));
     }
-    return new TypedDataPayload(types, primary, domain, message, r.nextInt(1000), new HashMap<>());
+    return new TypedDataPayload(types, primary, domain, message, r.nextInt(1000), null,
+        new HashMap<>());
   }
 
   Map<String, Object> solanaFields() {

@@ -47,7 +47,7 @@ class TypedDataPolicyTest {
     Map<String, Object> td = TypedDataJson.parse(bytes);
     return new TypedDataPayload((Map<String, Object>) td.get("types"), (String) td.get("primaryType"),
         (Map<String, Object>) td.get("domain"), (Map<String, Object>) td.get("message"), bytes.length,
-        new HashMap<>());
+        null, new HashMap<>());
   }
 
   static String message(String field, String op, String value, String typedData) {

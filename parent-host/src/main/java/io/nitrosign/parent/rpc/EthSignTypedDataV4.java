@@ -59,7 +59,7 @@ final class EthSignTypedDataV4 implements RpcMethod {
     }
     Map<String, Object> typedData = TypedDataJson.parse(json);
     Eip712.Digest digest = Eip712.hash(typedData);
-    TypedDataPayload decoded = TypedDataPayload.of(typedData, json.length);
+    TypedDataPayload decoded = TypedDataPayload.of(typedData, json.length, digest);
     PersonalSign.DigestPrepared signed = new PersonalSign.DigestPrepared(wallet, digest.digest(),
         decoded, b -> b.setEthereumTypedData(
             EthereumTypedData.newBuilder().setJson(ByteString.copyFrom(json))));

@@ -8,10 +8,11 @@ import java.util.Map;
  * EIP-712 typed data ({@code eth_signTypedData_v4}), as parsed by chains' strict JSON parser:
  * {@code types} (type name to list of {@code {name, type}} maps), {@code primaryType},
  * {@code domain} and {@code message} as plain JSON values (integers are BigInteger).
- * {@code length} is the typed data's size in bytes.
+ * {@code length} is the typed data's size in bytes; {@code messageHash} the EIP-712 hashStruct of
+ * the message as {@code 0x} hex (null when there is none), computed once with the digest.
  */
 public record TypedDataPayload(Map<String, Object> types, String primaryType,
-    Map<String, Object> domain, Map<String, Object> message, int length,
+    Map<String, Object> domain, Map<String, Object> message, int length, String messageHash,
     Map<String, Object> signed) implements Payload {
 
   /** The domain fields the audit row lists: the typed data's name, then the row's. */
@@ -21,14 +22,30 @@ public record TypedDataPayload(Map<String, Object> types, String primaryType,
 
   /**
    * The view of typed data parsed by {@code TypedDataJson.parse} (so {@code primaryType}, not
-   * Privy's {@code primary_type}) and already hashed by {@link Eip712#hash} (so well formed);
-   * {@code length} is the size of the JSON in bytes.
+   * Privy's {@code primary_type}) and already hashed by {@link Eip712#hash} into {@code digest}
+   * (so well formed); {@code length} is the size of the JSON in bytes.
    */
-  public static TypedDataPayload of(Map<String, Object> typedData, int length) {
+  public static TypedDataPayload of(Map<String, Object> typedData, int length,
+      Eip712.Digest digest) {
+    byte[] h = digest.messageHash();
     return new TypedDataPayload(object(typedData.get("types")),
         typedData.get("primaryType") instanceof String s ? s : null,
         object(typedData.get("domain")), object(typedData.get("message")), length,
-        AuditValues.map());
+        h == null ? null : AuditValues.hex(h), AuditValues.map());
+  }
+
+  /**
+   * As {@link #of(Map, int, Eip712.Digest)}, hashing the typed data here; typed data that does
+   * not hash has no message hash.
+   */
+  public static TypedDataPayload of(Map<String, Object> typedData, int length) {
+    Eip712.Digest digest;
+    try {
+      digest = Eip712.hash(typedData);
+    } catch (ChainFormatException e) {
+      digest = new Eip712.Digest(null, null, null);
+    }
+    return of(typedData, length, digest);
   }
 
   /**
@@ -51,27 +68,9 @@ public record TypedDataPayload(Map<String, Object> types, String primaryType,
       d.put("domain", dom);
     }
     d.put("length", length);
-    d.put("message_hash", messageHash());
+    d.put("message_hash", messageHash);
     AuditValues.putRest(d, signed);
     return d;
-  }
-
-  /** hashStruct(primaryType, message) as {@code 0x} hex; null when there is none. */
-  private String messageHash() {
-    Map<String, Object> typedData = AuditValues.map();
-    typedData.put("types", types);
-    typedData.put("primaryType", primaryType);
-    typedData.put("domain", domain);
-    if (message != null) {
-      typedData.put("message", message);
-    }
-    try {
-      byte[] h = Eip712.hash(typedData).messageHash();
-      return h == null ? null : AuditValues.hex(h);
-    } catch (ChainFormatException e) {
-      // not from the factory (which takes typed data that hashed): nothing to record
-      return null;
-    }
   }
 
   @SuppressWarnings("unchecked")
