@@ -30,7 +30,12 @@ import java.util.Map;
  */
 public final class Supervisor {
 
-  static final Duration FIRST_DELAY = Duration.ofSeconds(1);
+  /**
+   * The first restart comes this soon: a local process that died is usually a crash, not a crash
+   * loop, and every second the service is down counts (systemd's own default RestartSec is
+   * 100 ms). A process that keeps dying still backs off: 250 ms, 500 ms, 1 s, ... 30 s.
+   */
+  static final Duration FIRST_DELAY = Duration.ofMillis(250);
   static final Duration MAX_DELAY = Duration.ofSeconds(30);
   static final Duration STABLE = Duration.ofSeconds(60);
   static final String STATE_FILE = "supervisor.json";

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SupervisedStackEndToEndTest {
 
-  /** Generous: the restart back-off is 1 s, a JVM start and an unseal a few more. */
+  /** Generous: the restart back-off is 250 ms, a JVM start and an unseal a few seconds more. */
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final String MESSAGE = "supervised";
 

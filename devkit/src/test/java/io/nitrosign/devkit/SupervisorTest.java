@@ -40,12 +40,13 @@ class SupervisorTest {
   }
 
   @Test
-  void backOffDoublesFromOneSecondAndIsCappedAtThirtySeconds() {
-    assertEquals(Duration.ofSeconds(1), Supervisor.delay(0));
-    assertEquals(Duration.ofSeconds(2), Supervisor.delay(1));
-    assertEquals(Duration.ofSeconds(4), Supervisor.delay(2));
-    assertEquals(Duration.ofSeconds(16), Supervisor.delay(4));
-    assertEquals(Duration.ofSeconds(30), Supervisor.delay(5));
+  void backOffDoublesFromAQuarterSecondAndIsCappedAtThirtySeconds() {
+    assertEquals(Duration.ofMillis(250), Supervisor.delay(0));
+    assertEquals(Duration.ofMillis(500), Supervisor.delay(1));
+    assertEquals(Duration.ofSeconds(1), Supervisor.delay(2));
+    assertEquals(Duration.ofSeconds(4), Supervisor.delay(4));
+    assertEquals(Duration.ofSeconds(16), Supervisor.delay(6));
+    assertEquals(Duration.ofSeconds(30), Supervisor.delay(7));
     assertEquals(Duration.ofSeconds(30), Supervisor.delay(1000));
   }
 
