@@ -286,7 +286,7 @@ class IdempotencyApiTest {
     Raw first = post("/v1/key_quorums", body, app, key);
     assertEquals(200, first.status(), first.text());
     // as if the first attempt were still running on another host
-    setInProgress(app, key, "0 seconds");
+    setInProgress(app, key, "0 seconds", true);
     Raw r = post(HOST_B, "/v1/key_quorums", body, app, key);
     assertError(r, 409, "idempotency_key_in_progress");
     assertEquals("true", r.header(IdempotencyFilter.SHOULD_RETRY));
@@ -300,8 +300,9 @@ class IdempotencyApiTest {
     String body = quorumBody("lost");
     String key = key();
     assertEquals(200, post("/v1/key_quorums", body, app, key).status());
-    // as if its parent host had died after creating the quorum, before storing the answer
-    setInProgress(app, key, "11 minutes");
+    // as if its parent host had died after creating the quorum, before storing the answer: its
+    // lease lapsed a moment ago (no renewal for 3 seconds), which is all it takes
+    setInProgress(app, key, "4 seconds", false);
     Raw r = post("/v1/key_quorums", body, app, key);
     assertError(r, 409, "idempotency_key_outcome_unknown");
     assertEquals("false", r.header(IdempotencyFilter.SHOULD_RETRY));
@@ -309,14 +310,19 @@ class IdempotencyApiTest {
     assertEquals(1, audit(app, "key_quorum.create").size());
   }
 
-  /** Turns the key's stored answer back into an attempt that started {@code age} ago. */
-  private static void setInProgress(CreatedApp app, String key, String age) {
+  /**
+   * Turns the key's stored answer back into an attempt that started {@code age} ago, whose host
+   * still renews its lease ({@code alive}) or stopped doing so a second ago.
+   */
+  private static void setInProgress(CreatedApp app, String key, String age, boolean alive) {
     assertEquals(1, (int) jdbi.withHandle(h -> h.createUpdate("UPDATE idempotency_keys"
             + " SET state = 'in_progress', completed_at = NULL, response_status = NULL,"
             + " response_content_type = NULL, response_body = NULL,"
-            + " created_at = now() - CAST(:age AS interval)"
+            + " created_at = now() - CAST(:age AS interval),"
+            + " lease_until = now() + CAST(:lease AS interval)"
             + " WHERE app_id = :app AND idempotency_key = :key")
-        .bind("age", age).bind("app", app.app().id()).bind("key", key).execute()));
+        .bind("age", age).bind("lease", alive ? "1 hour" : "-1 second")
+        .bind("app", app.app().id()).bind("key", key).execute()));
   }
 
   // ------------------------------------------------------------------ final and not final
