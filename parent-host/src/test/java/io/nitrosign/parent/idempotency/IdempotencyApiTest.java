@@ -376,6 +376,50 @@ class IdempotencyApiTest {
     }
   }
 
+  @Test
+  void aSigningAttemptWhoseHostDiedIsTakenOverByTheRetryAndRunsAgain() throws Exception {
+    CreatedApp app = apps.create("taken over", false);
+    Wallet w = jdbi.withHandle(h -> TestApi.insertWallet(h, app.app().id(), "ethereum", null));
+    String path = "/v1/wallets/" + w.id() + "/rpc";
+    String body = "{\"method\":\"eth_no_such_method\",\"params\":{}}";
+    String key = key();
+    // an attempt that got as far as the enclave on a host that then died: its lease lapsed
+    String lost = "lost-" + UUID.randomUUID();
+    jdbi.useHandle(h -> {
+      h.createUpdate("INSERT INTO idempotency_keys (app_id, idempotency_key, request_hash, state,"
+              + " attempt, created_at, expires_at, lease_until, host) VALUES (:app, :key, :hash,"
+              + " 'in_progress', :lost, now() - interval '5 seconds', now() + interval '1 day',"
+              + " now() - interval '1 second', 'dead-host')")
+          .bind("app", app.app().id()).bind("key", key).bind("lost", lost)
+          .bind("hash", IdempotencyFilter.requestHash("POST", path,
+              body.getBytes(StandardCharsets.UTF_8))).execute();
+      h.createUpdate("INSERT INTO sign_requests (attempt, app_id, idempotency_key,"
+              + " key_created_at, wallet_id, method, state, host, created_at, updated_at)"
+              + " SELECT attempt, app_id, idempotency_key, created_at, :w, 'eth_no_such_method',"
+              + " 'signing', host, created_at, now() FROM idempotency_keys WHERE attempt = :lost")
+          .bind("w", w.id()).bind("lost", lost).execute();
+    });
+    Raw r = post(HOST_B, path, body, app, key);
+    // it ran again (and, here, was refused: a final answer, stored)
+    assertError(r, 400, "unsupported_method");
+    assertNull(r.header(IdempotencyFilter.REPLAYED));
+    List<String> states = jdbi.withHandle(h -> h.createQuery("SELECT state || '/'"
+            + " || coalesce(error_code, '') FROM sign_requests WHERE idempotency_key = :key"
+            + " ORDER BY created_at").bind("key", key).mapTo(String.class).list());
+    assertEquals(List.of("failed/attempt_lost", "rejected/unsupported_method"), states);
+    List<AuditRow> rows = audit(app, "wallet.sign");
+    assertEquals(2, rows.size());
+    assertEquals("attempt_lost", rows.get(0).errorCode());
+    JsonNode lostDetail = JSON.readTree(rows.get(0).detail());
+    assertEquals("signing", lostDetail.get("lost_in").asText());
+    assertEquals(key, lostDetail.get("idempotency_key").asText());
+    assertEquals("unsupported_method", rows.get(1).errorCode());
+    // and the answer is now the key's
+    Raw again = post(path, body, app, key);
+    assertArrayEquals(r.body(), again.body());
+    assertEquals("true", again.header(IdempotencyFilter.REPLAYED));
+  }
+
   // ----------------------------------------------------------------------- keys and expiry
 
   @Test
