@@ -468,12 +468,14 @@ public final class WalletManager {
         }
       }
       signRequests.received(claim, walletId);
+      io.nitrosign.parent.FaultInjection.point("sign.received");
     }
 
     void advance(String state, String resolvedMethod) {
       method = resolvedMethod;
       if (claim != null) {
         signRequests.advance(claim, state, resolvedMethod);
+        io.nitrosign.parent.FaultInjection.point("sign." + state);
       }
     }
 
@@ -886,6 +888,9 @@ public final class WalletManager {
         data.put("attestation", attestationOf(job.attest(), response));
         data.put("binding", Hex.prefixed(response.getBinding().toByteArray()));
       }
+      if (attempt.keyed()) {
+        io.nitrosign.parent.FaultInjection.point("sign.signed");
+      }
     } catch (EnclaveCallException e) {
       // Nothing was signed (or nothing is released): the reservation does not count.
       policies.ledger().release(reservation);
@@ -939,7 +944,11 @@ public final class WalletManager {
       LOG.error("audit append failed; signature withheld for wallet {}: {}", wallet.id(), e.getClass().getName());
       throw ApiException.internal();
     }
-    return answer != null ? new Committed(job.method(), answer) : result;
+    if (answer != null) {
+      io.nitrosign.parent.FaultInjection.point("sign.committed");
+      return new Committed(job.method(), answer);
+    }
+    return result;
   }
 
   /**
