@@ -26,6 +26,7 @@ import io.nitrosign.enclave.secret.SecretBytes;
 import io.nitrosign.hpke.ExportEnvelope;
 import io.nitrosign.hpke.HpkeKeyPair;
 import io.nitrosign.hpke.PrivyEnvelope;
+import io.nitrosign.proto.v1.Attest;
 import io.nitrosign.proto.v1.BitcoinPsbt;
 import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.EnclaveRequest;
@@ -39,6 +40,7 @@ import io.nitrosign.proto.v1.RequestAuthorization;
 import io.nitrosign.proto.v1.SealedShare;
 import io.nitrosign.proto.v1.ShareKind;
 import io.nitrosign.proto.v1.SignRequest;
+import io.nitrosign.proto.v1.SignResponse;
 import io.nitrosign.proto.v1.SolanaMessage;
 import io.nitrosign.proto.v1.StellarTransaction;
 import io.nitrosign.proto.v1.UpdateAuthorityRequest;
@@ -245,8 +247,12 @@ class HostileParentTest {
             personalSign("case 4"), owner)));
     cases.expect("a request without privy-request-expiry", ErrorCode.AUTHORIZATION_EXPIRED,
         signRequest(key, "case 5", signedWithoutExpiry(owner, path, personalSign("case 5"))));
-    cases.expect("the request already used successfully through the API (replay)",
-        ErrorCode.AUTHORIZATION_REPLAYED, signRequest(key, API_MESSAGE, usedThroughApi));
+    // (the same request again gets the answer it had, never a new signature: see
+    // aRetriedSignedRequestGetsItsFirstAnswerAndNothingElseIsDoneUnderIt)
+    cases.expect("the request already used successfully through the API, asking for a proof"
+        + " this time (replay)", ErrorCode.AUTHORIZATION_REPLAYED,
+        signRequest(key, API_MESSAGE, usedThroughApi).toBuilder()
+            .setAttest(Attest.newBuilder().setMode(Attest.Mode.FAST)).build());
     RequestAuthorization six = signed(owner, "POST", path, personalSign("case 6: 1 ETH"));
     cases.expect("the body altered after signing (payload follows the altered body)",
         ErrorCode.AUTHORIZATION_INVALID, signRequest(key, "case 6: 9 ETH", six.toBuilder()
@@ -302,14 +308,89 @@ class HostileParentTest {
             signed(owner, "POST", rawPath, rawSign(randomBytes(32)))));
     cases.assertAll();
     // positive control: the signed raw_sign, straight to the socket, signs exactly its hash, once
+    // (sent again it gets that same answer; asking for anything more under it is a replay)
     EnclaveResponse ok = call(digestRequest(key, h1, raw1));
     assertEquals(EnclaveResponse.BodyCase.SIGN, ok.getBodyCase(), ok::toString);
     assertTrue(Secp256k1Verifier.verify(key.getPublicKey().toByteArray(), h1,
         ok.getSign().getR().toByteArray(), ok.getSign().getS().toByteArray()));
+    EnclaveResponse again = call(digestRequest(key, h1, raw1));
+    assertEquals(EnclaveResponse.BodyCase.SIGN, again.getBodyCase(), again::toString);
+    assertArrayEquals(ok.getSign().toByteArray(), again.getSign().toByteArray());
     Cases replay = new Cases();
-    replay.expect("the same signed raw_sign again", ErrorCode.AUTHORIZATION_REPLAYED,
-        digestRequest(key, h1, raw1));
+    replay.expect("the same signed raw_sign again, asking for a fast proof",
+        ErrorCode.AUTHORIZATION_REPLAYED, digestRequest(key, h1, raw1).toBuilder()
+            .setAttest(Attest.newBuilder().setMode(Attest.Mode.FAST)).build());
     replay.assertAll();
+  }
+
+  /**
+   * A parent host died after the enclave signed; the client retried with the same signed request
+   * (it cannot change: the signature covers the idempotency key) and another parent sends it
+   * again. The identical request gets the first answer byte for byte, the fresh attestation
+   * document included (a new one would differ), so nothing is signed twice; the hostile parent
+   * gets nothing it did not have. Anything else under the same signed request is refused.
+   */
+  @Test
+  void aRetriedSignedRequestGetsItsFirstAnswerAndNothingElseIsDoneUnderIt() throws Exception {
+    WalletKey key = stored(owned);
+    String path = rpc(owned);
+
+    // the request the API used, as the parent sent it: the signature the client already got
+    EnclaveResponse api = call(signRequest(key, API_MESSAGE, usedThroughApi));
+    assertEquals(EnclaveResponse.BodyCase.SIGN, api.getBodyCase(), api::toString);
+    byte[] apiRsv = hex(apiSignature.get("data").get("signature").asText());
+    assertArrayEquals(java.util.Arrays.copyOfRange(apiRsv, 0, 32), api.getSign().getR()
+        .toByteArray());
+    assertArrayEquals(java.util.Arrays.copyOfRange(apiRsv, 32, 64), api.getSign().getS()
+        .toByteArray());
+
+    // a request with a fresh proof, sent twice: the same bytes, document and all
+    String message = "retry: pay 4 ETH to dave";
+    byte[] nonce = randomBytes(32);
+    RequestAuthorization auth = signed(owner, "POST", path, personalSign(message));
+    SignRequest fresh = signRequest(key, message, auth).toBuilder().setAttest(Attest.newBuilder()
+        .setMode(Attest.Mode.FRESH).setNonce(ByteString.copyFrom(nonce))).build();
+    EnclaveResponse first = call(fresh);
+    assertEquals(EnclaveResponse.BodyCase.SIGN, first.getBodyCase(), first::toString);
+    SignResponse answer = first.getSign();
+    assertTrue(answer.getAttestationDocument().size() > 0, "a fresh proof was made");
+    EnclaveResponse second = call(fresh);
+    assertEquals(EnclaveResponse.BodyCase.SIGN, second.getBodyCase(), second::toString);
+    assertArrayEquals(answer.toByteArray(), second.getSign().toByteArray());
+
+    Cases cases = new Cases();
+    cases.expect("the same signed request with another attest nonce",
+        ErrorCode.AUTHORIZATION_REPLAYED, fresh.toBuilder().setAttest(fresh.getAttest()
+            .toBuilder().setNonce(ByteString.copyFrom(randomBytes(32)))).build());
+    cases.expect("the same signed request with the fast proof instead",
+        ErrorCode.AUTHORIZATION_REPLAYED, fresh.toBuilder().setAttest(fresh.getAttest()
+            .toBuilder().setMode(Attest.Mode.FAST)).build());
+    cases.expect("the same signed request without a proof", ErrorCode.AUTHORIZATION_REPLAYED,
+        fresh.toBuilder().clearAttest().build());
+    cases.expect("the same signed request with another (tampered) exec share",
+        ErrorCode.AUTHORIZATION_REPLAYED, fresh.toBuilder().setKey(key.toBuilder()
+            .setExecShare(key.getExecShare().toBuilder().setNonce(ByteString.copyFrom(
+                randomBytes(12))))).build());
+    // a changed payload is not what the owner signed: refused by the body check, which comes
+    // before the replay check (so it never uses up the client's signature)
+    cases.expect("the same signed request with a changed payload",
+        ErrorCode.AUTHORIZATION_INVALID, signRequest(key, "retry: pay 400 ETH to mallory", auth)
+            .toBuilder().setAttest(fresh.getAttest()).build());
+    cases.assertAll();
+
+    // raw_sign: the same, and a request that failed leaves no answer behind
+    String rawPath = "/v1/wallets/" + owned + "/raw_sign";
+    byte[] hash = randomBytes(32);
+    SignRequest raw = digestRequest(key, hash, signed(owner, "POST", rawPath, rawSign(hash)));
+    EnclaveResponse rawFirst = call(raw);
+    assertEquals(EnclaveResponse.BodyCase.SIGN, rawFirst.getBodyCase(), rawFirst::toString);
+    assertArrayEquals(rawFirst.getSign().toByteArray(), call(raw).getSign().toByteArray());
+    Cases rawCases = new Cases();
+    rawCases.expect("the same signed raw_sign with a fast proof", ErrorCode.AUTHORIZATION_REPLAYED,
+        raw.toBuilder().setAttest(Attest.newBuilder().setMode(Attest.Mode.FAST)).build());
+    rawCases.assertAll();
+    // and the first answer is still what an identical retry gets
+    assertArrayEquals(answer.toByteArray(), call(fresh).getSign().toByteArray());
   }
 
   @Test
