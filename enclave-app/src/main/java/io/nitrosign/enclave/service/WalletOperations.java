@@ -79,11 +79,13 @@ final class WalletOperations {
 
   /**
    * Signs {@code request} and adds the proof it asks for ({@code attester}). For an owned wallet
-   * the signed request is used once: the answer is remembered with it, and an identical retry
-   * (same signed request, same wallet key, payload and proof request: {@link #requestHash}) gets
-   * that answer back byte for byte, with nothing signed or attested again; any other request
-   * under it is AUTHORIZATION_REPLAYED. A request that fails leaves no answer (its retry is a
-   * replay).
+   * the signed request is used once. When the client signed it with a {@code
+   * privy-idempotency-key} (so it meant to retry it), the answer is remembered with it, and an
+   * identical retry (same signed request, same wallet key, payload and proof request: {@link
+   * #requestHash}) gets that answer back byte for byte, with nothing signed or attested again;
+   * any other request under it is AUTHORIZATION_REPLAYED. A request that fails leaves no answer
+   * (its retry is a replay), and so does a signed request without an idempotency key: the parent
+   * ties retries to their one audit row by that key, so an unkeyed one is refused as before.
    */
   SignResponse sign(SignRequest request, SignatureAttester attester) throws EnclaveException {
     if (!request.hasKey()) {
@@ -173,7 +175,8 @@ final class WalletOperations {
   /**
    * A wallet with an authority signs only payload kinds of its chain type; an owned wallet only
    * what its owner (or an additional signer) signed, taken from the signed body. Empty for a
-   * wallet without an owner (nothing signed to check).
+   * wallet without an owner (nothing signed to check) and for a signed request without an
+   * idempotency key (used once, its answer not remembered).
    */
   private Optional<RequestAuthorizer.Admission> authorizeSign(SignRequest request,
       WalletAuthority authority) throws EnclaveException {
@@ -193,21 +196,27 @@ final class WalletOperations {
     String walletId = request.getKey().getWalletId();
     RpcPayloads.Endpoint endpoint =
         RpcPayloads.Endpoint.ofSignedUrl(request.getAuthorization().getUrl(), walletId);
+    RequestAuthorizer.BodyCheck matches = body -> {
+      SignRequest signed;
+      try {
+        signed = endpoint.derive(body, authority.getChainType());
+      } catch (ChainFormatException e) {
+        throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
+            "the signed request does not name a payload");
+      }
+      if (!signed.equals(RpcPayloads.payloadOnly(request))) {
+        throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
+            "the payload differs from the signed request");
+      }
+    };
+    // the idempotency key is part of what the client signed: the parent can neither add nor drop it
+    if (request.getAuthorization().getIdempotencyKey().isEmpty()) {
+      authorizer.authorize(request.getAuthorization(), "POST", endpoint.path(walletId),
+          authority.getAppId(), quorums, matches);
+      return Optional.empty();
+    }
     return Optional.of(authorizer.authorizeOnce(request.getAuthorization(), "POST",
-        endpoint.path(walletId), authority.getAppId(), quorums, requestHash(request),
-        body -> {
-          SignRequest signed;
-          try {
-            signed = endpoint.derive(body, authority.getChainType());
-          } catch (ChainFormatException e) {
-            throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
-                "the signed request does not name a payload");
-          }
-          if (!signed.equals(RpcPayloads.payloadOnly(request))) {
-            throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
-                "the payload differs from the signed request");
-          }
-        }));
+        endpoint.path(walletId), authority.getAppId(), quorums, requestHash(request), matches));
   }
 
   static Curve curveOf(String chainType) {

@@ -37,9 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A retried owner-signed Sign (the parent host died before the answer reached the client, the
- * client retried with the same signed request): the enclave gives the identical request its
- * earlier answer byte for byte, attestation document included, and signs nothing again; any
- * other request under the same signed request is still a replay.
+ * client retried with the same signed request, signed with its idempotency key): the enclave
+ * gives the identical request its earlier answer byte for byte, attestation document included,
+ * and signs nothing again; any other request under the same signed request is still a replay,
+ * and so is a resent request the client signed without an idempotency key.
  */
 class SignRetryTest {
 
@@ -75,6 +76,12 @@ class SignRetryTest {
             .setOwner(Owners.ownedBy("ethereum", owner))).build()).join();
     assertEquals(EnclaveResponse.BodyCase.GENERATE_KEY, r.getBodyCase(), r::toString);
     return r.getGenerateKey().getKey();
+  }
+
+  /** Signed by {@code keys} with an idempotency key (the client means to retry it). */
+  private static RequestAuthorization keyed(String path, String body, AuthKey... keys) {
+    return Owners.signedWithKey("POST", path, body, "idem-" + java.util.UUID.randomUUID(),
+        System.currentTimeMillis() + 600_000, keys);
   }
 
   private static String body(String message) {
@@ -119,7 +126,7 @@ class SignRetryTest {
     try (EnclaveService s = ready(nsm, Owners.settings(null), "keys-1")) {
       WalletKey key = owned(s, "retry-1", Owners.quorum("", 1, KEYS.get(0)));
       String path = "/v1/wallets/retry-1/rpc";
-      RequestAuthorization auth = Owners.signed("POST", path, body("pay 1"), KEYS.get(0));
+      RequestAuthorization auth = keyed(path, body("pay 1"), KEYS.get(0));
       SignRequest fresh = request(key, "pay 1", auth, attest(Attest.Mode.FRESH, "n1"));
       ByteString first = signed(s, fresh);
       // a new document would differ (its timestamp and its P-384 signature are new each time)
@@ -152,8 +159,7 @@ class SignRetryTest {
       KeyQuorum twoOfThree = Owners.quorum("kq", 2, KEYS.get(0), KEYS.get(1), KEYS.get(2));
       WalletKey key = owned(s, "retry-2", twoOfThree);
       String path = "/v1/wallets/retry-2/rpc";
-      RequestAuthorization ab = Owners.signed("POST", path, body("pay 2"), KEYS.get(0),
-          KEYS.get(1));
+      RequestAuthorization ab = keyed(path, body("pay 2"), KEYS.get(0), KEYS.get(1));
       ByteString first = signed(s, request(key, "pay 2", ab, null));
       // the same signatures in the other order: the same signed request, checked again in full
       String[] sigs = ab.getSignatures().split(",");
@@ -166,12 +172,23 @@ class SignRetryTest {
   }
 
   @Test
+  void aSignedRequestWithoutAnIdempotencyKeyIsUsedOnceAndItsResendIsAReplay() throws Exception {
+    try (EnclaveService s = ready(null, Owners.settings(null), "keys-5")) {
+      WalletKey key = owned(s, "retry-5", Owners.quorum("", 1, KEYS.get(0)));
+      SignRequest unkeyed = request(key, "pay 6", Owners.signed("POST", "/v1/wallets/retry-5/rpc",
+          body("pay 6"), KEYS.get(0)), null);
+      signed(s, unkeyed);
+      assertEquals(ErrorCode.AUTHORIZATION_REPLAYED, errorOf(s, unkeyed));
+    }
+  }
+
+  @Test
   void aFailedFirstAttemptLeavesNothingToGiveBack() throws Exception {
     // no NSM device: a FRESH proof cannot be made, the Sign fails after the signature was made
     try (EnclaveService s = ready(null, Owners.settings(null), "keys-3")) {
       WalletKey key = owned(s, "retry-3", Owners.quorum("", 1, KEYS.get(0)));
-      RequestAuthorization auth = Owners.signed("POST", "/v1/wallets/retry-3/rpc",
-          body("pay 3"), KEYS.get(0));
+      RequestAuthorization auth = keyed("/v1/wallets/retry-3/rpc", body("pay 3"),
+          KEYS.get(0));
       SignRequest fresh = request(key, "pay 3", auth, attest(Attest.Mode.FRESH, "n"));
       assertEquals(ErrorCode.NSM_ERROR, errorOf(s, fresh));
       assertEquals(ErrorCode.AUTHORIZATION_REPLAYED, errorOf(s, fresh));
@@ -185,12 +202,12 @@ class SignRetryTest {
     try (EnclaveService s = ready(nsm, small, "keys-4")) {
       WalletKey key = owned(s, "retry-4", Owners.quorum("", 1, KEYS.get(0)));
       String path = "/v1/wallets/retry-4/rpc";
-      RequestAuthorization withDocument = Owners.signed("POST", path, body("pay 4"), KEYS.get(0));
+      RequestAuthorization withDocument = keyed(path, body("pay 4"), KEYS.get(0));
       SignRequest fresh = request(key, "pay 4", withDocument, attest(Attest.Mode.FRESH, "n"));
       ByteString answer = signed(s, fresh);
       assertNotEquals(0, answer.size());
       assertEquals(ErrorCode.AUTHORIZATION_REPLAYED, errorOf(s, fresh));
-      RequestAuthorization plain = Owners.signed("POST", path, body("pay 5"), KEYS.get(0));
+      RequestAuthorization plain = keyed(path, body("pay 5"), KEYS.get(0));
       SignRequest fast = request(key, "pay 5", plain, attest(Attest.Mode.FAST, "n"));
       assertEquals(signed(s, fast), signed(s, fast));
     }
