@@ -22,10 +22,11 @@ import java.util.Optional;
  * request carries, each of which the enclave checks itself ({@link UserSessions}: MAC, app,
  * expiry); a forged, altered or expired session fails the request.
  *
- * <p>A signed request is acted on once per enclave boot. For Sign, whose retries must end in the
- * answer the client never received (a parent host died in between), {@link #authorizeOnce}
- * gives an identical request the enclave's earlier answer instead, byte for byte, so the retry
- * never makes a new signature (see {@link ReplayCache}).
+ * <p>A signed request is acted on once per enclave boot. For a Sign the client signed with an
+ * idempotency key, whose retry must end in the answer the client never received (a parent host
+ * died in between), {@link #authorizeOnce} gives an identical request the enclave's earlier
+ * answer instead, byte for byte, so the retry never makes a new signature (see
+ * {@link ReplayCache}).
  */
 public final class RequestAuthorizer {
 
