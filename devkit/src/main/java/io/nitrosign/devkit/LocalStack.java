@@ -104,6 +104,9 @@ public final class LocalStack {
       .connectTimeout(Duration.ofSeconds(2)).build();
   private final ObjectMapper json = new ObjectMapper();
 
+  /** Extra JVM options of the parent host ({@link #restartParent(List)}). */
+  private List<String> parentJvmOptions = List.of();
+
   public LocalStack(Settings settings, PrintStream out) {
     this.s = settings;
     this.out = out;
@@ -355,7 +358,9 @@ public final class LocalStack {
     requirePortFree(s.adminPort(), "the parent host's admin port");
     Path config = writeParentConfig();
     out.println("parent-host  starting on " + baseUrl() + " (admin " + adminUrl() + ")");
-    parent.startSupervisable(s.parent().command(List.of("-Xmx512m"),
+    List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
+    jvm.addAll(parentJvmOptions);
+    parent.startSupervisable(s.parent().command(jvm,
         List.of("server", config.toString())), s.home(),
         secrets(KMS_SECRET_ENV, ADMIN_TOKEN_ENV, SERVICE_PASSWORD_ENV), List.of());
   }
@@ -888,6 +893,16 @@ public final class LocalStack {
    * running.
    */
   public void restartParent() throws IOException {
+    restartParent(List.of());
+  }
+
+  /**
+   * {@link #restartParent()} with extra JVM options for the parent host from now on (recorded in
+   * its supervisor spec, so a supervised restart keeps them), e.g. the crash points of
+   * {@code io.nitrosign.parent.FaultInjection}. An empty list goes back to none.
+   */
+  public void restartParent(List<String> jvmOptions) throws IOException {
+    parentJvmOptions = List.copyOf(jvmOptions);
     boolean was = parent.stop(STOP_GRACE);
     out.printf("%-12s %s%n", parent.name(), was ? "stopped for a restart" : "was not running");
     startParent();

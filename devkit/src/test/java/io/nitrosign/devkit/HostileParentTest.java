@@ -26,6 +26,7 @@ import io.nitrosign.enclave.secret.SecretBytes;
 import io.nitrosign.hpke.ExportEnvelope;
 import io.nitrosign.hpke.HpkeKeyPair;
 import io.nitrosign.hpke.PrivyEnvelope;
+import io.nitrosign.proto.v1.Attest;
 import io.nitrosign.proto.v1.BitcoinPsbt;
 import io.nitrosign.proto.v1.Curve;
 import io.nitrosign.proto.v1.EnclaveRequest;
@@ -39,6 +40,7 @@ import io.nitrosign.proto.v1.RequestAuthorization;
 import io.nitrosign.proto.v1.SealedShare;
 import io.nitrosign.proto.v1.ShareKind;
 import io.nitrosign.proto.v1.SignRequest;
+import io.nitrosign.proto.v1.SignResponse;
 import io.nitrosign.proto.v1.SolanaMessage;
 import io.nitrosign.proto.v1.StellarTransaction;
 import io.nitrosign.proto.v1.UpdateAuthorityRequest;
@@ -310,6 +312,89 @@ class HostileParentTest {
     replay.expect("the same signed raw_sign again", ErrorCode.AUTHORIZATION_REPLAYED,
         digestRequest(key, h1, raw1));
     replay.assertAll();
+  }
+
+  /**
+   * A parent host died after the enclave signed; the client retried with the same signed request
+   * (it cannot change: the signature covers the idempotency key) and another parent sends it
+   * again. The identical request gets the first answer byte for byte, the fresh attestation
+   * document included (a new one would differ), so nothing is signed twice; the hostile parent
+   * gets nothing it did not have. Anything else under the same signed request is refused. (Only
+   * requests signed with an idempotency key are answered again; an unkeyed one stays a replay,
+   * as in the cases above.)
+   */
+  @Test
+  void aRetriedSignedRequestGetsItsFirstAnswerAndNothingElseIsDoneUnderIt() throws Exception {
+    WalletKey key = stored(owned);
+    String path = rpc(owned);
+
+    // a keyed request through the API; then the same signed request straight to the enclave, as
+    // a parent retrying it would send it: the signature the client already got
+    String apiMessage = "retry: pay 5 ETH to erin";
+    String idempotencyKey = "hostile-retry-" + java.util.UUID.randomUUID();
+    RequestAuthorization viaApi = signedKeyed(owner, path, personalSign(apiMessage),
+        idempotencyKey);
+    JsonNode apiAnswer = api("POST", path, personalSign(apiMessage), Map.of(
+        "privy-app-id", appId, "privy-idempotency-key", idempotencyKey,
+        "privy-authorization-signature", viaApi.getSignatures(),
+        "privy-request-expiry", viaApi.getRequestExpiry()));
+    EnclaveResponse api = call(signRequest(key, apiMessage, viaApi));
+    assertEquals(EnclaveResponse.BodyCase.SIGN, api.getBodyCase(), api::toString);
+    byte[] apiRsv = hex(apiAnswer.get("data").get("signature").asText());
+    assertArrayEquals(java.util.Arrays.copyOfRange(apiRsv, 0, 32), api.getSign().getR()
+        .toByteArray());
+    assertArrayEquals(java.util.Arrays.copyOfRange(apiRsv, 32, 64), api.getSign().getS()
+        .toByteArray());
+
+    // a request with a fresh proof, sent twice: the same bytes, document and all
+    String message = "retry: pay 4 ETH to dave";
+    byte[] nonce = randomBytes(32);
+    RequestAuthorization auth = signedKeyed(owner, path, personalSign(message),
+        "hostile-retry-" + java.util.UUID.randomUUID());
+    SignRequest fresh = signRequest(key, message, auth).toBuilder().setAttest(Attest.newBuilder()
+        .setMode(Attest.Mode.FRESH).setNonce(ByteString.copyFrom(nonce))).build();
+    EnclaveResponse first = call(fresh);
+    assertEquals(EnclaveResponse.BodyCase.SIGN, first.getBodyCase(), first::toString);
+    SignResponse answer = first.getSign();
+    assertTrue(answer.getAttestationDocument().size() > 0, "a fresh proof was made");
+    EnclaveResponse second = call(fresh);
+    assertEquals(EnclaveResponse.BodyCase.SIGN, second.getBodyCase(), second::toString);
+    assertArrayEquals(answer.toByteArray(), second.getSign().toByteArray());
+
+    Cases cases = new Cases();
+    cases.expect("the same signed request with another attest nonce",
+        ErrorCode.AUTHORIZATION_REPLAYED, fresh.toBuilder().setAttest(fresh.getAttest()
+            .toBuilder().setNonce(ByteString.copyFrom(randomBytes(32)))).build());
+    cases.expect("the same signed request with the fast proof instead",
+        ErrorCode.AUTHORIZATION_REPLAYED, fresh.toBuilder().setAttest(fresh.getAttest()
+            .toBuilder().setMode(Attest.Mode.FAST)).build());
+    cases.expect("the same signed request without a proof", ErrorCode.AUTHORIZATION_REPLAYED,
+        fresh.toBuilder().clearAttest().build());
+    cases.expect("the same signed request with another (tampered) exec share",
+        ErrorCode.AUTHORIZATION_REPLAYED, fresh.toBuilder().setKey(key.toBuilder()
+            .setExecShare(key.getExecShare().toBuilder().setNonce(ByteString.copyFrom(
+                randomBytes(12))))).build());
+    // a changed payload is not what the owner signed: refused by the body check, which comes
+    // before the replay check (so it never uses up the client's signature)
+    cases.expect("the same signed request with a changed payload",
+        ErrorCode.AUTHORIZATION_INVALID, signRequest(key, "retry: pay 400 ETH to mallory", auth)
+            .toBuilder().setAttest(fresh.getAttest()).build());
+    cases.assertAll();
+
+    // raw_sign: the same, and a request that failed leaves no answer behind
+    String rawPath = "/v1/wallets/" + owned + "/raw_sign";
+    byte[] hash = randomBytes(32);
+    SignRequest raw = digestRequest(key, hash, signedKeyed(owner, rawPath, rawSign(hash),
+        "hostile-retry-" + java.util.UUID.randomUUID()));
+    EnclaveResponse rawFirst = call(raw);
+    assertEquals(EnclaveResponse.BodyCase.SIGN, rawFirst.getBodyCase(), rawFirst::toString);
+    assertArrayEquals(rawFirst.getSign().toByteArray(), call(raw).getSign().toByteArray());
+    Cases rawCases = new Cases();
+    rawCases.expect("the same signed raw_sign with a fast proof", ErrorCode.AUTHORIZATION_REPLAYED,
+        raw.toBuilder().setAttest(Attest.newBuilder().setMode(Attest.Mode.FAST)).build());
+    rawCases.assertAll();
+    // and the first answer is still what an identical retry gets
+    assertArrayEquals(answer.toByteArray(), call(fresh).getSign().toByteArray());
   }
 
   @Test
@@ -851,6 +936,17 @@ class HostileParentTest {
     return RequestAuthorization.newBuilder().setMethod(method).setUrl(url)
         .setBody(ByteString.copyFromUtf8(body)).setAppId(appId).setRequestExpiry(expiry)
         .setSignatures(String.join(",", sigs)).build();
+  }
+
+  /** As {@link #signed} for a POST, signed with the {@code privy-idempotency-key} {@code key}. */
+  private static RequestAuthorization signedKeyed(Signer signer, String path, String body,
+      String key) {
+    String expiry = Long.toString(System.currentTimeMillis() + 600_000);
+    String url = baseUrl + path;
+    return RequestAuthorization.newBuilder().setMethod("POST").setUrl(url)
+        .setBody(ByteString.copyFromUtf8(body)).setAppId(appId).setIdempotencyKey(key)
+        .setRequestExpiry(expiry)
+        .setSignatures(signer.signer().signRequest("POST", url, body, appId, key, expiry)).build();
   }
 
   private static RequestAuthorization signedWithoutExpiry(Signer signer, String path,

@@ -21,6 +21,12 @@ import java.util.Optional;
  * parent's copy of it. A quorum's user members count as signed through the user sessions the
  * request carries, each of which the enclave checks itself ({@link UserSessions}: MAC, app,
  * expiry); a forged, altered or expired session fails the request.
+ *
+ * <p>A signed request is acted on once per enclave boot. For a Sign the client signed with an
+ * idempotency key, whose retry must end in the answer the client never received (a parent host
+ * died in between), {@link #authorizeOnce} gives an identical request the enclave's earlier
+ * answer instead, byte for byte, so the retry never makes a new signature (see
+ * {@link ReplayCache}).
  */
 public final class RequestAuthorizer {
 
@@ -32,13 +38,22 @@ public final class RequestAuthorizer {
    * @param exportQuorum the deployment export quorum that authorizes exporting app-owned wallets;
    *     empty: such exports are refused
    * @param maxReplayEntries the bound on remembered request digests
+   * @param maxAnswerBytes the largest Sign answer remembered for an identical retry
+   * @param answerBudgetBytes the bytes all remembered answers may take together
+   * @param answerWaitMillis how long an identical retry waits for an answer still being made
+   *     before it is refused as a replay
    */
   public record Settings(RequestCheck.Bounds bounds, Optional<KeyQuorum> exportQuorum,
-      int maxReplayEntries) {
+      int maxReplayEntries, int maxAnswerBytes, long answerBudgetBytes, long answerWaitMillis) {
 
-    /** No base URL, no export quorum, the check's default bounds, a million remembered digests. */
+    /**
+     * No base URL, no export quorum, the check's default bounds, a million remembered digests,
+     * answers up to 16 KiB (a Sign answer with a fresh attestation document is about 5 KiB) within
+     * 32 MiB in all, an identical retry waiting up to 2 s for an answer still being made.
+     */
     public static Settings defaults() {
-      return new Settings(RequestCheck.Bounds.defaults(""), Optional.empty(), 1_000_000);
+      return new Settings(RequestCheck.Bounds.defaults(""), Optional.empty(), 1_000_000,
+          16 * 1024, 32L * 1024 * 1024, 2_000);
     }
 
     /** The public base URL signed requests must name (empty: any origin). */
@@ -48,11 +63,18 @@ public final class RequestAuthorizer {
 
     public Settings withPublicBaseUrl(String url) {
       return new Settings(new RequestCheck.Bounds(url, bounds.maxSkew(), bounds.maxLifetime()),
-          exportQuorum, maxReplayEntries);
+          exportQuorum, maxReplayEntries, maxAnswerBytes, answerBudgetBytes, answerWaitMillis);
     }
 
     public Settings withExportQuorum(Optional<KeyQuorum> quorum) {
-      return new Settings(bounds, quorum, maxReplayEntries);
+      return new Settings(bounds, quorum, maxReplayEntries, maxAnswerBytes, answerBudgetBytes,
+          answerWaitMillis);
+    }
+
+    /** The same settings with these bounds on remembered answers. */
+    public Settings withAnswerLimits(int maxBytes, long budgetBytes, long waitMillis) {
+      return new Settings(bounds, exportQuorum, maxReplayEntries, maxBytes, budgetBytes,
+          waitMillis);
     }
   }
 
@@ -65,7 +87,8 @@ public final class RequestAuthorizer {
   public RequestAuthorizer(Settings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.replays = new ReplayCache(settings.maxReplayEntries());
+    this.replays = new ReplayCache(new ReplayCache.Limits(settings.maxReplayEntries(),
+        settings.maxAnswerBytes(), settings.answerBudgetBytes(), settings.answerWaitMillis()));
   }
 
   /**
@@ -109,6 +132,87 @@ public final class RequestAuthorizer {
   public Map<String, Object> authorize(RequestAuthorization auth, String method, String path,
       String appId, List<KeyQuorum> quorums, BodyCheck matches) throws EnclaveException {
     long now = clock.millis();
+    RequestCheck.Result r = check(auth, method, path, appId, quorums, matches, now);
+    ReplayCache.Decision d = accept(r, null, now);
+    // never REMEMBERED without a request hash; settle the slot at once: nothing to remember
+    d.slot().forget();
+    return r.body();
+  }
+
+  /**
+   * As {@link #authorize(RequestAuthorization, String, String, String, List, BodyCheck)}, for a
+   * request whose answer is to be given again to an identical retry (Sign): the first time, the
+   * caller acts on the request and settles the returned {@link Admission} (its answer, or
+   * {@link Admission#forget()} when it fails); a later request under the same signed request with
+   * the same {@code requestHash} gets that answer ({@link Admission#remembered()}), once the
+   * signed request has passed every check again. A different {@code requestHash} under the same
+   * signed request, or a first attempt that failed, is AUTHORIZATION_REPLAYED.
+   *
+   * @param requestHash SHA-256 of what the request asks for besides the signed request (wallet
+   *     key, payload, proof), 32 bytes
+   * @throws EnclaveException as {@link #authorize(RequestAuthorization, String, String, String,
+   *     List)}
+   */
+  public Admission authorizeOnce(RequestAuthorization auth, String method, String path,
+      String appId, List<KeyQuorum> quorums, byte[] requestHash, BodyCheck matches)
+      throws EnclaveException {
+    if (requestHash == null || requestHash.length != 32) {
+      throw new IllegalArgumentException("requestHash must be 32 bytes");
+    }
+    long now = clock.millis();
+    RequestCheck.Result r = check(auth, method, path, appId, quorums, matches, now);
+    ReplayCache.Decision d = accept(r, requestHash, now);
+    return new Admission(r.body(), d.slot(), d.answer());
+  }
+
+  /**
+   * A signed request let through by {@link #authorizeOnce}: either the first use (act on it, then
+   * {@link #remember} the answer or {@link #forget}) or an identical retry with the remembered
+   * answer. Settling twice does nothing.
+   */
+  public static final class Admission {
+    private final Map<String, Object> body;
+    private final ReplayCache.Slot slot;
+    private final byte[] remembered;
+
+    private Admission(Map<String, Object> body, ReplayCache.Slot slot, byte[] remembered) {
+      this.body = body;
+      this.slot = slot;
+      this.remembered = remembered;
+    }
+
+    /** The verified body of the signed request. */
+    public Map<String, Object> body() {
+      return body;
+    }
+
+    /** The answer given to the identical earlier request (a copy); empty on first use. */
+    public Optional<byte[]> remembered() {
+      return Optional.ofNullable(remembered).map(byte[]::clone);
+    }
+
+    /**
+     * First use: keeps {@code answer} for identical retries (unless it is over the size limit or
+     * the budget: then they are refused as replays).
+     *
+     * @return whether it is kept
+     */
+    public boolean remember(byte[] answer) {
+      return slot != null && slot.remember(answer);
+    }
+
+    /** First use, failed: identical retries are refused as replays. */
+    public void forget() {
+      if (slot != null) {
+        slot.forget();
+      }
+    }
+  }
+
+  /** Every check but the replay one; returns the OK result after {@code matches} passed. */
+  private RequestCheck.Result check(RequestAuthorization auth, String method, String path,
+      String appId, List<KeyQuorum> quorums, BodyCheck matches, long now)
+      throws EnclaveException {
     UserKeys users = UserKeys.NONE;
     if (auth.getUserSessionsCount() > 0) {
       UserSessions s = sessions;
@@ -128,16 +232,23 @@ public final class RequestAuthorizer {
       default -> throw invalid(r.detail());
     }
     matches.check(r.body());
-    ReplayCache.Outcome outcome = replays.accept(r.payloadDigest(),
+    return r;
+  }
+
+  /** Records the request as used; a decision that is neither ACCEPTED nor REMEMBERED throws. */
+  private ReplayCache.Decision accept(RequestCheck.Result r, byte[] requestHash, long now)
+      throws EnclaveException {
+    ReplayCache.Decision d = replays.accept(r.payloadDigest(), requestHash,
         r.expiryMillis() + settings.bounds().maxSkew().toMillis(), now);
-    if (outcome == ReplayCache.Outcome.REPLAYED) {
-      throw new EnclaveException(ErrorCode.AUTHORIZATION_REPLAYED,
+    switch (d.outcome()) {
+      case ACCEPTED, REMEMBERED -> {
+        return d;
+      }
+      case FULL -> throw new EnclaveException(ErrorCode.RESOURCE_EXHAUSTED,
+          "too many live signed requests");
+      default -> throw new EnclaveException(ErrorCode.AUTHORIZATION_REPLAYED,
           "this signed request was already used");
     }
-    if (outcome == ReplayCache.Outcome.FULL) {
-      throw new EnclaveException(ErrorCode.RESOURCE_EXHAUSTED, "too many live signed requests");
-    }
-    return r.body();
   }
 
   private static EnclaveException invalid(String detail) {

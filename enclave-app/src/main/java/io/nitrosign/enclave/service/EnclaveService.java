@@ -201,8 +201,7 @@ public final class EnclaveService implements RequestHandler, AutoCloseable {
         r -> {
           WalletOperations ops = operations();
           SignatureAttester.validate(r.getSign());
-          return response().setSign(signatureAttester.attest(r.getSign(), ops.sign(r.getSign())))
-              .build();
+          return response().setSign(ops.sign(r.getSign(), signatureAttester)).build();
         },
         r -> response().setGetImportKey(ready(keyImport).getImportKey(r.getGetImportKey()))
             .build(),

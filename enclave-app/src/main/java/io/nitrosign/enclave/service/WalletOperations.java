@@ -77,7 +77,17 @@ final class WalletOperations {
     }
   }
 
-  SignResponse sign(SignRequest request) throws EnclaveException {
+  /**
+   * Signs {@code request} and adds the proof it asks for ({@code attester}). For an owned wallet
+   * the signed request is used once. When the client signed it with a {@code
+   * privy-idempotency-key} (so it meant to retry it), the answer is remembered with it, and an
+   * identical retry (same signed request, same wallet key, payload and proof request: {@link
+   * #requestHash}) gets that answer back byte for byte, with nothing signed or attested again;
+   * any other request under it is AUTHORIZATION_REPLAYED. A request that fails leaves no answer
+   * (its retry is a replay), and so does a signed request without an idempotency key: the parent
+   * ties retries to their one audit row by that key, so an unkeyed one is refused as before.
+   */
+  SignResponse sign(SignRequest request, SignatureAttester attester) throws EnclaveException {
     if (!request.hasKey()) {
       throw RequestValidation.invalid("key is required");
     }
@@ -90,9 +100,37 @@ final class WalletOperations {
     // The authority is a claim until the shares open (it is bound into their associated data);
     // checking it first means nothing is unsealed for a request it does not authorize.
     Optional<WalletAuthority> authority = Authorities.of(key.getOwner());
-    if (authority.isPresent()) {
-      authorizeSign(request, authority.get());
+    if (authority.isEmpty()) {
+      return signAndAttest(request, signer, attester);
     }
+    Optional<RequestAuthorizer.Admission> admission = authorizeSign(request, authority.get());
+    if (admission.isEmpty()) {
+      return signAndAttest(request, signer, attester);
+    }
+    RequestAuthorizer.Admission a = admission.get();
+    Optional<byte[]> remembered = a.remembered();
+    if (remembered.isPresent()) {
+      try {
+        return SignResponse.parseFrom(remembered.get());
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new IllegalStateException("a remembered answer does not parse", e);
+      }
+    }
+    boolean settled = false;
+    try {
+      SignResponse answer = signAndAttest(request, signer, attester);
+      a.remember(answer.toByteArray());
+      settled = true;
+      return answer;
+    } finally {
+      if (!settled) {
+        a.forget();
+      }
+    }
+  }
+
+  private SignResponse signAndAttest(SignRequest request, PayloadSigner signer,
+      SignatureAttester attester) throws EnclaveException {
     // Decode first: nothing is unsealed for a payload that does not decode.
     PayloadSigner.Prepared prepared;
     try {
@@ -100,27 +138,54 @@ final class WalletOperations {
     } catch (ChainFormatException e) {
       throw Payloads.malformed(e);
     }
-    return withUnsealedKey(key, unsealed -> {
+    SignResponse signed = withUnsealedKey(request.getKey(), unsealed -> {
       try {
         return prepared.sign(unsealed);
       } catch (ChainFormatException e) {
         throw Payloads.malformed(e);
       }
     });
+    return attester.attest(request, signed);
+  }
+
+  /**
+   * SHA-256 of what a Sign request asks for besides its signed request: the request with its
+   * {@code authorization} cleared (wallet key, payload, attest mode and nonce), serialized
+   * deterministically. The authorization is left out because its signed content is already the
+   * replay key and it is checked in full on every attempt, while its unsigned parts may
+   * legitimately differ on a retry (the user sessions the parent attaches are the live ones at the
+   * time).
+   */
+  static byte[] requestHash(SignRequest request) {
+    try {
+      SignRequest asked = request.toBuilder().clearAuthorization().build();
+      java.io.ByteArrayOutputStream bytes =
+          new java.io.ByteArrayOutputStream(asked.getSerializedSize());
+      com.google.protobuf.CodedOutputStream out =
+          com.google.protobuf.CodedOutputStream.newInstance(bytes);
+      out.useDeterministicSerialization();
+      asked.writeTo(out);
+      out.flush();
+      return MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray());
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("hashing a sign request", e);
+    }
   }
 
   /**
    * A wallet with an authority signs only payload kinds of its chain type; an owned wallet only
-   * what its owner (or an additional signer) signed, taken from the signed body.
+   * what its owner (or an additional signer) signed, taken from the signed body. Empty for a
+   * wallet without an owner (nothing signed to check) and for a signed request without an
+   * idempotency key (used once, its answer not remembered).
    */
-  private void authorizeSign(SignRequest request, WalletAuthority authority)
-      throws EnclaveException {
+  private Optional<RequestAuthorizer.Admission> authorizeSign(SignRequest request,
+      WalletAuthority authority) throws EnclaveException {
     if (!RpcPayloads.kindsOf(authority.getChainType()).contains(request.getPayloadCase())) {
       throw new EnclaveException(ErrorCode.PERMISSION_DENIED,
           "payload kind does not belong to the wallet's chain type");
     }
     if (!authority.hasOwner()) {
-      return;
+      return Optional.empty();
     }
     List<KeyQuorum> quorums = new ArrayList<>();
     quorums.add(authority.getOwner());
@@ -131,21 +196,27 @@ final class WalletOperations {
     String walletId = request.getKey().getWalletId();
     RpcPayloads.Endpoint endpoint =
         RpcPayloads.Endpoint.ofSignedUrl(request.getAuthorization().getUrl(), walletId);
-    authorizer.authorize(request.getAuthorization(), "POST", endpoint.path(walletId),
-        authority.getAppId(), quorums,
-        body -> {
-          SignRequest signed;
-          try {
-            signed = endpoint.derive(body, authority.getChainType());
-          } catch (ChainFormatException e) {
-            throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
-                "the signed request does not name a payload");
-          }
-          if (!signed.equals(RpcPayloads.payloadOnly(request))) {
-            throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
-                "the payload differs from the signed request");
-          }
-        });
+    RequestAuthorizer.BodyCheck matches = body -> {
+      SignRequest signed;
+      try {
+        signed = endpoint.derive(body, authority.getChainType());
+      } catch (ChainFormatException e) {
+        throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
+            "the signed request does not name a payload");
+      }
+      if (!signed.equals(RpcPayloads.payloadOnly(request))) {
+        throw new EnclaveException(ErrorCode.AUTHORIZATION_INVALID,
+            "the payload differs from the signed request");
+      }
+    };
+    // the idempotency key is part of what the client signed: the parent can neither add nor drop it
+    if (request.getAuthorization().getIdempotencyKey().isEmpty()) {
+      authorizer.authorize(request.getAuthorization(), "POST", endpoint.path(walletId),
+          authority.getAppId(), quorums, matches);
+      return Optional.empty();
+    }
+    return Optional.of(authorizer.authorizeOnce(request.getAuthorization(), "POST",
+        endpoint.path(walletId), authority.getAppId(), quorums, requestHash(request), matches));
   }
 
   static Curve curveOf(String chainType) {

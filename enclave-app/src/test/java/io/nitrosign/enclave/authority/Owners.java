@@ -65,6 +65,15 @@ public final class Owners {
 
   public static RequestAuthorization signedAt(String method, String path, String body,
       long expiryMillis, AuthKey... signers) {
+    return signedWithKey(method, path, body, null, expiryMillis, signers);
+  }
+
+  /**
+   * As {@link #signedAt}, with the {@code privy-idempotency-key} header {@code idempotencyKey}
+   * (null: none) signed and set.
+   */
+  public static RequestAuthorization signedWithKey(String method, String path, String body,
+      String idempotencyKey, long expiryMillis, AuthKey... signers) {
     String expiry = Long.toString(expiryMillis);
     String url = BASE_URL + path;
     StringBuilder sigs = new StringBuilder();
@@ -72,10 +81,11 @@ public final class Owners {
       if (sigs.length() > 0) {
         sigs.append(',');
       }
-      sigs.append(k.signer().signRequest(method, url, body, APP, null, expiry));
+      sigs.append(k.signer().signRequest(method, url, body, APP, idempotencyKey, expiry));
     }
     return RequestAuthorization.newBuilder().setMethod(method).setUrl(url)
         .setBody(ByteString.copyFrom(body, StandardCharsets.UTF_8)).setAppId(APP)
+        .setIdempotencyKey(idempotencyKey == null ? "" : idempotencyKey)
         .setRequestExpiry(expiry).setSignatures(sigs.toString()).build();
   }
 

@@ -1,5 +1,6 @@
 package io.nitrosign.parent.audit;
 
+import io.nitrosign.parent.idempotency.SignRequests;
 import io.nitrosign.parent.policy.SpendLedger;
 
 /**
@@ -8,14 +9,28 @@ import io.nitrosign.parent.policy.SpendLedger;
  * for none) is the spending-limit reservation of the signature this row records: it becomes
  * committed in the transaction that appends the row, and if it cannot (it expired, or was
  * removed), the row is not appended either, so the signature is withheld
- * ({@link SpendLedger#commitReserved}).
+ * ({@link SpendLedger#commitReserved}). {@code signRequest} (null for none) is how the attempt of
+ * a signing request with an idempotency key ends ({@link SignRequests}): written in the row's
+ * transaction; a succeeded attempt stores its response there too, and if it no longer holds its
+ * key the row is not appended either.
  */
 public record AuditEvent(String appId, String walletId, String action, Outcome outcome,
-    String errorCode, String detail, SpendLedger.Reservation reservation) {
+    String errorCode, String detail, SpendLedger.Reservation reservation,
+    SignRequests.End signRequest) {
 
   public AuditEvent(String appId, String walletId, String action, Outcome outcome,
       String errorCode, String detail) {
-    this(appId, walletId, action, outcome, errorCode, detail, null);
+    this(appId, walletId, action, outcome, errorCode, detail, null, null);
+  }
+
+  public AuditEvent(String appId, String walletId, String action, Outcome outcome,
+      String errorCode, String detail, SpendLedger.Reservation reservation) {
+    this(appId, walletId, action, outcome, errorCode, detail, reservation, null);
+  }
+
+  /** This event, ending the sign-request attempt as {@code end} says (null: none). */
+  public AuditEvent ending(SignRequests.End end) {
+    return new AuditEvent(appId, walletId, action, outcome, errorCode, detail, reservation, end);
   }
 
   public static final String WALLET_CREATE = "wallet.create";

@@ -1,5 +1,6 @@
 package io.nitrosign.parent.audit;
 
+import io.nitrosign.parent.idempotency.SignRequests;
 import io.nitrosign.parent.policy.SpendLedger;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,8 +39,14 @@ public final class AuditStore {
    * many events at once. The events' spending-limit reservations are committed first, in the same
    * transaction (before the chain lock, so its holder never waits for a ledger lock).
    *
+   * <p>Sign-request attempts that end with these rows ({@link AuditEvent#signRequest()}) end in
+   * the same transaction: a succeeded one stores its response for its idempotency key first
+   * (before the chain lock, as reservations), and its state once the row has its id.
+   *
    * @throws SpendLedger.ReservationLapsedException when a reservation can no longer be committed;
    *     the caller's transaction must then roll back
+   * @throws SignRequests.AttemptLostException when a succeeded attempt no longer holds its key;
+   *     likewise
    */
   public List<Long> appendAll(List<AuditEvent> events) {
     if (!handle.isInTransaction()) {
@@ -52,6 +59,11 @@ public final class AuditStore {
         .map(AuditEvent::reservation).filter(java.util.Objects::nonNull).toList();
     if (!reservations.isEmpty()) {
       SpendLedger.commitReserved(handle, clock.instant(), reservations);
+    }
+    for (AuditEvent e : events) {
+      if (e.signRequest() != null) {
+        SignRequests.beforeAppend(handle, e.signRequest());
+      }
     }
     handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked")
         .bind("key", APPEND_LOCK).mapTo(Integer.class).one();
@@ -84,6 +96,11 @@ public final class AuditStore {
       prev = rowHash;
     }
     batch.execute();
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).signRequest() != null) {
+        SignRequests.afterAppend(handle, events.get(i).signRequest(), ids.get(i));
+      }
+    }
     return ids;
   }
 

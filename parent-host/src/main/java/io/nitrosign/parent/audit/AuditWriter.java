@@ -65,6 +65,8 @@ public final class AuditWriter implements Managed {
    *
    * @throws AuditUnavailableException when the row was refused, the queue is full, the writer is
    *     stopped, or the commit did not happen within {@code timeout}
+   * @throws io.nitrosign.parent.idempotency.SignRequests.AttemptLostException when the event
+   *     ends a succeeded sign-request attempt that no longer holds its idempotency key
    */
   public long appendDurably(AuditEvent event, Duration timeout) {
     if (!running) {
@@ -79,6 +81,10 @@ public final class AuditWriter implements Managed {
     } catch (TimeoutException e) {
       throw new AuditUnavailableException("audit commit timed out");
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof io.nitrosign.parent.idempotency.SignRequests.AttemptLostException
+          lost) {
+        throw lost;
+      }
       throw new AuditUnavailableException("audit commit failed");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -51,10 +51,14 @@ import org.slf4j.LoggerFactory;
  *       when it comes (or runs itself if the holder released the key); otherwise 409
  *       {@code idempotency_key_in_progress} with {@code Retry-After} and
  *       {@code x-should-retry: true};
- *   <li>the key has been in progress for longer than {@link #STALE_AFTER} with no answer (its
- *       parent host died mid-request): 409 {@code idempotency_key_outcome_unknown} with
- *       {@code x-should-retry: false}. The lost attempt may have signed and released a signature
- *       or created a resource; nothing here can prove it did not, so it is never run again.
+ *   <li>the key is in progress but its holder's lease has lapsed (its parent host died, or lost
+ *       the database, mid-request; {@link IdempotencyLeases}): on a signing endpoint
+ *       ({@link Idempotent#resumable()}) the retry takes the attempt over and runs the request
+ *       again. Nothing the lost attempt may have signed was released, since a signature leaves
+ *       only with its audit row, in the transaction that also stores the key's answer
+ *       ({@link SignRequests}). On other endpoints: 409 {@code idempotency_key_outcome_unknown}
+ *       with {@code x-should-retry: false}: the lost attempt may have created a resource, and
+ *       nothing here can prove it did not, so it is never run again.
  * </ul>
  *
  * <p>Response side, for the attempt that holds the key: a final answer (2xx, or a 4xx other than
@@ -63,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * every replay are identical. A non-final answer (5xx, or one of those 4xx) releases the key so
  * that a retry runs again; a 5xx says so with {@code x-should-retry: true}. When the answer could
  * not be stored, it is still sent (the work is done) but marked {@code x-should-retry: false}: a
- * retry would not be answered from the store.
+ * retry would not be answered from the store. A signing request that succeeded has already
+ * stored its answer with its audit row ({@link #markCommitted}); the filter leaves it alone.
  *
  * <p>Request bodies are never stored or logged, only their hash; keys are not logged either.
  */
@@ -78,28 +83,51 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
   /** How long a request waits for another attempt with its key before answering 409. */
   public static final Duration WAIT = Duration.ofSeconds(5);
   /**
-   * After this long without an answer an attempt is taken for lost: longer than any request can
-   * run (the enclave call timeout is at most 5 minutes, the audit commit wait 10 seconds).
+   * The longest a host renews an attempt's lease: longer than any request can run (the enclave
+   * call timeout is at most 5 minutes, the audit commit wait 10 seconds).
    */
   public static final Duration STALE_AFTER = Duration.ofMinutes(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyFilter.class);
   private static final String CLAIM = IdempotencyFilter.class.getName() + ".claim";
+  private static final String COMMITTED = IdempotencyFilter.class.getName() + ".committed";
   /** 4xx statuses that ask for a retry: not a final answer, so not stored. */
   private static final Set<Integer> RETRYABLE_4XX = Set.of(408, 409, 425, 429);
 
   private final IdempotencyStore store;
+  private final IdempotencyLeases leases;
   private final ApiExceptionMapper errors = new ApiExceptionMapper();
 
   @Context
   private Providers providers;
 
-  public IdempotencyFilter(IdempotencyStore store) {
+  @Context
+  private jakarta.ws.rs.container.ResourceInfo resource;
+
+  public IdempotencyFilter(IdempotencyStore store, IdempotencyLeases leases) {
     this.store = store;
+    this.leases = leases;
   }
 
-  /** The key held by this request's attempt. */
-  private record Claim(String appId, String key, String attempt) {}
+  /** The key this request's attempt holds, if it carried one (for the resource's code). */
+  public static Optional<IdempotencyClaim> claimOf(ContainerRequestContext request) {
+    return request.getProperty(CLAIM) instanceof IdempotencyClaim c ? Optional.of(c)
+        : Optional.empty();
+  }
+
+  /**
+   * Says that the resource stored its answer for the key itself, in the transaction of its audit
+   * row ({@link SignRequests}): the response sent must then be exactly those bytes.
+   */
+  public static void markCommitted(ContainerRequestContext request) {
+    request.setProperty(COMMITTED, Boolean.TRUE);
+  }
+
+  private boolean resumable() {
+    Idempotent marked = resource == null || resource.getResourceMethod() == null ? null
+        : resource.getResourceMethod().getAnnotation(Idempotent.class);
+    return marked != null && marked.resumable();
+  }
 
   @Override
   public void filter(ContainerRequestContext request) throws IOException {
@@ -128,9 +156,11 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
 
     long deadline = System.nanoTime() + WAIT.toNanos();
     long pause = 20;
+    String host = IdempotencyLeases.HOST;
     while (true) {
-      if (store.claim(appId, key, hash, attempt)) {
-        request.setProperty(CLAIM, new Claim(appId, key, attempt));
+      Optional<java.time.Instant> claimed = store.claim(appId, key, hash, attempt, host);
+      if (claimed.isPresent()) {
+        hold(request, new IdempotencyClaim(appId, key, claimed.get(), attempt, host, null));
         return;
       }
       Optional<IdempotencyStore.Found> found = store.find(appId, key);
@@ -146,12 +176,23 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
           request.abortWith(replay(row.response()));
           return;
         }
-        if (row.ageMillis() > STALE_AFTER.toMillis()) {
-          abort(request, new ApiException(409, ErrorCodes.IDEMPOTENCY_KEY_OUTCOME_UNKNOWN,
-              "the request with this " + HEADER + " did not finish and its outcome is unknown;"
-                  + " check the result (e.g. list wallets or the audit log) before sending it"
-                  + " again with a new key", Map.of(SHOULD_RETRY, "false")));
-          return;
+        if (row.leaseLapsed()) {
+          if (!resumable()) {
+            abort(request, new ApiException(409, ErrorCodes.IDEMPOTENCY_KEY_OUTCOME_UNKNOWN,
+                "the request with this " + HEADER + " did not finish and its outcome is unknown;"
+                    + " check the result (e.g. list wallets or the audit log) before sending it"
+                    + " again with a new key", Map.of(SHOULD_RETRY, "false")));
+            return;
+          }
+          Optional<java.time.Instant> taken =
+              store.takeOver(appId, key, hash, row.attempt(), attempt, host);
+          if (taken.isPresent()) {
+            LOG.info("took over a lost attempt of a signing request (its lease lapsed)");
+            hold(request, new IdempotencyClaim(appId, key, taken.get(), attempt, host,
+                row.attempt()));
+            return;
+          }
+          // another retry took it over first: wait for that one like any holder
         }
       }
       // in progress elsewhere, or released or expired meanwhile (the next claim may succeed)
@@ -171,14 +212,31 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
     }
   }
 
+  private void hold(ContainerRequestContext request, IdempotencyClaim claim) {
+    leases.hold(claim.attempt());
+    request.setProperty(CLAIM, claim);
+  }
+
   private void abort(ContainerRequestContext request, ApiException e) {
     request.abortWith(errors.toResponse(e));
   }
 
   @Override
   public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-    if (!(request.getProperty(CLAIM) instanceof Claim claim)) {
+    if (!(request.getProperty(CLAIM) instanceof IdempotencyClaim claim)) {
       return;
+    }
+    try {
+      respond(request, response, claim);
+    } finally {
+      leases.drop(claim.attempt());
+    }
+  }
+
+  private void respond(ContainerRequestContext request, ContainerResponseContext response,
+      IdempotencyClaim claim) {
+    if (Boolean.TRUE.equals(request.getProperty(COMMITTED))) {
+      return; // stored with the audit row, in one transaction
     }
     int status = response.getStatus();
     if (status >= 500 || status < 200 || (status >= 300 && status < 400)
@@ -218,7 +276,7 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
     }
   }
 
-  private boolean release(Claim claim) {
+  private boolean release(IdempotencyClaim claim) {
     try {
       store.release(claim.appId(), claim.key(), claim.attempt());
       return true;

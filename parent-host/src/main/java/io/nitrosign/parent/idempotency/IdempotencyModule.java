@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires idempotency keys: the filter bound to {@link Idempotent} methods, and a sweep that deletes
+ * Wires idempotency keys: the filter bound to {@link Idempotent} methods, the renewal of this
+ * host's leases ({@link IdempotencyLeases}), and a sweep that deletes
  * keys past their 24 hours every {@link #SWEEP_EVERY_MINUTES} minutes. Every parent host sweeps;
  * the deletes are idempotent, and an expired row a sweep has not reached yet is treated as absent
  * anyway (a new request takes it over).
@@ -24,7 +25,9 @@ public final class IdempotencyModule {
 
   public static IdempotencyStore install(Environment env, Jdbi jdbi) {
     IdempotencyStore store = new IdempotencyStore(jdbi);
-    env.jersey().register(new IdempotencyFilter(store));
+    IdempotencyLeases leases = new IdempotencyLeases(store);
+    env.lifecycle().manage(leases);
+    env.jersey().register(new IdempotencyFilter(store, leases));
     env.lifecycle().manage(new Sweeper(store));
     return store;
   }

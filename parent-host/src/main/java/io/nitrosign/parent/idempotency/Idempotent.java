@@ -18,4 +18,13 @@ import java.lang.annotation.Target;
 @NameBinding
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
-public @interface Idempotent {}
+public @interface Idempotent {
+
+  /**
+   * True for the signing endpoints, whose requests keep a persisted state machine
+   * ({@link SignRequests}) and store their answer in the transaction of their audit row: a retry
+   * may take over an attempt whose lease lapsed and run the request again, since nothing the
+   * lost attempt did was released. Other endpoints answer such a retry "outcome unknown".
+   */
+  boolean resumable() default false;
+}

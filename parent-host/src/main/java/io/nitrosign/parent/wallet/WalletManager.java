@@ -22,6 +22,9 @@ import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.audit.AuditStore;
 import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.audit.Outcome;
+import io.nitrosign.parent.idempotency.IdempotencyClaim;
+import io.nitrosign.parent.idempotency.IdempotencyStore;
+import io.nitrosign.parent.idempotency.SignRequests;
 import io.nitrosign.parent.metrics.LatencyHistogram;
 import io.nitrosign.parent.metrics.MetricNames;
 import io.nitrosign.parent.policy.PolicyEnforcement;
@@ -98,6 +101,7 @@ public final class WalletManager {
   private final LatencyHistogram policyStage;
   private final LatencyHistogram enclaveStage;
   private final LatencyHistogram auditStage;
+  private final SignRequests signRequests;
 
   public WalletManager(Jdbi jdbi, EnclaveGateway enclave, AuditWriter auditWriter, ObjectMapper json,
       SecureRandom random, Clock clock, MetricRegistry metrics, PrivyRequestAuthorizer authorizer,
@@ -121,6 +125,7 @@ public final class WalletManager {
     this.policyStage = LatencyHistogram.stage(metrics, "policy");
     this.enclaveStage = LatencyHistogram.stage(metrics, "enclave");
     this.auditStage = LatencyHistogram.stage(metrics, "audit");
+    this.signRequests = new SignRequests(jdbi);
   }
 
   // ---------------------------------------------------------------------------------- create
@@ -414,7 +419,94 @@ public final class WalletManager {
   // ------------------------------------------------------------------------------------ sign
 
   /** The answer of {@code POST /v1/wallets/{id}/rpc}: a signature, or a dry run's decision. */
-  public sealed interface RpcReply permits RpcResult, DryRunResult {}
+  public sealed interface RpcReply permits RpcResult, DryRunResult, Committed {}
+
+  /**
+   * The answer of a signing request with an idempotency key that succeeded: {@link RpcResult}'s
+   * JSON, already stored for the key in the transaction of the succeeded audit row. The resource
+   * sends exactly these bytes, so the first answer and every replay are the same.
+   */
+  public record Committed(String method, byte[] body) implements RpcReply {
+    public static final String CONTENT_TYPE = "application/json";
+  }
+
+  /**
+   * One attempt of a signing request in its state machine ({@link SignRequests}), when it carries
+   * an idempotency key; without one ({@code claim} null) every step is a no-op and the request is
+   * what it always was (its audit row commits before its signature leaves).
+   */
+  private final class Attempt {
+    private final IdempotencyClaim claim;
+    private final String walletId;
+    private String method;
+
+    Attempt(Optional<IdempotencyClaim> claim, String walletId) {
+      this.claim = claim.orElse(null);
+      this.walletId = walletId;
+    }
+
+    boolean keyed() {
+      return claim != null;
+    }
+
+    /** {@code received}; first records the attempt this one took over, if any, as lost. */
+    void received(App app) {
+      if (claim == null) {
+        return;
+      }
+      if (claim.lostAttempt() != null) {
+        try {
+          Optional<String> lostIn = signRequests.markLost(claim.lostAttempt());
+          Map<String, Object> detail = new LinkedHashMap<>();
+          detail.put("idempotency_key", claim.key());
+          detail.put("lost_in", lostIn.orElse("unknown"));
+          detail.put("taken_over_by", claim.host());
+          auditQuietly(new AuditEvent(app.id(), walletId, AuditEvent.WALLET_SIGN, Outcome.FAILED,
+              SignRequests.ATTEMPT_LOST, render(detail)));
+        } catch (RuntimeException e) {
+          LOG.warn("could not record a lost sign attempt: {}", e.getClass().getName());
+        }
+      }
+      signRequests.received(claim, walletId);
+      io.nitrosign.parent.FaultInjection.point("sign.received");
+    }
+
+    void advance(String state, String resolvedMethod) {
+      method = resolvedMethod;
+      if (claim != null) {
+        signRequests.advance(claim, state, resolvedMethod);
+        io.nitrosign.parent.FaultInjection.point("sign." + state);
+      }
+    }
+
+    /** The end of a refused or failed attempt, for its audit row (null without a key). */
+    SignRequests.End end(Outcome outcome, String errorCode) {
+      return claim == null ? null : new SignRequests.End(claim, walletId, method,
+          outcome == Outcome.REJECTED ? SignRequests.REJECTED : SignRequests.FAILED, errorCode,
+          null);
+    }
+
+    /** The end of a succeeded attempt, storing {@code body} as the key's answer. */
+    SignRequests.End succeeded(byte[] body) {
+      return claim == null ? null : new SignRequests.End(claim, walletId, method,
+          SignRequests.SUCCEEDED, null,
+          new IdempotencyStore.Stored(200, Committed.CONTENT_TYPE, body));
+    }
+
+    /** Ends an attempt that writes no audit row (shed, or its row could not be written). */
+    void failedQuietly(String errorCode) {
+      if (claim == null) {
+        return;
+      }
+      try {
+        jdbi.useTransaction(h -> SignRequests.afterAppend(h,
+            new SignRequests.End(claim, walletId, method, SignRequests.FAILED, errorCode, null),
+            0L));
+      } catch (RuntimeException e) {
+        LOG.warn("could not record a failed sign attempt: {}", e.getClass().getName());
+      }
+    }
+  }
 
   /**
    * The result of a signing RPC: {@code {"method":…,"data":{…}}}; {@code data} is the method's
@@ -488,8 +580,18 @@ public final class WalletManager {
    * it is decided under the wallet's own policies.
    */
   public RpcReply rpc(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
+    return rpc(app, walletId, body, headers, Optional.empty());
+  }
+
+  /**
+   * {@link #rpc(App, String, Optional, HttpHeaders)} for a request that holds an idempotency key:
+   * the attempt goes through its persisted state machine ({@link SignRequests}), and a success is
+   * answered {@link Committed}, its answer stored with its audit row.
+   */
+  public RpcReply rpc(App app, String walletId, Optional<byte[]> body, HttpHeaders headers,
+      Optional<IdempotencyClaim> claim) {
     String[] method = {"unknown"};
-    return counted(method, () -> sign(app, walletId, body, headers, method));
+    return counted(method, () -> sign(app, walletId, body, headers, method, claim));
   }
 
   /** Runs a signing request and counts it under {@code method[0]} as it is when it ends. */
@@ -520,9 +622,10 @@ public final class WalletManager {
   /** {@link #rpc}; sets {@code resolvedMethod[0]} once the method is known. */
   @SuppressWarnings("try") // the timer contexts are used only for their close()
   private RpcReply sign(App app, String walletId, Optional<byte[]> body, HttpHeaders headers,
-      String[] resolvedMethod) {
+      String[] resolvedMethod, Optional<IdempotencyClaim> claim) {
     Loaded loaded = load(app, walletId, true);
     Wallet wallet = loaded.wallet();
+    Attempt attempt = new Attempt(claim, wallet.id());
 
     RpcRequest request;
     RpcMethod method;
@@ -540,6 +643,9 @@ public final class WalletManager {
       ObjectNode root = bodies.object(body.get());
       methodName = RpcRequest.auditableMethod(root);
       dryRun = RpcRequest.dryRun(root);
+      if (!dryRun) {
+        attempt.received(app);
+      }
       if (!dryRun && authority.isPresent() && authority.get().hasOwner()) {
         // The parent's early check; the enclave checks again and its check is the one that counts.
         String path = "/v1/wallets/" + wallet.id() + "/rpc";
@@ -583,12 +689,13 @@ public final class WalletManager {
       putIdempotencyKey(detail, headers);
       auditQuietly(new AuditEvent(app.id(), wallet.id(),
           dryRun ? AuditEvent.WALLET_DRY_RUN : AuditEvent.WALLET_SIGN, Outcome.REJECTED,
-          e.code(), render(detail)));
+          e.code(), render(detail)).ending(dryRun ? null : attempt.end(Outcome.REJECTED, e.code())));
       throw e;
     }
 
     return execute(app, loaded, authority, new SignJob(method.name(), method.raw(), prepared,
-        request.attest(), dryRun, signed, ownerPayload, signer, request.audit()), headers);
+        request.attest(), dryRun, signed, ownerPayload, signer, request.audit()), headers,
+        attempt);
   }
 
   /** The body fields of {@code POST /v1/wallets/{id}/raw_sign}: Privy's, nothing else. */
@@ -608,15 +715,23 @@ public final class WalletManager {
    * {@code /rpc}, and goes through the same path from the policy decision on.
    */
   public RpcReply rawSign(App app, String walletId, Optional<byte[]> body, HttpHeaders headers) {
+    return rawSign(app, walletId, body, headers, Optional.empty());
+  }
+
+  /** {@link #rawSign(App, String, Optional, HttpHeaders)} holding an idempotency key (see rpc). */
+  public RpcReply rawSign(App app, String walletId, Optional<byte[]> body, HttpHeaders headers,
+      Optional<IdempotencyClaim> claim) {
     return counted(new String[] {io.nitrosign.parent.rpc.RawSignEndpoint.METHOD},
-        () -> rawSignRequest(app, walletId, body, headers));
+        () -> rawSignRequest(app, walletId, body, headers, claim));
   }
 
   @SuppressWarnings("try") // the timer context is used only for its close()
   private RpcReply rawSignRequest(App app, String walletId, Optional<byte[]> body,
-      HttpHeaders headers) {
+      HttpHeaders headers, Optional<IdempotencyClaim> claim) {
     Loaded loaded = load(app, walletId, true);
     Wallet wallet = loaded.wallet();
+    Attempt attempt = new Attempt(claim, wallet.id());
+    attempt.received(app);
     Optional<WalletAuthority> authority = WalletAuthorities.of(wallet.owner());
     RequestAuthorization signed = null;
     int signer = -1;
@@ -659,25 +774,25 @@ public final class WalletManager {
     } catch (ChainFormatException e) {
       signRejections.mark();
       ApiException api = ApiException.invalidRequest(e.field() + " " + e.reason());
-      auditRawSignRejection(app, wallet, api);
+      auditRawSignRejection(app, wallet, api, attempt);
       throw api;
     } catch (ApiException e) {
       signRejections.mark();
-      auditRawSignRejection(app, wallet, e);
+      auditRawSignRejection(app, wallet, e, attempt);
       throw e;
     }
     // The payload is already the one derived from the signed body: nothing to replace.
     return execute(app, loaded, authority, new SignJob(
         io.nitrosign.parent.rpc.RawSignEndpoint.METHOD, true, prepared, null, false, signed,
-        null, signer, audit), headers);
+        null, signer, audit), headers, attempt);
   }
 
-  private void auditRawSignRejection(App app, Wallet wallet, ApiException e) {
+  private void auditRawSignRejection(App app, Wallet wallet, ApiException e, Attempt attempt) {
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("method", io.nitrosign.parent.rpc.RawSignEndpoint.METHOD);
     detail.put("endpoint", RpcPayloads.Endpoint.RAW_SIGN.path("{id}"));
     auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN, Outcome.REJECTED,
-        e.code(), render(detail)));
+        e.code(), render(detail)).ending(attempt.end(Outcome.REJECTED, e.code())));
   }
 
   /**
@@ -699,7 +814,7 @@ public final class WalletManager {
    */
   @SuppressWarnings("try") // the timer context is used only for its close()
   private RpcReply execute(App app, Loaded loaded, Optional<WalletAuthority> authority,
-      SignJob job, HttpHeaders headers) {
+      SignJob job, HttpHeaders headers, Attempt attempt) {
     Wallet wallet = loaded.wallet();
     RpcMethod.Prepared prepared = job.prepared();
     boolean dryRun = job.dryRun();
@@ -729,7 +844,8 @@ public final class WalletManager {
       LOG.error("policy evaluation failed for wallet {}: {}", wallet.id(), e.getClass().getName());
       auditQuietly(new AuditEvent(app.id(), wallet.id(),
           dryRun ? AuditEvent.WALLET_DRY_RUN : AuditEvent.WALLET_SIGN, Outcome.FAILED,
-          ErrorCodes.INTERNAL_ERROR, render(detail)));
+          ErrorCodes.INTERNAL_ERROR, render(detail))
+          .ending(dryRun ? null : attempt.end(Outcome.FAILED, ErrorCodes.INTERNAL_ERROR)));
       throw ApiException.internal();
     }
     Decision decision = verdict.decision();
@@ -741,9 +857,11 @@ public final class WalletManager {
     if (!verdict.allowed()) {
       signRejections.mark();
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
-          Outcome.REJECTED, ErrorCodes.POLICY_DENIED, render(detail)));
+          Outcome.REJECTED, ErrorCodes.POLICY_DENIED, render(detail))
+          .ending(attempt.end(Outcome.REJECTED, ErrorCodes.POLICY_DENIED)));
       throw denied(decision, job.method());
     }
+    attempt.advance(SignRequests.AUTHORIZED, job.method());
 
     SpendLedger.Reservation reservation = verdict.reservation();
     SignRequest signRequest = signRequest(loaded, prepared, job.attest());
@@ -756,6 +874,7 @@ public final class WalletManager {
     }
     Map<String, Object> data;
     Object released;
+    attempt.advance(SignRequests.SIGNING, job.method());
     try (Timer.Context ignored = signTimer.time();
         LatencyHistogram.Context t = enclaveStage.time()) {
       SignResponse response = enclave.sign(signRequest);
@@ -769,6 +888,9 @@ public final class WalletManager {
         data.put("attestation", attestationOf(job.attest(), response));
         data.put("binding", Hex.prefixed(response.getBinding().toByteArray()));
       }
+      if (attempt.keyed()) {
+        io.nitrosign.parent.FaultInjection.point("sign.signed");
+      }
     } catch (EnclaveCallException e) {
       // Nothing was signed (or nothing is released): the reservation does not count.
       policies.ledger().release(reservation);
@@ -778,17 +900,20 @@ public final class WalletManager {
         // enclave. Counted (nitrosign_enclave_shed_total, ..._circuit_rejected_total and the
         // request counter), not audited: an audit row per refused request would turn overload
         // into a flood of appends on the one audit chain, the shared bottleneck.
+        attempt.failedQuietly(api.code());
         throw api;
       }
       // The enclave refusing the payload is a rejection of the request (400), like the parent's
       // own decoder refusing it; everything else is a failure of the signing path.
       boolean refused = EnclaveFailures.isRefusal(e);
       (refused ? signRejections : signFailures).mark();
+      Outcome outcome = refused ? Outcome.REJECTED : Outcome.FAILED;
       auditQuietly(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
-          refused ? Outcome.REJECTED : Outcome.FAILED, api.code(), render(detail)));
+          outcome, api.code(), render(detail)).ending(attempt.end(outcome, api.code())));
       throw api;
     } catch (RuntimeException e) {
       policies.ledger().release(reservation);
+      attempt.failedQuietly(ErrorCodes.INTERNAL_ERROR);
       throw e;
     }
 
@@ -796,17 +921,34 @@ public final class WalletManager {
     // public data: what the client receives, recorded so the audit export can show it
     detail.put("signature", released);
     String rendered = render(detail);
+    RpcResult result = new RpcResult(job.method(), data);
+    byte[] answer = attempt.keyed() ? renderBytes(result) : null;
     try (LatencyHistogram.Context t = auditStage.time()) {
-      // The reservation becomes committed in the transaction of this row, or neither happens.
+      // The reservation becomes committed in the transaction of this row, or neither happens;
+      // with an idempotency key, so do the attempt's state and the key's stored answer.
       auditWriter.appendDurably(new AuditEvent(app.id(), wallet.id(), AuditEvent.WALLET_SIGN,
-          Outcome.SUCCEEDED, null, rendered, reservation), AUDIT_COMMIT_TIMEOUT);
+          Outcome.SUCCEEDED, null, rendered, reservation, attempt.succeeded(answer)),
+          AUDIT_COMMIT_TIMEOUT);
+    } catch (SignRequests.AttemptLostException e) {
+      // Another attempt took this key over (this one's lease lapsed): it will answer the client.
+      policies.ledger().release(reservation);
+      LOG.warn("signature withheld for wallet {}: the attempt lost its idempotency key",
+          wallet.id());
+      throw new ApiException(409, ErrorCodes.IDEMPOTENCY_KEY_IN_PROGRESS,
+          "another attempt of this request is in progress; retry later",
+          Map.of("Retry-After", "1", "x-should-retry", "true"));
     } catch (RuntimeException e) {
       // No durable audit record, no signature.
       policies.ledger().release(reservation);
+      attempt.failedQuietly(ErrorCodes.INTERNAL_ERROR);
       LOG.error("audit append failed; signature withheld for wallet {}: {}", wallet.id(), e.getClass().getName());
       throw ApiException.internal();
     }
-    return new RpcResult(job.method(), data);
+    if (answer != null) {
+      io.nitrosign.parent.FaultInjection.point("sign.committed");
+      return new Committed(job.method(), answer);
+    }
+    return result;
   }
 
   /**
@@ -963,6 +1105,14 @@ public final class WalletManager {
       auditWriter.appendDurably(event, AUDIT_COMMIT_TIMEOUT);
     } catch (RuntimeException e) {
       LOG.error("audit append failed for {} {}: {}", event.action(), event.outcome(), e.getClass().getName());
+    }
+  }
+
+  private byte[] renderBytes(Object value) {
+    try {
+      return json.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

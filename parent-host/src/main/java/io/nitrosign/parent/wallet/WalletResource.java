@@ -4,6 +4,7 @@ import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.Timed;
 import io.nitrosign.parent.api.Bodies;
 import io.nitrosign.parent.auth.AppAuthFilter;
+import io.nitrosign.parent.idempotency.IdempotencyFilter;
 import io.nitrosign.parent.idempotency.Idempotent;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -12,7 +13,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
@@ -100,14 +103,27 @@ public final class WalletResource {
   }
 
   @POST
-  @Idempotent
+  @Idempotent(resumable = true)
   @Path("{id}/rpc")
   @Timed(name = "wallets.sign")
   @ExceptionMetered(name = "wallets.sign.exceptions")
-  public WalletManager.RpcReply rpc(@Context SecurityContext security, @Context HttpHeaders headers,
-      @PathParam("id") String id, InputStream body) {
-    return wallets.rpc(AppAuthFilter.appOf(security), id,
-        Bodies.readCapped(body, Bodies.MAX_BODY_BYTES), headers);
+  public Object rpc(@Context SecurityContext security, @Context HttpHeaders headers,
+      @Context ContainerRequestContext request, @PathParam("id") String id, InputStream body) {
+    return answer(request, wallets.rpc(AppAuthFilter.appOf(security), id,
+        Bodies.readCapped(body, Bodies.MAX_BODY_BYTES), headers,
+        IdempotencyFilter.claimOf(request)));
+  }
+
+  /**
+   * A signing request's answer: with an idempotency key, a success was stored with its audit row
+   * ({@link WalletManager.Committed}) and is sent as exactly those bytes.
+   */
+  private static Object answer(ContainerRequestContext request, WalletManager.RpcReply reply) {
+    if (reply instanceof WalletManager.Committed committed) {
+      IdempotencyFilter.markCommitted(request);
+      return Response.ok(committed.body(), WalletManager.Committed.CONTENT_TYPE).build();
+    }
+    return reply;
   }
 
   /**
@@ -115,13 +131,15 @@ public final class WalletResource {
    * {@code {"method": "raw_sign", "data": {...}}}.
    */
   @POST
-  @Idempotent
+  @Idempotent(resumable = true)
   @Path("{id}/raw_sign")
   @Timed(name = "wallets.raw_sign")
   @ExceptionMetered(name = "wallets.raw_sign.exceptions")
-  public WalletManager.RpcReply rawSign(@Context SecurityContext security,
-      @Context HttpHeaders headers, @PathParam("id") String id, InputStream body) {
-    return wallets.rawSign(AppAuthFilter.appOf(security), id,
-        Bodies.readCapped(body, Bodies.MAX_BODY_BYTES), headers);
+  public Object rawSign(@Context SecurityContext security,
+      @Context HttpHeaders headers, @Context ContainerRequestContext request,
+      @PathParam("id") String id, InputStream body) {
+    return answer(request, wallets.rawSign(AppAuthFilter.appOf(security), id,
+        Bodies.readCapped(body, Bodies.MAX_BODY_BYTES), headers,
+        IdempotencyFilter.claimOf(request)));
   }
 }

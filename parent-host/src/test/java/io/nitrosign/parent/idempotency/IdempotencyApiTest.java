@@ -286,7 +286,7 @@ class IdempotencyApiTest {
     Raw first = post("/v1/key_quorums", body, app, key);
     assertEquals(200, first.status(), first.text());
     // as if the first attempt were still running on another host
-    setInProgress(app, key, "0 seconds");
+    setInProgress(app, key, "0 seconds", true);
     Raw r = post(HOST_B, "/v1/key_quorums", body, app, key);
     assertError(r, 409, "idempotency_key_in_progress");
     assertEquals("true", r.header(IdempotencyFilter.SHOULD_RETRY));
@@ -300,8 +300,9 @@ class IdempotencyApiTest {
     String body = quorumBody("lost");
     String key = key();
     assertEquals(200, post("/v1/key_quorums", body, app, key).status());
-    // as if its parent host had died after creating the quorum, before storing the answer
-    setInProgress(app, key, "11 minutes");
+    // as if its parent host had died after creating the quorum, before storing the answer: its
+    // lease lapsed a moment ago (no renewal for 3 seconds), which is all it takes
+    setInProgress(app, key, "4 seconds", false);
     Raw r = post("/v1/key_quorums", body, app, key);
     assertError(r, 409, "idempotency_key_outcome_unknown");
     assertEquals("false", r.header(IdempotencyFilter.SHOULD_RETRY));
@@ -309,14 +310,19 @@ class IdempotencyApiTest {
     assertEquals(1, audit(app, "key_quorum.create").size());
   }
 
-  /** Turns the key's stored answer back into an attempt that started {@code age} ago. */
-  private static void setInProgress(CreatedApp app, String key, String age) {
+  /**
+   * Turns the key's stored answer back into an attempt that started {@code age} ago, whose host
+   * still renews its lease ({@code alive}) or stopped doing so a second ago.
+   */
+  private static void setInProgress(CreatedApp app, String key, String age, boolean alive) {
     assertEquals(1, (int) jdbi.withHandle(h -> h.createUpdate("UPDATE idempotency_keys"
             + " SET state = 'in_progress', completed_at = NULL, response_status = NULL,"
             + " response_content_type = NULL, response_body = NULL,"
-            + " created_at = now() - CAST(:age AS interval)"
+            + " created_at = now() - CAST(:age AS interval),"
+            + " lease_until = now() + CAST(:lease AS interval)"
             + " WHERE app_id = :app AND idempotency_key = :key")
-        .bind("age", age).bind("app", app.app().id()).bind("key", key).execute()));
+        .bind("age", age).bind("lease", alive ? "1 hour" : "-1 second")
+        .bind("app", app.app().id()).bind("key", key).execute()));
   }
 
   // ------------------------------------------------------------------ final and not final
@@ -368,6 +374,50 @@ class IdempotencyApiTest {
       assertEquals("true", r.header(IdempotencyFilter.SHOULD_RETRY));
       assertEquals(i, audit(app, "wallet.sign").size());
     }
+  }
+
+  @Test
+  void aSigningAttemptWhoseHostDiedIsTakenOverByTheRetryAndRunsAgain() throws Exception {
+    CreatedApp app = apps.create("taken over", false);
+    Wallet w = jdbi.withHandle(h -> TestApi.insertWallet(h, app.app().id(), "ethereum", null));
+    String path = "/v1/wallets/" + w.id() + "/rpc";
+    String body = "{\"method\":\"eth_no_such_method\",\"params\":{}}";
+    String key = key();
+    // an attempt that got as far as the enclave on a host that then died: its lease lapsed
+    String lost = "lost-" + UUID.randomUUID();
+    jdbi.useHandle(h -> {
+      h.createUpdate("INSERT INTO idempotency_keys (app_id, idempotency_key, request_hash, state,"
+              + " attempt, created_at, expires_at, lease_until, host) VALUES (:app, :key, :hash,"
+              + " 'in_progress', :lost, now() - interval '5 seconds', now() + interval '1 day',"
+              + " now() - interval '1 second', 'dead-host')")
+          .bind("app", app.app().id()).bind("key", key).bind("lost", lost)
+          .bind("hash", IdempotencyFilter.requestHash("POST", path,
+              body.getBytes(StandardCharsets.UTF_8))).execute();
+      h.createUpdate("INSERT INTO sign_requests (attempt, app_id, idempotency_key,"
+              + " key_created_at, wallet_id, method, state, host, created_at, updated_at)"
+              + " SELECT attempt, app_id, idempotency_key, created_at, :w, 'eth_no_such_method',"
+              + " 'signing', host, created_at, now() FROM idempotency_keys WHERE attempt = :lost")
+          .bind("w", w.id()).bind("lost", lost).execute();
+    });
+    Raw r = post(HOST_B, path, body, app, key);
+    // it ran again (and, here, was refused: a final answer, stored)
+    assertError(r, 400, "unsupported_method");
+    assertNull(r.header(IdempotencyFilter.REPLAYED));
+    List<String> states = jdbi.withHandle(h -> h.createQuery("SELECT state || '/'"
+            + " || coalesce(error_code, '') FROM sign_requests WHERE idempotency_key = :key"
+            + " ORDER BY created_at").bind("key", key).mapTo(String.class).list());
+    assertEquals(List.of("failed/attempt_lost", "rejected/unsupported_method"), states);
+    List<AuditRow> rows = audit(app, "wallet.sign");
+    assertEquals(2, rows.size());
+    assertEquals("attempt_lost", rows.get(0).errorCode());
+    JsonNode lostDetail = JSON.readTree(rows.get(0).detail());
+    assertEquals("signing", lostDetail.get("lost_in").asText());
+    assertEquals(key, lostDetail.get("idempotency_key").asText());
+    assertEquals("unsupported_method", rows.get(1).errorCode());
+    // and the answer is now the key's
+    Raw again = post(path, body, app, key);
+    assertArrayEquals(r.body(), again.body());
+    assertEquals("true", again.header(IdempotencyFilter.REPLAYED));
   }
 
   // ----------------------------------------------------------------------- keys and expiry
