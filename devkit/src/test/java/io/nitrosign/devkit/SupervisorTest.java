@@ -71,25 +71,25 @@ class SupervisorTest {
     first.destroyForcibly();
     first.onExit().get();
     Files.writeString(stale, "left behind");
-    s.tick(t0); // notices: restart scheduled in 1 s
-    s.tick(t0.plusMillis(500)); // not yet
+    s.tick(t0); // notices: restart scheduled in 250 ms
+    s.tick(t0.plusMillis(200)); // not yet
     assertTrue(new ManagedProcess("sleeper", run, logs).running().isEmpty());
-    s.tick(t0.plusMillis(1000));
+    s.tick(t0.plusMillis(250));
     ProcessHandle second = started(run, logs);
     assertTrue(second.pid() != first.pid());
     assertTrue(Files.notExists(stale), "the spec's clean-up ran before the start");
     Supervisor.Restarts r = Supervisor.readState(run).get("sleeper");
     assertEquals(1, r.count());
-    assertEquals(t0.plusMillis(1000), r.last());
+    assertEquals(t0.plusMillis(250), r.last());
 
-    // a second death within the stable period: the back-off has doubled to 2 s
+    // a second death within the stable period: the back-off has doubled to 500 ms
     second.destroyForcibly();
     second.onExit().get();
     Instant t1 = t0.plusSeconds(5);
     s.tick(t1);
-    s.tick(t1.plusMillis(1500));
+    s.tick(t1.plusMillis(400));
     assertTrue(new ManagedProcess("sleeper", run, logs).running().isEmpty());
-    s.tick(t1.plusMillis(2000));
+    s.tick(t1.plusMillis(500));
     ProcessHandle third = started(run, logs);
     assertEquals(2, Supervisor.readState(run).get("sleeper").count());
 
