@@ -24,6 +24,11 @@ final class Http {
     this.baseUrl = baseUrl;
   }
 
+  /** The base URL requests go to (a signed request's URL starts with it). */
+  String baseUrl() {
+    return baseUrl;
+  }
+
   static String basic(String user, String password) {
     return "Basic " + Base64.getEncoder().encodeToString(
         (user + ":" + password).getBytes(StandardCharsets.UTF_8));

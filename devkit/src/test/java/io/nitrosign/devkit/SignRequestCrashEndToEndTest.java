@@ -1,12 +1,14 @@
 package io.nitrosign.devkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nitrosign.authz.RequestSigner;
 import io.nitrosign.parent.audit.AuditCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,12 +25,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,7 +44,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * verifies, the audit export holds exactly one succeeded row for the key with exactly that
  * signature, the lost attempt is recorded ({@code attempt_lost}, with the step it was lost in) when
  * it died before its commit, a death after the commit is answered from the stored answer, byte for
- * byte, and the chain verifies.
+ * byte, and the chain verifies. The same for an owner-signed request cut off after the enclave
+ * answered it (the enclave's remembered answer).
  */
 class SignRequestCrashEndToEndTest {
 
@@ -53,6 +58,8 @@ class SignRequestCrashEndToEndTest {
   private static String auth;
   private static String walletId;
   private static String address;
+  private static String appId;
+  private static Path faults;
   private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
 
   @BeforeAll
@@ -66,7 +73,11 @@ class SignRequestCrashEndToEndTest {
         new JavaProgram(cp, JavaProgram.PARENT_MAIN)),
         new PrintStream(LOG, true, StandardCharsets.UTF_8)).supervised();
     Map<String, String> env = stack.up();
-    auth = Http.basic(env.get("APP_ID"), env.get("APP_SECRET"));
+    assertTrue(IndependentVerifier.available(), IndependentVerifier::problem);
+    faults = Files.createDirectories(home.resolve("faults"));
+    stack.restartParent(List.of("-Dnitrosign.faults.dir=" + faults));
+    appId = env.get("APP_ID");
+    auth = Http.basic(appId, env.get("APP_SECRET"));
     http = new Http(env.get("BASE_URL"));
     Http.Reply w = http.post("/v1/wallets", auth, "{\"chain_type\":\"ethereum\"}");
     assertEquals(200, w.status(), () -> w.raw().body());
@@ -101,14 +112,48 @@ class SignRequestCrashEndToEndTest {
       "sign.committed, ''"})
   void aRetryAfterACrashAtAnyStepReleasesExactlyOneSignature(String point, String lostIn)
       throws Exception {
-    Path once = home.resolve("halted-" + point);
-    stack.restartParent(List.of("-Dnitrosign.faults.haltAt=" + point,
-        "-Dnitrosign.faults.haltOnceFile=" + once));
     String key = "crash-" + point + "-" + UUID.randomUUID();
     String message = "crash test at " + point + " " + UUID.randomUUID();
     String body = "{\"method\":\"personal_sign\",\"params\":{\"message\":\"" + message
         + "\",\"encoding\":\"utf-8\"}}";
-    Map<String, String> headers = Map.of("privy-idempotency-key", key);
+    crashAndRetry(walletId, address, point, lostIn, key, message, body,
+        Map.of("privy-idempotency-key", key));
+  }
+
+  /**
+   * An owned wallet's request, signed by its owner with the key: the parent host dies after the
+   * enclave answered, so the enclave has accepted that signed request once already. The retry
+   * (the same signed request) is answered by the enclave with its first answer.
+   */
+  @Test
+  void anOwnerSignedRequestCutOffAfterTheEnclaveAnsweredCompletesOnRetry() throws Exception {
+    RequestSigner.KeyPairText pair = RequestSigner.generate();
+    RequestSigner owner = RequestSigner.fromPkcs8Base64(pair.privateKey());
+    Http.Reply w = http.post("/v1/wallets", auth, "{\"chain_type\":\"ethereum\",\"owner\":"
+        + "{\"public_key\":\"" + pair.publicKey() + "\"}}");
+    assertEquals(200, w.status(), () -> w.raw().body());
+    String owned = w.body().get("id").asText();
+    String key = "crash-owned-" + UUID.randomUUID();
+    String message = "owned crash test " + UUID.randomUUID();
+    String body = "{\"method\":\"personal_sign\",\"params\":{\"message\":\"" + message
+        + "\",\"encoding\":\"utf-8\"}}";
+    String path = "/v1/wallets/" + owned + "/rpc";
+    String expiry = Long.toString(System.currentTimeMillis() + 600_000);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("privy-app-id", appId);
+    headers.put("privy-request-expiry", expiry);
+    headers.put("privy-idempotency-key", key);
+    headers.put("privy-authorization-signature", owner.signRequest("POST",
+        http.baseUrl() + path, body, appId, key, expiry));
+    crashAndRetry(owned, w.body().get("address").asText(), "sign.signed", "signing", key,
+        message, body, headers);
+  }
+
+  private static void crashAndRetry(String walletId, String address, String point,
+      String lostIn, String key, String message, String body, Map<String, String> headers)
+      throws Exception {
+    Path armed = faults.resolve(point + ".armed");
+    Files.writeString(armed, "");
 
     Http.Reply first = null;
     try {
@@ -119,7 +164,7 @@ class SignRequestCrashEndToEndTest {
     Http.Reply lostReply = first;
     assertNull(first, () -> "the parent host should have died at " + point + ", answered "
         + lostReply.status() + " " + lostReply.raw().body());
-    assertTrue(Files.exists(once), "halted at " + point);
+    assertFalse(Files.exists(armed), "halted at " + point);
 
     Http.Reply r = retryUntilFinal("/v1/wallets/" + walletId + "/rpc", body, headers);
     assertEquals(200, r.status(), () -> r.raw().body());

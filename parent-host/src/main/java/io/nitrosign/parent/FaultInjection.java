@@ -1,7 +1,6 @@
 package io.nitrosign.parent;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -9,13 +8,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Crash points for the crash-safety tests: with {@code -Dnitrosign.faults.haltAt=<point>} and
- * {@code -Dnitrosign.faults.haltOnceFile=<path>} on its command line, the parent host halts
- * ({@link Runtime#halt}: no shutdown hooks, no flushing, as {@code kill -9} would) the first time
- * a signing request reaches {@code point}, once per file (the file is created atomically just
- * before halting, so the supervisor's restart, started with the same command line, runs on). Off
- * unless both properties are set; it can only make the process die, which anyone able to set its
- * command line can do anyway.
+ * Crash points for the crash-safety tests. With {@code -Dnitrosign.faults.dir=<dir>} on its
+ * command line, the parent host halts ({@link Runtime#halt}: no shutdown hooks, no flushing, as
+ * {@code kill -9} would) when a signing request with an idempotency key reaches a point whose
+ * file {@code <dir>/<point>.armed} exists; the file is deleted first, so each arming halts once
+ * (and the supervisor's restart, started with the same command line, runs on). A test arms a
+ * point, sends a request, and sees the process die exactly there. Off unless the property is
+ * set: it can only make the process die, which anyone able to set its command line can do anyway.
  *
  * <p>Points, in the order a signing request with an idempotency key passes them:
  * {@code sign.received}, {@code sign.authorized}, {@code sign.signing} (just before the enclave
@@ -27,30 +26,26 @@ public final class FaultInjection {
   public static final Set<String> POINTS = Set.of("sign.received", "sign.authorized",
       "sign.signing", "sign.signed", "sign.committed");
   private static final Logger LOG = LoggerFactory.getLogger(FaultInjection.class);
-  private static final String AT = System.getProperty("nitrosign.faults.haltAt");
-  private static final String ONCE = System.getProperty("nitrosign.faults.haltOnceFile");
+  private static final String DIR = System.getProperty("nitrosign.faults.dir");
 
   static {
-    if (AT != null && ONCE != null) {
-      if (!POINTS.contains(AT)) {
-        throw new IllegalStateException("nitrosign.faults.haltAt must be one of " + POINTS);
-      }
-      LOG.warn("FAULT INJECTION ON: this process halts the first time a request reaches {}"
-          + " (tests only)", AT);
+    if (DIR != null) {
+      LOG.warn("FAULT INJECTION ON: this process halts at a signing step armed in {}"
+          + " (tests only)", DIR);
     }
   }
 
   private FaultInjection() {}
 
-  /** Halts here if this is the configured point and it has not halted here before. */
+  /** Halts here if this point is armed (and disarms it). */
   public static void point(String name) {
-    if (AT == null || ONCE == null || !AT.equals(name)) {
+    if (DIR == null) {
       return;
     }
     try {
-      Files.createFile(Path.of(ONCE));
-    } catch (FileAlreadyExistsException e) {
-      return; // halted here once already
+      if (!Files.deleteIfExists(Path.of(DIR, name + ".armed"))) {
+        return;
+      }
     } catch (IOException e) {
       return;
     }
