@@ -67,7 +67,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>Afterwards: every logical request got a 200; every signature verifies with the chain's own
  * library (ethers.js, noble-curves, one batch through Node); the audit export has exactly one
  * {@code succeeded} row per key carrying the signature the client received; {@code audit verify}
- * passes; and after each kill, the time from the process being back (enclave: its socket accepts;
+ * passes; a retry of a sample of keys afterwards gets the first answer's very bytes; and after
+ * each kill, the time from the process being back (enclave: its socket accepts;
  * parent host: its API port answers HTTP; PostgreSQL: it accepts a connection) to the service being
  * healthy again (admin health check 200 and a probe signature) is at most 5 s.
  *
@@ -105,6 +106,7 @@ class FaultInjectionEndToEndTest {
     final String payload; // the transaction's nonce, or the message
     volatile int attempts;
     volatile JsonNode data; // the 200 answer's data
+    volatile String answer; // the 200 answer's body as received
     volatile String failure;
     final List<String> seen = Collections.synchronizedList(new ArrayList<>());
 
@@ -276,6 +278,7 @@ class FaultInjectionEndToEndTest {
             .collect(Collectors.joining("; ")));
     verifySignatures(variant, done);
     auditHoldsOneSucceededRowPerKey(variant, done);
+    retriesAreAnsweredWithTheSameBytes(variant, done, random);
     for (Kill k : kills) {
       assertTrue(k.recoveryMillis() <= RECOVERY_BOUND.toMillis(), () -> "after kill -9 "
           + k.what() + " the service was healthy " + k.recoveryMillis() + " ms after the process"
@@ -334,14 +337,17 @@ class FaultInjectionEndToEndTest {
             HttpResponse.BodyHandlers.ofString());
         int status = resp.statusCode();
         if (status == 200) {
+          l.answer = resp.body();
           l.data = JSON.readTree(resp.body()).get("data");
           return;
         }
         String code = errorCode(resp.body());
+        String shouldRetry = resp.headers().firstValue("x-should-retry").orElse("absent");
         boolean retryable = status >= 500 || status == 429 || status == 503
             || (status == 409 && "idempotency_key_in_progress".equals(code))
             || resp.headers().firstValue("x-should-retry").map("true"::equals).orElse(false);
-        l.seen.add(status + " " + code);
+        l.seen.add(status + " " + code + (status >= 500 ? " (x-should-retry " + shouldRetry + ")"
+            : ""));
         if (!retryable) {
           l.failure = status + " " + resp.body();
           return;
@@ -611,6 +617,42 @@ class FaultInjectionEndToEndTest {
     assertTrue(problems.isEmpty(), () -> problems.size() + " keys break the one-succeeded-row"
         + " invariant (seed " + SEED + "): " + String.join("; ",
             problems.subList(0, Math.min(10, problems.size()))));
+  }
+
+  /**
+   * A retry after the fact, on either host, is the stored answer: the very bytes the client got
+   * first, marked replayed (a sample of at most 200 keys, to keep the test short).
+   */
+  private static void retriesAreAnsweredWithTheSameBytes(String variant, List<Logical> done,
+      Random random) throws Exception {
+    List<Logical> sample = new ArrayList<>(done);
+    Collections.shuffle(sample, random);
+    sample = sample.subList(0, Math.min(200, sample.size()));
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    List<String> problems = new ArrayList<>();
+    for (Logical l : sample) {
+      Host host = HOSTS.get(random.nextInt(HOSTS.size()));
+      HttpResponse<String> resp = client.send(HttpRequest.newBuilder(
+              URI.create(host.baseUrl() + "/v1/wallets/" + l.wallet.id() + "/rpc"))
+          .timeout(Duration.ofSeconds(30))
+          .header("Authorization", auth)
+          .header("Content-Type", "application/json")
+          .header("privy-idempotency-key", l.key)
+          .POST(HttpRequest.BodyPublishers.ofString(l.body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (resp.statusCode() != 200 || !resp.body().equals(l.answer)
+          || !resp.headers().firstValue("idempotent-replayed").map("true"::equals).orElse(false)) {
+        problems.add(l.key + " (" + l.method + ") on host " + host.name() + ": "
+            + resp.statusCode() + " " + resp.body() + " replayed="
+            + resp.headers().firstValue("idempotent-replayed").orElse("absent")
+            + ", first answer " + l.answer);
+      }
+    }
+    System.out.println("[" + variant + "] " + sample.size() + " keys retried afterwards: "
+        + (sample.size() - problems.size()) + " answered with the same bytes, replayed");
+    assertTrue(problems.isEmpty(), () -> problems.size() + " retries not answered as the first"
+        + " time (seed " + SEED + "): " + String.join("; ",
+            problems.subList(0, Math.min(5, problems.size()))));
   }
 
   private record AuditRun(int code, String out, String err) {}
