@@ -91,7 +91,7 @@ class FaultInjectionEndToEndTest {
       "enclave,parent,postgres").split(","));
 
   /** One parent host with its enclave, as the test reaches and kills them. */
-  private record Host(String name, String baseUrl, String adminUrl, int httpPort,
+  private record Host(String name, String baseUrl, String adminUrl,
       ManagedProcess enclave, ManagedProcess parent, Path socket, String probeWallet) {}
 
   /** A wallet the load signs with. */
@@ -169,7 +169,7 @@ class FaultInjectionEndToEndTest {
     WALLETS.add(wallet(api, "solana"));
     Path run = home.resolve("run");
     Path logs = home.resolve("logs");
-    HOSTS.add(new Host("a", stack.baseUrl(), stack.adminUrl(), http,
+    HOSTS.add(new Host("a", stack.baseUrl(), stack.adminUrl(),
         new ManagedProcess("enclave", run, logs), new ManagedProcess("parent-host", run, logs),
         stack.enclaveSocket(), wallet(api, "ethereum").id()));
   }
@@ -204,7 +204,7 @@ class FaultInjectionEndToEndTest {
     String base = stack.startExtraHost("b", http, admin);
     Path run = home.resolve("run");
     Path logs = home.resolve("logs");
-    HOSTS.add(new Host("b", base, "http://127.0.0.1:" + admin, http,
+    HOSTS.add(new Host("b", base, "http://127.0.0.1:" + admin,
         new ManagedProcess("enclave-b", run, logs), new ManagedProcess("parent-host-b", run, logs),
         run.resolve("enclave-b.sock"), wallet(new Http(base), "ethereum").id()));
     List<String> targets = new ArrayList<>(List.of("enclave:a", "enclave:b", "parent:a",
