@@ -61,8 +61,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * seeded random schedule {@code kill -9}s the enclave, the parent host and the PostgreSQL
  * postmaster, first with one parent host, then with two hosts (each with its own enclave) on the
  * one database, requests and kills spread over both. Clients behave as Privy's SDK tells them to:
- * one key per logical request, the same key and body on every retry (connection errors, 5xx, 409
- * {@code idempotency_key_in_progress}, 429, 503, honouring {@code Retry-After}).
+ * one key per logical request, the same key and body on every retry, retrying exactly what the
+ * SDK retries (connection errors; {@code x-should-retry: true}; without that header 408, 409, 429
+ * and 5xx; never an answer with {@code x-should-retry: false}), honouring {@code Retry-After}.
  *
  * <p>Afterwards: every logical request got a 200; every signature verifies with the chain's own
  * library (ethers.js, noble-curves, one batch through Node); the audit export has exactly one
@@ -343,9 +344,11 @@ class FaultInjectionEndToEndTest {
         }
         String code = errorCode(resp.body());
         String shouldRetry = resp.headers().firstValue("x-should-retry").orElse("absent");
-        boolean retryable = status >= 500 || status == 429 || status == 503
-            || (status == 409 && "idempotency_key_in_progress".equals(code))
-            || resp.headers().firstValue("x-should-retry").map("true"::equals).orElse(false);
+        // exactly the rule of Privy's SDK (Stainless): x-should-retry decides when present;
+        // otherwise 408, 409, 429 and 5xx are retried. So a "false" is a final answer here.
+        String header = resp.headers().firstValue("x-should-retry").orElse(null);
+        boolean retryable = "true".equals(header) || (!"false".equals(header)
+            && (status == 408 || status == 409 || status == 429 || status >= 500));
         l.seen.add(status + " " + code + (status >= 500 ? " (x-should-retry " + shouldRetry + ")"
             : ""));
         if (!retryable) {

@@ -41,6 +41,8 @@ public final class ErrorCodes {
   public static final String KEY_MISMATCH = "key_mismatch";
   public static final String UNKNOWN_KEY_VERSION = "unknown_key_version";
   public static final String INTERNAL_ERROR = "internal_error";
+  /** PostgreSQL is unreachable or restarting (503, Retry-After: 1, x-should-retry: true). */
+  public static final String DATABASE_UNAVAILABLE = "database_unavailable";
   /** A concurrent change won; the request changed nothing. */
   public static final String CONFLICT = "conflict";
   /** An owned wallet's request carried no privy-authorization-signature. */

@@ -65,7 +65,9 @@ import org.slf4j.LoggerFactory;
  * the "try again" statuses 408, 409, 425 and 429) is serialized here with the same message body
  * writer Jersey would use, stored, and then sent as exactly those bytes, so the first answer and
  * every replay are identical. A non-final answer (5xx, or one of those 4xx) releases the key so
- * that a retry runs again; a 5xx says so with {@code x-should-retry: true}. When the answer could
+ * that a retry runs again; a 5xx says so with {@code x-should-retry: true} (also when the release
+ * itself failed, on a signing endpoint: the lease then lapses and a retry takes over, so the
+ * answer carries {@code Retry-After} of one lease). When the answer could
  * not be stored, it is still sent (the work is done) but marked {@code x-should-retry: false}: a
  * retry would not be answered from the store. A signing request that succeeded has already
  * stored its answer with its audit row ({@link #markCommitted}); the filter leaves it alone.
@@ -243,7 +245,17 @@ public final class IdempotencyFilter implements ContainerRequestFilter, Containe
         || RETRYABLE_4XX.contains(status)) {
       boolean released = release(claim);
       if (status >= 500) {
-        response.getHeaders().putSingle(SHOULD_RETRY, released ? "true" : "false");
+        if (released) {
+          response.getHeaders().putSingle(SHOULD_RETRY, "true");
+        } else if (resumable()) {
+          // The key stays claimed (the database refused the release), but its lease is no
+          // longer renewed: once it lapses a retry takes the attempt over.
+          response.getHeaders().putSingle(SHOULD_RETRY, "true");
+          response.getHeaders().putSingle("Retry-After",
+              Long.toString(IdempotencyStore.LEASE.toSeconds()));
+        } else {
+          response.getHeaders().putSingle(SHOULD_RETRY, "false");
+        }
       }
       return;
     }

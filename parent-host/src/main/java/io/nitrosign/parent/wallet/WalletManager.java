@@ -842,11 +842,14 @@ public final class WalletManager {
     } catch (RuntimeException e) {
       signFailures.mark();
       LOG.error("policy evaluation failed for wallet {}: {}", wallet.id(), e.getClass().getName());
+      boolean database = io.nitrosign.parent.api.DatabaseErrors.unavailable(e);
+      String code = database ? ErrorCodes.DATABASE_UNAVAILABLE : ErrorCodes.INTERNAL_ERROR;
       auditQuietly(new AuditEvent(app.id(), wallet.id(),
           dryRun ? AuditEvent.WALLET_DRY_RUN : AuditEvent.WALLET_SIGN, Outcome.FAILED,
-          ErrorCodes.INTERNAL_ERROR, render(detail))
-          .ending(dryRun ? null : attempt.end(Outcome.FAILED, ErrorCodes.INTERNAL_ERROR)));
-      throw ApiException.internal();
+          code, render(detail))
+          .ending(dryRun ? null : attempt.end(Outcome.FAILED, code)));
+      throw database ? io.nitrosign.parent.api.DatabaseErrors.unavailableAnswer()
+          : ApiException.internal();
     }
     Decision decision = verdict.decision();
     // every evaluated request's row holds the decision, "no policies" included (audit export)
@@ -938,11 +941,13 @@ public final class WalletManager {
           "another attempt of this request is in progress; retry later",
           Map.of("Retry-After", "1", "x-should-retry", "true"));
     } catch (RuntimeException e) {
-      // No durable audit record, no signature.
+      // No durable audit record, no signature. The audit row could not be committed (the
+      // database is down or too slow): nothing was released, so a retry is safe; with the
+      // idempotency key it ends in one result.
       policies.ledger().release(reservation);
-      attempt.failedQuietly(ErrorCodes.INTERNAL_ERROR);
+      attempt.failedQuietly(ErrorCodes.DATABASE_UNAVAILABLE);
       LOG.error("audit append failed; signature withheld for wallet {}: {}", wallet.id(), e.getClass().getName());
-      throw ApiException.internal();
+      throw io.nitrosign.parent.api.DatabaseErrors.unavailableAnswer();
     }
     if (answer != null) {
       io.nitrosign.parent.FaultInjection.point("sign.committed");
