@@ -15,6 +15,7 @@ import java.util.Map;
  *
  * <pre>
  * ./appliance local up       start PostgreSQL, the enclave (local mode) and the parent host
+ *                            ({@code --parents N}: N parent hosts, each with its enclave)
  * ./appliance local down     stop everything local up started
  * ./appliance local status   show what runs and whether it is healthy
  * ./appliance attestation verify|show ...   check an attestation document (see {@code AttestationCli})
@@ -41,9 +42,10 @@ public final class Appliance {
       "                 parent host; wait until healthy; create a demo app (its users",
       "                 authenticate with the devkit issuer); write its credentials to",
       "                 .local/stack.env; a supervisor restarts any of these processes",
-      "                 that dies (back-off 1 s doubling to 30 s)",
+      "                 that dies (back-off 1 s doubling to 30 s); with --parents N, N parent",
+      "                 hosts, each with its own enclave, on the one PostgreSQL and KMS",
       "  local down     stop everything local up started (data under .local/ is kept)",
-      "  local status   show each process, its restarts and the parent host's health",
+      "  local status   show each process, its restarts and each parent host's health",
       "",
       "options (or environment variables):",
       "  --home DIR         state directory (NITROSIGN_HOME, default <repo>/.local)",
@@ -52,6 +54,10 @@ public final class Appliance {
       "  --pg-port N        embedded PostgreSQL port (NITROSIGN_PG_PORT, default 54329)",
       "  --kms-port N       local KMS port (NITROSIGN_KMS_PORT, default 54330)",
       "  --jwt-port N       devkit JWT issuer's HTTPS port (NITROSIGN_JWT_PORT, default 54331)",
+      "  --parents N        parent hosts to run, 1 to " + LocalStack.MAX_PARENTS
+          + " (NITROSIGN_PARENTS, default 1); host i",
+      "                     listens on the API and admin ports plus 10 (i - 1): 8090/8091,",
+      "                     8100/8101, 8110/8111 with the defaults; stack.env lists them all",
       "",
       "  attestation verify   verify a Nitro attestation document (COSE signature, chain to the",
       "                       pinned AWS root or --root, validity at --at, PCRs, debug, nonce);",
@@ -123,6 +129,13 @@ public final class Appliance {
     int pg = intEnv("NITROSIGN_PG_PORT", 54329);
     int kmsPort = intEnv("NITROSIGN_KMS_PORT", 54330);
     int jwtPort = intEnv("NITROSIGN_JWT_PORT", 54331);
+    int parents;
+    try {
+      parents = parents(env("NITROSIGN_PARENTS", "1"));
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
     try {
       while (!a.isEmpty()) {
         String opt = a.poll();
@@ -137,6 +150,7 @@ public final class Appliance {
           case "--pg-port" -> pg = port(val);
           case "--kms-port" -> kmsPort = port(val);
           case "--jwt-port" -> jwtPort = port(val);
+          case "--parents" -> parents = parents(val);
           default -> throw new IllegalArgumentException("unknown option " + opt);
         }
       }
@@ -152,7 +166,7 @@ public final class Appliance {
         new JavaProgram(repo.resolve("enclave-app/target/enclave-app.jar").toString(),
             JavaProgram.ENCLAVE_MAIN),
         new JavaProgram(repo.resolve("parent-host/target/parent-host.jar").toString(),
-            JavaProgram.PARENT_MAIN)), out).supervised();
+            JavaProgram.PARENT_MAIN)), out).supervised().parents(parents);
     try {
       switch (verb) {
         case "up" -> {
@@ -167,6 +181,11 @@ public final class Appliance {
           out.println();
           out.println("The appliance is running (LOCAL MODE: simulated NSM and local KMS, not for real funds).");
           out.println("  BASE_URL   " + env.get("BASE_URL"));
+          for (LocalStack.Host h : stack.extraHosts()) {
+            out.println("  BASE_URL_" + h.name().toUpperCase(java.util.Locale.ROOT)
+                .replaceAll("[^A-Z0-9]", "_") + " " + h.baseUrl() + " (parent host " + h.name()
+                + ", admin " + h.adminUrl() + ")");
+          }
           out.println("  APP_ID     " + env.get("APP_ID"));
           out.println("  APP_SECRET " + env.get("APP_SECRET"));
           out.println("Written to " + stack.stackEnv() + " (source it: set -a; . "
@@ -253,6 +272,19 @@ public final class Appliance {
   private static int intEnv(String name, int dflt) {
     String v = System.getenv(name);
     return v == null || v.isBlank() ? dflt : port(v);
+  }
+
+  private static int parents(String v) {
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n >= 1 && n <= LocalStack.MAX_PARENTS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new IllegalArgumentException("--parents must be a number from 1 to "
+        + LocalStack.MAX_PARENTS + ": " + v);
   }
 
   private static int port(String v) {

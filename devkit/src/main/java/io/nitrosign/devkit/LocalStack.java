@@ -38,8 +38,16 @@ import java.util.Optional;
  * home/run/              pid files, the enclave's AF_UNIX socket
  * home/logs/             one log per process
  * home/parent-host.yml   the parent host's configuration, written by {@code up}
- * home/stack.env         BASE_URL, ADMIN_URL, ADMIN_TASK_TOKEN, APP_ID, APP_SECRET of the demo app
+ * home/stack.env         BASE_URL, ADMIN_URL, ADMIN_TASK_TOKEN, APP_ID, APP_SECRET of the demo app,
+ *                        and every parent host's URLs (BASE_URLS, BASE_URL_2, ...)
+ * home/run/hosts         the further parent hosts (name, API port, admin port), one a line
  * </pre>
+ *
+ * <p>Several parent hosts ({@link #parents}): host 1 is the stack's own; host {@code i} (2 to
+ * {@link #MAX_PARENTS}) is named {@code i}, runs processes {@code enclave-i} and
+ * {@code parent-host-i} and listens on {@link #hostPort the first host's ports plus
+ * 10 (i - 1)}. All share the one PostgreSQL, KMS and JWT issuer, as instances of a deployment
+ * share one database.
  */
 public final class LocalStack {
 
@@ -84,6 +92,12 @@ public final class LocalStack {
   static final String SERVICE_ROLE = "nitrosign_service";
   static final String SERVICE_PASSWORD_ENV = "NITROSIGN_DB_SERVICE_PASSWORD";
 
+  /** At most this many parent hosts ({@link #parents}). */
+  public static final int MAX_PARENTS = 4;
+  /** Host {@code i}'s ports are the first host's plus this times {@code i - 1}. */
+  public static final int HOST_PORT_STEP = 10;
+  private static final String HOSTS_FILE = "hosts";
+
   private static final String DATABASE = "nitrosign";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
@@ -98,6 +112,8 @@ public final class LocalStack {
   /** Local mode's supervisor ({@link Supervisor}), when {@link #supervised} asked for one. */
   private final ManagedProcess supervisor;
   private boolean supervise;
+  /** How many parent hosts {@link #up} runs (1 to {@link #MAX_PARENTS}). */
+  private int parents = 1;
   /** Further parent hosts with their enclaves ({@link #startExtraHost}), stopped first by down. */
   private final List<ManagedProcess> extras = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder()
@@ -128,6 +144,29 @@ public final class LocalStack {
   public LocalStack supervised() {
     this.supervise = true;
     return this;
+  }
+
+  /**
+   * Makes {@link #up} run {@code n} parent hosts, each with its own enclave, on the one
+   * PostgreSQL, KMS and JWT issuer ({@code ./appliance local up --parents N}). Host {@code i > 1}
+   * is started as {@link #startExtraHost startExtraHost("i", hostPort(httpPort, i),
+   * hostPort(adminPort, i))}.
+   */
+  public LocalStack parents(int n) {
+    if (n < 1 || n > MAX_PARENTS) {
+      throw new IllegalArgumentException("parents must be 1 to " + MAX_PARENTS + ": " + n);
+    }
+    this.parents = n;
+    return this;
+  }
+
+  /**
+   * Host {@code i}'s port (1-based) for the first host's {@code port}: {@code port + 10 (i - 1)};
+   * with the defaults host 2 listens on 8090 (admin 8091), host 3 on 8100 (8101), host 4 on 8110
+   * (8111).
+   */
+  public static int hostPort(int port, int host) {
+    return port + HOST_PORT_STEP * (host - 1);
   }
 
   public Path home() {
@@ -174,6 +213,9 @@ public final class LocalStack {
     startEnclave();
     startParent();
     waitHealthy();
+    for (int i = 2; i <= parents; i++) {
+      startExtraHost(Integer.toString(i), hostPort(s.httpPort(), i), hostPort(s.adminPort(), i));
+    }
     Map<String, String> env = ensureDemoApp();
     writeStackEnv(env);
     if (supervise) {
@@ -310,30 +352,42 @@ public final class LocalStack {
   /**
    * Starts one more parent host, with an enclave of its own, on this stack's PostgreSQL and KMS
    * (as a deployment runs several instances on one database), and waits until it is healthy.
-   * Returns its base URL. {@link #down} stops it.
+   * Returns its base URL. Only what is not running yet is started (a host whose processes both
+   * run is left as it is). The host is recorded in {@code run/hosts}, so {@link #status} and
+   * {@link #down} (of this or a later JVM) find it, and in {@code stack.env} when that exists
+   * ({@code BASE_URL_NAME}, {@code ADMIN_URL_NAME}, and {@code BASE_URLS}); the supervisor, when
+   * one runs, restarts its processes like the first host's.
    */
   public String startExtraHost(String name, int httpPort, int adminPort) throws IOException {
-    Path run = s.home().resolve("run");
-    Path logs = s.home().resolve("logs");
-    ManagedProcess extraEnclave = new ManagedProcess("enclave-" + name, run, logs);
-    ManagedProcess extraParent = new ManagedProcess("parent-host-" + name, run, logs);
-    extras.add(0, extraEnclave);
-    extras.add(0, extraParent);
-    String base = "http://127.0.0.1:" + httpPort;
-    String admin = "http://127.0.0.1:" + adminPort;
-    Path socket = run.resolve("enclave-" + name + ".sock");
-    requirePortFree(httpPort, "the extra parent host's API");
-    requirePortFree(adminPort, "the extra parent host's admin port");
-    startEnclave(extraEnclave, socket, base);
-    Path config = writeParentConfig(s.home().resolve("parent-host-" + name + ".yml"), httpPort,
-        adminPort, socket);
-    out.printf("%-12s starting on %s (admin %s)%n", extraParent.name(), base, admin);
-    extraParent.startSupervisable(s.parent().command(List.of("-Xmx512m"),
-        List.of("server", config.toString())), s.home(),
-        secrets(KMS_SECRET_ENV, ADMIN_TOKEN_ENV, SERVICE_PASSWORD_ENV), List.of());
+    if (!name.matches("[a-z0-9][a-z0-9_-]{0,30}")) {
+      throw new IllegalArgumentException("host names are [a-z0-9][a-z0-9_-]*: " + name);
+    }
+    Host host = new Host(name, httpPort, adminPort);
+    ManagedProcess extraEnclave = extraProcess(host.enclaveName());
+    ManagedProcess extraParent = extraProcess(host.parentName());
+    recordHost(host);
+    String base = host.baseUrl();
+    if (extraEnclave.running().isPresent()) {
+      out.printf("%-12s already running (pid %d)%n", extraEnclave.name(),
+          extraEnclave.running().get().pid());
+    } else {
+      startEnclave(extraEnclave, host.socket(s.home()), base);
+    }
+    if (extraParent.running().isPresent()) {
+      out.printf("%-12s already running (pid %d)%n", extraParent.name(),
+          extraParent.running().get().pid());
+    } else {
+      requirePortFree(httpPort, "parent host " + name + "'s API");
+      requirePortFree(adminPort, "parent host " + name + "'s admin port");
+      Path config = writeParentConfig(s.home().resolve(host.parentName() + ".yml"), httpPort,
+          adminPort, host.socket(s.home()));
+      out.printf("%-12s starting on %s (admin %s)%n", extraParent.name(), base, host.adminUrl());
+      extraParent.startSupervisable(s.parent().command(List.of("-Xmx512m"),
+          List.of("server", config.toString())), s.home(),
+          secrets(KMS_SECRET_ENV, ADMIN_TOKEN_ENV, SERVICE_PASSWORD_ENV), List.of());
+    }
     Instant until = Instant.now().plus(START_TIMEOUT);
-    while (statusOf(HttpRequest.newBuilder(URI.create(admin + "/healthcheck"))
-        .timeout(Duration.ofSeconds(3)).build()) != 200) {
+    while (!healthy(host.adminUrl())) {
       for (ManagedProcess p : List.of(extraEnclave, extraParent)) {
         if (p.running().isEmpty()) {
           throw new StackException(p.name() + " exited during start-up; last log lines ("
@@ -341,12 +395,117 @@ public final class LocalStack {
         }
       }
       if (Instant.now().isAfter(until)) {
-        throw new StackException("the extra parent host did not become healthy; see "
+        throw new StackException("parent host " + name + " did not become healthy; see "
             + extraParent.logFile());
       }
       ManagedProcess.sleep(500);
     }
+    if (Files.exists(stackEnv())) {
+      Map<String, String> env = readStackEnv();
+      if (env.containsKey("APP_ID") && env.containsKey("APP_SECRET")) {
+        writeStackEnv(env(env.get("APP_ID"), env.get("APP_SECRET")));
+      }
+    }
     return base;
+  }
+
+  /**
+   * A further parent host: {@code parent-host-NAME} with {@code enclave-NAME} on socket
+   * {@code run/enclave-NAME.sock}.
+   */
+  public record Host(String name, int httpPort, int adminPort) {
+    public String enclaveName() {
+      return "enclave-" + name;
+    }
+
+    public String parentName() {
+      return "parent-host-" + name;
+    }
+
+    public String baseUrl() {
+      return "http://127.0.0.1:" + httpPort;
+    }
+
+    public String adminUrl() {
+      return "http://127.0.0.1:" + adminPort;
+    }
+
+    Path socket(Path home) {
+      return home.resolve("run").resolve(enclaveName() + ".sock");
+    }
+
+    /** The suffix of its {@code stack.env} keys: {@code BASE_URL_2}, {@code BASE_URL_B}. */
+    String envSuffix() {
+      return name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+  }
+
+  /**
+   * The further parent hosts recorded in {@code run/hosts} (by {@link #startExtraHost} of this
+   * or an earlier JVM), in the order they were first started.
+   */
+  public List<Host> extraHosts() {
+    List<Host> hosts = new ArrayList<>();
+    Path file = s.home().resolve("run").resolve(HOSTS_FILE);
+    try {
+      if (Files.exists(file)) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          String[] f = line.trim().split("\\s+");
+          if (f.length == 3) {
+            hosts.add(new Host(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2])));
+          }
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // unreadable: no further hosts known
+    }
+    return hosts;
+  }
+
+  private void recordHost(Host host) throws IOException {
+    List<Host> hosts = new ArrayList<>(extraHosts());
+    int at = -1;
+    for (int i = 0; i < hosts.size(); i++) {
+      if (hosts.get(i).name().equals(host.name())) {
+        at = i;
+      }
+    }
+    if (at >= 0) {
+      hosts.set(at, host); // a host keeps its place, with the ports it was started with now
+    } else {
+      hosts.add(host);
+    }
+    StringBuilder sb = new StringBuilder();
+    for (Host h : hosts) {
+      sb.append(h.name()).append(' ').append(h.httpPort()).append(' ').append(h.adminPort())
+          .append('\n');
+    }
+    Files.createDirectories(s.home().resolve("run"));
+    Files.writeString(s.home().resolve("run").resolve(HOSTS_FILE), sb.toString(),
+        StandardCharsets.UTF_8);
+  }
+
+  /** The process {@code name} of a further host, made once per stack object. */
+  private ManagedProcess extraProcess(String name) {
+    for (ManagedProcess p : extras) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    ManagedProcess p = new ManagedProcess(name, s.home().resolve("run"),
+        s.home().resolve("logs"));
+    extras.add(0, p); // down stops the last started first
+    return p;
+  }
+
+  /** The parent host process of further host {@code name}, if running. */
+  public Optional<ProcessHandle> parentProcess(String name) {
+    return extraProcess("parent-host-" + name).running();
+  }
+
+  /** The enclave process of further host {@code name}, if running. */
+  public Optional<ProcessHandle> enclaveProcess(String name) {
+    return extraProcess("enclave-" + name).running();
   }
 
   private void startParent() throws IOException {
@@ -456,7 +615,11 @@ public final class LocalStack {
 
   /** True when the parent host's admin health check (database and enclave) passes. */
   public boolean healthy() {
-    return statusOf(HttpRequest.newBuilder(URI.create(adminUrl() + "/healthcheck"))
+    return healthy(adminUrl());
+  }
+
+  private boolean healthy(String adminUrl) {
+    return statusOf(HttpRequest.newBuilder(URI.create(adminUrl + "/healthcheck"))
         .timeout(Duration.ofSeconds(3)).build()) == 200;
   }
 
@@ -541,6 +704,20 @@ public final class LocalStack {
     }
     env.put("APP_ID", appId);
     env.put("APP_SECRET", secret);
+    List<Host> hosts = extraHosts();
+    if (!hosts.isEmpty()) {
+      // every parent host, the first one first, for tests and scripts that spread their load
+      List<String> bases = new ArrayList<>(List.of(baseUrl()));
+      List<String> admins = new ArrayList<>(List.of(adminUrl()));
+      for (Host h : hosts) {
+        env.put("BASE_URL_" + h.envSuffix(), h.baseUrl());
+        env.put("ADMIN_URL_" + h.envSuffix(), h.adminUrl());
+        bases.add(h.baseUrl());
+        admins.add(h.adminUrl());
+      }
+      env.put("BASE_URLS", String.join(",", bases));
+      env.put("ADMIN_URLS", String.join(",", admins));
+    }
     env.put("JWT_ISSUER", DevIssuer.ISSUER);
     env.put("JWT_AUDIENCE", DevIssuer.AUDIENCE);
     env.put("JWT_JWKS_URL", jwksUrl());
@@ -756,17 +933,29 @@ public final class LocalStack {
   }
 
 
-  /** Stops everything this stack started: parent host, enclave, then PostgreSQL. */
+  /**
+   * Stops everything this stack started: the supervisor, the further parent hosts and their
+   * enclaves (those of {@code run/hosts} too, started by an earlier JVM), the parent host, the
+   * enclave, then the JWT issuer, the KMS and PostgreSQL.
+   */
   public void down() throws IOException {
+    for (Host h : extraHosts()) {
+      extraProcess(h.enclaveName());
+      extraProcess(h.parentName());
+    }
     // the supervisor first, so that it restarts nothing stopped here
     List<ManagedProcess> all = new ArrayList<>(List.of(supervisor));
     all.addAll(extras);
     all.addAll(List.of(parent, enclave, jwtIssuer, kms, postgres));
     for (ManagedProcess p : all) {
       boolean was = p.stop(STOP_GRACE);
-      out.printf("%-12s %s%n", p.name(), was ? "stopped" : "was not running");
+      out.printf("%-13s %s%n", p.name(), was ? "stopped" : "was not running");
     }
     Files.deleteIfExists(enclaveSocket());
+    for (Host h : extraHosts()) {
+      Files.deleteIfExists(h.socket(s.home()));
+    }
+    Files.deleteIfExists(s.home().resolve("run").resolve(HOSTS_FILE));
     Files.deleteIfExists(jwtReadyFile());
     // restart counts are per supervisor run
     Files.deleteIfExists(s.home().resolve("run").resolve(Supervisor.STATE_FILE));
@@ -909,49 +1098,70 @@ public final class LocalStack {
     waitHealthy();
   }
 
-  /** One line per component; returns true when all three run and the parent host is healthy. */
+  /**
+   * One line per process (every parent host and enclave among them) with its pid, restarts,
+   * address and, for a parent host, its health; returns true when all run and every parent host
+   * is healthy.
+   */
   public boolean status() throws IOException {
     boolean all = true;
+    boolean healthy = true;
     List<String[]> rows = new ArrayList<>();
     Map<String, Supervisor.Restarts> restarts = restarts();
-    List<ManagedProcess> shown = new ArrayList<>(List.of(postgres, kms, jwtIssuer, enclave,
-        parent));
-    for (ManagedProcess p : shown) {
+    // process, address, admin URL (parent hosts only)
+    List<Object[]> shown = new ArrayList<>();
+    shown.add(new Object[] {postgres, "127.0.0.1:" + s.pgPort(), null});
+    shown.add(new Object[] {kms, kmsUrl(), null});
+    shown.add(new Object[] {jwtIssuer, null, null});
+    shown.add(new Object[] {enclave, "unix:" + enclaveSocket(), null});
+    shown.add(new Object[] {parent, baseUrl(), adminUrl()});
+    for (Host h : extraHosts()) {
+      shown.add(new Object[] {extraProcess(h.enclaveName()), "unix:" + h.socket(s.home()), null});
+      shown.add(new Object[] {extraProcess(h.parentName()), h.baseUrl(), h.adminUrl()});
+    }
+    for (Object[] row : shown) {
+      ManagedProcess p = (ManagedProcess) row[0];
       Optional<ProcessHandle> h = p.running();
       all &= h.isPresent();
-      String where = switch (p.name()) {
-        case "postgres" -> "127.0.0.1:" + s.pgPort();
-        case "enclave" -> "unix:" + enclaveSocket();
-        case "kms" -> kmsUrl();
-        case "jwt-issuer" -> h.isPresent() ? jwksUrl() : "";
-        default -> baseUrl();
-      };
+      String where = row[1] != null ? (String) row[1] : h.isPresent() ? jwksUrl() : "";
+      String health = "";
+      if (row[2] != null) {
+        boolean ok = h.isPresent() && healthy((String) row[2]);
+        healthy &= ok;
+        health = ok ? "healthy" : h.isPresent() ? "UNHEALTHY" : "-";
+      }
       Supervisor.Restarts r = restarts.get(p.name());
       rows.add(new String[] {p.name(), h.map(x -> "running  pid " + x.pid()).orElse("stopped"),
           where, r == null ? "" : r.count() + (r.last() == null ? ""
-              : " (last " + r.last().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")")});
+              : " (last " + r.last().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")"),
+          health});
     }
     Optional<ProcessHandle> sup = supervisor.running();
     List<String[]> table = new ArrayList<>();
-    table.add(new String[] {"PROCESS", "STATE", "RESTARTS", "ADDRESS"});
+    table.add(new String[] {"PROCESS", "STATE", "RESTARTS", "HEALTH", "ADDRESS"});
     for (String[] r : rows) {
-      table.add(new String[] {r[0], r[1], sup.isPresent() || !r[3].isEmpty() ? r[3] : "-", r[2]});
+      table.add(new String[] {r[0], r[1], sup.isPresent() || !r[3].isEmpty() ? r[3] : "-", r[4],
+          r[2]});
     }
+    int n = table.stream().mapToInt(r -> r[0].length()).max().orElse(12);
     int w = table.stream().mapToInt(r -> r[2].length()).max().orElse(8);
     for (String[] r : table) {
-      out.printf("%-12s %-20s %-" + w + "s  %s%n", r[0], r[1], r[2], r[3]);
+      out.printf("%-" + n + "s %-20s %-" + w + "s  %-9s  %s%n", r[0], r[1], r[2], r[3], r[4]);
     }
-    out.println("supervisor   " + sup.map(x -> "running  pid " + x.pid()
+    out.printf("%-" + n + "s %s%n", "supervisor", sup.map(x -> "running  pid " + x.pid()
         + " (restarts what dies; log " + supervisor.logFile() + ")")
         .orElse("not running (nothing restarts a process that dies)"));
-    boolean healthy = all && healthy();
-    out.println("health       " + (healthy ? "healthy" : all ? "UNHEALTHY (see "
-        + adminUrl() + "/healthcheck)" : "not running"));
+    healthy &= all;
+    int hosts = 1 + extraHosts().size();
+    out.printf("%-" + n + "s %s%n", "health", healthy
+        ? "healthy" + (hosts > 1 ? " (" + hosts + " parent hosts)" : "")
+        : all ? "UNHEALTHY (see each parent host's /healthcheck on its admin port)"
+        : "not running");
     if (kms.running().isPresent()) {
-      out.println("kms calls    " + kmsCalls());
+      out.printf("%-" + n + "s %s%n", "kms calls", kmsCalls());
     }
     if (Files.exists(stackEnv())) {
-      out.println("credentials  " + stackEnv());
+      out.printf("%-" + n + "s %s%n", "credentials", stackEnv());
     }
     return healthy;
   }
