@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +76,7 @@ class DisasterRecoveryDrillTest {
 
     // the stack before the disaster: a wallet of every chain type, each signing
     Path homeA = home("nitrosign-dr-a");
-    int pgA = freePort();
+    int pgA = TestStacks.freePort();
     LocalStack a = stack(homeA, pgA);
     a.up();
     JsonNode app = a.createApp("dr-drill", "--allow-raw-sign");
@@ -109,7 +108,7 @@ class DisasterRecoveryDrillTest {
     Path homeB = home("nitrosign-dr-b");
     copyTree(homeA.resolve("kms"), homeB.resolve("kms"));
     copyTree(homeA.resolve("nsm"), homeB.resolve("nsm"));
-    int pgB = freePort();
+    int pgB = TestStacks.freePort();
     LocalStack b = stack(homeB, pgB);
     b.startDatabase();
     run(List.of(pgBin.resolve("pg_restore").toString(), "-h", "127.0.0.1", "-p",
@@ -196,8 +195,8 @@ class DisasterRecoveryDrillTest {
 
   private static LocalStack stack(Path home, int pgPort) throws IOException {
     String cp = System.getProperty("java.class.path");
-    LocalStack s = new LocalStack(new LocalStack.Settings(home, freePort(), freePort(), pgPort,
-        freePort(),
+    LocalStack s = new LocalStack(new LocalStack.Settings(home, TestStacks.freePort(), TestStacks.freePort(), pgPort,
+        TestStacks.freePort(),
         new JavaProgram(cp, JavaProgram.POSTGRES_MAIN),
         new JavaProgram(cp, JavaProgram.ENCLAVE_MAIN),
         new JavaProgram(cp, JavaProgram.PARENT_MAIN)),
@@ -206,9 +205,4 @@ class DisasterRecoveryDrillTest {
     return s;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

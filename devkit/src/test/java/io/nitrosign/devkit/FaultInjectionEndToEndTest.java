@@ -11,8 +11,6 @@ import io.nitrosign.parent.audit.AuditCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
@@ -138,13 +136,9 @@ class FaultInjectionEndToEndTest {
     System.out.println("fault injection seed " + SEED + " (replay: -Dnitrosign.faults.seed="
         + SEED + "), killing " + KINDS);
     home = Files.createTempDirectory("nitrosign-faults");
-    String cp = System.getProperty("java.class.path");
-    int http = freePort();
-    int admin = freePort();
-    stack = new LocalStack(new LocalStack.Settings(home, http, admin, freePort(), freePort(),
-        new JavaProgram(cp, JavaProgram.POSTGRES_MAIN),
-        new JavaProgram(cp, JavaProgram.ENCLAVE_MAIN),
-        new JavaProgram(cp, JavaProgram.PARENT_MAIN)),
+    int http = TestStacks.freePort();
+    int admin = TestStacks.freePort();
+    stack = new LocalStack(TestStacks.settings(home, http, admin),
         new PrintStream(LOG, true, StandardCharsets.UTF_8)).supervised();
     // PostgreSQL durable, as in production: the suite's "fast" mode (synchronous_commit off)
     // acknowledges commits before their WAL reaches the kernel, so a killed postmaster loses the
@@ -200,8 +194,8 @@ class FaultInjectionEndToEndTest {
   @Test
   @Order(20)
   void twoHostsOnOneDatabaseSurviveKillsOfEachProcessUnderLoad() throws Exception {
-    int http = freePort();
-    int admin = freePort();
+    int http = TestStacks.freePort();
+    int admin = TestStacks.freePort();
     String base = stack.startExtraHost("b", http, admin);
     Path run = home.resolve("run");
     Path logs = home.resolve("logs");
@@ -692,9 +686,4 @@ class FaultInjectionEndToEndTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -16,7 +16,6 @@ import io.nitrosign.hpke.HpkeKeyPair;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +25,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -62,12 +59,7 @@ class LocalStackEndToEndTest {
   @BeforeAll
   static void up() throws Exception {
     home = Files.createTempDirectory("nitrosign-e2e");
-    String cp = System.getProperty("java.class.path");
-    stack = new LocalStack(new LocalStack.Settings(home, freePort(), freePort(), freePort(),
-        freePort(),
-        new JavaProgram(cp, JavaProgram.POSTGRES_MAIN),
-        new JavaProgram(cp, JavaProgram.ENCLAVE_MAIN),
-        new JavaProgram(cp, JavaProgram.PARENT_MAIN)),
+    stack = new LocalStack(TestStacks.settings(home),
         new PrintStream(LOG, true, StandardCharsets.UTF_8));
     Map<String, String> env = stack.up();
     appId = env.get("APP_ID");
@@ -77,14 +69,7 @@ class LocalStackEndToEndTest {
 
   @AfterAll
   static void down() throws Exception {
-    if (stack != null) {
-      stack.down();
-    }
-    if (home != null) {
-      try (Stream<Path> s = Files.walk(home)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    TestStacks.downAndDelete(stack, home);
   }
 
   @Test
@@ -613,9 +598,4 @@ class LocalStackEndToEndTest {
     return recovered;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -15,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,12 +52,8 @@ class MultiHostStackEndToEndTest {
   @BeforeAll
   static void up() throws Exception {
     home = Files.createTempDirectory("nitrosign-multihost");
-    String cp = System.getProperty("java.class.path");
     int http = portPairWithSecondHost();
-    settings = new LocalStack.Settings(home, http, http + 1, freePort(), freePort(),
-        new JavaProgram(cp, JavaProgram.POSTGRES_MAIN),
-        new JavaProgram(cp, JavaProgram.ENCLAVE_MAIN),
-        new JavaProgram(cp, JavaProgram.PARENT_MAIN));
+    settings = TestStacks.settings(home, http, http + 1);
     stack = new LocalStack(settings, new PrintStream(LOG, true, StandardCharsets.UTF_8))
         .supervised().parents(2);
     env = stack.up();
@@ -76,14 +70,7 @@ class MultiHostStackEndToEndTest {
 
   @AfterAll
   static void down() throws Exception {
-    if (stack != null) {
-      stack.down();
-    }
-    if (home != null) {
-      try (Stream<Path> s = Files.walk(home)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    TestStacks.downAndDelete(stack, home);
   }
 
   @Test
@@ -211,7 +198,7 @@ class MultiHostStackEndToEndTest {
    */
   private static int portPairWithSecondHost() throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int p = freePort();
+      int p = TestStacks.freePort();
       if (p > 65_000) {
         continue;
       }
@@ -230,9 +217,4 @@ class MultiHostStackEndToEndTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

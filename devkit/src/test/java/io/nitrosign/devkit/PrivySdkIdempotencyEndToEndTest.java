@@ -15,10 +15,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -70,14 +68,7 @@ class PrivySdkIdempotencyEndToEndTest {
 
   @AfterAll
   static void down() throws Exception {
-    if (stack != null) {
-      stack.down();
-    }
-    if (home != null) {
-      try (Stream<Path> s = Files.walk(home)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    TestStacks.downAndDelete(stack, home);
   }
 
   @Test

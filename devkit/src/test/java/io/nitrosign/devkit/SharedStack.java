@@ -3,7 +3,6 @@ package io.nitrosign.devkit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,12 +32,7 @@ final class SharedStack {
 
   private SharedStack() throws Exception {
     home = Files.createTempDirectory("nitrosign-shared-e2e");
-    String cp = System.getProperty("java.class.path");
-    stack = new LocalStack(new LocalStack.Settings(home, freePort(), freePort(), freePort(),
-        freePort(),
-        new JavaProgram(cp, JavaProgram.POSTGRES_MAIN),
-        new JavaProgram(cp, JavaProgram.ENCLAVE_MAIN),
-        new JavaProgram(cp, JavaProgram.PARENT_MAIN)),
+    stack = new LocalStack(TestStacks.settings(home),
         new PrintStream(log, true, StandardCharsets.UTF_8));
     Map<String, String> env = stack.up();
     appId = env.get("APP_ID");
@@ -105,8 +99,6 @@ final class SharedStack {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return TestStacks.freePort();
   }
 }

@@ -13,7 +13,6 @@ import io.nitrosign.parent.audit.AuditCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +23,10 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,12 +62,7 @@ class SignRequestCrashEndToEndTest {
   @BeforeAll
   static void up() throws Exception {
     home = Files.createTempDirectory("nitrosign-crash");
-    String cp = System.getProperty("java.class.path");
-    stack = new LocalStack(new LocalStack.Settings(home, freePort(), freePort(), freePort(),
-        freePort(),
-        new JavaProgram(cp, JavaProgram.POSTGRES_MAIN),
-        new JavaProgram(cp, JavaProgram.ENCLAVE_MAIN),
-        new JavaProgram(cp, JavaProgram.PARENT_MAIN)),
+    stack = new LocalStack(TestStacks.settings(home),
         new PrintStream(LOG, true, StandardCharsets.UTF_8)).supervised();
     Map<String, String> env = stack.up();
     assertTrue(IndependentVerifier.available(), IndependentVerifier::problem);
@@ -87,21 +79,9 @@ class SignRequestCrashEndToEndTest {
 
   @AfterAll
   static void down() throws Exception {
-    if (stack != null) {
-      stack.down();
-    }
-    if (home != null) {
-      try (Stream<Path> s = Files.walk(home)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    TestStacks.downAndDelete(stack, home);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   @ParameterizedTest(name = "the parent host dies at {0}")
   @CsvSource({

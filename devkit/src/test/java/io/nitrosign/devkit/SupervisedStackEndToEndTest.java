@@ -8,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,12 +46,7 @@ class SupervisedStackEndToEndTest {
   @BeforeAll
   static void up() throws Exception {
     home = Files.createTempDirectory("nitrosign-supervised");
-    String cp = System.getProperty("java.class.path");
-    stack = new LocalStack(new LocalStack.Settings(home, freePort(), freePort(), freePort(),
-        freePort(),
-        new JavaProgram(cp, JavaProgram.POSTGRES_MAIN),
-        new JavaProgram(cp, JavaProgram.ENCLAVE_MAIN),
-        new JavaProgram(cp, JavaProgram.PARENT_MAIN)),
+    stack = new LocalStack(TestStacks.settings(home),
         new PrintStream(LOG, true, StandardCharsets.UTF_8)).supervised();
     Map<String, String> env = stack.up();
     auth = Http.basic(env.get("APP_ID"), env.get("APP_SECRET"));
@@ -70,14 +62,7 @@ class SupervisedStackEndToEndTest {
 
   @AfterAll
   static void down() throws Exception {
-    if (stack != null) {
-      stack.down();
-    }
-    if (home != null) {
-      try (Stream<Path> s = Files.walk(home)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
+    TestStacks.downAndDelete(stack, home);
   }
 
   @Test
@@ -167,9 +152,4 @@ class SupervisedStackEndToEndTest {
             + "\",\"encoding\":\"utf-8\"}}");
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }
