@@ -4,9 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,18 +31,14 @@ public final class IdempotentSignHttpBench {
   private IdempotentSignHttpBench() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opt = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      opt.put(args[i], args[i + 1]);
-    }
+    Map<String, String> opt = Measure.options(args);
     Path envFile = Path.of(opt.getOrDefault("--stack-env", ".local/stack.env"));
     int rounds = Integer.parseInt(opt.getOrDefault("--rounds", "4"));
     int ops = Integer.parseInt(opt.getOrDefault("--ops", "2000"));
     int clients = Integer.parseInt(opt.getOrDefault("--clients", "8"));
     Map<String, String> env = Measure.stackEnv(envFile);
     String base = env.get("BASE_URL");
-    String auth = "Basic " + java.util.Base64.getEncoder().encodeToString(
-        (env.get("APP_ID") + ":" + env.get("APP_SECRET")).getBytes(StandardCharsets.UTF_8));
+    String auth = Measure.basicAuth(env);
     System.out.printf("nitrosign idempotent signing benchmark, full HTTP path: %s, %d clients,"
             + " java %s; 1 warm-up round + %d measured rounds of %d requests per kind%n%n",
         base, clients, System.getProperty("java.version"), rounds, ops);

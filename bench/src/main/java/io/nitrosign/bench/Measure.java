@@ -203,6 +203,21 @@ final class Measure {
   }
 
   /** The KEY=VALUE lines of a stack.env file ({@code ./appliance local up} writes it). */
+  /** {@code --name value} pairs of a bench's command line. */
+  static java.util.Map<String, String> options(String[] args) {
+    java.util.Map<String, String> opt = new java.util.LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opt.put(args[i], args[i + 1]);
+    }
+    return opt;
+  }
+
+  /** The HTTP Basic header of the stack's demo app ({@code APP_ID}, {@code APP_SECRET}). */
+  static String basicAuth(java.util.Map<String, String> env) {
+    return "Basic " + java.util.Base64.getEncoder().encodeToString((env.get("APP_ID") + ":"
+        + env.get("APP_SECRET")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   static java.util.Map<String, String> stackEnv(java.nio.file.Path file) throws java.io.IOException {
     java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
     for (String line : java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)) {
