@@ -16,6 +16,7 @@ import io.nitrosign.parent.admin.HealthResource;
 import io.nitrosign.parent.admin.TaskAuthFilter;
 import io.nitrosign.parent.api.ApiModule;
 import io.nitrosign.parent.app.AppModule;
+import io.nitrosign.parent.audit.AuditChainName;
 import io.nitrosign.parent.audit.AuditCheckpointer;
 import io.nitrosign.parent.audit.AuditWriter;
 import io.nitrosign.parent.authz.PrivyRequestAuthorizer;
@@ -99,6 +100,9 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     ManagedDataSource dataSource = config.getDatabase().build(env.metrics(), DATABASE);
     // Registers the "database" health check (the validation query, SELECT 1) and manages the pool.
     Jdbi jdbi = new JdbiFactory().build(env, config.getDatabase(), dataSource, DATABASE);
+    // This host's audit chain: every AuditStore on this Jdbi's handles appends to it.
+    AuditChainName auditChain = config.getAudit().chainName();
+    jdbi.getConfig(AuditChainName.Config.class).set(auditChain);
 
     EnclaveClientGateway enclave = new EnclaveClientGateway(config.getEnclave(), clock,
         env.metrics());
@@ -121,17 +125,18 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
     // privy-idempotency-key on the POSTs that create or sign (@Idempotent)
     IdempotencyModule.install(env, jdbi);
     // Group commit for audit rows in transactions of their own (signing, failed logins).
-    AuditWriter auditWriter = new AuditWriter(jdbi, clock);
+    AuditWriter auditWriter = new AuditWriter(jdbi, clock, auditChain);
     env.lifecycle().manage(auditWriter);
     AppManager apps = AppModule.install(env, jdbi, random, clock, auditWriter);
     // After authentication (priority AUTHORIZATION): the app's token bucket, 429 when empty.
     env.jersey().register(new RateLimitFilter(
         new AppRateLimiter(clock, config.getRateLimit().defaultLimit()), env.metrics()));
     env.admin().addTask(new RateLimitTask(apps));
-    env.metrics().register(MetricNames.AUDIT_HEAD_SEQ, auditHead(jdbi));
-    // The enclave signs the chain head every N rows or T seconds (audit verify checks them).
+    // The enclave signs this host's chain head every N rows or T seconds (audit verify checks
+    // them).
     AuditCheckpointer checkpointer = new AuditCheckpointer(jdbi, enclave, clock,
-        config.getAuditCheckpoints());
+        config.getAuditCheckpoints(), auditChain);
+    env.metrics().register(MetricNames.AUDIT_HEAD_SEQ, auditHead(checkpointer));
     env.lifecycle().manage(checkpointer);
     env.admin().addTask(AuditCheckpointer.task(checkpointer));
     env.metrics().register(MetricNames.AUDIT_CHECKPOINT_LAG, new CachedGauge<Long>(5,
@@ -161,15 +166,14 @@ public class ParentHostApplication extends Application<ParentHostConfiguration> 
   }
 
   /**
-   * The audit chain head's sequence number (the highest row id), read at most every 5 s; the
-   * checkpoint lag (head minus the last checkpointed sequence number) is its companion.
+   * The sequence number (row id) of this host's audit chain head, read at most every 5 s; the
+   * checkpoint lag (the chain's rows after its last checkpoint) is its companion.
    */
-  private static Gauge<Long> auditHead(Jdbi jdbi) {
+  private static Gauge<Long> auditHead(AuditCheckpointer checkpointer) {
     return new CachedGauge<Long>(5, TimeUnit.SECONDS) {
       @Override
       protected Long loadValue() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(id), 0) FROM audit_log")
-            .mapTo(Long.class).one());
+        return checkpointer.headSeq();
       }
     };
   }

@@ -42,7 +42,23 @@ public class ParentHostConfiguration extends Configuration {
   @NotNull
   private SealingConfiguration sealing = new SealingConfiguration();
 
-  /** How often the enclave signs the audit chain head ({@code auditCheckpoints:}). */
+  /** The audit chain this host appends to ({@code audit: chain:}; default the hostname). */
+  @Valid
+  @NotNull
+  private io.nitrosign.parent.audit.AuditConfiguration audit =
+      new io.nitrosign.parent.audit.AuditConfiguration();
+
+  @JsonProperty("audit")
+  public io.nitrosign.parent.audit.AuditConfiguration getAudit() {
+    return audit;
+  }
+
+  @JsonProperty("audit")
+  public void setAudit(io.nitrosign.parent.audit.AuditConfiguration audit) {
+    this.audit = audit;
+  }
+
+  /** How often the enclave signs this host's audit chain head ({@code auditCheckpoints:}). */
   @Valid
   @NotNull
   private io.nitrosign.parent.audit.AuditCheckpointConfiguration auditCheckpoints =

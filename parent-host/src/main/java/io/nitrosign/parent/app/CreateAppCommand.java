@@ -59,8 +59,11 @@ public final class CreateAppCommand extends ConfiguredCommand<ParentHostConfigur
       ManagedDataSource dataSource = config.getDatabase().build(bootstrap.getMetricRegistry(), "create-app");
       try {
         ObjectMapper json = bootstrap.getObjectMapper();
-        AppManager apps = new AppManager(Jdbi.create(dataSource), new SecureRandom(),
-            Clock.systemUTC(), json);
+        Jdbi jdbi = Jdbi.create(dataSource);
+        // the app.create row goes to this host's audit chain, as the server's rows do
+        jdbi.getConfig(io.nitrosign.parent.audit.AuditChainName.Config.class)
+            .set(config.getAudit().chainName());
+        AppManager apps = new AppManager(jdbi, new SecureRandom(), Clock.systemUTC(), json);
         CreatedApp created = apps.create(namespace.getString("name"),
             Boolean.TRUE.equals(namespace.getBoolean("allow_raw_sign")),
             Boolean.TRUE.equals(namespace.getBoolean("allow_export")), rateLimit);

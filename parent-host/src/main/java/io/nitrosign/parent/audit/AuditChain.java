@@ -13,27 +13,47 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The audit log's hash chain: {@code row_hash = SHA-256(prev_hash || canonical(row))}, with
- * {@code prev_hash} of the first row all zeros.
+ * The audit log's hash chains: {@code row_hash = SHA-256(prev_hash || canonical(row))}, with
+ * {@code prev_hash} of a chain's first row all zeros. The log holds one chain per parent host
+ * ({@link AuditChainName}), interleaved by id; {@code prev_hash} is the {@code row_hash} of the
+ * previous row <em>of the same chain</em>. Rows written before per-host chains form the legacy
+ * chain {@code ''}.
  *
- * <p>Canonical encoding (version 1): the ASCII tag {@code nitrosign.audit.v1}, then
- * {@code id} (8 bytes big-endian), {@code occurred_at} as microseconds since the epoch (8 bytes
- * big-endian), then {@code app_id, wallet_id, action, outcome, error_code, detail}, each as a
- * 4-byte big-endian length followed by its UTF-8 bytes, or length -1 for SQL NULL.
+ * <p>Canonical encoding, version 1 (legacy chain {@code ''}, unchanged so old logs verify): the
+ * ASCII tag {@code nitrosign.audit.v1}, then {@code id} (8 bytes big-endian), {@code occurred_at}
+ * as microseconds since the epoch (8 bytes big-endian), then {@code app_id, wallet_id, action,
+ * outcome, error_code, detail}, each as a 4-byte big-endian length followed by its UTF-8 bytes, or
+ * length -1 for SQL NULL.
+ *
+ * <p>Version 2 (a named chain): the tag {@code nitrosign.audit.v2}, then the chain's name as a
+ * 4-byte length and its UTF-8 bytes, then the rest as version 1. The name is hashed so a row
+ * cannot be moved to another chain (and an enclave-signed checkpoint of a row binds its chain).
  */
 public final class AuditChain {
 
   public static final byte[] GENESIS = new byte[32];
-  private static final byte[] TAG = "nitrosign.audit.v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TAG_V1 = "nitrosign.audit.v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TAG_V2 = "nitrosign.audit.v2".getBytes(StandardCharsets.US_ASCII);
+  /** The chain of rows written before per-host chains (hashed with version 1). */
+  public static final String LEGACY = "";
 
   private AuditChain() {}
 
-  public static byte[] rowHash(byte[] prevHash, long id, Instant occurredAt, String appId,
-      String walletId, String action, String outcome, String errorCode, String detail) {
+  /** The hash of a row of {@code chain} ({@link #LEGACY}: version 1, otherwise version 2). */
+  public static byte[] rowHash(byte[] prevHash, String chain, long id, Instant occurredAt,
+      String appId, String walletId, String action, String outcome, String errorCode,
+      String detail) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
       DataOutputStream out = new DataOutputStream(bytes);
-      out.write(TAG);
+      if (chain.isEmpty()) {
+        out.write(TAG_V1);
+      } else {
+        out.write(TAG_V2);
+        byte[] name = chain.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(name.length);
+        out.write(name);
+      }
       out.writeLong(id);
       out.writeLong(ChronoUnit.MICROS.between(Instant.EPOCH, occurredAt));
       for (String field : new String[] {appId, walletId, action, outcome, errorCode, detail}) {
@@ -56,11 +76,11 @@ public final class AuditChain {
   }
 
   public static byte[] rowHash(AuditRow r) {
-    return rowHash(r.prevHash(), r.id(), r.occurredAt(), r.appId(), r.walletId(), r.action(),
+    return rowHash(r.prevHash(), r.chain(), r.id(), r.occurredAt(), r.appId(), r.walletId(), r.action(),
         r.outcome(), r.errorCode(), r.detail());
   }
 
-  /** The outcome of a chain verification. */
+  /** The outcome of a verification of all chains. */
   public record Verification(int rowsChecked, Optional<Long> firstBrokenId, String problem) {
     public boolean intact() {
       return firstBrokenId.isEmpty();
@@ -68,8 +88,8 @@ public final class AuditChain {
   }
 
   /**
-   * Checks rows in id order: each {@code prev_hash} equals the previous {@code row_hash} (zeros for
-   * the first) and each {@code row_hash} matches the row's content. The rows are in memory here;
+   * Checks rows in id order: each {@code prev_hash} equals the {@code row_hash} of the previous row
+   * of its chain (zeros for a chain's first) and each {@code row_hash} matches the row's content. The rows are in memory here;
    * {@link AuditVerifier} walks the table itself, one row at a time, with the same checks.
    */
   public static Verification verify(List<AuditRow> rowsInIdOrder) {

@@ -26,14 +26,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the enclave to sign the audit chain head every {@code everyRows} rows or {@code interval}
+ * Asks the enclave to sign the head of this host's audit chain ({@link AuditChainName}) every
+ * {@code everyRows} rows of that chain or {@code interval}
  * ({@link AuditCheckpointConfiguration}) and stores the result in {@code audit_checkpoints},
  * with the response key's attestation document in {@code audit_checkpoint_keys} (once per key,
  * that is once per enclave boot). {@code audit verify} checks them ({@link AuditVerifier}).
  *
  * <p>The parent cannot forge a checkpoint (it has no response key); what it can do wrong is only
  * not to take one, which the lag metric ({@code nitrosign_audit_checkpoint_lag_rows}) shows.
- * Several hosts on one database may checkpoint the same head: the first row for a seq stands.
+ *
+ * <p>Each host checkpoints its own chain with its own enclave. The signed message (seq and
+ * row_hash, {@code AuditCheckpointMessage}) names no chain and needs none: seq is the row's id,
+ * unique across chains, and the row's hash binds its chain's name ({@link AuditChain}, version 2).
+ * The enclave refuses a seq lower than the highest it signed since it booted; the ids of one chain
+ * increase, so that holds per host. Hosts configured with the same chain name checkpoint the same
+ * head: the first row for a seq stands.
  */
 public final class AuditCheckpointer implements Managed {
 
@@ -48,39 +55,51 @@ public final class AuditCheckpointer implements Managed {
   private final EnclaveGateway enclave;
   private final Clock clock;
   private final AuditCheckpointConfiguration config;
+  private final AuditChainName chain;
   private ScheduledExecutorService scheduler;
   private Instant lastTaken;
 
   public AuditCheckpointer(Jdbi jdbi, EnclaveGateway enclave, Clock clock,
-      AuditCheckpointConfiguration config) {
+      AuditCheckpointConfiguration config, AuditChainName chain) {
     this.jdbi = jdbi;
     this.enclave = enclave;
     this.clock = clock;
     this.config = config;
+    this.chain = java.util.Objects.requireNonNull(chain);
   }
 
   private record Head(long seq, byte[] rowHash) {}
 
   private Optional<Head> head() {
     return jdbi.withHandle(h -> h.createQuery(
-            "SELECT id, row_hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            "SELECT id, row_hash FROM audit_log WHERE chain = :c ORDER BY id DESC LIMIT 1")
+        .bind("c", chain.value())
         .map((rs, ctx) -> new Head(rs.getLong("id"), rs.getBytes("row_hash"))).findFirst());
   }
 
-  /** The highest checkpointed seq, 0 when there is none. */
-  public long lastCheckpointSeq() {
-    return jdbi.withHandle(h -> h.createQuery(
-        "SELECT coalesce(max(seq), 0) FROM audit_checkpoints").mapTo(Long.class).one());
+  /** The id of this host's chain head, 0 when the chain is empty. */
+  public long headSeq() {
+    return head().map(Head::seq).orElse(0L);
   }
 
-  /** Rows after the last checkpoint (the lag metric). */
+  /** The highest checkpointed seq of this host's chain, 0 when there is none. */
+  public long lastCheckpointSeq() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(c.seq), 0) FROM"
+            + " audit_checkpoints c JOIN audit_log l ON l.id = c.seq WHERE l.chain = :c")
+        .bind("c", chain.value()).mapTo(Long.class).one());
+  }
+
+  /** Rows of this host's chain after its last checkpoint (the lag metric). */
   public long lagRows() {
-    return jdbi.withHandle(h -> h.createQuery("SELECT coalesce((SELECT max(id) FROM audit_log), 0)"
-        + " - coalesce((SELECT max(seq) FROM audit_checkpoints), 0)").mapTo(Long.class).one());
+    return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM audit_log WHERE chain = :c"
+            + " AND id > (SELECT coalesce(max(c.seq), 0) FROM audit_checkpoints c"
+            + " JOIN audit_log l ON l.id = c.seq WHERE l.chain = :c)")
+        .bind("c", chain.value()).mapTo(Long.class).one());
   }
 
   /**
-   * Checkpoints the current chain head now, unless it already is. Empty when the log is empty.
+   * Checkpoints the head of this host's chain now, unless it already is. Empty when the chain is
+   * empty.
    *
    * @throws EnclaveCallException when the enclave does not answer or refuses
    * @throws IllegalStateException when the enclave's attestation document does not name the key

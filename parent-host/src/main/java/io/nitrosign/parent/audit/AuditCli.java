@@ -35,16 +35,18 @@ public final class AuditCli {
   public static final String USAGE = String.join("\n",
       "usage: ./appliance audit verify [CHECKPOINT OPTIONS] [DATABASE OPTIONS]",
       "       ./appliance audit export [--since SEQ|ISO-TIME] [DATABASE OPTIONS]",
-      "  verify   walks the whole hash chain of audit_log (streaming); exit 0 intact, 1 broken",
-      "           (names the first bad row: prev_hash mismatch, row_hash mismatch or gap),",
+      "  verify   walks every hash chain of audit_log (one per parent host; streaming) and",
+      "           prints each chain's rows and head; exit 0 intact, 1 broken (names the first",
+      "           bad row and its chain: prev_hash mismatch, row_hash mismatch or gap),",
       "           3 database unreachable; then checks the enclave-signed checkpoints: the row at",
       "           each checkpoint's seq must have the signed hash, the signature must verify under",
       "           the enclave's response key and its attestation document under the root",
-      "           (exit 1 naming the first checkpoint that does not match)",
-      "  export   prints one JSON object per row (seq, at, action, app_id, wallet_id, method,",
-      "           outcome, error_code, idempotency_key, signature, policy, detail, hash,",
-      "           prev_hash); --since 1234 prints the rows after seq 1234, --since",
-      "           2025-01-31T00:00:00Z the rows at or after that time",
+      "           (exit 1 naming the first checkpoint that does not match); prints per chain",
+      "           the last checkpointed id and the rows after it",
+      "  export   prints one JSON object per row (seq, chain, at, action, app_id, wallet_id,",
+      "           method, outcome, error_code, idempotency_key, signature, policy, detail, hash,",
+      "           prev_hash: the previous row of the same chain); --since 1234 prints the rows",
+      "           after seq 1234, --since 2025-01-31T00:00:00Z the rows at or after that time",
       "checkpoint options (needed when checkpoints exist; local mode supplies its own):",
       "  --root ROOT.pem|aws       attestation root (default aws: the pinned AWS Nitro root G1)",
       "  --pcrs PCRS.json          the enclave image's PCRs (nitro-cli describe-eif JSON, or an",
@@ -243,6 +245,12 @@ public final class AuditCli {
     }
     out.println("checkpoints intact: " + cp.checkpoints() + " signed by " + cp.keys()
         + " enclave key(s), the last at seq " + cp.lastSeq());
+    for (AuditVerifier.ChainCoverage cc : cp.chains()) {
+      out.println("  " + label(cc.chain()) + ": " + (cc.lastCheckpointId() == 0
+          ? "no checkpoint, " + cc.rowsAfter() + " row(s) not covered by any"
+          : "last checkpoint at id " + cc.lastCheckpointId() + ", " + cc.rowsAfter()
+              + " row(s) after it (not yet signed by an enclave)"));
+    }
     if (trust.anyPcrs) {
       out.println("WARNING: PCRs NOT CHECKED (--any-pcrs): any Nitro enclave image could have"
           + " signed these checkpoints");
@@ -255,23 +263,34 @@ public final class AuditCli {
     Optional<AuditVerifier.Break> first = r.firstBreak();
     if (first.isPresent()) {
       AuditVerifier.Break b = first.get();
-      out.println("audit log BROKEN at row id " + b.id() + ": " + b.problem().label() + ": "
-          + b.explanation());
+      out.println("audit log BROKEN at row id " + b.id() + " (" + label(b.chain()) + "): "
+          + b.problem().label() + ": " + b.explanation());
       if (r.breaks() > 1) {
         out.println("(" + r.breaks() + " breaks in all; the first is the one to investigate)");
       }
-      out.println("checked " + r.rows() + " rows");
+      out.println("checked " + r.rows() + " rows in " + r.chains().size() + " chain(s)");
       return 1;
     }
     if (r.rows() == 0) {
       out.println("audit log intact: empty");
       return 0;
     }
-    out.println("audit log intact: " + r.rows() + " rows, ids " + r.firstId() + ".." + r.lastId()
+    out.println("audit log intact: " + r.rows() + " rows in " + r.chains().size()
+        + (r.chains().size() == 1 ? " chain" : " chains") + ", ids " + r.firstId() + ".."
+        + r.lastId()
         + (r.skippedIds() > 0 ? " (" + r.skippedIds() + " ids unused by rolled-back appends;"
-            + " the chain links across them)" : "")
-        + ", head " + HexFormat.of().formatHex(r.head()));
+            + " the chains link across them)" : ""));
+    for (AuditVerifier.ChainSummary chain : r.chains()) {
+      out.println("  " + label(chain.chain()) + ": " + chain.rows() + " rows, ids "
+          + chain.firstId() + ".." + chain.lastId() + ", head "
+          + HexFormat.of().formatHex(chain.head()));
+    }
     return 0;
+  }
+
+  /** A chain as the output names it: {@code chain 'parent-host'}, or {@code legacy chain}. */
+  static String label(String chain) {
+    return chain.isEmpty() ? "legacy chain" : "chain '" + chain + "'";
   }
 
   private static String readPassword(Path file) throws IOException {

@@ -17,16 +17,18 @@ import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 
 /**
- * {@code ./appliance audit export}: the audit log as JSON lines, one object per row in chain
- * order, streamed (one row in memory at a time).
+ * {@code ./appliance audit export}: the audit log as JSON lines, one object per row in id order
+ * (all chains interleaved), streamed (one row in memory at a time).
  *
  * <p>Every line has the same keys, {@code null} where a row has no such thing:
- * {@code seq} (the row id), {@code at} (ISO-8601 UTC, microseconds), {@code action},
+ * {@code seq} (the row id, unique across chains), {@code chain} (the parent host's chain the row
+ * belongs to; {@code ""} for rows written before per-host chains), {@code at} (ISO-8601 UTC, microseconds), {@code action},
  * {@code app_id}, {@code wallet_id}, {@code method}, {@code outcome} ({@code succeeded},
  * {@code failed}, {@code rejected}), {@code error_code}, {@code idempotency_key},
  * {@code signature} (what a succeeded signing request released), {@code policy} (the policy
  * decision), {@code detail} (the row's whole detail object), {@code hash} and {@code prev_hash}
- * (lowercase hex). {@code method}, {@code idempotency_key}, {@code signature} and {@code policy}
+ * (lowercase hex; {@code prev_hash} is the hash of the previous row <em>of the same chain</em>).
+ * {@code method}, {@code idempotency_key}, {@code signature} and {@code policy}
  * are read from the row's detail, where the parent records them; a log written before a field was
  * recorded has {@code null} there.
  */
@@ -106,6 +108,7 @@ public final class AuditExport {
     JsonNode detail = parse(row.detail());
     gen.writeStartObject();
     gen.writeNumberField("seq", row.id());
+    gen.writeStringField("chain", row.chain());
     gen.writeStringField("at", row.occurredAt().toString());
     gen.writeStringField("action", row.action());
     gen.writeStringField("app_id", row.appId());

@@ -14,18 +14,35 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 /**
  * Appends to and reads the hash-chained audit log. Takes the caller's {@link Handle}; appends must
  * run inside the caller's transaction so the audit row commits (or not) with the change it records.
+ * Appends go to one chain, this host's ({@link AuditChainName}): hosts with different chains do not
+ * wait for each other's appends.
  */
 public final class AuditStore {
 
-  /** Advisory lock key serializing appends ("nsau"). */
-  static final long APPEND_LOCK = 0x6e736175L;
+  /**
+   * The advisory lock key that serialized appends to the single chain before per-host chains
+   * ("nsau"). No longer taken; kept so no other lock reuses the key.
+   */
+  static final long LEGACY_APPEND_LOCK = 0x6e736175L;
 
   private final Handle handle;
   private final Clock clock;
+  private final AuditChainName chain;
 
+  /** Appends to the chain configured on the handle's Jdbi ({@link AuditChainName.Config}). */
   public AuditStore(Handle handle, Clock clock) {
+    this(handle, clock, handle.getConfig(AuditChainName.Config.class).get());
+  }
+
+  public AuditStore(Handle handle, Clock clock, AuditChainName chain) {
     this.handle = handle;
     this.clock = clock;
+    this.chain = java.util.Objects.requireNonNull(chain);
+  }
+
+  /** The chain this store appends to. */
+  public AuditChainName chain() {
+    return chain;
   }
 
   /** Appends one event and returns its id. */
@@ -34,8 +51,8 @@ public final class AuditStore {
   }
 
   /**
-   * Appends events in order, chained, and returns their ids. One advisory lock, one read of the
-   * chain head, one batch insert: the group-commit writer ({@link AuditWriter}) calls this with
+   * Appends events in order to this store's chain and returns their ids. One advisory lock (the
+   * chain's, {@link AuditChainName#lockKey}), one read of the chain's head, one batch insert: the group-commit writer ({@link AuditWriter}) calls this with
    * many events at once. The events' spending-limit reservations are committed first, in the same
    * transaction (before the chain lock, so its holder never waits for a ledger lock).
    *
@@ -65,24 +82,28 @@ public final class AuditStore {
         SignRequests.beforeAppend(handle, e.signRequest());
       }
     }
+    // Ids are taken under the chain's lock, so they increase along the chain; another chain's
+    // appends take ids from the same sequence concurrently (ids stay unique across chains).
     handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked")
-        .bind("key", APPEND_LOCK).mapTo(Integer.class).one();
-    byte[] prev = handle.createQuery("SELECT row_hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        .mapTo(byte[].class).findFirst().orElse(AuditChain.GENESIS);
+        .bind("key", chain.lockKey()).mapTo(Integer.class).one();
+    byte[] prev = handle.createQuery("SELECT row_hash FROM audit_log WHERE chain = :chain"
+            + " ORDER BY id DESC LIMIT 1")
+        .bind("chain", chain.value()).mapTo(byte[].class).findFirst().orElse(AuditChain.GENESIS);
     List<Long> ids = handle.createQuery("SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))"
             + " FROM generate_series(1, :n) ORDER BY 1")
         .bind("n", events.size()).mapTo(Long.class).list();
     Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    PreparedBatch batch = handle.prepareBatch("INSERT INTO audit_log (id, occurred_at, app_id,"
-        + " wallet_id, action, outcome, error_code, detail, prev_hash, row_hash) VALUES (:id, :at,"
-        + " :app, :wallet, :action, :outcome, :error, :detail, :prev, :hash)");
+    PreparedBatch batch = handle.prepareBatch("INSERT INTO audit_log (id, chain, occurred_at,"
+        + " app_id, wallet_id, action, outcome, error_code, detail, prev_hash, row_hash) VALUES"
+        + " (:id, :chain, :at, :app, :wallet, :action, :outcome, :error, :detail, :prev, :hash)");
     for (int i = 0; i < events.size(); i++) {
       AuditEvent e = events.get(i);
       long id = ids.get(i);
       String outcome = e.outcome().dbValue();
-      byte[] rowHash = AuditChain.rowHash(prev, id, at, e.appId(), e.walletId(), e.action(),
+      byte[] rowHash = AuditChain.rowHash(prev, chain.value(), id, at, e.appId(), e.walletId(), e.action(),
           outcome, e.errorCode(), e.detail());
       batch.bind("id", id)
+          .bind("chain", chain.value())
           .bind("at", at.atOffset(ZoneOffset.UTC))
           .bind("app", e.appId())
           .bind("wallet", e.walletId())
@@ -104,7 +125,7 @@ public final class AuditStore {
     return ids;
   }
 
-  private static final String SELECT = "SELECT id, occurred_at, app_id, wallet_id, action,"
+  private static final String SELECT = "SELECT id, chain, occurred_at, app_id, wallet_id, action,"
       + " outcome, error_code, detail, prev_hash, row_hash FROM audit_log ";
 
   /** Every row in id order (for verification and tests). */
@@ -120,7 +141,7 @@ public final class AuditStore {
 
   private static AuditRow row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
       throws java.sql.SQLException {
-    return new AuditRow(rs.getLong("id"),
+    return new AuditRow(rs.getLong("id"), rs.getString("chain"),
         rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
         rs.getString("app_id"), rs.getString("wallet_id"), rs.getString("action"),
         rs.getString("outcome"), rs.getString("error_code"), rs.getString("detail"),

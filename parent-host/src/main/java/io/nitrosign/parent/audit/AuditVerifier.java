@@ -9,29 +9,33 @@ import java.time.OffsetDateTime;
 import java.util.Optional;
 
 /**
- * Checks the whole audit chain in one pass over {@code audit_log} in id order, holding one row at
- * a time: the log can have millions of rows, so nothing is collected. {@code ./appliance audit
- * verify} runs it.
+ * Checks every audit chain in one pass over {@code audit_log} in id order, holding one row (and
+ * one hash per chain) at a time: the log can have millions of rows, so nothing is collected.
+ * {@code ./appliance audit verify} runs it.
  *
- * <p>Each row must link to the row before it ({@code prev_hash} equals that row's
- * {@code row_hash}, all zeros for the first row) and its {@code row_hash} must be the hash of its
- * content ({@link AuditChain}). Ids come from a sequence, so a gap between two ids is not a break
- * by itself (an append that rolled back used up its ids): the chain decides. A row whose
- * {@code prev_hash} does not link is classified:
+ * <p>The log holds one chain per parent host ({@link AuditChainName}; rows written before per-host
+ * chains form the legacy chain {@code ''}), interleaved by id. Each row must link to the previous
+ * row <em>of its chain</em> ({@code prev_hash} equals that row's {@code row_hash}, all zeros for a
+ * chain's first row) and its {@code row_hash} must be the hash of its content, chain name included
+ * ({@link AuditChain}). Ids come from one sequence, so a gap between two ids is not a break by
+ * itself (an append that rolled back used up its ids, another chain's rows sit between): the chain
+ * decides. A row whose {@code prev_hash} does not link is classified:
  * <ul>
  *   <li>{@link Problem#GAP}: the row is consistent in itself (its {@code row_hash} matches its
- *       content and its {@code prev_hash}) and rows are missing before it: its id does not follow
- *       the previous row's, or it is the first row and does not start from the genesis;
- *   <li>{@link Problem#PREV_HASH_MISMATCH}: otherwise (the previous row was rewritten, or this
- *       row's {@code prev_hash} was);
+ *       content and its {@code prev_hash}) and rows are missing before it: some id between its
+ *       chain's previous row and it is held by no row, or it is its chain's first row and does not
+ *       start from the genesis;
+ *   <li>{@link Problem#PREV_HASH_MISMATCH}: otherwise (the chain's previous row was rewritten, or
+ *       this row's {@code prev_hash} was, or the row was moved from another chain);
  * </ul>
  * and a row that links but whose content does not hash to its {@code row_hash} is
- * {@link Problem#ROW_HASH_MISMATCH} (its content was changed). After a break the walk continues
- * from the broken row's stored hash, so later, independent breaks are counted too.
+ * {@link Problem#ROW_HASH_MISMATCH} (its content, or its chain, was changed). After a break the
+ * walk continues from the broken row's stored hash, so later, independent breaks are counted too.
  *
- * <p>What the chain alone cannot show: rows removed from the end, or a history that the database
- * owner rewrote and re-hashed from some row on. The enclave-signed checkpoints cover those up to
- * the last checkpoint ({@link #verifyCheckpoints}).
+ * <p>What the chains alone cannot show: rows removed from the end of a chain, or a history that
+ * the database owner rewrote and re-hashed from some row on. The enclave-signed checkpoints, each
+ * host's of its own chain, cover those up to each chain's last checkpoint
+ * ({@link #verifyCheckpoints}).
  */
 public final class AuditVerifier {
 
@@ -53,16 +57,25 @@ public final class AuditVerifier {
     }
   }
 
-  /** The first (or a later) row at which the chain breaks, with an explanation for operators. */
-  public record Break(long id, Problem problem, String explanation) {}
+  /**
+   * The first (or a later) row at which a chain breaks, with an explanation for operators.
+   * {@code chain} is the chain the row claims ({@code ''}: the legacy chain).
+   */
+  public record Break(long id, String chain, Problem problem, String explanation) {}
 
   /**
-   * The result of a walk. {@code head} is the last row's {@code row_hash} (the genesis zeros for an
-   * empty log); {@code skippedIds} counts ids that the sequence skipped where the chain still
-   * links (rolled-back appends), which is not a break.
+   * One chain as walked: its name ({@code ''} the legacy chain), rows, first and last id, and its
+   * head (the last row's stored {@code row_hash}).
    */
-  public record Report(long rows, long firstId, long lastId, byte[] head, long skippedIds,
-      Optional<Break> firstBreak, long breaks) {
+  public record ChainSummary(String chain, long rows, long firstId, long lastId, byte[] head) {}
+
+  /**
+   * The result of a walk over all chains. {@code chains} are in order of their first row;
+   * {@code skippedIds} counts ids that no row holds where the chains still link (rolled-back
+   * appends), which is not a break.
+   */
+  public record Report(long rows, long firstId, long lastId, java.util.List<ChainSummary> chains,
+      long skippedIds, Optional<Break> firstBreak, long breaks) {
     public boolean intact() {
       return firstBreak.isEmpty();
     }
@@ -70,7 +83,16 @@ public final class AuditVerifier {
 
   /** A streaming walk: feed rows in id order, then ask for the report. */
   public static final class Walk {
-    private byte[] expectedPrev = AuditChain.GENESIS;
+    private static final class Chain {
+      byte[] lastHash = AuditChain.GENESIS;
+      long rows;
+      long firstId = -1;
+      long lastId = -1;
+      /** The walk's row count when this chain's last row was taken. */
+      long walkRowsAtLast;
+    }
+
+    private final java.util.Map<String, Chain> chains = new java.util.LinkedHashMap<>();
     private long rows;
     private long firstId = -1;
     private long lastId = -1;
@@ -80,7 +102,8 @@ public final class AuditVerifier {
 
     /** Checks one row, the next in id order. Returns the break it finds, if any. */
     public Optional<Break> accept(AuditRow row) {
-      Break found = check(row);
+      Chain chain = chains.computeIfAbsent(row.chain(), c -> new Chain());
+      Break found = check(row, chain);
       if (rows > 0 && row.id() > lastId + 1) {
         if (found == null || found.problem() != Problem.GAP) {
           skippedIds += row.id() - lastId - 1;
@@ -91,7 +114,13 @@ public final class AuditVerifier {
       }
       rows++;
       lastId = row.id();
-      expectedPrev = row.rowHash();
+      if (chain.firstId < 0) {
+        chain.firstId = row.id();
+      }
+      chain.rows++;
+      chain.lastId = row.id();
+      chain.lastHash = row.rowHash();
+      chain.walkRowsAtLast = rows;
       if (found != null) {
         breaks++;
         if (firstBreak == null) {
@@ -101,42 +130,48 @@ public final class AuditVerifier {
       return Optional.ofNullable(found);
     }
 
-    private Break check(AuditRow row) {
+    private Break check(AuditRow row, Chain chain) {
       boolean contentMatches = MessageDigest.isEqual(AuditChain.rowHash(row), row.rowHash());
-      if (!MessageDigest.isEqual(expectedPrev, row.prevHash())) {
-        if (contentMatches && rows == 0) {
-          return new Break(row.id(), Problem.GAP, "the first row's prev_hash is not the genesis"
-              + " (all zeros): the rows before id " + row.id() + " are missing");
+      String name = describe(row.chain());
+      if (!MessageDigest.isEqual(chain.lastHash, row.prevHash())) {
+        if (contentMatches && chain.rows == 0) {
+          return new Break(row.id(), row.chain(), Problem.GAP, "the first row of " + name
+              + " has a prev_hash that is not the genesis (all zeros): the chain's rows before id "
+              + row.id() + " are missing");
         }
-        if (contentMatches && row.id() > lastId + 1) {
-          return new Break(row.id(), Problem.GAP, "rows are missing between id " + lastId
-              + " and id " + row.id() + ": prev_hash does not link to row " + lastId);
+        // ids between the chain's previous row and this one that no row of any chain holds
+        long interleaved = rows - chain.walkRowsAtLast;
+        if (contentMatches && row.id() - chain.lastId - 1 > interleaved) {
+          return new Break(row.id(), row.chain(), Problem.GAP, "rows of " + name
+              + " are missing between id " + chain.lastId + " and id " + row.id()
+              + ": prev_hash does not link to row " + chain.lastId);
         }
-        return new Break(row.id(), Problem.PREV_HASH_MISMATCH, rows == 0
-            ? "the first row's prev_hash is not the genesis (all zeros)"
-            : "prev_hash is not the row_hash of row " + lastId + " (that row, or this row's"
-                + " prev_hash, was rewritten)");
+        return new Break(row.id(), row.chain(), Problem.PREV_HASH_MISMATCH, chain.rows == 0
+            ? "the first row of " + name + " has a prev_hash that is not the genesis (all zeros)"
+            : "prev_hash is not the row_hash of row " + chain.lastId + ", the previous row of "
+                + name + " (that row, or this row's prev_hash, was rewritten, or this row was"
+                + " moved from another chain)");
       }
       if (!contentMatches) {
-        return new Break(row.id(), Problem.ROW_HASH_MISMATCH,
-            "row_hash does not match the row's content (the row was altered)");
+        return new Break(row.id(), row.chain(), Problem.ROW_HASH_MISMATCH,
+            "row_hash does not match the row's content (the row, or its chain, was altered)");
       }
       return null;
     }
 
-    /** The chain head so far: the last row's stored {@code row_hash}. */
-    public byte[] head() {
-      return expectedPrev.clone();
-    }
-
-    public long lastId() {
-      return lastId;
-    }
-
     public Report report() {
-      return new Report(rows, firstId, lastId, expectedPrev.clone(), skippedIds,
+      java.util.List<ChainSummary> summaries = new java.util.ArrayList<>();
+      chains.forEach((n, c) -> summaries.add(
+          new ChainSummary(n, c.rows, c.firstId, c.lastId, c.lastHash.clone())));
+      return new Report(rows, firstId, lastId, java.util.List.copyOf(summaries), skippedIds,
           Optional.ofNullable(firstBreak), breaks);
     }
+  }
+
+  /** How operators read a chain's name: {@code chain 'x'}, or the legacy chain. */
+  public static String describe(String chain) {
+    return chain.isEmpty() ? "the legacy chain (rows before per-host chains)"
+        : "chain '" + chain + "'";
   }
 
   /** The first checkpoint that fails, with an explanation for operators. */
@@ -144,13 +179,37 @@ public final class AuditVerifier {
 
   /**
    * The result of checking {@code audit_checkpoints}: how many there are, the highest seq, how
-   * many enclave keys signed them, and the first that failed.
+   * many enclave keys signed them, the first that failed, and per chain what they protect.
    */
   public record CheckpointReport(long checkpoints, long lastSeq, int keys,
-      Optional<CheckpointBreak> firstBreak) {
+      Optional<CheckpointBreak> firstBreak, java.util.List<ChainCoverage> chains) {
     public boolean intact() {
       return firstBreak.isEmpty();
     }
+  }
+
+  /**
+   * A chain's checkpoint coverage: the id of its last checkpointed row (0: none) and how many of
+   * its rows come after it (the tail no enclave has signed yet: only the chain protects it).
+   */
+  public record ChainCoverage(String chain, long lastCheckpointId, long rowsAfter) {}
+
+  /** Per chain (in order of their first row), the last checkpointed id and the rows after it. */
+  public static java.util.List<ChainCoverage> coverage(Connection c) throws SQLException {
+    java.util.List<ChainCoverage> out = new java.util.ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("WITH cp AS (SELECT l.chain, max(k.seq) AS seq"
+        + " FROM audit_checkpoints k JOIN audit_log l ON l.id = k.seq GROUP BY l.chain)"
+        + " SELECT a.chain, coalesce(cp.seq, 0) AS last_seq,"
+        + " count(*) FILTER (WHERE a.id > coalesce(cp.seq, 0)) AS tail"
+        + " FROM audit_log a LEFT JOIN cp ON cp.chain = a.chain"
+        + " GROUP BY a.chain, cp.seq ORDER BY min(a.id)");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new ChainCoverage(rs.getString("chain"), rs.getLong("last_seq"),
+            rs.getLong("tail")));
+      }
+    }
+    return out;
   }
 
   /** The number of stored checkpoints. */
@@ -163,8 +222,9 @@ public final class AuditVerifier {
   }
 
   /**
-   * Checks every checkpoint in seq order: the row at that seq must exist with the signed
-   * {@code row_hash} (so, with an intact chain, every row up to it is as the enclave saw it), the
+   * Checks every checkpoint in seq order: the row at that seq, whatever its chain, must exist with
+   * the signed {@code row_hash} (so, with an intact chain, every row of that chain up to it is as
+   * the enclave saw it), the
    * signature must verify under the checkpoint's response key, and that key's attestation document
    * must verify with {@code verifier} (root, PCRs, RESPONSE_KEY purpose). Stops at the first
    * failure.
@@ -224,14 +284,14 @@ public final class AuditVerifier {
         }
         if (problem != null) {
           return new CheckpointReport(count, lastSeq, keys.size(),
-              Optional.of(new CheckpointBreak(seq, problem)));
+              Optional.of(new CheckpointBreak(seq, problem)), java.util.List.of());
         }
       }
     }
-    return new CheckpointReport(count, lastSeq, keys.size(), Optional.empty());
+    return new CheckpointReport(count, lastSeq, keys.size(), Optional.empty(), coverage(c));
   }
 
-  static final String SELECT = "SELECT id, occurred_at, app_id, wallet_id, action, outcome,"
+  static final String SELECT = "SELECT id, chain, occurred_at, app_id, wallet_id, action, outcome,"
       + " error_code, detail, prev_hash, row_hash FROM audit_log";
 
   /** Rows fetched per round trip while streaming. */
@@ -239,7 +299,7 @@ public final class AuditVerifier {
 
   private AuditVerifier() {}
 
-  /** Walks every row of {@code audit_log} in id order; see the class comment. */
+  /** Walks every row of {@code audit_log} in id order, all chains at once; see the class comment. */
   public static Report verify(Connection c) throws SQLException {
     Walk walk = new Walk();
     forEachRow(c, SELECT + " ORDER BY id", ps -> { }, walk::accept);
@@ -285,7 +345,7 @@ public final class AuditVerifier {
   }
 
   static AuditRow row(ResultSet rs) throws SQLException {
-    return new AuditRow(rs.getLong("id"),
+    return new AuditRow(rs.getLong("id"), rs.getString("chain"),
         rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
         rs.getString("app_id"), rs.getString("wallet_id"), rs.getString("action"),
         rs.getString("outcome"), rs.getString("error_code"), rs.getString("detail"),

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * row has committed, and throws otherwise: a caller that gets an exception must not release what
  * the row was to record. Audit rows that belong in the same transaction as other state (wallet
  * creation) do not come here; they use {@link AuditStore#append} inside that transaction.
+ *
+ * <p>It appends to one chain, this host's ({@link AuditChainName}), given to its constructor.
  */
 public final class AuditWriter implements Managed {
 
@@ -41,13 +43,15 @@ public final class AuditWriter implements Managed {
 
   private final Jdbi jdbi;
   private final Clock clock;
+  private final AuditChainName chain;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(16_384);
   private final Thread writer;
   private volatile boolean running = true;
 
-  public AuditWriter(Jdbi jdbi, Clock clock) {
+  public AuditWriter(Jdbi jdbi, Clock clock, AuditChainName chain) {
     this.jdbi = jdbi;
     this.clock = clock;
+    this.chain = java.util.Objects.requireNonNull(chain);
     this.writer = new Thread(this::loop, "audit-writer");
     this.writer.setDaemon(true);
     this.writer.start();
@@ -129,7 +133,7 @@ public final class AuditWriter implements Managed {
   private void write(List<Pending> batch) {
     List<AuditEvent> events = batch.stream().map(Pending::event).toList();
     try {
-      List<Long> ids = jdbi.inTransaction(h -> new AuditStore(h, clock).appendAll(events));
+      List<Long> ids = jdbi.inTransaction(h -> new AuditStore(h, clock, chain).appendAll(events));
       for (int i = 0; i < batch.size(); i++) {
         batch.get(i).committed().complete(ids.get(i));
       }

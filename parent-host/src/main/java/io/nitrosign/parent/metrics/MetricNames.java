@@ -39,9 +39,9 @@ public final class MetricNames {
   public static final String ENCLAVE_STATE = "nitrosign_enclave_state";
   /** Enclave requests that make the enclave call KMS, by {@code operation} and {@code result}. */
   public static final String KMS_CALLS = "nitrosign_kms_calls";
-  /** The highest audit row id (the chain head's sequence number). */
+  /** The id of this host's audit chain head (the chain head's sequence number). */
   public static final String AUDIT_HEAD_SEQ = "nitrosign_audit_chain_head_seq";
-  /** Audit rows after the last enclave-signed checkpoint (the head's seq minus the checkpoint's). */
+  /** Rows of this host's audit chain after its last enclave-signed checkpoint. */
   public static final String AUDIT_CHECKPOINT_LAG = "nitrosign_audit_checkpoint_lag_rows";
 
   /** HELP text of the families above. */
@@ -60,9 +60,10 @@ public final class MetricNames {
       Map.entry(ENCLAVE_CALLS, "Enclave calls by request type and result"),
       Map.entry(ENCLAVE_STATE, "1 for the enclave's last reported state (unreachable: no answer)"),
       Map.entry(KMS_CALLS, "Enclave requests that call KMS (provision, unseal, activate) by result"),
-      Map.entry(AUDIT_HEAD_SEQ, "Sequence number (id) of the audit chain head"),
+      Map.entry(AUDIT_HEAD_SEQ, "Sequence number (id) of this host's audit chain head"),
       Map.entry(AUDIT_CHECKPOINT_LAG,
-          "Audit rows after the last enclave-signed checkpoint (0: the head is checkpointed)"));
+          "Rows of this host's audit chain after its last enclave-signed checkpoint (0: the head is"
+              + " checkpointed)"));
 
   private static final Pattern FAMILY = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
