@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.codahale.metrics.MetricRegistry;
 import io.nitrosign.parent.audit.AuditChain;
+import io.nitrosign.parent.audit.AuditChainName;
 import io.nitrosign.parent.audit.AuditCheckpointConfiguration;
 import io.nitrosign.parent.audit.AuditCheckpointer;
 import io.nitrosign.parent.audit.AuditCli;
@@ -39,6 +40,9 @@ import org.junit.jupiter.api.Test;
  */
 class AuditCheckpointTest {
 
+  /** The chain this test's host appends to and checkpoints. */
+  private static final AuditChainName CHAIN = new AuditChainName("host-a");
+
   // one enclave per test: it refuses a seq lower than it signed since boot, and each test's
   // database starts its ids again from 1
   private RealEnclave enclave;
@@ -63,7 +67,7 @@ class AuditCheckpointTest {
     AuditCheckpointConfiguration config = new AuditCheckpointConfiguration();
     config.setEnabled(false); // no background thread: the test takes checkpoints itself
     config.setEveryRows(5);
-    checkpointer = new AuditCheckpointer(service, gateway, Clock.systemUTC(), config);
+    checkpointer = new AuditCheckpointer(service, gateway, Clock.systemUTC(), config, CHAIN);
   }
 
   /** A started gateway, once its connection to the enclave is up (it connects in the background). */
@@ -96,7 +100,8 @@ class AuditCheckpointTest {
           null, "{\"method\":\"personal_sign\",\"policy\":{\"action\":\"ALLOW\"},\"n\":" + i
               + "}"));
     }
-    return service.inTransaction(h -> new AuditStore(h, Clock.systemUTC()).appendAll(events));
+    return service.inTransaction(h -> new AuditStore(h, Clock.systemUTC(), CHAIN)
+        .appendAll(events));
   }
 
   private Result verify(String... extra) {
@@ -133,7 +138,7 @@ class AuditCheckpointTest {
           continue;
         }
         String detail = r.id() == id ? r.detail().replace(from, to) : r.detail();
-        byte[] hash = AuditChain.rowHash(prev, r.id(), r.occurredAt(), r.appId(), r.walletId(),
+        byte[] hash = AuditChain.rowHash(prev, r.chain(), r.id(), r.occurredAt(), r.appId(), r.walletId(),
             r.action(), r.outcome(), r.errorCode(), detail);
         h.execute("UPDATE audit_log SET detail = ?, prev_hash = ?, row_hash = ? WHERE id = ?",
             detail, prev, hash, r.id());
@@ -210,7 +215,7 @@ class AuditCheckpointTest {
     c.setAddress(enclave.address());
     gateway = connected(c);
     checkpointer = new AuditCheckpointer(service, gateway, Clock.systemUTC(),
-        new AuditCheckpointConfiguration());
+        new AuditCheckpointConfiguration(), CHAIN);
     List<Long> more = append(3);
     checkpointer.checkpointNow();
     Result ok = verifyLocal();
@@ -227,5 +232,45 @@ class AuditCheckpointTest {
     assertEquals(1, truncated.code(), truncated.out());
     assertTrue(truncated.out().contains("checkpoint at seq " + more.get(2) + " does not match:"
         + " the row at seq " + more.get(2) + " is missing"), truncated.out());
+  }
+
+  @Test
+  void eachHostCheckpointsTheHeadOfItsOwnChain() {
+    AuditChainName other = new AuditChainName("host-b");
+    List<Long> a = append(3);
+    List<Long> b = service.inTransaction(h -> new AuditStore(h, Clock.systemUTC(), other)
+        .appendAll(List.of(new AuditEvent("app1", "w", AuditEvent.WALLET_SIGN, Outcome.SUCCEEDED,
+            null, "{\"n\":\"b1\"}"), new AuditEvent("app1", "w", AuditEvent.WALLET_SIGN,
+            Outcome.SUCCEEDED, null, "{\"n\":\"b2\"}"))));
+    assertTrue(b.get(0) > a.get(2), "host-b's rows come after host-a's: " + a + " " + b);
+    // host-a's head is its own last row, not the log's last row (host-b's)
+    assertEquals(3, checkpointer.lagRows(), "only host-a's rows count");
+    assertEquals(a.get(2), checkpointer.checkpointNow().orElseThrow().seq());
+    assertEquals(0, checkpointer.lagRows());
+    assertEquals(a.get(2), checkpointer.lastCheckpointSeq());
+
+    Result partly = verifyLocal();
+    assertEquals(0, partly.code(), partly.out() + partly.err());
+    assertTrue(partly.out().contains("audit log intact: 5 rows in 2 chains"), partly.out());
+    assertTrue(partly.out().contains("  chain 'host-a': last checkpoint at id " + a.get(2)
+        + ", 0 row(s) after it"), partly.out());
+    assertTrue(partly.out().contains("  chain 'host-b': no checkpoint, 2 row(s) not covered"),
+        partly.out());
+
+    // host-b's checkpointer (its own enclave in production; this test's one enclave will do, as
+    // host-b's head has the higher id) signs host-b's head
+    AuditCheckpointer hostB = new AuditCheckpointer(service, gateway, Clock.systemUTC(),
+        new AuditCheckpointConfiguration(), other);
+    assertEquals(2, hostB.lagRows());
+    assertEquals(b.get(1), hostB.checkpointNow().orElseThrow().seq());
+    List<Long> later = append(2);
+    Result both = verifyLocal();
+    assertEquals(0, both.code(), both.out() + both.err());
+    assertTrue(both.out().contains("checkpoints intact: 2 signed by 1 enclave key(s)"), both.out());
+    assertTrue(both.out().contains("  chain 'host-a': last checkpoint at id " + a.get(2)
+        + ", 2 row(s) after it"), both.out());
+    assertTrue(both.out().contains("  chain 'host-b': last checkpoint at id " + b.get(1)
+        + ", 0 row(s) after it"), both.out());
+    assertEquals(2, checkpointer.lagRows(), "host-a's rows " + later + " are its lag");
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nitrosign.parent.audit.AuditChain;
+import io.nitrosign.parent.audit.AuditChainName;
 import io.nitrosign.parent.audit.AuditCli;
 import io.nitrosign.parent.audit.AuditEvent;
 import io.nitrosign.parent.audit.AuditRow;
@@ -39,6 +40,9 @@ class AuditCliTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final String SIGNATURE = "0x4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd"
       + "466751c9d07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b915621c";
+
+  /** The chain this test's rows go to (one host's). */
+  private static final AuditChainName CHAIN = new AuditChainName("host-a");
 
   private TestPostgres.Db db;
   private Jdbi owner;
@@ -81,7 +85,8 @@ class AuditCliTest {
             "enclave_unavailable", "{\"method\":\"personal_sign\"}");
       });
     }
-    return owner.inTransaction(h -> new AuditStore(h, Clock.systemUTC()).appendAll(events));
+    return owner.inTransaction(h -> new AuditStore(h, Clock.systemUTC(), CHAIN)
+        .appendAll(events));
   }
 
   private List<AuditRow> rows() {
@@ -110,10 +115,10 @@ class AuditCliTest {
     Result ok = run("verify");
     assertEquals(0, ok.code(), ok.out() + ok.err());
     List<AuditRow> rows = rows();
-    assertTrue(ok.out().contains("audit log intact: 5000 rows, ids 1..5003 (3 ids unused"),
-        ok.out());
-    assertTrue(ok.out().contains("head " + HEX.formatHex(rows.get(rows.size() - 1).rowHash())),
-        ok.out());
+    assertTrue(ok.out().contains("audit log intact: 5000 rows in 1 chain, ids 1..5003 (3 ids"
+        + " unused"), ok.out());
+    assertTrue(ok.out().contains("  chain 'host-a': 5000 rows, ids 1..5003, head "
+        + HEX.formatHex(rows.get(rows.size() - 1).rowHash())), ok.out());
   }
 
   @Test
@@ -124,7 +129,8 @@ class AuditCliTest {
         + " WHERE id = ?", victim);
     Result r = run("verify");
     assertEquals(1, r.code(), r.out());
-    assertTrue(r.out().startsWith("audit log BROKEN at row id " + victim + ": row_hash mismatch"),
+    assertTrue(r.out().startsWith("audit log BROKEN at row id " + victim
+        + " (chain 'host-a'): row_hash mismatch"),
         r.out());
   }
 
@@ -134,7 +140,8 @@ class AuditCliTest {
     asOwnerWithoutTrigger("DELETE FROM audit_log WHERE id = ?", ids.get(7));
     Result r = run("verify");
     assertEquals(1, r.code(), r.out());
-    assertTrue(r.out().startsWith("audit log BROKEN at row id " + ids.get(8) + ": gap: rows are"
+    assertTrue(r.out().startsWith("audit log BROKEN at row id " + ids.get(8)
+        + " (chain 'host-a'): gap: rows are"
         + " missing between id " + ids.get(6) + " and id " + ids.get(8)), r.out());
 
     // the first rows removed: the chain no longer starts from the genesis
@@ -143,7 +150,8 @@ class AuditCliTest {
     asOwnerWithoutTrigger("DELETE FROM audit_log WHERE id <= ?", ids.get(1));
     r = run("verify");
     assertEquals(1, r.code(), r.out());
-    assertTrue(r.out().startsWith("audit log BROKEN at row id " + ids.get(2) + ": gap"), r.out());
+    assertTrue(r.out().startsWith("audit log BROKEN at row id " + ids.get(2)
+        + " (chain 'host-a'): gap"), r.out());
   }
 
   @Test
@@ -152,14 +160,15 @@ class AuditCliTest {
     AuditRow row = rows().get(3); // a succeeded row, its policy ALLOW
     String forged = row.detail().replace("ALLOW", "DENY");
     assertNotEquals(row.detail(), forged);
-    byte[] hash = AuditChain.rowHash(row.prevHash(), row.id(), row.occurredAt(), row.appId(),
+    byte[] hash = AuditChain.rowHash(row.prevHash(), row.chain(), row.id(), row.occurredAt(), row.appId(),
         row.walletId(), row.action(), row.outcome(), row.errorCode(), forged);
     asOwnerWithoutTrigger("UPDATE audit_log SET detail = ?, row_hash = ? WHERE id = ?", forged,
         hash, row.id());
     Result r = run("verify");
     assertEquals(1, r.code(), r.out());
     assertTrue(r.out().startsWith("audit log BROKEN at row id " + ids.get(4)
-        + ": prev_hash mismatch: prev_hash is not the row_hash of row " + ids.get(3)), r.out());
+        + " (chain 'host-a'): prev_hash mismatch: prev_hash is not the row_hash of row "
+        + ids.get(3)), r.out());
   }
 
   @Test

@@ -37,7 +37,7 @@ class AuditLogTest {
   @Test
   void migrationsApplyOnAnEmptyDatabase() {
     assertTrue(migration.success);
-    assertEquals(13, migration.migrationsExecuted);
+    assertEquals(14, migration.migrationsExecuted);
     Set<String> tables = Set.copyOf(jdbi.withHandle(h -> h.createQuery(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
         .mapTo(String.class).list()));

@@ -35,7 +35,8 @@ class AuditWriterTest {
     TestPostgres.Db db = TestPostgres.newDatabase();
     Migrations.migrate(db.superuser(), db.user());
     jdbi = Jdbi.create(db.superuser());
-    writer = new AuditWriter(jdbi, Clock.systemUTC());
+    writer = new AuditWriter(jdbi, Clock.systemUTC(),
+        new io.nitrosign.parent.audit.AuditChainName("host-a"));
   }
 
   @AfterAll

@@ -142,8 +142,8 @@ public final class AuditVerifier {
         // ids between the chain's previous row and this one that no row of any chain holds
         long interleaved = rows - chain.walkRowsAtLast;
         if (contentMatches && row.id() - chain.lastId - 1 > interleaved) {
-          return new Break(row.id(), row.chain(), Problem.GAP, "rows of " + name
-              + " are missing between id " + chain.lastId + " and id " + row.id()
+          return new Break(row.id(), row.chain(), Problem.GAP, "rows are missing between id "
+              + chain.lastId + " and id " + row.id() + " of " + name
               + ": prev_hash does not link to row " + chain.lastId);
         }
         return new Break(row.id(), row.chain(), Problem.PREV_HASH_MISMATCH, chain.rows == 0

@@ -75,7 +75,7 @@ class SpendLedgerTest {
   @BeforeEach
   void freshWallet() {
     clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-    writer = new AuditWriter(jdbi, clock);
+    writer = new AuditWriter(jdbi, clock, new io.nitrosign.parent.audit.AuditChainName("host-a"));
     wallet = "wallet_ledger_" + (++walletCounter) + "_" + System.nanoTime();
     superuser.useHandle(h -> h.execute("INSERT INTO wallets (id, app_id, chain_type, curve,"
         + " public_key, address, key_version, created_at) VALUES (?, ?, 'ethereum', 'secp256k1',"
