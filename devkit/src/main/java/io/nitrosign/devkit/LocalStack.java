@@ -380,7 +380,7 @@ public final class LocalStack {
       requirePortFree(httpPort, "parent host " + name + "'s API");
       requirePortFree(adminPort, "parent host " + name + "'s admin port");
       Path config = writeParentConfig(s.home().resolve(host.parentName() + ".yml"), httpPort,
-          adminPort, host.socket(s.home()));
+          adminPort, host.socket(s.home()), host.parentName());
       out.printf("%-12s starting on %s (admin %s)%n", extraParent.name(), base, host.adminUrl());
       extraParent.startSupervisable(s.parent().command(List.of("-Xmx512m"),
           List.of("server", config.toString())), s.home(),
@@ -527,11 +527,16 @@ public final class LocalStack {
   /** Writes the parent host's configuration for this stack. */
   public Path writeParentConfig() throws IOException {
     return writeParentConfig(s.home().resolve("parent-host.yml"), s.httpPort(), s.adminPort(),
-        enclaveSocket());
+        enclaveSocket(), "parent-host");
   }
 
-  private Path writeParentConfig(Path config, int httpPort, int adminPort, Path socket)
-      throws IOException {
+  /**
+   * {@code auditChain}: the audit hash chain the host appends to, its process name
+   * ({@code parent-host}, {@code parent-host-2}, ...): every host of one machine has a chain of its
+   * own, as every EC2 instance has (its hostname) in production.
+   */
+  private Path writeParentConfig(Path config, int httpPort, int adminPort, Path socket,
+      String auditChain) throws IOException {
     String base = "http://127.0.0.1:" + httpPort;
     String yaml = String.join("\n",
         "# Written by ./appliance local up; edits are overwritten.",
@@ -564,6 +569,9 @@ public final class LocalStack {
         "  user: postgres",
         "  password: \"\"",
         "publicBaseUrl: " + base,
+        "# this host's audit hash chain (production: the hostname); one per host",
+        "audit:",
+        "  chain: " + auditChain,
         "admin:",
         "  # bearer token for POST http://127.0.0.1:" + adminPort
             + "/tasks/NAME (ADMIN_TASK_TOKEN in stack.env)",

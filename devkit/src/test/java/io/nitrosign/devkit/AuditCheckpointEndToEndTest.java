@@ -67,8 +67,10 @@ class AuditCheckpointEndToEndTest {
     try (Connection owner = DriverManager.getConnection(url, "postgres", "")) {
       long head;
       long target;
+      // the first host's chain (local mode names it after the process)
       try (PreparedStatement ps = owner.prepareStatement("SELECT max(id),"
-          + " (SELECT min(id) FROM audit_log WHERE wallet_id = ?) FROM audit_log");) {
+          + " (SELECT min(id) FROM audit_log WHERE wallet_id = ?) FROM audit_log"
+          + " WHERE chain = 'parent-host'");) {
         ps.setString(1, wallets.get(0));
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -76,7 +78,7 @@ class AuditCheckpointEndToEndTest {
           target = rs.getLong(2);
         }
       }
-      assertEquals(head, seq, "the task signed the chain head");
+      assertEquals(head, seq, "the task signed the head of the host's chain");
       assertTrue(target > 0 && target < seq, "the first wallet's row is before the checkpoint");
 
       Result ok = verify(home);
@@ -103,9 +105,12 @@ class AuditCheckpointEndToEndTest {
 
   private static List<Stored> rowsFrom(Connection c, long id) throws Exception {
     List<Stored> rows = new ArrayList<>();
+    // the rows of the target row's chain from it on
     try (PreparedStatement ps = c.prepareStatement("SELECT id, detail, prev_hash, row_hash"
-        + " FROM audit_log WHERE id >= ? ORDER BY id")) {
+        + " FROM audit_log WHERE id >= ? AND chain = (SELECT chain FROM audit_log WHERE id = ?)"
+        + " ORDER BY id")) {
       ps.setLong(1, id);
+      ps.setLong(2, id);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           rows.add(new Stored(rs.getLong(1), rs.getString(2), rs.getBytes(3), rs.getBytes(4)));
@@ -121,7 +126,7 @@ class AuditCheckpointEndToEndTest {
     try (PreparedStatement off = c.prepareStatement(
             "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete");
         PreparedStatement read = c.prepareStatement("SELECT occurred_at, app_id, wallet_id,"
-            + " action, outcome, error_code FROM audit_log WHERE id = ?");
+            + " action, outcome, error_code, chain FROM audit_log WHERE id = ?");
         PreparedStatement update = c.prepareStatement("UPDATE audit_log SET detail = ?,"
             + " prev_hash = ?, row_hash = ? WHERE id = ?");
         PreparedStatement on = c.prepareStatement(
@@ -134,7 +139,7 @@ class AuditCheckpointEndToEndTest {
         byte[] hash;
         try (ResultSet rs = read.executeQuery()) {
           rs.next();
-          hash = AuditChain.rowHash(prev, r.id(),
+          hash = AuditChain.rowHash(prev, rs.getString(7), r.id(),
               rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getString(2),
               rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), detail);
         }
