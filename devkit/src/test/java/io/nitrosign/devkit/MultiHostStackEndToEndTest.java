@@ -30,7 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * signature: one key, unsealed by each enclave through the KMS); a SIGKILLed second enclave is
  * restarted by the supervisor and its host signs again; {@code local status} lists every host
  * with its restarts and health; {@code local up} again starts nothing that runs; {@code local
- * down} from another stack object (as from another JVM) stops every host.
+ * down} from another stack object (as from another JVM) stops every host. Each host appends to
+ * its own audit chain and has its own enclave checkpoint it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiHostStackEndToEndTest {
@@ -92,6 +93,35 @@ class MultiHostStackEndToEndTest {
     assertEquals(200, r.status(), () -> r.raw().body());
     assertEquals(signature, r.body().get("data").get("signature").asText(),
         "the second host's enclave unsealed the same key");
+  }
+
+  @Test
+  @Order(25)
+  void eachHostAppendsToItsOwnAuditChainAndCheckpointsIt() throws Exception {
+    // both hosts have signed (their succeeded rows), each has its own enclave sign its chain head
+    String token = "Bearer " + env.get("ADMIN_TASK_TOKEN");
+    for (String admin : List.of(env.get("ADMIN_URL"), env.get("ADMIN_URL_2"))) {
+      Http.Reply task = new Http(admin).post("/tasks/audit-checkpoint", token, "");
+      assertEquals(200, task.status(), () -> task.raw().body());
+      assertTrue(task.body().get("seq").asLong() > 0, () -> task.raw().body());
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = io.nitrosign.parent.audit.AuditCli.run(Appliance.withLocalTrust(
+            List.of("verify"), Map.of(), home), Map.of(), () -> Appliance.localDatabase(home),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    String said = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, said + err.toString(StandardCharsets.UTF_8));
+    assertTrue(said.startsWith("audit log intact: ") && said.contains(" in 2 chains"), said);
+    for (String chain : List.of("parent-host", "parent-host-2")) {
+      assertTrue(said.lines().anyMatch(l -> l.startsWith("  chain '" + chain + "': ")
+          && l.contains(" rows, ids ")), chain + "\n" + said);
+      assertTrue(said.lines().anyMatch(l -> l.startsWith("  chain '" + chain
+          + "': last checkpoint at id ")), chain + "\n" + said);
+    }
+    assertTrue(said.contains(" signed by 2 enclave key(s)"),
+        "one key per host's enclave: " + said);
   }
 
   @Test
