@@ -70,6 +70,14 @@ public final class AuditCheckpointer implements Managed {
 
   private record Head(long seq, byte[] rowHash) {}
 
+  /**
+   * The seq of the chain's (:c) last checkpoint: the checkpoints walked from the newest back (the
+   * primary key) until one is of this chain, so the cost does not grow with the table's history,
+   * only with the other chains' checkpoints taken since.
+   */
+  private static final String LAST_OWN_CHECKPOINT = "SELECT k.seq FROM audit_checkpoints k"
+      + " JOIN audit_log l ON l.id = k.seq WHERE l.chain = :c ORDER BY k.seq DESC LIMIT 1";
+
   private Optional<Head> head() {
     return jdbi.withHandle(h -> h.createQuery(
             "SELECT id, row_hash FROM audit_log WHERE chain = :c ORDER BY id DESC LIMIT 1")
@@ -84,16 +92,14 @@ public final class AuditCheckpointer implements Managed {
 
   /** The highest checkpointed seq of this host's chain, 0 when there is none. */
   public long lastCheckpointSeq() {
-    return jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(c.seq), 0) FROM"
-            + " audit_checkpoints c JOIN audit_log l ON l.id = c.seq WHERE l.chain = :c")
+    return jdbi.withHandle(h -> h.createQuery("SELECT coalesce((" + LAST_OWN_CHECKPOINT + "), 0)")
         .bind("c", chain.value()).mapTo(Long.class).one());
   }
 
   /** Rows of this host's chain after its last checkpoint (the lag metric). */
   public long lagRows() {
     return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM audit_log WHERE chain = :c"
-            + " AND id > (SELECT coalesce(max(c.seq), 0) FROM audit_checkpoints c"
-            + " JOIN audit_log l ON l.id = c.seq WHERE l.chain = :c)")
+            + " AND id > coalesce((" + LAST_OWN_CHECKPOINT + "), 0)")
         .bind("c", chain.value()).mapTo(Long.class).one());
   }
 
