@@ -19,14 +19,15 @@ import java.util.regex.Pattern;
 /**
  * Real signing throughput with one parent host against several, over HTTP: a local stack started
  * with {@code ./appliance local up --parents 2} (each host with its own enclave, one durable
- * PostgreSQL: fsync and synchronous commit on, one audit chain). The same number of requests in
- * flight either all go to the first host or are spread round robin over every host in
- * {@code BASE_URLS}; rounds alternate which goes first ({@link Measure#compareInterleaved}).
+ * PostgreSQL: fsync and synchronous commit on, each host appending to its own audit chain). The
+ * same number of requests in flight either all go to the first host or are spread round robin
+ * over every host in {@code BASE_URLS}; rounds alternate which goes first
+ * ({@link Measure#compareInterleaved}).
  * Each request is {@code personal_sign} of a distinct message on one of a few wallets; its audit
- * row commits before the answer, so the audit chain's head is on the path of every request.
+ * row commits before the answer, so the host's audit chain is on the path of every request.
  *
  * <p>On one machine every host, its enclave, PostgreSQL and the load generator share the same
- * cores, so this shows whether a second host adds anything there and what the chain sustains
+ * cores, so this shows whether a second host adds anything there and what the chains sustain
  * under real signing; it cannot show a second machine's worth of CPU.
  *
  * <p>Usage: {@code java -cp bench/target/bench.jar io.nitrosign.bench.MultiHostSignBench
