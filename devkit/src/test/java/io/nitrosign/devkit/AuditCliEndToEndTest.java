@@ -93,6 +93,9 @@ class AuditCliEndToEndTest {
     Result verify = audit(home, "verify");
     assertEquals(0, verify.code(), verify.out() + verify.err());
     assertTrue(verify.out().startsWith("audit log intact: "), verify.out());
+    // local mode's first host appends to its own chain, named after it
+    assertTrue(verify.out().lines().anyMatch(l -> l.startsWith("  chain 'parent-host': ")
+        && l.contains(" rows, ids ") && l.contains(", head ")), verify.out());
 
     Result export = audit(home, "export");
     assertEquals(0, export.code(), export.err());
@@ -100,7 +103,7 @@ class AuditCliEndToEndTest {
     long lastSeq = 0;
     for (String line : export.out().split("\n")) {
       JsonNode j = JSON.readTree(line);
-      assertTrue(j.get("seq").asLong() > lastSeq, "in chain order");
+      assertTrue(j.get("seq").asLong() > lastSeq, "in id order");
       lastSeq = j.get("seq").asLong();
       if (List.of(cow, eip155).contains(j.get("wallet_id").asText())
           && j.get("action").asText().equals("wallet.sign")) {
@@ -120,6 +123,7 @@ class AuditCliEndToEndTest {
     assertNotNull(signed.get("at").asText());
     assertEquals(64, signed.get("hash").asText().length());
     assertEquals(64, signed.get("prev_hash").asText().length());
+    assertEquals("parent-host", signed.get("chain").asText());
 
     JsonNode transaction = mine.get(1);
     assertEquals("eth_signTransaction", transaction.get("method").asText());

@@ -300,4 +300,31 @@ class AuditChainsTest {
       assertEquals(thread % 2 == 0 ? A.value() : B.value(), row.chain(), row.detail());
     }
   }
+
+  private static ParentHostConfiguration parse(String auditBlock) throws Exception {
+    String yaml = String.join("\n",
+        "database:",
+        "  driverClass: org.postgresql.Driver",
+        "  url: jdbc:postgresql://localhost/none",
+        "enclave:",
+        "  address: unix:/tmp/none.sock",
+        auditBlock,
+        "");
+    return new io.dropwizard.configuration.YamlConfigurationFactory<>(
+        ParentHostConfiguration.class, io.dropwizard.jersey.validation.Validators.newValidator(),
+        io.dropwizard.jackson.Jackson.newObjectMapper(), "dw")
+        .build(path -> new java.io.ByteArrayInputStream(
+            yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "config.yml");
+  }
+
+  @Test
+  void theChainSettingIsCheckedWhenTheConfigurationIsRead() throws Exception {
+    assertEquals(B, parse("audit:\n  chain: parent-host-2").getAudit().chainName());
+    assertEquals(AuditChainName.ofHost(), parse("").getAudit().chainName(),
+        "unset: the hostname");
+    io.dropwizard.configuration.ConfigurationValidationException bad = assertThrows(
+        io.dropwizard.configuration.ConfigurationValidationException.class,
+        () -> parse("audit:\n  chain: \"two words\""));
+    assertTrue(bad.getMessage().contains("audit.chain"), bad.getMessage());
+  }
 }

@@ -184,6 +184,7 @@ class AuditCliTest {
       JsonNode j = JSON.readTree(lines[i]);
       AuditRow row = rows.get(i);
       assertEquals(row.id(), j.get("seq").asLong());
+      assertEquals(CHAIN.value(), j.get("chain").asText());
       assertEquals(row.occurredAt(), Instant.parse(j.get("at").asText()));
       assertEquals("app1", j.get("app_id").asText());
       assertEquals("wallet" + i, j.get("wallet_id").asText());
