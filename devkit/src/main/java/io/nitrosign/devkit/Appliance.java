@@ -42,7 +42,7 @@ public final class Appliance {
       "                 parent host; wait until healthy; create a demo app (its users",
       "                 authenticate with the devkit issuer); write its credentials to",
       "                 .local/stack.env; a supervisor restarts any of these processes",
-      "                 that dies (back-off 1 s doubling to 30 s); with --parents N, N parent",
+      "                 that dies (back-off 250 ms doubling to 30 s); with --parents N, N parent",
       "                 hosts, each with its own enclave, on the one PostgreSQL and KMS",
       "  local down     stop everything local up started (data under .local/ is kept)",
       "  local status   show each process, its restarts and each parent host's health",

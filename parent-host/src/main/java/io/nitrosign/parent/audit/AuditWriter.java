@@ -57,10 +57,28 @@ public final class AuditWriter implements Managed {
     this.writer.start();
   }
 
-  /** Thrown when an audit row could not be committed in time. Carries no detail of the event. */
+  /**
+   * Thrown when an audit row could not be committed in time. Carries no detail of the event; its
+   * cause, when there is one, is why the database refused the row.
+   */
   public static final class AuditUnavailableException extends RuntimeException {
     AuditUnavailableException(String message) {
       super(message, null, false, false);
+    }
+
+    AuditUnavailableException(String message, Throwable cause) {
+      super(message, cause, false, false);
+    }
+
+    /**
+     * True when trying again later may succeed: the writer was busy, stopped or too slow, the
+     * database was unreachable, or a spending-limit reservation lapsed (a retry is decided
+     * afresh). False when the database refused the row itself (a constraint: a bug).
+     */
+    public boolean retryable() {
+      Throwable cause = getCause();
+      return cause == null || io.nitrosign.parent.api.DatabaseErrors.unavailable(cause)
+          || cause instanceof io.nitrosign.parent.policy.SpendLedger.ReservationLapsedException;
     }
   }
 
@@ -89,7 +107,7 @@ public final class AuditWriter implements Managed {
           lost) {
         throw lost;
       }
-      throw new AuditUnavailableException("audit commit failed");
+      throw new AuditUnavailableException("audit commit failed", e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AuditUnavailableException("interrupted");

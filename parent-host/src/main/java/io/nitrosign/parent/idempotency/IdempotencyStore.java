@@ -53,14 +53,23 @@ public final class IdempotencyStore {
    * primary key, so exactly one of them gets true. An expired row is replaced in the same
    * statement; the WHERE is re-checked on the row's latest version, so two claims racing for an
    * expired row still yield one winner.
+   *
+   * <p>The claim commits asynchronously ({@code synchronous_commit = off} for its transaction):
+   * it is visible to every host at once, and it needs no fsync of its own. If PostgreSQL crashes
+   * before the claim reached the disk, no later synchronous commit did either (WAL is written in
+   * order, and each synchronous commit flushes everything before it), so nothing done under the
+   * lost claim was durable, and the request may run again; a live attempt whose claim was lost
+   * cannot complete it ({@link #complete} matches nothing) and releases nothing.
    */
   public Optional<java.time.Instant> claim(String appId, String key, byte[] requestHash,
       String attempt, String host) {
     return jdbi.withHandle(h -> h.createQuery("""
+            WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
             INSERT INTO idempotency_keys (app_id, idempotency_key, request_hash, state, attempt,
                 created_at, expires_at, lease_until, host)
-            VALUES (:app, :key, :hash, 'in_progress', :attempt, now(),
-                now() + make_interval(secs => :ttl), now() + make_interval(secs => :lease), :host)
+            SELECT :app, :key, :hash, 'in_progress', :attempt, now(),
+                now() + make_interval(secs => :ttl), now() + make_interval(secs => :lease), :host
+            FROM async
             ON CONFLICT (app_id, idempotency_key) DO UPDATE SET
                 request_hash = EXCLUDED.request_hash, state = 'in_progress',
                 attempt = EXCLUDED.attempt, created_at = EXCLUDED.created_at,

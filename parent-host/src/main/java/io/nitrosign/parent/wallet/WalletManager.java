@@ -941,13 +941,17 @@ public final class WalletManager {
           "another attempt of this request is in progress; retry later",
           Map.of("Retry-After", "1", "x-should-retry", "true"));
     } catch (RuntimeException e) {
-      // No durable audit record, no signature. The audit row could not be committed (the
-      // database is down or too slow): nothing was released, so a retry is safe; with the
-      // idempotency key it ends in one result.
+      // No durable audit record, no signature. When the row could not be committed for now (the
+      // database is down or too slow, a reservation lapsed), nothing was released and a retry is
+      // safe (with the idempotency key it ends in one result): 503. A row the database refused
+      // outright is a bug: 500.
       policies.ledger().release(reservation);
-      attempt.failedQuietly(ErrorCodes.DATABASE_UNAVAILABLE);
+      boolean retryable = e instanceof AuditWriter.AuditUnavailableException a && a.retryable();
+      attempt.failedQuietly(retryable ? ErrorCodes.DATABASE_UNAVAILABLE
+          : ErrorCodes.INTERNAL_ERROR);
       LOG.error("audit append failed; signature withheld for wallet {}: {}", wallet.id(), e.getClass().getName());
-      throw io.nitrosign.parent.api.DatabaseErrors.unavailableAnswer();
+      throw retryable ? io.nitrosign.parent.api.DatabaseErrors.unavailableAnswer()
+          : ApiException.internal();
     }
     if (answer != null) {
       io.nitrosign.parent.FaultInjection.point("sign.committed");
