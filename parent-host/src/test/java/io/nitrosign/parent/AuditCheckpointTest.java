@@ -138,8 +138,8 @@ class AuditCheckpointTest {
           continue;
         }
         String detail = r.id() == id ? r.detail().replace(from, to) : r.detail();
-        byte[] hash = AuditChain.rowHash(prev, r.chain(), r.id(), r.occurredAt(), r.appId(), r.walletId(),
-            r.action(), r.outcome(), r.errorCode(), detail);
+        byte[] hash = AuditChain.rowHash(prev, r.chain(), r.id(), r.occurredAt(), r.appId(),
+            r.walletId(), r.action(), r.outcome(), r.errorCode(), detail);
         h.execute("UPDATE audit_log SET detail = ?, prev_hash = ?, row_hash = ? WHERE id = ?",
             detail, prev, hash, r.id());
         prev = hash;

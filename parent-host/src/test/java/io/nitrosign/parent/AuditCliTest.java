@@ -160,8 +160,8 @@ class AuditCliTest {
     AuditRow row = rows().get(3); // a succeeded row, its policy ALLOW
     String forged = row.detail().replace("ALLOW", "DENY");
     assertNotEquals(row.detail(), forged);
-    byte[] hash = AuditChain.rowHash(row.prevHash(), row.chain(), row.id(), row.occurredAt(), row.appId(),
-        row.walletId(), row.action(), row.outcome(), row.errorCode(), forged);
+    byte[] hash = AuditChain.rowHash(row.prevHash(), row.chain(), row.id(), row.occurredAt(),
+        row.appId(), row.walletId(), row.action(), row.outcome(), row.errorCode(), forged);
     asOwnerWithoutTrigger("UPDATE audit_log SET detail = ?, row_hash = ? WHERE id = ?", forged,
         hash, row.id());
     Result r = run("verify");

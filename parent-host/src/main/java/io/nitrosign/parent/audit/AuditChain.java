@@ -76,8 +76,8 @@ public final class AuditChain {
   }
 
   public static byte[] rowHash(AuditRow r) {
-    return rowHash(r.prevHash(), r.chain(), r.id(), r.occurredAt(), r.appId(), r.walletId(), r.action(),
-        r.outcome(), r.errorCode(), r.detail());
+    return rowHash(r.prevHash(), r.chain(), r.id(), r.occurredAt(), r.appId(), r.walletId(),
+        r.action(), r.outcome(), r.errorCode(), r.detail());
   }
 
   /** The outcome of a verification of all chains. */
@@ -89,8 +89,9 @@ public final class AuditChain {
 
   /**
    * Checks rows in id order: each {@code prev_hash} equals the {@code row_hash} of the previous row
-   * of its chain (zeros for a chain's first) and each {@code row_hash} matches the row's content. The rows are in memory here;
-   * {@link AuditVerifier} walks the table itself, one row at a time, with the same checks.
+   * of its chain (zeros for a chain's first) and each {@code row_hash} matches the row's content.
+   * The rows are in memory here; {@link AuditVerifier} walks the table itself, one row at a time,
+   * with the same checks.
    */
   public static Verification verify(List<AuditRow> rowsInIdOrder) {
     AuditVerifier.Walk walk = new AuditVerifier.Walk();

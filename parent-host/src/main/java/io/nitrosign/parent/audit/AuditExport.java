@@ -22,7 +22,8 @@ import java.util.HexFormat;
  *
  * <p>Every line has the same keys, {@code null} where a row has no such thing:
  * {@code seq} (the row id, unique across chains), {@code chain} (the parent host's chain the row
- * belongs to; {@code ""} for rows written before per-host chains), {@code at} (ISO-8601 UTC, microseconds), {@code action},
+ * belongs to; {@code ""} for rows written before per-host chains), {@code at} (ISO-8601 UTC,
+ * microseconds), {@code action},
  * {@code app_id}, {@code wallet_id}, {@code method}, {@code outcome} ({@code succeeded},
  * {@code failed}, {@code rejected}), {@code error_code}, {@code idempotency_key},
  * {@code signature} (what a succeeded signing request released), {@code policy} (the policy

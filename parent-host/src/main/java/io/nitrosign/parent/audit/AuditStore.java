@@ -52,8 +52,8 @@ public final class AuditStore {
 
   /**
    * Appends events in order to this store's chain and returns their ids. One advisory lock (the
-   * chain's, {@link AuditChainName#lockKey}), one read of the chain's head, one batch insert: the group-commit writer ({@link AuditWriter}) calls this with
-   * many events at once. The events' spending-limit reservations are committed first, in the same
+   * chain's, {@link AuditChainName#lockKey}), one read of the chain's head, one batch insert: the
+   * group-commit writer ({@link AuditWriter}) calls this with many events at once. The events' spending-limit reservations are committed first, in the same
    * transaction (before the chain lock, so its holder never waits for a ledger lock).
    *
    * <p>Sign-request attempts that end with these rows ({@link AuditEvent#signRequest()}) end in
@@ -100,8 +100,8 @@ public final class AuditStore {
       AuditEvent e = events.get(i);
       long id = ids.get(i);
       String outcome = e.outcome().dbValue();
-      byte[] rowHash = AuditChain.rowHash(prev, chain.value(), id, at, e.appId(), e.walletId(), e.action(),
-          outcome, e.errorCode(), e.detail());
+      byte[] rowHash = AuditChain.rowHash(prev, chain.value(), id, at, e.appId(), e.walletId(),
+          e.action(), outcome, e.errorCode(), e.detail());
       batch.bind("id", id)
           .bind("chain", chain.value())
           .bind("at", at.atOffset(ZoneOffset.UTC))
