@@ -664,10 +664,13 @@ class FaultInjectionEndToEndTest {
         err.toString(StandardCharsets.UTF_8));
   }
 
-  /** A signature as bytes: {@code 0x} hex or base64. */
+  /**
+   * A signature as bytes: {@code 0x} hex or base64. (A base64 signature may itself begin with
+   * "0x"; only a string of hex digits after the prefix is hex.)
+   */
   private static byte[] bytes(String signature) {
-    return signature.startsWith("0x") ? HexFormat.of().parseHex(signature.substring(2))
-        : Base64.getDecoder().decode(signature);
+    return signature.matches("0x(?:[0-9a-fA-F]{2})*") ? HexFormat.of().parseHex(
+        signature.substring(2)) : Base64.getDecoder().decode(signature);
   }
 
   // ---- helpers ----
