@@ -3,7 +3,6 @@ package io.nitrosign.parent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FaultInjection {
 
-  public static final Set<String> POINTS = Set.of("sign.received", "sign.authorized",
-      "sign.signing", "sign.signed", "sign.committed");
   private static final Logger LOG = LoggerFactory.getLogger(FaultInjection.class);
   private static final String DIR = System.getProperty("nitrosign.faults.dir");
 

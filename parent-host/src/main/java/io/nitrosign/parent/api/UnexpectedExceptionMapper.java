@@ -22,8 +22,7 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
     if (DatabaseErrors.unavailable(e)) {
       LOG.warn("database unavailable, ref={}: {} (SQLSTATE {})", Long.toHexString(ref),
           e.getClass().getName(), DatabaseErrors.sqlState(e));
-      ApiException a = DatabaseErrors.unavailableAnswer();
-      return ApiExceptionMapper.toResponse(a.status(), a.code(), a.getMessage(), a.headers());
+      return new ApiExceptionMapper().toResponse(DatabaseErrors.unavailableAnswer());
     }
     // The exception is ours or a library's; request bodies never reach exception messages here.
     LOG.error("unexpected error, ref={}", Long.toHexString(ref), e);

@@ -40,8 +40,7 @@ public final class IdempotencyStore {
    * A key's row as another request with the same key finds it: the attempt holding it and, while
    * it is in progress, whether that attempt's lease has lapsed.
    */
-  public record Found(byte[] requestHash, boolean completed, long ageMillis,
-      boolean expired, Stored response, String attempt, boolean leaseLapsed) {}
+  public record Found(byte[] requestHash, boolean completed, boolean expired, Stored response, String attempt, boolean leaseLapsed) {}
 
   /** A final response, as kept and replayed. */
   public record Stored(int status, String contentType, byte[] body) {}
@@ -126,15 +125,13 @@ public final class IdempotencyStore {
   public Optional<Found> find(String appId, String key) {
     return jdbi.withHandle(h -> h.createQuery("""
             SELECT request_hash, state, response_status, response_content_type, response_body,
-                (extract(epoch FROM (now() - created_at)) * 1000)::bigint AS age_millis,
                 expires_at <= now() AS expired, attempt,
                 coalesce(lease_until <= now(), false) AS lease_lapsed
             FROM idempotency_keys WHERE app_id = :app AND idempotency_key = :key""")
         .bind("app", appId).bind("key", key)
         .map((rs, ctx) -> {
           boolean completed = "completed".equals(rs.getString("state"));
-          return new Found(rs.getBytes("request_hash"), completed, rs.getLong("age_millis"),
-              rs.getBoolean("expired"), completed ? new Stored(rs.getInt("response_status"),
+          return new Found(rs.getBytes("request_hash"), completed, rs.getBoolean("expired"), completed ? new Stored(rs.getInt("response_status"),
                   rs.getString("response_content_type"), rs.getBytes("response_body")) : null,
               rs.getString("attempt"), !completed && rs.getBoolean("lease_lapsed"));
         })

@@ -143,11 +143,11 @@ public final class SignRequests {
   }
 
   /**
-   * After the audit row {@code auditId} of {@code end} is inserted, inside its transaction: the
-   * attempt's final state. A succeeded attempt must make the transition (the unique index refuses
+   * After the audit row {@code auditId} of {@code end} is inserted, inside its transaction (or,
+   * with {@code auditId} null, for an attempt that ends without a row): the attempt's final state. A succeeded attempt must make the transition (the unique index refuses
    * a second success for the key, which rolls the whole transaction back).
    */
-  public static void afterAppend(Handle h, End end, long auditId) {
+  public static void afterAppend(Handle h, End end, Long auditId) {
     IdempotencyClaim c = end.claim();
     int n = h.createUpdate("""
             INSERT INTO sign_requests (attempt, app_id, idempotency_key, key_created_at,

@@ -501,7 +501,7 @@ public final class WalletManager {
       try {
         jdbi.useTransaction(h -> SignRequests.afterAppend(h,
             new SignRequests.End(claim, walletId, method, SignRequests.FAILED, errorCode, null),
-            0L));
+            null));
       } catch (RuntimeException e) {
         LOG.warn("could not record a failed sign attempt: {}", e.getClass().getName());
       }
