@@ -647,15 +647,10 @@ public final class WalletManager {
         attempt.received(app);
       }
       if (!dryRun && authority.isPresent() && authority.get().hasOwner()) {
-        // The parent's early check; the enclave checks again and its check is the one that counts.
-        String path = "/v1/wallets/" + wallet.id() + "/rpc";
-        RequestAuthorizer.Accepted accepted;
-        try (LatencyHistogram.Context t = authorizationStage.time()) {
-          signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
-              WalletAuthorities.signers(authority.get()));
-          accepted = authorizer.verify(signed, "POST", path, app.id(),
-              WalletAuthorities.signers(authority.get()));
-        }
+        OwnerCheck owner = checkOwner(app, "/v1/wallets/" + wallet.id() + "/rpc", body.get(),
+            headers, authority.get());
+        signed = owner.signed();
+        RequestAuthorizer.Accepted accepted = owner.accepted();
         signer = accepted.quorum();
         try {
           // The payload exactly as the enclave derives it from the signed body.
@@ -696,6 +691,24 @@ public final class WalletManager {
     return execute(app, loaded, authority, new SignJob(method.name(), method.raw(), prepared,
         request.attest(), dryRun, signed, ownerPayload, signer, request.audit()), headers,
         attempt);
+  }
+
+  /** An owned wallet's signed request and what the parent's check of it accepted. */
+  private record OwnerCheck(RequestAuthorization signed, RequestAuthorizer.Accepted accepted) {}
+
+  /**
+   * The parent's early check of an owned wallet's signing request to {@code path} (with the live
+   * sessions of the user members); the enclave checks again and its check is the one that counts.
+   */
+  @SuppressWarnings("try") // the timer context is used only for its close()
+  private OwnerCheck checkOwner(App app, String path, byte[] body, HttpHeaders headers,
+      WalletAuthority authority) {
+    try (LatencyHistogram.Context t = authorizationStage.time()) {
+      RequestAuthorization signed = authorizer.signedRequest("POST", path, body, headers,
+          app.id(), WalletAuthorities.signers(authority));
+      return new OwnerCheck(signed, authorizer.verify(signed, "POST", path, app.id(),
+          WalletAuthorities.signers(authority)));
+    }
   }
 
   /** The body fields of {@code POST /v1/wallets/{id}/raw_sign}: Privy's, nothing else. */
@@ -751,18 +764,11 @@ public final class WalletManager {
       RpcRequest.checkEnvelope(root, wallet);
       Map<String, Object> parsed;
       if (authority.isPresent() && authority.get().hasOwner()) {
-        // The parent's early check; the enclave checks again and its check is the one that counts.
-        String path = RpcPayloads.Endpoint.RAW_SIGN.path(wallet.id());
-        // with the live sessions of the user members, as /rpc sends them
-        RequestAuthorizer.Accepted accepted;
-        try (LatencyHistogram.Context t = authorizationStage.time()) {
-          signed = authorizer.signedRequest("POST", path, body.get(), headers, app.id(),
-              WalletAuthorities.signers(authority.get()));
-          accepted = authorizer.verify(signed, "POST", path, app.id(),
-              WalletAuthorities.signers(authority.get()));
-        }
-        signer = accepted.quorum();
-        parsed = accepted.body();
+        OwnerCheck owner = checkOwner(app, RpcPayloads.Endpoint.RAW_SIGN.path(wallet.id()),
+            body.get(), headers, authority.get());
+        signed = owner.signed();
+        signer = owner.accepted().quorum();
+        parsed = owner.accepted().body();
       } else {
         parsed = io.nitrosign.authz.PrivyRequest.parseObjectBody(body.get());
       }
