@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nitrosign.parent.audit.AuditChain;
-import io.nitrosign.parent.audit.AuditCli;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,7 +13,6 @@ import java.sql.ResultSet;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,20 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class AuditCheckpointEndToEndTest {
 
-  private record Result(int code, String out, String err) {}
-
   private record Stored(long id, String detail, byte[] prevHash, byte[] rowHash) {}
 
-  private static Result verify(Path home) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = AuditCli.run(Appliance.withLocalTrust(List.of("verify"), Map.of(), home),
-        Map.of(), () -> Appliance.localDatabase(home),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
-  }
 
   @Test
   void theEnclaveSignedHeadCatchesHistoryRewrittenAndRehashedByTheDatabaseOwner()
@@ -81,7 +64,7 @@ class AuditCheckpointEndToEndTest {
       assertEquals(head, seq, "the task signed the head of the host's chain");
       assertTrue(target > 0 && target < seq, "the first wallet's row is before the checkpoint");
 
-      Result ok = verify(home);
+      LocalAudit.Result ok = LocalAudit.run(home, "verify");
       assertEquals(0, ok.code(), ok.out() + ok.err());
       assertTrue(ok.out().contains("checkpoints intact: "), ok.out());
       assertFalse(ok.out().contains("WARNING"), "local mode's PCRs are checked: " + ok.out());
@@ -89,7 +72,7 @@ class AuditCheckpointEndToEndTest {
       List<Stored> original = rowsFrom(owner, target);
       try {
         rewrite(owner, target, original);
-        Result broken = verify(home);
+        LocalAudit.Result broken = LocalAudit.run(home, "verify");
         assertEquals(1, broken.code(), broken.out() + broken.err());
         assertTrue(broken.out().startsWith("audit log intact: "),
             "the re-hashed chain links: " + broken.out());
@@ -98,7 +81,7 @@ class AuditCheckpointEndToEndTest {
       } finally {
         restore(owner, original);
       }
-      Result restored = verify(home);
+      LocalAudit.Result restored = LocalAudit.run(home, "verify");
       assertEquals(0, restored.code(), restored.out() + restored.err());
     }
   }

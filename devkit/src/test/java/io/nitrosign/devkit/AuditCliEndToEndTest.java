@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nitrosign.chains.ethereum.Keccak256;
-import io.nitrosign.parent.audit.AuditCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,19 +35,6 @@ class AuditCliEndToEndTest {
       + "28ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276"
       + "67cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83" + "1b";
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result audit(Path home, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    // as ./appliance audit runs it: local mode's NSM root and PCRs for the enclave's checkpoints
-    String[] withTrust = Appliance.withLocalTrust(java.util.List.of(args), Map.of(), home);
-    int code = AuditCli.run(withTrust, Map.of(), () -> Appliance.localDatabase(home),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
-  }
 
   private static String importKey(Path home, String keyHex) throws Exception {
     Path keyFile = Files.createTempFile(home, "audit-key", ".hex");
@@ -90,14 +76,14 @@ class AuditCliEndToEndTest {
         "{\"method\":\"eth_signTransaction\",\"params\":{\"transaction\":\"0xzz\"}}");
     assertEquals(400, bad.status(), () -> bad.raw().body());
 
-    Result verify = audit(home, "verify");
+    LocalAudit.Result verify = LocalAudit.run(home, "verify");
     assertEquals(0, verify.code(), verify.out() + verify.err());
     assertTrue(verify.out().startsWith("audit log intact: "), verify.out());
     // local mode's first host appends to its own chain, named after it
     assertTrue(verify.out().lines().anyMatch(l -> l.startsWith("  chain 'parent-host': ")
         && l.contains(" rows, ids ") && l.contains(", head ")), verify.out());
 
-    Result export = audit(home, "export");
+    LocalAudit.Result export = LocalAudit.run(home, "export");
     assertEquals(0, export.code(), export.err());
     List<JsonNode> mine = new ArrayList<>();
     long lastSeq = 0;
@@ -137,7 +123,7 @@ class AuditCliEndToEndTest {
     assertEquals(rejected.get("prev_hash").asText().length(), 64);
 
     // --since the seq before the transaction's row: that row and what came after it
-    Result since = audit(home, "export", "--since",
+    LocalAudit.Result since = LocalAudit.run(home, "export", "--since",
         Long.toString(transaction.get("seq").asLong() - 1));
     assertEquals(0, since.code(), since.err());
     assertEquals(transaction.get("seq").asLong(),

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.nitrosign.parent.audit.AuditCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -314,6 +313,17 @@ class FaultInjectionEndToEndTest {
    * random each attempt (with two hosts a retry may land on the other one), always with the same
    * key and body.
    */
+  /** The logical request to {@code host}: always the same body and key. */
+  private static HttpRequest request(Host host, Logical l) {
+    return HttpRequest.newBuilder(
+            URI.create(host.baseUrl() + "/v1/wallets/" + l.wallet.id() + "/rpc"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", auth)
+        .header("Content-Type", "application/json")
+        .header("privy-idempotency-key", l.key)
+        .POST(HttpRequest.BodyPublishers.ofString(l.body)).build();
+  }
+
   private static void send(HttpClient client, Logical l, Random r) {
     long deadline = System.nanoTime() + REQUEST_DEADLINE.toNanos();
     int retry = 0;
@@ -322,13 +332,7 @@ class FaultInjectionEndToEndTest {
       long waitMillis;
       l.attempts++;
       try {
-        HttpResponse<String> resp = client.send(HttpRequest.newBuilder(
-                URI.create(host.baseUrl() + "/v1/wallets/" + l.wallet.id() + "/rpc"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", auth)
-            .header("Content-Type", "application/json")
-            .header("privy-idempotency-key", l.key)
-            .POST(HttpRequest.BodyPublishers.ofString(l.body)).build(),
+        HttpResponse<String> resp = client.send(request(host, l),
             HttpResponse.BodyHandlers.ofString());
         int status = resp.statusCode();
         if (status == 200) {
@@ -566,11 +570,11 @@ class FaultInjectionEndToEndTest {
    */
   private static void auditHoldsOneSucceededRowPerKey(String variant, List<Logical> done)
       throws Exception {
-    AuditRun verify = audit("verify");
+    LocalAudit.Result verify = LocalAudit.run(home, "verify");
     assertEquals(0, verify.code(), () -> "audit verify (seed " + SEED + "): " + verify.out()
         + verify.err());
     System.out.println("[" + variant + "] " + verify.out().strip());
-    AuditRun export = audit("export");
+    LocalAudit.Result export = LocalAudit.run(home, "export");
     assertEquals(0, export.code(), export.err());
     Map<String, List<JsonNode>> succeeded = new LinkedHashMap<>();
     Map<String, Long> otherOutcomes = new TreeMap<>();
@@ -629,13 +633,7 @@ class FaultInjectionEndToEndTest {
     List<String> problems = new ArrayList<>();
     for (Logical l : sample) {
       Host host = HOSTS.get(random.nextInt(HOSTS.size()));
-      HttpResponse<String> resp = client.send(HttpRequest.newBuilder(
-              URI.create(host.baseUrl() + "/v1/wallets/" + l.wallet.id() + "/rpc"))
-          .timeout(Duration.ofSeconds(30))
-          .header("Authorization", auth)
-          .header("Content-Type", "application/json")
-          .header("privy-idempotency-key", l.key)
-          .POST(HttpRequest.BodyPublishers.ofString(l.body)).build(),
+      HttpResponse<String> resp = client.send(request(host, l),
           HttpResponse.BodyHandlers.ofString());
       if (resp.statusCode() != 200 || !resp.body().equals(l.answer)
           || !resp.headers().firstValue("idempotent-replayed").map("true"::equals).orElse(false)) {
@@ -652,17 +650,6 @@ class FaultInjectionEndToEndTest {
             problems.subList(0, Math.min(5, problems.size()))));
   }
 
-  private record AuditRun(int code, String out, String err) {}
-
-  private static AuditRun audit(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = AuditCli.run(Appliance.withLocalTrust(List.of(args), Map.of(), home), Map.of(),
-        () -> Appliance.localDatabase(home), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new AuditRun(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
-  }
 
   /**
    * A signature as bytes: {@code 0x} hex or base64. (A base64 signature may itself begin with

@@ -105,14 +105,9 @@ class MultiHostStackEndToEndTest {
       assertEquals(200, task.status(), () -> task.raw().body());
       assertTrue(task.body().get("seq").asLong() > 0, () -> task.raw().body());
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = io.nitrosign.parent.audit.AuditCli.run(Appliance.withLocalTrust(
-            List.of("verify"), Map.of(), home), Map.of(), () -> Appliance.localDatabase(home),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    String said = out.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, said + err.toString(StandardCharsets.UTF_8));
+    LocalAudit.Result verify = LocalAudit.run(home, "verify");
+    String said = verify.out();
+    assertEquals(0, verify.code(), said + verify.err());
     assertTrue(said.startsWith("audit log intact: ") && said.contains(" in 2 chains"), said);
     for (String chain : List.of("parent-host", "parent-host-2")) {
       assertTrue(said.lines().anyMatch(l -> l.startsWith("  chain '" + chain + "': ")

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nitrosign.authz.RequestSigner;
-import io.nitrosign.parent.audit.AuditCli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -177,7 +176,7 @@ class SignRequestCrashEndToEndTest {
       assertEquals(List.of("failed/attempt_lost:" + lostIn, "succeeded/"),
           withLostIn(states, lostIn, rows), states::toString);
     }
-    Result verify = audit("verify");
+    LocalAudit.Result verify = LocalAudit.run(home, "verify");
     assertEquals(0, verify.code(), verify.out() + verify.err());
   }
 
@@ -237,22 +236,10 @@ class SignRequestCrashEndToEndTest {
     }
   }
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result audit(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] withTrust = Appliance.withLocalTrust(List.of(args), Map.of(), home);
-    int code = AuditCli.run(withTrust, Map.of(), () -> Appliance.localDatabase(home),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
-  }
 
   /** The export's rows that carry {@code key}. */
   private static List<JsonNode> export(String key) throws Exception {
-    Result export = audit("export");
+    LocalAudit.Result export = LocalAudit.run(home, "export");
     assertEquals(0, export.code(), export.err());
     List<JsonNode> rows = new ArrayList<>();
     for (String line : export.out().split("\n")) {
