@@ -3,13 +3,10 @@ package io.nitrosign.bench;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What crash-safety costs through the whole system (issue 14, item 2): {@code eth_signTransaction}
@@ -44,41 +41,24 @@ public final class IdempotentSignHttpBench {
         base, clients, System.getProperty("java.version"), rounds, ops);
 
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base
-            + "/v1/wallets")).header("Authorization", auth)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"chain_type\":\"ethereum\"}")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    Matcher m = Pattern.compile("\"id\":\"([a-z0-9]+)\"").matcher(created.body());
-    if (created.statusCode() != 200 || !m.find()) {
-      throw new IllegalStateException("wallet create: HTTP " + created.statusCode());
-    }
-    String wallet = m.group(1);
+    String wallet = Measure.create(http, base + "/v1/wallets", auth,
+        "{\"chain_type\":\"ethereum\"}");
 
     AtomicInteger nonce = new AtomicInteger();
     Measure.compareInterleaved("no-key", "with-key", rounds, clients, ops, (keyed, n) -> {
       HttpRequest[] requests = new HttpRequest[n];
       for (int i = 0; i < n; i++) {
-        String body = "{\"method\":\"eth_signTransaction\",\"params\":{\"transaction\":{\"type\":2,"
-            + "\"chain_id\":1,\"to\":\"0x1111111111111111111111111111111111111111\","
-            + "\"value\":\"0x2386f26fc10000\",\"nonce\":" + nonce.incrementAndGet()
-            + ",\"gas_limit\":21000,\"max_fee_per_gas\":\"0x6fc23ac00\","
-            + "\"max_priority_fee_per_gas\":\"0x3b9aca00\"}}}";
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/wallets/" + wallet
                 + "/rpc"))
             .header("Authorization", auth).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body));
+            .POST(HttpRequest.BodyPublishers.ofString(
+                Measure.ethTransfer(nonce.incrementAndGet())));
         if (keyed) {
           b.header("privy-idempotency-key", "bench-" + UUID.randomUUID());
         }
         requests[i] = b.build();
       }
-      return i -> {
-        HttpResponse<Void> resp = http.send(requests[i], HttpResponse.BodyHandlers.discarding());
-        if (resp.statusCode() != 200) {
-          throw new IllegalStateException("HTTP " + resp.statusCode());
-        }
-      };
+      return Measure.sendEach(http, requests);
     });
   }
 }

@@ -202,7 +202,6 @@ final class Measure {
         ratios.stream().map(x -> String.format("%.2f", x)).toList());
   }
 
-  /** The KEY=VALUE lines of a stack.env file ({@code ./appliance local up} writes it). */
   /** {@code --name value} pairs of a bench's command line. */
   static java.util.Map<String, String> options(String[] args) {
     java.util.Map<String, String> opt = new java.util.LinkedHashMap<>();
@@ -218,6 +217,49 @@ final class Measure {
         + env.get("APP_SECRET")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /**
+   * POSTs {@code body} to {@code url} (a create: a wallet, a policy) and returns the new
+   * resource's id; anything but 200 with an id ends the bench.
+   */
+  static String create(java.net.http.HttpClient http, String url, String auth, String body)
+      throws Exception {
+    java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(url)).header("Authorization", auth)
+        .header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\":\"([a-z0-9]+)\"")
+        .matcher(r.body());
+    if (r.statusCode() != 200 || !m.find()) {
+      throw new IllegalStateException("POST " + url + ": HTTP " + r.statusCode());
+    }
+    return m.group(1);
+  }
+
+  /** The operation "send {@code requests[i]}, which must be answered 200". */
+  static IndexedOp sendEach(java.net.http.HttpClient http, java.net.http.HttpRequest[] requests) {
+    return i -> {
+      java.net.http.HttpResponse<Void> resp = http.send(requests[i],
+          java.net.http.HttpResponse.BodyHandlers.discarding());
+      if (resp.statusCode() != 200) {
+        throw new IllegalStateException("HTTP " + resp.statusCode());
+      }
+    };
+  }
+
+  /**
+   * An {@code eth_signTransaction} body: an EIP-1559 transfer of 0.01 ETH on chain 1 to
+   * 0x1111…1111 with {@code nonce} (unique per request).
+   */
+  static String ethTransfer(long nonce) {
+    return "{\"method\":\"eth_signTransaction\",\"params\":{\"transaction\":{\"type\":2,"
+        + "\"chain_id\":1,\"to\":\"0x1111111111111111111111111111111111111111\","
+        + "\"value\":\"0x2386f26fc10000\",\"nonce\":" + nonce
+        + ",\"gas_limit\":21000,\"max_fee_per_gas\":\"0x6fc23ac00\","
+        + "\"max_priority_fee_per_gas\":\"0x3b9aca00\"}}}";
+  }
+
+  /** The KEY=VALUE lines of a stack.env file ({@code ./appliance local up} writes it). */
   static java.util.Map<String, String> stackEnv(java.nio.file.Path file) throws java.io.IOException {
     java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
     for (String line : java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)) {

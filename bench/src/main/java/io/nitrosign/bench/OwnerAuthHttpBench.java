@@ -4,12 +4,9 @@ import io.nitrosign.authz.RequestSigner;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What owner authorization costs through the whole system (issue item 9): {@code personal_sign}
@@ -49,9 +46,10 @@ public final class OwnerAuthHttpBench {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     RequestSigner.KeyPairText pair = RequestSigner.generate();
     RequestSigner owner = RequestSigner.fromPkcs8Base64(pair.privateKey());
-    String appOwned = create(http, base, auth, "{\"chain_type\":\"ethereum\"}");
-    String owned = create(http, base, auth, "{\"chain_type\":\"ethereum\",\"owner\":"
-        + "{\"public_key\":\"" + pair.publicKey() + "\"}}");
+    String appOwned = Measure.create(http, base + "/v1/wallets", auth,
+        "{\"chain_type\":\"ethereum\"}");
+    String owned = Measure.create(http, base + "/v1/wallets", auth,
+        "{\"chain_type\":\"ethereum\",\"owner\":{\"public_key\":\"" + pair.publicKey() + "\"}}");
 
     AtomicInteger serial = new AtomicInteger();
     Measure.compareInterleaved("app-owned", "owned", rounds, clients, ops, (isOwned, n) -> {
@@ -71,26 +69,7 @@ public final class OwnerAuthHttpBench {
         }
         requests[i] = b.build();
       }
-      return i -> {
-        HttpResponse<Void> resp = http.send(requests[i], HttpResponse.BodyHandlers.discarding());
-        if (resp.statusCode() != 200) {
-          throw new IllegalStateException("HTTP " + resp.statusCode());
-        }
-      };
+      return Measure.sendEach(http, requests);
     });
-  }
-
-  private static String create(HttpClient http, String base, String auth, String body)
-      throws Exception {
-    HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base
-            + "/v1/wallets")).header("Authorization", auth)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    Matcher m = Pattern.compile("\"id\":\"([a-z0-9]+)\"").matcher(created.body());
-    if (created.statusCode() != 200 || !m.find()) {
-      throw new IllegalStateException("could not create a wallet: HTTP " + created.statusCode());
-    }
-    return m.group(1);
   }
 }

@@ -3,12 +3,9 @@ package io.nitrosign.bench;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What policies cost through the whole system (issue 11, item 9: target ≥ 0.9×):
@@ -61,50 +58,23 @@ public final class PolicyHttpBench {
         base, clients, System.getProperty("java.version"), rounds, ops);
 
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    String policyId = id(post(http, base + "/v1/policies", auth, POLICY), "policy");
-    String plain = id(post(http, base + "/v1/wallets", auth, "{\"chain_type\":\"ethereum\"}"), "wallet");
-    String governed = id(post(http, base + "/v1/wallets", auth,
-        "{\"chain_type\":\"ethereum\",\"policy_ids\":[\"" + policyId + "\"]}"), "wallet");
+    String policyId = Measure.create(http, base + "/v1/policies", auth, POLICY);
+    String plain = Measure.create(http, base + "/v1/wallets", auth,
+        "{\"chain_type\":\"ethereum\"}");
+    String governed = Measure.create(http, base + "/v1/wallets", auth,
+        "{\"chain_type\":\"ethereum\",\"policy_ids\":[\"" + policyId + "\"]}");
 
     AtomicInteger nonce = new AtomicInteger();
     Measure.compareInterleaved("no-policy", "3-rules", rounds, clients, ops, (withPolicy, n) -> {
       HttpRequest[] requests = new HttpRequest[n];
       for (int i = 0; i < n; i++) {
-        String body = "{\"method\":\"eth_signTransaction\",\"params\":{\"transaction\":{\"type\":2,"
-            + "\"chain_id\":1,\"to\":\"0x1111111111111111111111111111111111111111\","
-            + "\"value\":\"0x2386f26fc10000\",\"nonce\":" + nonce.incrementAndGet()
-            + ",\"gas_limit\":21000,\"max_fee_per_gas\":\"0x6fc23ac00\","
-            + "\"max_priority_fee_per_gas\":\"0x3b9aca00\"}}}";
         requests[i] = HttpRequest.newBuilder(URI.create(base + "/v1/wallets/"
                 + (withPolicy ? governed : plain) + "/rpc"))
             .header("Authorization", auth).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            .POST(HttpRequest.BodyPublishers.ofString(
+                Measure.ethTransfer(nonce.incrementAndGet()))).build();
       }
-      return i -> {
-        HttpResponse<Void> resp = http.send(requests[i], HttpResponse.BodyHandlers.discarding());
-        if (resp.statusCode() != 200) {
-          throw new IllegalStateException("HTTP " + resp.statusCode());
-        }
-      };
+      return Measure.sendEach(http, requests);
     });
-  }
-
-  private static String post(HttpClient http, String url, String auth, String body)
-      throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-        .header("Authorization", auth).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("POST " + url + ": HTTP " + r.statusCode() + " " + r.body());
-    }
-    return r.body();
-  }
-
-  private static String id(String json, String what) {
-    Matcher m = Pattern.compile("\"id\":\"([a-z0-9]+)\"").matcher(json);
-    if (!m.find()) {
-      throw new IllegalStateException("no " + what + " id in the response");
-    }
-    return m.group(1);
   }
 }
