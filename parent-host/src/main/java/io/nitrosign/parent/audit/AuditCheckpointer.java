@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
@@ -200,11 +199,7 @@ public final class AuditCheckpointer implements Managed {
     if (!config.isEnabled()) {
       return;
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "audit-checkpointer");
-      t.setDaemon(true);
-      return t;
-    });
+    scheduler = io.nitrosign.parent.Daemons.scheduler("audit-checkpointer");
     scheduler.scheduleWithFixedDelay(this::tick, POLL.toMillis(), POLL.toMillis(),
         TimeUnit.MILLISECONDS);
   }

@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -75,11 +74,7 @@ public final class IdempotencyLeases implements Managed {
 
   @Override
   public void start() {
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "idempotency-leases");
-      t.setDaemon(true);
-      return t;
-    });
+    executor = io.nitrosign.parent.Daemons.scheduler("idempotency-leases");
     long every = IdempotencyStore.RENEW_EVERY.toMillis();
     executor.scheduleWithFixedDelay(this::renewNow, every, every, TimeUnit.MILLISECONDS);
   }

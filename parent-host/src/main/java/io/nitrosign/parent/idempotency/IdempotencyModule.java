@@ -2,7 +2,6 @@ package io.nitrosign.parent.idempotency;
 
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
@@ -43,11 +42,7 @@ public final class IdempotencyModule {
 
     @Override
     public void start() {
-      executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "idempotency-sweep");
-        t.setDaemon(true);
-        return t;
-      });
+      executor = io.nitrosign.parent.Daemons.scheduler("idempotency-sweep");
       executor.scheduleWithFixedDelay(this::sweep, 1, SWEEP_EVERY_MINUTES, TimeUnit.MINUTES);
     }
 

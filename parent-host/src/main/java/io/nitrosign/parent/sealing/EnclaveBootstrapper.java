@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
@@ -62,11 +61,7 @@ public final class EnclaveBootstrapper implements Managed {
   private final Duration interval;
   private final Duration refreshMargin;
   private final Clock clock;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "enclave-bootstrap");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer = io.nitrosign.parent.Daemons.scheduler("enclave-bootstrap");
   private Instant notBefore = Instant.EPOCH;
   private Duration backoff = Duration.ZERO;
   private String lastProblem = "";

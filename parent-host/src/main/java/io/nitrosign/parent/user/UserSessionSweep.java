@@ -2,7 +2,6 @@ package io.nitrosign.parent.user;
 
 import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
@@ -38,11 +37,7 @@ public final class UserSessionSweep implements Managed {
 
   @Override
   public void start() {
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "user-session-sweep");
-      t.setDaemon(true);
-      return t;
-    });
+    executor = io.nitrosign.parent.Daemons.scheduler("user-session-sweep");
     executor.scheduleWithFixedDelay(this::sweepAndLog, 1, SWEEP_EVERY_MINUTES, TimeUnit.MINUTES);
   }
 
